@@ -1,0 +1,154 @@
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::admin::AssignmentPolicy;
+use crate::case::{Case, Channel, Customer, Device};
+use crate::code::SessionCode;
+use crate::fields::{Description, Email, ShortText};
+
+/// `POST /api/v1/cases` with a deployment key: a customer asks for help.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCaseRequest {
+    /// `sos` or `app`.
+    pub channel: Channel,
+    /// Who is asking, if they said.
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    /// What they need, if they said.
+    #[serde(default)]
+    pub description: Option<Description>,
+    /// The machine asking.
+    #[serde(default)]
+    pub device: Option<Device>,
+}
+
+/// `POST /api/v1/cases/join`: a customer enters the code an expert gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JoinCaseRequest {
+    /// The code read out by the expert.
+    pub code: SessionCode,
+    /// The machine joining.
+    #[serde(default)]
+    pub device: Option<Device>,
+}
+
+/// A case together with the token that reaches it (create and join answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseWithToken {
+    /// The case.
+    pub case: Case,
+    /// The `ct_` token for this case only. Keep it secret.
+    pub token: String,
+}
+
+/// `PATCH /api/v1/cases/{id}`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCaseRequest {
+    /// The new description (an empty text clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
+    /// The new customer details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+}
+
+/// `POST /api/v1/cases` by an expert: a manual case whose code they read out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ManualCaseRequest {
+    /// The group the case goes to.
+    pub group: Uuid,
+    /// The customer, if known.
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    /// What they need, if known.
+    #[serde(default)]
+    pub description: Option<Description>,
+}
+
+/// `POST /api/v1/cases/{id}/assign`: `expert_id: null` unassigns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// The expert to assign, or `null` to unassign.
+    pub expert_id: Option<Uuid>,
+}
+
+/// `PUT /api/v1/experts/me/availability`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    /// Available for automatic assignment, or away.
+    pub available: bool,
+}
+
+/// One page of the expert case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseList {
+    /// The cases, oldest first.
+    pub cases: Vec<Case>,
+    /// Pass as `cursor` to get the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/groups`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    /// The group's name, unique.
+    pub name: ShortText,
+}
+
+/// `POST /api/v1/experts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateExpertRequest {
+    /// Sign-in address, unique.
+    pub email: Email,
+    /// The name customers see.
+    pub display_name: ShortText,
+    /// Sign-in password for the console (at least 12 characters); none for API-only experts.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Whether the expert administers the company.
+    #[serde(default)]
+    pub admin: bool,
+    /// The groups the expert works in.
+    #[serde(default)]
+    pub groups: Vec<Uuid>,
+}
+
+/// `POST /api/v1/deployments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDeploymentRequest {
+    /// A name for IT, such as `Acme laptops`.
+    pub name: ShortText,
+    /// The group its cases land in.
+    pub group: Uuid,
+    /// The address the app will reach the server at.
+    pub server_url: ShortText,
+}
+
+/// `PUT /api/v1/groups/{id}/assignment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetAssignmentPolicyRequest {
+    /// The group's automatic assignment.
+    pub policy: AssignmentPolicy,
+}
