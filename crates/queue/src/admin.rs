@@ -1,0 +1,128 @@
+//! Administration shared by the CLI and the admin API: experts with hashed
+//! passwords, API tokens, deployments and their deployment files.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHasher as _, SaltString};
+use argon2::Argon2;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    Behaviour, Branding, Deployment, DeploymentFile, Email, Expert, NewDeployment, NewExpertToken,
+};
+
+use crate::credentials::{ServerSecret, hash_token, new_expert_token};
+use crate::store::{NewExpert, Store, StoreError};
+
+/// Shortest console password accepted.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+
+/// Hashes a console password with argon2id (the crate's defaults: 19 MiB, 2 passes).
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    if password.chars().count() < PASSWORD_MIN_CHARS {
+        return Err(StoreError::Invalid(format!("password: at least {PASSWORD_MIN_CHARS} characters")));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| StoreError::Invalid(format!("password: {e}")))
+}
+
+/// Creates an expert, hashing the password if one is given.
+pub async fn create_expert(
+    store: &dyn Store,
+    email: Email,
+    display_name: &str,
+    password: Option<&str>,
+    admin: bool,
+    groups: Vec<Uuid>,
+    now: OffsetDateTime,
+) -> Result<Expert, StoreError> {
+    let password_hash = password.map(hash_password).transpose()?;
+    store
+        .create_expert(NewExpert { email, display_name: display_name.to_string(), password_hash, admin, groups }, now)
+        .await
+}
+
+/// Creates an API token for an expert; the token is returned this once.
+pub async fn create_expert_token(store: &dyn Store, expert: Uuid, now: OffsetDateTime) -> Result<NewExpertToken, StoreError> {
+    let token = new_expert_token();
+    let id = store.add_expert_token(expert, hash_token(&token), now).await?;
+    Ok(NewExpertToken { id, token })
+}
+
+/// Creates a deployment; its key is derived from the server secret.
+pub async fn create_deployment(
+    store: &dyn Store,
+    secret: &ServerSecret,
+    name: &str,
+    group: Uuid,
+    server_url: &str,
+    now: OffsetDateTime,
+) -> Result<NewDeployment, StoreError> {
+    check_server_url(server_url)?;
+    let id = Uuid::now_v7();
+    let key = secret.deployment_key(id);
+    let deployment = store.create_deployment(id, name, group, server_url, hash_token(&key), now).await?;
+    Ok(NewDeployment { deployment, key })
+}
+
+fn check_server_url(url: &str) -> Result<(), StoreError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| StoreError::Invalid("server_url: must start with https:// or http://".into()))?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(StoreError::Invalid("server_url: not a URL".into()));
+    }
+    Ok(())
+}
+
+/// The deployment file IT ships for `deployment` (TOML).
+pub fn deployment_file(deployment: &Deployment, key: &str) -> String {
+    let file = DeploymentFile {
+        server_url: deployment.server_url.clone(),
+        deployment_key: key.to_string(),
+        branding: Branding { company_name: deployment.name.clone(), ..Branding::default() },
+        behaviour: Behaviour { shortcut_name: format!("{} SOS", deployment.name), ..Behaviour::default() },
+    };
+    let body = toml::to_string(&file).unwrap_or_default();
+    format!(
+        "# Lifeline deployment file for \"{}\".\n\
+         # Ship it with the app (bundled, or at /etc/lifeline/deployment.toml,\n\
+         # %ProgramData%\\Lifeline\\deployment.toml, /Library/Application Support/Lifeline/deployment.toml).\n\
+         # The deployment_key can only create cases in its group; revoke the deployment to stop it.\n\n{body}",
+        deployment.name.replace(['\n', '\r'], " ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lifeline_protocol::GroupRef;
+
+    #[test]
+    fn the_deployment_file_parses_back_with_the_key_and_url() {
+        let deployment = Deployment {
+            id: Uuid::now_v7(),
+            name: "Acme \"laptops\"".into(),
+            group: GroupRef { id: Uuid::now_v7(), name: "Front desk".into() },
+            server_url: "https://help.example.com".into(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            revoked_at: None,
+        };
+        let text = deployment_file(&deployment, "dk_key");
+        let parsed: DeploymentFile = toml::from_str(&text).expect("the file is valid TOML");
+        assert_eq!(parsed.server_url, "https://help.example.com");
+        assert_eq!(parsed.deployment_key, "dk_key");
+        assert_eq!(parsed.behaviour.shortcut_name, "Acme \"laptops\" SOS");
+    }
+
+    #[test]
+    fn short_passwords_are_refused_and_long_ones_hashed_with_argon2id() {
+        assert!(hash_password("short").is_err());
+        let hash = hash_password("a long enough password").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+    }
+}

@@ -1,0 +1,193 @@
+//! The command line of API.md: `serve`, `group add`, `expert add`,
+//! `token add`, `deployment add` (and `deployment revoke`).
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use lifeline_protocol::{Email, ShortText};
+
+use crate::clock::{Clock as _, SystemClock};
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::{admin, open_store};
+
+/// The Lifeline queue server.
+#[derive(Debug, Parser)]
+#[command(name = "lifeline-queue", version, about)]
+pub struct Cli {
+    /// Config file (default: ./lifeline-queue.toml if present). `LIFELINE_*` variables override it.
+    #[arg(long, global = true, env = "LIFELINE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the console until SIGTERM or Ctrl-C.
+    Serve,
+    /// Groups (team queues).
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Support experts.
+    #[command(subcommand)]
+    Expert(ExpertCommand),
+    /// Expert API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Deployments (keys shipped to customer machines).
+    #[command(subcommand)]
+    Deployment(DeploymentCommand),
+}
+
+/// `group …`
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add a group.
+    Add {
+        /// The group's name.
+        name: String,
+    },
+}
+
+/// `expert …`
+#[derive(Debug, Subcommand)]
+pub enum ExpertCommand {
+    /// Add an expert; the console password is read from stdin (one line).
+    Add(ExpertAdd),
+}
+
+/// `expert add`
+#[derive(Debug, Args)]
+pub struct ExpertAdd {
+    /// Sign-in address.
+    #[arg(long)]
+    pub email: String,
+    /// The name customers see.
+    #[arg(long)]
+    pub name: String,
+    /// Make the expert an admin.
+    #[arg(long)]
+    pub admin: bool,
+    /// A group to join (repeatable).
+    #[arg(long = "group")]
+    pub groups: Vec<String>,
+}
+
+/// `token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an expert; printed once.
+    Add {
+        /// The expert's sign-in address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// `deployment …`
+#[derive(Debug, Subcommand)]
+pub enum DeploymentCommand {
+    /// Create a deployment and write its deployment file.
+    Add {
+        /// A name for IT, such as "Acme laptops".
+        #[arg(long)]
+        name: String,
+        /// The group its cases land in.
+        #[arg(long)]
+        group: String,
+        /// The address the app reaches this server at.
+        #[arg(long)]
+        server_url: String,
+        /// Where to write the deployment file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Revoke a deployment: its key stops working at once.
+    Revoke {
+        /// The deployment id.
+        id: uuid::Uuid,
+    },
+}
+
+impl Cli {
+    /// Loads the configuration this command line points to.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let file = self.config.clone().or_else(|| {
+            let local = PathBuf::from(crate::config::CONFIG_FILE_NAME);
+            local.exists().then_some(local)
+        });
+        let env = std::env::vars().filter(|(k, _)| k.starts_with("LIFELINE_")).collect();
+        Ok(Config::load(file.as_deref(), &env)?)
+    }
+}
+
+/// Runs an administration command against the configured database.
+pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> {
+    let (store, secret) = open_store(config, Arc::new(Hub::default())).await?;
+    let store = store.as_ref();
+    let now = SystemClock.now();
+    match command {
+        Command::Serve => unreachable!("serve is not an administration command"),
+        Command::Group(GroupCommand::Add { name }) => {
+            let name = ShortText::parse(name).map_err(|e| anyhow::anyhow!("group name: {e}"))?;
+            let group = store.create_group(name.as_str(), now).await?;
+            println!("{}", group.id);
+        }
+        Command::Expert(ExpertCommand::Add(add)) => {
+            let email = Email::parse(add.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let name = ShortText::parse(add.name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let mut groups = Vec::new();
+            for group in &add.groups {
+                let found = store.group_by_name(group).await?.with_context(|| format!("--group: no group named {group:?}"))?;
+                groups.push(found.id);
+            }
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).context("failed to read the password from stdin")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let password = (!password.is_empty()).then_some(password);
+            let expert = admin::create_expert(store, email, name.as_str(), password, add.admin, groups, now).await?;
+            println!("{}", expert.id);
+        }
+        Command::Token(TokenCommand::Add { email }) => {
+            let id = store.expert_id_by_email(&email).await?.with_context(|| format!("--email: no expert {email:?}"))?;
+            let token = admin::create_expert_token(store, id, now).await?;
+            println!("{}", token.token);
+        }
+        Command::Deployment(DeploymentCommand::Add { name, group, server_url, out }) => {
+            let name = ShortText::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let group = store.group_by_name(&group).await?.with_context(|| format!("--group: no group named {group:?}"))?;
+            let created = admin::create_deployment(store, &secret, name.as_str(), group.id, &server_url, now).await?;
+            let file = admin::deployment_file(&created.deployment, &created.key);
+            match out {
+                Some(path) => {
+                    write_new_file(&path, &file)?;
+                    eprintln!("deployment {} written to {}", created.deployment.id, path.display());
+                }
+                None => print!("{file}"),
+            }
+        }
+        Command::Deployment(DeploymentCommand::Revoke { id }) => {
+            let deployment = store.revoke_deployment(id, now).await?;
+            eprintln!("deployment {} ({}) revoked", deployment.id, deployment.name);
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_new_file(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!("--out: {} is a directory", path.display());
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let temp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("deployment")));
+    std::fs::write(&temp, contents).with_context(|| format!("failed to write {}", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("failed to write {}", path.display()))?;
+    Ok(())
+}

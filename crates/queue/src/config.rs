@@ -1,0 +1,275 @@
+//! Configuration: defaults < `lifeline-queue.toml` < `LIFELINE_*` environment.
+//! Every value is checked at start-up; an error names the setting and the value.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::credentials::ServerSecret;
+
+/// The name of the config file looked for in the working directory and the data dir.
+pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
+
+/// How many case creations and code entries one address may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimit {
+    /// No limit (benchmarks and load tests).
+    Off,
+    /// At most this many per period.
+    Every { count: NonZeroU32, period: Duration },
+}
+
+/// The server's validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// How long a case stays open before it expires.
+    pub case_ttl: Duration,
+    /// Where the database and the server secret live.
+    pub data_dir: PathBuf,
+    /// Per-address limit on case creation and code entry.
+    pub rate_limit_per_ip: RateLimit,
+    /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
+    /// when not given (several instances behind PostgreSQL must share one).
+    pub secret_key: Option<ServerSecret>,
+}
+
+/// A setting with a bad value, or an unreadable config file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A setting's value does not parse.
+    #[error("invalid {setting} ({env}) {value:?}: {reason}")]
+    Invalid { setting: &'static str, env: &'static str, value: String, reason: String },
+    /// The config file cannot be read or parsed.
+    #[error("{path}: {reason}")]
+    File { path: PathBuf, reason: String },
+}
+
+/// The config file's shape: every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    database_url: Option<String>,
+    case_ttl: Option<String>,
+    data_dir: Option<String>,
+    rate_limit_per_ip: Option<String>,
+    secret_key: Option<String>,
+}
+
+struct Setting {
+    name: &'static str,
+    env: &'static str,
+}
+
+const LISTEN: Setting = Setting { name: "listen", env: "LIFELINE_LISTEN" };
+const DATABASE_URL: Setting = Setting { name: "database_url", env: "LIFELINE_DATABASE_URL" };
+const CASE_TTL: Setting = Setting { name: "case_ttl", env: "LIFELINE_CASE_TTL" };
+const DATA_DIR: Setting = Setting { name: "data_dir", env: "LIFELINE_DATA_DIR" };
+const RATE_LIMIT: Setting = Setting { name: "rate_limit_per_ip", env: "LIFELINE_RATE_LIMIT_PER_IP" };
+const SECRET_KEY: Setting = Setting { name: "secret_key", env: "LIFELINE_SECRET_KEY" };
+
+impl Setting {
+    fn invalid(&self, value: &str, reason: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            setting: self.name,
+            env: self.env,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads from the process environment and the config file it points to
+    /// (`LIFELINE_CONFIG`, else `./lifeline-queue.toml`, else the data dir's).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> =
+            std::env::vars().filter(|(k, _)| k.starts_with("LIFELINE_")).collect();
+        let file = match env.get("LIFELINE_CONFIG") {
+            Some(path) => Some(PathBuf::from(path)),
+            None => {
+                let local = PathBuf::from(CONFIG_FILE_NAME);
+                local.exists().then_some(local)
+            }
+        };
+        Self::load(file.as_deref(), &env)
+    }
+
+    /// Loads defaults, then `file` if given, then `env` (`LIFELINE_*` names).
+    pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let from_file = match file {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let pick = |setting: &Setting, file_value: Option<String>| {
+            env.get(setting.env).cloned().or(file_value)
+        };
+
+        let data_dir = match pick(&DATA_DIR, from_file.data_dir) {
+            Some(dir) if dir.trim().is_empty() => return Err(DATA_DIR.invalid(&dir, "must not be empty")),
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir(),
+        };
+
+        let listen = match pick(&LISTEN, from_file.listen) {
+            Some(text) => text
+                .parse()
+                .map_err(|_| LISTEN.invalid(&text, "expected address:port, e.g. 127.0.0.1:8080"))?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+
+        let database_url = match pick(&DATABASE_URL, from_file.database_url) {
+            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(url) => {
+                return Err(DATABASE_URL.invalid(&url, "expected sqlite://PATH or postgres://…"));
+            }
+            None => format!("sqlite://{}", data_dir.join("lifeline.db").display()),
+        };
+
+        let case_ttl = match pick(&CASE_TTL, from_file.case_ttl) {
+            Some(text) => {
+                let ttl = parse_duration(&text).map_err(|reason| CASE_TTL.invalid(&text, reason))?;
+                if ttl < Duration::from_secs(1) {
+                    return Err(CASE_TTL.invalid(&text, "must be at least 1s"));
+                }
+                ttl
+            }
+            None => Duration::from_secs(24 * 60 * 60),
+        };
+
+        let rate_limit_per_ip = match pick(&RATE_LIMIT, from_file.rate_limit_per_ip) {
+            Some(text) => parse_rate_limit(&text).map_err(|reason| RATE_LIMIT.invalid(&text, reason))?,
+            None => RateLimit::Every {
+                count: NonZeroU32::new(30).expect("30 is not zero"),
+                period: Duration::from_secs(60),
+            },
+        };
+
+        let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
+            // The value is secret: the error does not echo it.
+            Some(text) => Some(ServerSecret::from_hex(&text).map_err(|reason| SECRET_KEY.invalid("…", reason))?),
+            None => None,
+        };
+
+        Ok(Config { listen, database_url, case_ttl, data_dir, rate_limit_per_ip, secret_key })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::File { path: path.to_path_buf(), reason: e.to_string() })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+/// The OS data dir's `lifeline-queue` folder, or `./data` where there is none.
+fn default_data_dir() -> PathBuf {
+    dirs::data_dir().map(|d| d.join("lifeline-queue")).unwrap_or_else(|| PathBuf::from("data"))
+}
+
+/// Parses `90s`, `15m`, `24h`, `7d`, `500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| "expected a number and a unit, e.g. 90s, 15m, 24h".to_string())?;
+    let seconds_per_unit = match unit.trim() {
+        "ms" => return Ok(Duration::from_millis(number)),
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err("unit must be ms, s, m, h or d, e.g. 90s".into()),
+    };
+    number
+        .checked_mul(seconds_per_unit)
+        .map(Duration::from_secs)
+        .ok_or_else(|| "too large".into())
+}
+
+/// Parses `off`, `30/min`, `5/s`, `100/h`.
+pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(RateLimit::Off);
+    }
+    let (count, per) = text
+        .split_once('/')
+        .ok_or_else(|| "expected COUNT/PERIOD such as 30/min, or off".to_string())?;
+    let count: u32 = count.trim().parse().map_err(|_| "count must be a whole number".to_string())?;
+    let count = NonZeroU32::new(count).ok_or_else(|| "count must be at least 1 (use off to disable)".to_string())?;
+    let period = match per.trim() {
+        "s" | "sec" | "second" => Duration::from_secs(1),
+        "m" | "min" | "minute" => Duration::from_secs(60),
+        "h" | "hour" => Duration::from_secs(3600),
+        _ => return Err("period must be s, min or h".into()),
+    };
+    Ok(RateLimit::Every { count, period })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("defaults are valid");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.case_ttl, Duration::from_secs(86_400));
+        assert_eq!(config.database_url, "sqlite:///tmp/x/lifeline.db");
+        assert!(matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30));
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(CONFIG_FILE_NAME);
+        std::fs::write(&path, "case_ttl = \"1h\"\nlisten = \"127.0.0.1:9000\"\n").expect("write");
+        let config = Config::load(Some(&path), &env(&[("LIFELINE_CASE_TTL", "90s")])).expect("valid");
+        assert_eq!(config.case_ttl, Duration::from_secs(90), "env wins over the file");
+        assert_eq!(config.listen.port(), 9000, "the file wins over defaults");
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_the_value() {
+        let err = Config::load(None, &env(&[("LIFELINE_CASE_TTL", "soon")])).expect_err("bad ttl");
+        let message = err.to_string();
+        assert!(message.contains("case_ttl") && message.contains("LIFELINE_CASE_TTL") && message.contains("soon"), "{message}");
+        let err = Config::load(None, &env(&[("LIFELINE_RATE_LIMIT_PER_IP", "0/min")])).expect_err("zero rate");
+        assert!(err.to_string().contains("rate_limit_per_ip"), "{err}");
+        let err = Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
+        assert!(err.to_string().contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(CONFIG_FILE_NAME);
+        std::fs::write(&path, "case_tll = \"1h\"\n").expect("write");
+        let err = Config::load(Some(&path), &HashMap::new()).expect_err("typo");
+        assert!(err.to_string().contains("case_tll"), "{err}");
+    }
+
+    #[test]
+    fn durations_and_rates_parse() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("1 fortnight").is_err());
+        assert_eq!(parse_rate_limit("off"), Ok(RateLimit::Off));
+        assert!(matches!(parse_rate_limit("5/s"), Ok(RateLimit::Every { period, .. }) if period == Duration::from_secs(1)));
+    }
+}

@@ -1,0 +1,133 @@
+//! Request parsing that answers in our error shape: JSON bodies, bearer
+//! credentials, ids.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::error::ApiError;
+use crate::credentials::{TokenHash, TokenKind, hash_token};
+
+/// A JSON request body, not yet parsed: content type checked, size limited by
+/// the route's `DefaultBodyLimit`. Parse with [`JsonBody::parse`].
+#[derive(Debug)]
+pub struct JsonBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::bad_request("expected Content-Type: application/json"));
+        }
+        let limit = request.extensions().get::<BodyLimit>().map_or(lifeline_protocol::limits::BODY_MAX_BYTES, |l| l.0);
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Self(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::payload_too_large(limit))
+            }
+            Err(rejection) => Err(ApiError::bad_request(format!("cannot read the body: {}", rejection.body_text()))),
+        }
+    }
+}
+
+/// The body limit in force on a route, so the 413 message can say it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl JsonBody {
+    /// Parses the body; errors name the field: `description: at most 4000 characters`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.0)
+    }
+}
+
+/// Parses JSON: syntax errors are 400, type and rule errors 422 naming the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.inner();
+        // serde_json appends " at line L column C"; the field path says more.
+        let text = inner.to_string();
+        let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+        match inner.classify() {
+            serde_json::error::Category::Data if path != "." => ApiError::invalid(format!("{path}: {message}")),
+            serde_json::error::Category::Data => ApiError::invalid(message.to_string()),
+            _ => ApiError::bad_request(format!("malformed JSON: {message}")),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::bad_request("malformed JSON: trailing characters after the value"))?;
+    Ok(value)
+}
+
+/// A bearer credential: its kind (from the prefix) and its hash.
+#[derive(Debug, Clone, Copy)]
+pub struct Bearer {
+    /// What the prefix says it is.
+    pub kind: TokenKind,
+    /// Its SHA-256, for lookup.
+    pub hash: TokenHash,
+}
+
+/// Reads `Authorization: Bearer …`; missing or malformed is 401.
+pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
+    let kind = TokenKind::of(token).ok_or_else(|| ApiError::unauthorized("malformed token"))?;
+    Ok(Bearer { kind, hash: hash_token(token) })
+}
+
+/// Parses an id from the path; a malformed one is 400.
+pub fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{what}: not a UUID")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::response::IntoResponse;
+    use lifeline_protocol::CreateCaseRequest;
+
+    fn status_of(bytes: &str) -> StatusCode {
+        match parse_json::<CreateCaseRequest>(bytes.as_bytes()) {
+            Ok(_) => StatusCode::OK,
+            Err(e) => e.into_response().status(),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_rule_errors_422() {
+        assert_eq!(status_of(r#"{"channel":"sos""#), StatusCode::BAD_REQUEST);
+        assert_eq!(status_of(r#"{"channel":"sos"} trailing"#), StatusCode::BAD_REQUEST);
+        assert_eq!(status_of(r#"{"channel":42}"#), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of(r#"{"channel":"sos","extra":1}"#), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of(r#"{"channel":"sos"}"#), StatusCode::OK);
+    }
+
+    #[test]
+    fn rule_errors_name_the_field() {
+        let body = format!(r#"{{"channel":"sos","description":"{}"}}"#, "x".repeat(4001));
+        let Err(error) = parse_json::<CreateCaseRequest>(body.as_bytes()) else {
+            panic!("4001 characters must be refused");
+        };
+        assert_eq!(format!("{error:?}").contains("description: at most 4000 characters"), true, "{error:?}");
+    }
+}

@@ -1,0 +1,158 @@
+//! In-process fan-out of case events to live subscribers (SSE streams, and the
+//! console). Events are serialized once and shared by every subscriber.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// How many events a slow subscriber may fall behind before it has to catch up
+/// from the database.
+const CASE_CHANNEL_CAPACITY: usize = 64;
+const ALL_CHANNEL_CAPACITY: usize = 1024;
+
+/// What an event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A case snapshot (SSE `case`).
+    Case,
+    /// A chat message (SSE `message`).
+    Message,
+}
+
+impl EventKind {
+    /// The SSE event name and the stored kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Case => "case",
+            EventKind::Message => "message",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "case" => Some(EventKind::Case),
+            "message" => Some(EventKind::Message),
+            _ => None,
+        }
+    }
+}
+
+/// One stored event of a case, as subscribers receive it.
+#[derive(Debug, Clone)]
+pub struct CaseEvent {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its group, so queue watchers can filter.
+    pub group_id: Uuid,
+    /// Per-case, increasing: the SSE event id.
+    pub seq: i64,
+    /// What it carries.
+    pub kind: EventKind,
+    /// Whether the case is final after this event (the stream then ends).
+    pub is_final: bool,
+    /// The JSON payload.
+    pub data: Arc<str>,
+}
+
+/// The live fan-out.
+#[derive(Debug)]
+pub struct Hub {
+    cases: Mutex<HashMap<Uuid, broadcast::Sender<CaseEvent>>>,
+    all: broadcast::Sender<CaseEvent>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self { cases: Mutex::new(HashMap::new()), all: broadcast::channel(ALL_CHANNEL_CAPACITY).0 }
+    }
+}
+
+impl Hub {
+    /// Sends a committed event to whoever follows its case, and to queue watchers.
+    pub fn publish(&self, event: CaseEvent) {
+        let sender = self.lock().get(&event.case_id).cloned();
+        if let Some(sender) = sender {
+            // No receiver left is fine: the last one is removing the entry.
+            let _ = sender.send(event.clone());
+        }
+        let _ = self.all.send(event);
+    }
+
+    /// Follows one case. Subscribe before reading the current state so nothing falls between.
+    pub fn subscribe(self: &Arc<Self>, case_id: Uuid) -> Subscription {
+        let receiver = self
+            .lock()
+            .entry(case_id)
+            .or_insert_with(|| broadcast::channel(CASE_CHANNEL_CAPACITY).0)
+            .subscribe();
+        Subscription { hub: Arc::clone(self), case_id, receiver: Some(receiver) }
+    }
+
+    /// Follows every case (the console's live queue).
+    pub fn subscribe_all(&self) -> broadcast::Receiver<CaseEvent> {
+        self.all.subscribe()
+    }
+
+    /// How many per-case subscriptions are open.
+    pub fn subscriber_count(&self) -> usize {
+        self.lock().values().map(broadcast::Sender::receiver_count).sum()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, broadcast::Sender<CaseEvent>>> {
+        self.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A live subscription to one case; dropping it unsubscribes.
+#[derive(Debug)]
+pub struct Subscription {
+    hub: Arc<Hub>,
+    case_id: Uuid,
+    receiver: Option<broadcast::Receiver<CaseEvent>>,
+}
+
+impl Subscription {
+    /// The next event, or how many were missed by falling behind.
+    pub async fn recv(&mut self) -> Result<CaseEvent, broadcast::error::RecvError> {
+        match self.receiver.as_mut() {
+            Some(receiver) => receiver.recv().await,
+            None => Err(broadcast::error::RecvError::Closed),
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        drop(self.receiver.take());
+        let mut cases = self.hub.lock();
+        if cases.get(&self.case_id).is_some_and(|sender| sender.receiver_count() == 0) {
+            cases.remove(&self.case_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(case_id: Uuid, seq: i64) -> CaseEvent {
+        CaseEvent { case_id, group_id: Uuid::nil(), seq, kind: EventKind::Case, is_final: false, data: "{}".into() }
+    }
+
+    #[tokio::test]
+    async fn subscribers_get_only_their_case_and_the_entry_goes_when_they_leave() {
+        let hub = Arc::new(Hub::default());
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut subscription = hub.subscribe(mine);
+        hub.publish(event(other, 1));
+        hub.publish(event(mine, 7));
+        let received = subscription.recv().await.expect("an event");
+        assert_eq!((received.case_id, received.seq), (mine, 7));
+        assert_eq!(hub.subscriber_count(), 1);
+        drop(subscription);
+        assert_eq!(hub.subscriber_count(), 0);
+        assert!(hub.lock().is_empty(), "no channel is kept for a case nobody follows");
+    }
+}

@@ -1,0 +1,277 @@
+//! Storage: one trait, implemented for SQLite (embedded, default) and meant
+//! for PostgreSQL (several instances). Handlers only ever see [`Store`].
+//!
+//! Store methods take the current time as an argument: expiry is decided at
+//! read time from it, so a case read after its deadline reads `expired` even
+//! before the sweep has written it.
+
+mod rows;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    AssignmentPolicy, Case, CaseState, Channel, Customer, Deployment, Description, Device, Email,
+    Expert, Group, HistoryEntry, IdempotencyKey, SessionCode, UpdateCaseRequest,
+};
+
+use crate::credentials::{ServerSecret, TokenHash};
+use crate::hub::CaseEvent;
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// The row's state forbids the change, e.g. the case is final.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request names something that does not exist or cannot be used.
+    #[error("{0}")]
+    Invalid(String),
+    /// The transaction holding this write failed to commit; nothing was written.
+    #[error("commit failed: {0}")]
+    Commit(String),
+    /// A unique name or address is taken.
+    #[error("{0} is already taken")]
+    Taken(&'static str),
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The database holds something that does not parse.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The writer is gone (shutting down).
+    #[error("storage is shutting down")]
+    Unavailable,
+}
+
+/// A valid, unrevoked deployment key's deployment.
+#[derive(Debug, Clone)]
+pub struct DeploymentAuth {
+    /// The deployment.
+    pub id: Uuid,
+    /// The group its cases land in.
+    pub group_id: Uuid,
+}
+
+/// A signed-in expert (through a token or, later, a console session).
+#[derive(Debug, Clone)]
+pub struct ExpertAuth {
+    /// The expert.
+    pub id: Uuid,
+    /// Name shown to customers and in history.
+    pub display_name: String,
+    /// Admins see and manage everything.
+    pub admin: bool,
+    /// The groups whose cases the expert sees.
+    pub groups: Vec<Uuid>,
+}
+
+impl ExpertAuth {
+    /// Whether this expert may see cases of `group`.
+    pub fn sees_group(&self, group: Uuid) -> bool {
+        self.admin || self.groups.contains(&group)
+    }
+}
+
+/// Who did something to a case, for its history.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// The customer holding the case token.
+    Customer,
+    /// An expert.
+    Expert { id: Uuid, name: String },
+    /// The server itself (expiry).
+    System,
+}
+
+impl Actor {
+    /// The history's words for the actor.
+    pub fn label(&self) -> &str {
+        match self {
+            Actor::Customer => "customer",
+            Actor::Expert { name, .. } => name,
+            Actor::System => "system",
+        }
+    }
+}
+
+/// A customer's create request, checked and ready to store.
+#[derive(Debug, Clone)]
+pub struct NewCustomerCase {
+    /// The deployment whose key was used.
+    pub deployment: DeploymentAuth,
+    /// The client's key for this request.
+    pub idempotency_key: IdempotencyKey,
+    /// SHA-256 of the canonical request, to tell a replay from a different request.
+    pub request_hash: [u8; 32],
+    /// `sos` or `app`.
+    pub channel: Channel,
+    /// Customer details.
+    pub customer: Customer,
+    /// Description.
+    pub description: Option<Description>,
+    /// Device.
+    pub device: Device,
+    /// The id the case gets if it is new (UUID v7, made by the caller).
+    pub case_id: Uuid,
+    /// Hash of the case token derived from `case_id`.
+    pub token_hash: TokenHash,
+}
+
+/// What became of a create request.
+#[derive(Debug, Clone)]
+pub enum CreateOutcome {
+    /// A new case; `case_json` is its first snapshot.
+    Created { case_id: Uuid, case_json: String },
+    /// The same key and body came before: the original answer.
+    Replayed { case_id: Uuid, case_json: String },
+    /// The same key came before with another body.
+    Mismatch,
+}
+
+/// A manual case an expert creates.
+#[derive(Debug, Clone)]
+pub struct NewManualCase {
+    /// Its group.
+    pub group_id: Uuid,
+    /// Customer details, if known.
+    pub customer: Customer,
+    /// Description, if known.
+    pub description: Option<Description>,
+}
+
+/// Which cases a list asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateFilter {
+    /// `new`, `pending` or `in_progress`.
+    Open,
+    /// Exactly this state.
+    Only(CaseState),
+    /// Every state.
+    All,
+}
+
+/// Whose cases a list asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Any or none.
+    Anyone,
+    /// Unassigned only.
+    Unassigned,
+    /// Assigned to this expert.
+    Expert(Uuid),
+}
+
+/// A page request of the case list; oldest first.
+#[derive(Debug, Clone)]
+pub struct CaseQuery {
+    /// States.
+    pub state: StateFilter,
+    /// Only this group.
+    pub group: Option<Uuid>,
+    /// Only these assignees.
+    pub assignee: AssigneeFilter,
+    /// Only these groups (the caller's); `None` for admins.
+    pub visible_groups: Option<Vec<Uuid>>,
+    /// Start after this `(created_at millis, id)`.
+    pub after: Option<(i64, Uuid)>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// A new expert.
+#[derive(Debug, Clone)]
+pub struct NewExpert {
+    /// Sign-in address.
+    pub email: Email,
+    /// Name shown to customers.
+    pub display_name: String,
+    /// PHC string of the password hash, if the expert signs in to the console.
+    pub password_hash: Option<String>,
+    /// Admin or not.
+    pub admin: bool,
+    /// Groups to join.
+    pub groups: Vec<Uuid>,
+}
+
+/// Storage of everything the queue server keeps.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    // --- credentials
+    /// The deployment of an unrevoked key.
+    async fn deployment_by_key(&self, key_hash: &TokenHash) -> Result<Option<DeploymentAuth>, StoreError>;
+    /// The active expert of an unrevoked API token.
+    async fn expert_by_token(&self, token_hash: &TokenHash) -> Result<Option<ExpertAuth>, StoreError>;
+    /// The active expert with this id.
+    async fn expert_auth(&self, id: Uuid) -> Result<Option<ExpertAuth>, StoreError>;
+
+    // --- cases
+    /// Creates a customer case exactly once per (deployment, idempotency key).
+    async fn create_customer_case(&self, new: NewCustomerCase, now: OffsetDateTime) -> Result<CreateOutcome, StoreError>;
+    /// Creates a manual case.
+    async fn create_manual_case(&self, new: NewManualCase, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    /// Lets a customer claim an open, unclaimed manual case by its code.
+    async fn claim_manual_case(&self, code: SessionCode, device: Device, secret: &ServerSecret, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
+    /// A case as it stands at `now`.
+    async fn case(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
+    /// The case a case token opens, as it stands at `now`.
+    async fn case_by_token(&self, token_hash: &TokenHash, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
+    /// Who created a case, if an expert did.
+    async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError>;
+    /// What happened to a case, oldest first.
+    async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
+    /// Changes description or customer details of an open case.
+    async fn update_case(&self, id: Uuid, update: UpdateCaseRequest, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    /// Closes an open case.
+    async fn close_case(&self, id: Uuid, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    /// Assigns an open case to an active expert, or unassigns it.
+    async fn assign_case(&self, id: Uuid, expert: Option<Uuid>, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    /// A page of cases, oldest first.
+    async fn list_cases(&self, query: CaseQuery, now: OffsetDateTime) -> Result<Vec<Case>, StoreError>;
+    /// Stored events of a case after `seq`, oldest first.
+    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError>;
+    /// A case at `now` with the id of its newest event, read together.
+    async fn case_with_seq(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<(Case, i64)>, StoreError>;
+    /// Writes `expired` for open cases past their deadline; returns how many.
+    async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError>;
+    /// Open cases counted by state, at `now`.
+    async fn count_open_by_state(&self, now: OffsetDateTime) -> Result<Vec<(CaseState, i64)>, StoreError>;
+
+    // --- administration
+    /// Creates a group.
+    async fn create_group(&self, name: &str, now: OffsetDateTime) -> Result<Group, StoreError>;
+    /// Every group, by name.
+    async fn list_groups(&self) -> Result<Vec<Group>, StoreError>;
+    /// A group by name (case-insensitive).
+    async fn group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError>;
+    /// Sets a group's automatic assignment.
+    async fn set_assignment_policy(&self, group: Uuid, policy: AssignmentPolicy) -> Result<Group, StoreError>;
+    /// Creates an expert.
+    async fn create_expert(&self, new: NewExpert, now: OffsetDateTime) -> Result<Expert, StoreError>;
+    /// Every expert, by name.
+    async fn list_experts(&self) -> Result<Vec<Expert>, StoreError>;
+    /// An expert by id.
+    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError>;
+    /// An expert's id by sign-in address (case-insensitive).
+    async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError>;
+    /// Marks an expert available or away.
+    async fn set_availability(&self, expert: Uuid, available: bool) -> Result<Expert, StoreError>;
+    /// Stores a new API token's hash for an expert; returns the token's id.
+    async fn add_expert_token(&self, expert: Uuid, token_hash: TokenHash, now: OffsetDateTime) -> Result<Uuid, StoreError>;
+    /// Creates a deployment with its key's hash.
+    async fn create_deployment(&self, id: Uuid, name: &str, group: Uuid, server_url: &str, key_hash: TokenHash, now: OffsetDateTime) -> Result<Deployment, StoreError>;
+    /// Every deployment, newest first.
+    async fn list_deployments(&self) -> Result<Vec<Deployment>, StoreError>;
+    /// A deployment by id.
+    async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>, StoreError>;
+    /// Revokes a deployment's key; it stops working at once.
+    async fn revoke_deployment(&self, id: Uuid, now: OffsetDateTime) -> Result<Deployment, StoreError>;
+}

@@ -1,0 +1,128 @@
+//! Rows as both databases return them, and their conversion to wire types.
+//! Expiry is applied here, at read time, from the `now` passed in.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    Case, CaseState, Channel, ClosedBy, Customer, CustomerName, Description, Device, Email,
+    ExpertRef, GroupRef, SessionCode,
+};
+
+use super::StoreError;
+use crate::clock::{from_millis, to_millis};
+
+/// The columns every case query selects (aliases `c`, `g`, `e`).
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, g.name AS group_name, \
+     c.assignee_id, e.display_name AS assignee_name, c.customer_name, c.customer_email, \
+     c.description, c.device, c.expert_connected, c.customer_connected, c.created_at, \
+     c.updated_at, c.expires_at, c.closed_at, c.closed_by, c.last_event_seq";
+
+/// The joins those columns need.
+pub(crate) const CASE_JOINS: &str =
+    "cases c JOIN groups g ON g.id = c.group_id LEFT JOIN experts e ON e.id = c.assignee_id";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct CaseRow {
+    pub id: Uuid,
+    pub code: String,
+    pub state: String,
+    pub channel: String,
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub description: Option<String>,
+    pub device: String,
+    pub expert_connected: bool,
+    pub customer_connected: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub expires_at: i64,
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<String>,
+    pub last_event_seq: i64,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value:?}"))
+}
+
+/// The state a case has at `now`: an open case past its deadline is expired.
+pub(crate) fn state_at(stored: CaseState, expires_at: i64, now: OffsetDateTime) -> CaseState {
+    if !stored.is_final() && to_millis(now) >= expires_at {
+        CaseState::Expired
+    } else {
+        stored
+    }
+}
+
+impl CaseRow {
+    pub fn stored_state(&self) -> Result<CaseState, StoreError> {
+        CaseState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))
+    }
+
+    pub fn state_at(&self, now: OffsetDateTime) -> Result<CaseState, StoreError> {
+        Ok(state_at(self.stored_state()?, self.expires_at, now))
+    }
+
+    /// Waiting in its group's line at `now`: open and unassigned.
+    pub fn is_waiting(&self, now: OffsetDateTime) -> Result<bool, StoreError> {
+        Ok(self.assignee_id.is_none() && !self.state_at(now)?.is_final())
+    }
+
+    /// The wire form at `now`, with the queue position found by the caller.
+    pub fn into_case(self, queue_position: Option<u32>, now: OffsetDateTime) -> Result<Case, StoreError> {
+        let stored = self.stored_state()?;
+        let state = state_at(stored, self.expires_at, now);
+        let expired_now = state != stored;
+        let code = SessionCode::parse(&self.code).map_err(|_| corrupt("code", &self.code))?;
+        let channel = Channel::parse(&self.channel).ok_or_else(|| corrupt("channel", &self.channel))?;
+        let customer = Customer {
+            name: self
+                .customer_name
+                .map(|n| CustomerName::parse(n).map_err(|e| corrupt("customer_name", &e.to_string())))
+                .transpose()?,
+            email: self
+                .customer_email
+                .map(|n| Email::parse(n).map_err(|e| corrupt("customer_email", &e.to_string())))
+                .transpose()?,
+        };
+        let description = self
+            .description
+            .map(|d| Description::parse(d).map_err(|e| corrupt("description", &e.to_string())))
+            .transpose()?;
+        let device: Device = serde_json::from_str(&self.device).map_err(|e| corrupt("device", &e.to_string()))?;
+        let closed_by = match (&self.closed_by, expired_now) {
+            (_, true) => Some(ClosedBy::System),
+            (Some(by), false) => Some(ClosedBy::parse(by).ok_or_else(|| corrupt("closed_by", by))?),
+            (None, false) => None,
+        };
+        let closed_at = if expired_now { Some(self.expires_at) } else { self.closed_at };
+        Ok(Case {
+            id: self.id,
+            code,
+            state,
+            channel,
+            group: GroupRef { id: self.group_id, name: self.group_name },
+            assignee: match (self.assignee_id, self.assignee_name) {
+                (Some(id), Some(display_name)) => Some(ExpertRef { id, display_name }),
+                _ => None,
+            },
+            customer,
+            description,
+            device,
+            expert_connected: self.expert_connected && !state.is_final(),
+            customer_connected: self.customer_connected && !state.is_final(),
+            queue_position: if state.is_final() { None } else { queue_position },
+            created_at: from_millis(self.created_at),
+            updated_at: from_millis(if expired_now { self.expires_at } else { self.updated_at }),
+            expires_at: from_millis(self.expires_at),
+            closed_at: closed_at.map(from_millis),
+            closed_by,
+            history: None,
+        })
+    }
+}
