@@ -51,24 +51,25 @@ impl JsonBody {
 }
 
 /// Parses JSON: syntax errors are 400, type and rule errors 422 naming the field.
+/// Two steps, because serde_json reports some type errors (a number where an
+/// enum's string belongs) as syntax errors when deserializing straight from text.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {}", without_position(&e.to_string()))))?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.inner();
-        // serde_json appends " at line L column C"; the field path says more.
-        let text = inner.to_string();
-        let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
-        match inner.classify() {
-            serde_json::error::Category::Data if path != "." => ApiError::invalid(format!("{path}: {message}")),
-            serde_json::error::Category::Data => ApiError::invalid(message.to_string()),
-            _ => ApiError::bad_request(format!("malformed JSON: {message}")),
+        let message = error.inner().to_string();
+        if path == "." {
+            ApiError::invalid(message)
+        } else {
+            ApiError::invalid(format!("{path}: {message}"))
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::bad_request("malformed JSON: trailing characters after the value"))?;
-    Ok(value)
+    })
+}
+
+/// serde_json appends " at line L column C"; the field path says more.
+fn without_position(message: &str) -> &str {
+    message.rsplit_once(" at line ").map_or(message, |(m, _)| m)
 }
 
 /// A bearer credential: its kind (from the prefix) and its hash.

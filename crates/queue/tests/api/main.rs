@@ -1,0 +1,15 @@
+//! Integration tests: the real server on 127.0.0.1:0 with a temporary SQLite
+//! database, spoken to over HTTP through lifeline-client.
+
+mod access;
+mod cli;
+mod crash;
+mod create;
+mod events;
+mod expiry;
+mod helpers;
+mod lifecycle;
+mod ops;
+mod process;
+mod rate_limit;
+mod validation;
