@@ -30,9 +30,13 @@ impl AssignmentPolicy {
 
     /// Parses a wire name.
     pub fn parse(text: &str) -> Option<Self> {
-        [AssignmentPolicy::Off, AssignmentPolicy::RoundRobin, AssignmentPolicy::LeastBusy]
-            .into_iter()
-            .find(|p| p.as_str() == text)
+        [
+            AssignmentPolicy::Off,
+            AssignmentPolicy::RoundRobin,
+            AssignmentPolicy::LeastBusy,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == text)
     }
 }
 

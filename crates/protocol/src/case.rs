@@ -55,7 +55,11 @@ impl CaseState {
 
     /// The open state that the session's presence implies: nobody in → `new`
     /// (or `pending` once somebody has been in), one side → `pending`, both → `in_progress`.
-    pub fn from_presence(expert_connected: bool, customer_connected: bool, anyone_joined_before: bool) -> Self {
+    pub fn from_presence(
+        expert_connected: bool,
+        customer_connected: bool,
+        anyone_joined_before: bool,
+    ) -> Self {
         match (expert_connected, customer_connected) {
             (true, true) => CaseState::InProgress,
             (true, false) | (false, true) => CaseState::Pending,
@@ -275,9 +279,11 @@ impl HistoryAction {
     /// Parses a wire name.
     pub fn parse(text: &str) -> Option<Self> {
         use HistoryAction::*;
-        [Created, Assigned, Unassigned, Claimed, Edited, Joined, Left, Closed, Expired]
-            .into_iter()
-            .find(|a| a.as_str() == text)
+        [
+            Created, Assigned, Unassigned, Claimed, Edited, Joined, Left, Closed, Expired,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
     }
 }
 
@@ -303,17 +309,35 @@ mod tests {
 
     #[test]
     fn only_closed_and_expired_are_final() {
-        let finals: Vec<_> = CaseState::ALL.into_iter().filter(|s| s.is_final()).collect();
+        let finals: Vec<_> = CaseState::ALL
+            .into_iter()
+            .filter(|s| s.is_final())
+            .collect();
         assert_eq!(finals, [CaseState::Closed, CaseState::Expired]);
     }
 
     #[test]
     fn presence_decides_the_open_state() {
-        assert_eq!(CaseState::from_presence(false, false, false), CaseState::New);
-        assert_eq!(CaseState::from_presence(true, false, false), CaseState::Pending);
-        assert_eq!(CaseState::from_presence(false, true, true), CaseState::Pending);
-        assert_eq!(CaseState::from_presence(true, true, true), CaseState::InProgress);
-        assert_eq!(CaseState::from_presence(false, false, true), CaseState::Pending);
+        assert_eq!(
+            CaseState::from_presence(false, false, false),
+            CaseState::New
+        );
+        assert_eq!(
+            CaseState::from_presence(true, false, false),
+            CaseState::Pending
+        );
+        assert_eq!(
+            CaseState::from_presence(false, true, true),
+            CaseState::Pending
+        );
+        assert_eq!(
+            CaseState::from_presence(true, true, true),
+            CaseState::InProgress
+        );
+        assert_eq!(
+            CaseState::from_presence(false, false, true),
+            CaseState::Pending
+        );
     }
 
     #[test]

@@ -133,7 +133,10 @@ mod tests {
         let code = SessionCode::parse("123456789").expect("nine digits parse");
         assert_eq!(code.to_string(), "123 456 789");
         assert_eq!(code.as_str(), "123456789");
-        assert_eq!(serde_json::to_string(&code).expect("serializes"), "\"123456789\"");
+        assert_eq!(
+            serde_json::to_string(&code).expect("serializes"),
+            "\"123456789\""
+        );
     }
 
     #[test]
@@ -145,17 +148,35 @@ mod tests {
 
     #[test]
     fn wrong_lengths_and_letters_are_refused() {
-        assert_eq!(SessionCode::parse("12345678"), Err(SessionCodeError::WrongLength(8)));
-        assert_eq!(SessionCode::parse("1234567890"), Err(SessionCodeError::WrongLength(10)));
-        assert_eq!(SessionCode::parse("12345678a"), Err(SessionCodeError::InvalidCharacter));
-        assert_eq!(SessionCode::parse("１２３４５６７８９"), Err(SessionCodeError::InvalidCharacter));
+        assert_eq!(
+            SessionCode::parse("12345678"),
+            Err(SessionCodeError::WrongLength(8))
+        );
+        assert_eq!(
+            SessionCode::parse("1234567890"),
+            Err(SessionCodeError::WrongLength(10))
+        );
+        assert_eq!(
+            SessionCode::parse("12345678a"),
+            Err(SessionCodeError::InvalidCharacter)
+        );
+        assert_eq!(
+            SessionCode::parse("１２３４５６７８９"),
+            Err(SessionCodeError::InvalidCharacter)
+        );
         assert!(serde_json::from_str::<SessionCode>("\"12\"").is_err());
     }
 
     #[test]
     fn numbers_keep_their_leading_zeros() {
-        assert_eq!(SessionCode::from_number(42).expect("small").as_str(), "000000042");
-        assert_eq!(SessionCode::from_number(999_999_999).expect("max").as_str(), "999999999");
+        assert_eq!(
+            SessionCode::from_number(42).expect("small").as_str(),
+            "000000042"
+        );
+        assert_eq!(
+            SessionCode::from_number(999_999_999).expect("max").as_str(),
+            "999999999"
+        );
         assert_eq!(SessionCode::from_number(1_000_000_000), None);
     }
 }

@@ -32,7 +32,11 @@ pub struct Branding {
 
 impl Default for Branding {
     fn default() -> Self {
-        Self { company_name: "Lifeline".into(), accent_color: "#c62828".into(), logo: None }
+        Self {
+            company_name: "Lifeline".into(),
+            accent_color: "#c62828".into(),
+            logo: None,
+        }
     }
 }
 
@@ -49,7 +53,11 @@ pub enum Language {
 
 impl From<String> for Language {
     fn from(text: String) -> Self {
-        if text == "auto" { Language::Auto } else { Language::Fixed(text) }
+        if text == "auto" {
+            Language::Auto
+        } else {
+            Language::Fixed(text)
+        }
     }
 }
 

@@ -63,6 +63,11 @@ pub struct ErrorDetail {
 impl ErrorBody {
     /// Builds an error body.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code, message: message.into() } }
+        Self {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+            },
+        }
     }
 }

@@ -213,10 +213,16 @@ mod tests {
 
     #[test]
     fn descriptions_are_limited_by_characters_not_bytes() {
-        assert!(Description::parse("é".repeat(4000)).is_ok(), "4000 two-byte chars fit");
+        assert!(
+            Description::parse("é".repeat(4000)).is_ok(),
+            "4000 two-byte chars fit"
+        );
         let err = Description::parse("a".repeat(4001)).expect_err("4001 chars is too long");
         assert_eq!(err.to_string(), "at most 4000 characters");
-        assert!(Description::parse("line one\nline two").is_ok(), "newlines are fine");
+        assert!(
+            Description::parse("line one\nline two").is_ok(),
+            "newlines are fine"
+        );
     }
 
     #[test]
@@ -231,7 +237,15 @@ mod tests {
         for good in ["luis@example.com", "a.b+c@sub.example.org"] {
             assert!(Email::parse(good).is_ok(), "{good} should parse");
         }
-        for bad in ["", "luis", "luis@", "@example.com", "luis@example", "lu is@example.com", "a@b@c.d"] {
+        for bad in [
+            "",
+            "luis",
+            "luis@",
+            "@example.com",
+            "luis@example",
+            "lu is@example.com",
+            "a@b@c.d",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -16,7 +16,9 @@ mod fields;
 pub mod limits;
 mod requests;
 
-pub use admin::{AssignmentPolicy, Deployment, Expert, ExpertRole, Group, NewDeployment, NewExpertToken};
+pub use admin::{
+    AssignmentPolicy, Deployment, Expert, ExpertRole, Group, NewDeployment, NewExpertToken,
+};
 pub use case::{
     Case, CaseState, Channel, ClosedBy, Customer, Device, ExpertRef, GroupRef, HistoryAction,
     HistoryEntry,
@@ -25,7 +27,9 @@ pub use code::{SessionCode, SessionCodeError};
 pub use deployment_file::{Behaviour, Branding, DeploymentFile, Language};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{ChatMessage, EVENT_CASE, EVENT_MESSAGE, MessageFrom};
-pub use fields::{CustomerName, Description, DeviceField, Email, FieldError, IdempotencyKey, ShortText};
+pub use fields::{
+    CustomerName, Description, DeviceField, Email, FieldError, IdempotencyKey, ShortText,
+};
 pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,
     CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, JoinCaseRequest,

@@ -1,9 +1,9 @@
 //! Administration shared by the CLI and the admin API: experts with hashed
 //! passwords, API tokens, deployments and their deployment files.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher as _, SaltString};
-use argon2::Argon2;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -20,7 +20,9 @@ pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Hashes a console password with argon2id (the crate's defaults: 19 MiB, 2 passes).
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
     if password.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(StoreError::Invalid(format!("password: at least {PASSWORD_MIN_CHARS} characters")));
+        return Err(StoreError::Invalid(format!(
+            "password: at least {PASSWORD_MIN_CHARS} characters"
+        )));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -41,14 +43,29 @@ pub async fn create_expert(
 ) -> Result<Expert, StoreError> {
     let password_hash = password.map(hash_password).transpose()?;
     store
-        .create_expert(NewExpert { email, display_name: display_name.to_string(), password_hash, admin, groups }, now)
+        .create_expert(
+            NewExpert {
+                email,
+                display_name: display_name.to_string(),
+                password_hash,
+                admin,
+                groups,
+            },
+            now,
+        )
         .await
 }
 
 /// Creates an API token for an expert; the token is returned this once.
-pub async fn create_expert_token(store: &dyn Store, expert: Uuid, now: OffsetDateTime) -> Result<NewExpertToken, StoreError> {
+pub async fn create_expert_token(
+    store: &dyn Store,
+    expert: Uuid,
+    now: OffsetDateTime,
+) -> Result<NewExpertToken, StoreError> {
     let token = new_expert_token();
-    let id = store.add_expert_token(expert, hash_token(&token), now).await?;
+    let id = store
+        .add_expert_token(expert, hash_token(&token), now)
+        .await?;
     Ok(NewExpertToken { id, token })
 }
 
@@ -64,7 +81,9 @@ pub async fn create_deployment(
     check_server_url(server_url)?;
     let id = Uuid::now_v7();
     let key = secret.deployment_key(id);
-    let deployment = store.create_deployment(id, name, group, server_url, hash_token(&key), now).await?;
+    let deployment = store
+        .create_deployment(id, name, group, server_url, hash_token(&key), now)
+        .await?;
     Ok(NewDeployment { deployment, key })
 }
 
@@ -72,7 +91,9 @@ fn check_server_url(url: &str) -> Result<(), StoreError> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| StoreError::Invalid("server_url: must start with https:// or http://".into()))?;
+        .ok_or_else(|| {
+            StoreError::Invalid("server_url: must start with https:// or http://".into())
+        })?;
     if rest.is_empty() || rest.contains(char::is_whitespace) {
         return Err(StoreError::Invalid("server_url: not a URL".into()));
     }
@@ -84,8 +105,14 @@ pub fn deployment_file(deployment: &Deployment, key: &str) -> String {
     let file = DeploymentFile {
         server_url: deployment.server_url.clone(),
         deployment_key: key.to_string(),
-        branding: Branding { company_name: deployment.name.clone(), ..Branding::default() },
-        behaviour: Behaviour { shortcut_name: format!("{} SOS", deployment.name), ..Behaviour::default() },
+        branding: Branding {
+            company_name: deployment.name.clone(),
+            ..Branding::default()
+        },
+        behaviour: Behaviour {
+            shortcut_name: format!("{} SOS", deployment.name),
+            ..Behaviour::default()
+        },
     };
     let body = toml::to_string(&file).unwrap_or_default();
     format!(
@@ -107,7 +134,10 @@ mod tests {
         let deployment = Deployment {
             id: Uuid::now_v7(),
             name: "Acme \"laptops\"".into(),
-            group: GroupRef { id: Uuid::now_v7(), name: "Front desk".into() },
+            group: GroupRef {
+                id: Uuid::now_v7(),
+                name: "Front desk".into(),
+            },
             server_url: "https://help.example.com".into(),
             created_at: OffsetDateTime::UNIX_EPOCH,
             revoked_at: None,

@@ -50,7 +50,10 @@ pub struct App {
 }
 
 /// Opens the storage named by `config` (running migrations) and the server secret.
-pub async fn open_store(config: &Config, hub: Arc<Hub>) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
+pub async fn open_store(
+    config: &Config,
+    hub: Arc<Hub>,
+) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
     let secret = match &config.secret_key {
@@ -64,7 +67,9 @@ pub async fn open_store(config: &Config, hub: Arc<Hub>) -> anyhow::Result<(Arc<d
                 .with_context(|| format!("failed to open the database {}", config.database_url))?,
         )
     } else {
-        anyhow::bail!("database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH")
+        anyhow::bail!(
+            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
+        )
     };
     Ok((store, secret))
 }
@@ -96,7 +101,9 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
 impl App {
     /// The bound address (the real port when asked for port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// The storage, for administration and tests.
@@ -111,19 +118,25 @@ impl App {
 
     /// Serves until `shutdown` completes, then stops taking connections, ends
     /// event streams and waits for requests in flight.
-    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
         let router = crate::http::router(Arc::clone(&state));
         let token = state.shutdown.clone();
-        let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down");
-                token.cancel();
-            })
-            .await
-            .context("server failed");
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            token.cancel();
+        })
+        .await
+        .context("server failed");
         state.shutdown.cancel();
         let _ = sweeper.await;
         result
@@ -143,7 +156,9 @@ async fn sweep(state: Arc<AppState>) {
             Ok(0) => {}
             Ok(n) => {
                 tracing::info!(cases = n, "expired cases past their deadline");
-                state.metrics.state_entered(lifeline_protocol::CaseState::Expired, n as u64);
+                state
+                    .metrics
+                    .state_entered(lifeline_protocol::CaseState::Expired, n as u64);
             }
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
         }

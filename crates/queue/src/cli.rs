@@ -122,7 +122,9 @@ impl Cli {
             let local = PathBuf::from(crate::config::CONFIG_FILE_NAME);
             local.exists().then_some(local)
         });
-        let env = std::env::vars().filter(|(k, _)| k.starts_with("LIFELINE_")).collect();
+        let env = std::env::vars()
+            .filter(|(k, _)| k.starts_with("LIFELINE_"))
+            .collect();
         Ok(Config::load(file.as_deref(), &env)?)
     }
 }
@@ -144,30 +146,62 @@ pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> 
             let name = ShortText::parse(add.name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let mut groups = Vec::new();
             for group in &add.groups {
-                let found = store.group_by_name(group).await?.with_context(|| format!("--group: no group named {group:?}"))?;
+                let found = store
+                    .group_by_name(group)
+                    .await?
+                    .with_context(|| format!("--group: no group named {group:?}"))?;
                 groups.push(found.id);
             }
             let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).context("failed to read the password from stdin")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("failed to read the password from stdin")?;
             let password = password.trim_end_matches(['\r', '\n']);
             let password = (!password.is_empty()).then_some(password);
-            let expert = admin::create_expert(store, email, name.as_str(), password, add.admin, groups, now).await?;
+            let expert = admin::create_expert(
+                store,
+                email,
+                name.as_str(),
+                password,
+                add.admin,
+                groups,
+                now,
+            )
+            .await?;
             println!("{}", expert.id);
         }
         Command::Token(TokenCommand::Add { email }) => {
-            let id = store.expert_id_by_email(&email).await?.with_context(|| format!("--email: no expert {email:?}"))?;
+            let id = store
+                .expert_id_by_email(&email)
+                .await?
+                .with_context(|| format!("--email: no expert {email:?}"))?;
             let token = admin::create_expert_token(store, id, now).await?;
             println!("{}", token.token);
         }
-        Command::Deployment(DeploymentCommand::Add { name, group, server_url, out }) => {
+        Command::Deployment(DeploymentCommand::Add {
+            name,
+            group,
+            server_url,
+            out,
+        }) => {
             let name = ShortText::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            let group = store.group_by_name(&group).await?.with_context(|| format!("--group: no group named {group:?}"))?;
-            let created = admin::create_deployment(store, &secret, name.as_str(), group.id, &server_url, now).await?;
+            let group = store
+                .group_by_name(&group)
+                .await?
+                .with_context(|| format!("--group: no group named {group:?}"))?;
+            let created =
+                admin::create_deployment(store, &secret, name.as_str(), group.id, &server_url, now)
+                    .await?;
             let file = admin::deployment_file(&created.deployment, &created.key);
             match out {
                 Some(path) => {
                     write_new_file(&path, &file)?;
-                    eprintln!("deployment {} written to {}", created.deployment.id, path.display());
+                    eprintln!(
+                        "deployment {} written to {}",
+                        created.deployment.id,
+                        path.display()
+                    );
                 }
                 None => print!("{file}"),
             }
@@ -185,9 +219,18 @@ fn write_new_file(path: &std::path::Path, contents: &str) -> anyhow::Result<()> 
     if path.is_dir() {
         bail!("--out: {} is a directory", path.display());
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let temp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("deployment")));
-    std::fs::write(&temp, contents).with_context(|| format!("failed to write {}", temp.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let temp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("deployment")
+    ));
+    std::fs::write(&temp, contents)
+        .with_context(|| format!("failed to write {}", temp.display()))?;
     std::fs::rename(&temp, path).with_context(|| format!("failed to write {}", path.display()))?;
     Ok(())
 }

@@ -46,7 +46,12 @@ pub struct Config {
 pub enum ConfigError {
     /// A setting's value does not parse.
     #[error("invalid {setting} ({env}) {value:?}: {reason}")]
-    Invalid { setting: &'static str, env: &'static str, value: String, reason: String },
+    Invalid {
+        setting: &'static str,
+        env: &'static str,
+        value: String,
+        reason: String,
+    },
     /// The config file cannot be read or parsed.
     #[error("{path}: {reason}")]
     File { path: PathBuf, reason: String },
@@ -69,12 +74,30 @@ struct Setting {
     env: &'static str,
 }
 
-const LISTEN: Setting = Setting { name: "listen", env: "LIFELINE_LISTEN" };
-const DATABASE_URL: Setting = Setting { name: "database_url", env: "LIFELINE_DATABASE_URL" };
-const CASE_TTL: Setting = Setting { name: "case_ttl", env: "LIFELINE_CASE_TTL" };
-const DATA_DIR: Setting = Setting { name: "data_dir", env: "LIFELINE_DATA_DIR" };
-const RATE_LIMIT: Setting = Setting { name: "rate_limit_per_ip", env: "LIFELINE_RATE_LIMIT_PER_IP" };
-const SECRET_KEY: Setting = Setting { name: "secret_key", env: "LIFELINE_SECRET_KEY" };
+const LISTEN: Setting = Setting {
+    name: "listen",
+    env: "LIFELINE_LISTEN",
+};
+const DATABASE_URL: Setting = Setting {
+    name: "database_url",
+    env: "LIFELINE_DATABASE_URL",
+};
+const CASE_TTL: Setting = Setting {
+    name: "case_ttl",
+    env: "LIFELINE_CASE_TTL",
+};
+const DATA_DIR: Setting = Setting {
+    name: "data_dir",
+    env: "LIFELINE_DATA_DIR",
+};
+const RATE_LIMIT: Setting = Setting {
+    name: "rate_limit_per_ip",
+    env: "LIFELINE_RATE_LIMIT_PER_IP",
+};
+const SECRET_KEY: Setting = Setting {
+    name: "secret_key",
+    env: "LIFELINE_SECRET_KEY",
+};
 
 impl Setting {
     fn invalid(&self, value: &str, reason: impl Into<String>) -> ConfigError {
@@ -91,8 +114,9 @@ impl Config {
     /// Loads from the process environment and the config file it points to
     /// (`LIFELINE_CONFIG`, else `./lifeline-queue.toml`, else the data dir's).
     pub fn from_env() -> Result<Self, ConfigError> {
-        let env: HashMap<String, String> =
-            std::env::vars().filter(|(k, _)| k.starts_with("LIFELINE_")).collect();
+        let env: HashMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("LIFELINE_"))
+            .collect();
         let file = match env.get("LIFELINE_CONFIG") {
             Some(path) => Some(PathBuf::from(path)),
             None => {
@@ -114,7 +138,9 @@ impl Config {
         };
 
         let data_dir = match pick(&DATA_DIR, from_file.data_dir) {
-            Some(dir) if dir.trim().is_empty() => return Err(DATA_DIR.invalid(&dir, "must not be empty")),
+            Some(dir) if dir.trim().is_empty() => {
+                return Err(DATA_DIR.invalid(&dir, "must not be empty"));
+            }
             Some(dir) => PathBuf::from(dir),
             None => default_data_dir(),
         };
@@ -127,7 +153,13 @@ impl Config {
         };
 
         let database_url = match pick(&DATABASE_URL, from_file.database_url) {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                url
+            }
             Some(url) => {
                 return Err(DATABASE_URL.invalid(&url, "expected sqlite://PATH or postgres://…"));
             }
@@ -136,7 +168,8 @@ impl Config {
 
         let case_ttl = match pick(&CASE_TTL, from_file.case_ttl) {
             Some(text) => {
-                let ttl = parse_duration(&text).map_err(|reason| CASE_TTL.invalid(&text, reason))?;
+                let ttl =
+                    parse_duration(&text).map_err(|reason| CASE_TTL.invalid(&text, reason))?;
                 if ttl < Duration::from_secs(1) {
                     return Err(CASE_TTL.invalid(&text, "must be at least 1s"));
                 }
@@ -146,7 +179,9 @@ impl Config {
         };
 
         let rate_limit_per_ip = match pick(&RATE_LIMIT, from_file.rate_limit_per_ip) {
-            Some(text) => parse_rate_limit(&text).map_err(|reason| RATE_LIMIT.invalid(&text, reason))?,
+            Some(text) => {
+                parse_rate_limit(&text).map_err(|reason| RATE_LIMIT.invalid(&text, reason))?
+            }
             None => RateLimit::Every {
                 count: NonZeroU32::new(30).expect("30 is not zero"),
                 period: Duration::from_secs(60),
@@ -155,29 +190,47 @@ impl Config {
 
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
-            Some(text) => Some(ServerSecret::from_hex(&text).map_err(|reason| SECRET_KEY.invalid("…", reason))?),
+            Some(text) => Some(
+                ServerSecret::from_hex(&text).map_err(|reason| SECRET_KEY.invalid("…", reason))?,
+            ),
             None => None,
         };
 
-        Ok(Config { listen, database_url, case_ttl, data_dir, rate_limit_per_ip, secret_key })
+        Ok(Config {
+            listen,
+            database_url,
+            case_ttl,
+            data_dir,
+            rate_limit_per_ip,
+            secret_key,
+        })
     }
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::File { path: path.to_path_buf(), reason: e.to_string() })?;
-    toml::from_str(&text).map_err(|e| ConfigError::File { path: path.to_path_buf(), reason: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// The OS data dir's `lifeline-queue` folder, or `./data` where there is none.
 fn default_data_dir() -> PathBuf {
-    dirs::data_dir().map(|d| d.join("lifeline-queue")).unwrap_or_else(|| PathBuf::from("data"))
+    dirs::data_dir()
+        .map(|d| d.join("lifeline-queue"))
+        .unwrap_or_else(|| PathBuf::from("data"))
 }
 
 /// Parses `90s`, `15m`, `24h`, `7d`, `500ms`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: u64 = number
         .parse()
@@ -205,8 +258,12 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
     let (count, per) = text
         .split_once('/')
         .ok_or_else(|| "expected COUNT/PERIOD such as 30/min, or off".to_string())?;
-    let count: u32 = count.trim().parse().map_err(|_| "count must be a whole number".to_string())?;
-    let count = NonZeroU32::new(count).ok_or_else(|| "count must be at least 1 (use off to disable)".to_string())?;
+    let count: u32 = count
+        .trim()
+        .parse()
+        .map_err(|_| "count must be a whole number".to_string())?;
+    let count = NonZeroU32::new(count)
+        .ok_or_else(|| "count must be at least 1 (use off to disable)".to_string())?;
     let period = match per.trim() {
         "s" | "sec" | "second" => Duration::from_secs(1),
         "m" | "min" | "minute" => Duration::from_secs(60),
@@ -221,16 +278,22 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn defaults_apply_when_nothing_is_set() {
-        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("defaults are valid");
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")]))
+            .expect("defaults are valid");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.case_ttl, Duration::from_secs(86_400));
         assert_eq!(config.database_url, "sqlite:///tmp/x/lifeline.db");
-        assert!(matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30));
+        assert!(
+            matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30)
+        );
     }
 
     #[test]
@@ -238,8 +301,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(CONFIG_FILE_NAME);
         std::fs::write(&path, "case_ttl = \"1h\"\nlisten = \"127.0.0.1:9000\"\n").expect("write");
-        let config = Config::load(Some(&path), &env(&[("LIFELINE_CASE_TTL", "90s")])).expect("valid");
-        assert_eq!(config.case_ttl, Duration::from_secs(90), "env wins over the file");
+        let config =
+            Config::load(Some(&path), &env(&[("LIFELINE_CASE_TTL", "90s")])).expect("valid");
+        assert_eq!(
+            config.case_ttl,
+            Duration::from_secs(90),
+            "env wins over the file"
+        );
         assert_eq!(config.listen.port(), 9000, "the file wins over defaults");
     }
 
@@ -247,10 +315,17 @@ mod tests {
     fn errors_name_the_setting_and_the_value() {
         let err = Config::load(None, &env(&[("LIFELINE_CASE_TTL", "soon")])).expect_err("bad ttl");
         let message = err.to_string();
-        assert!(message.contains("case_ttl") && message.contains("LIFELINE_CASE_TTL") && message.contains("soon"), "{message}");
-        let err = Config::load(None, &env(&[("LIFELINE_RATE_LIMIT_PER_IP", "0/min")])).expect_err("zero rate");
+        assert!(
+            message.contains("case_ttl")
+                && message.contains("LIFELINE_CASE_TTL")
+                && message.contains("soon"),
+            "{message}"
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_RATE_LIMIT_PER_IP", "0/min")]))
+            .expect_err("zero rate");
         assert!(err.to_string().contains("rate_limit_per_ip"), "{err}");
-        let err = Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
+        let err =
+            Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
         assert!(err.to_string().contains("listen"), "{err}");
     }
 
@@ -270,6 +345,8 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("1 fortnight").is_err());
         assert_eq!(parse_rate_limit("off"), Ok(RateLimit::Off));
-        assert!(matches!(parse_rate_limit("5/s"), Ok(RateLimit::Every { period, .. }) if period == Duration::from_secs(1)));
+        assert!(
+            matches!(parse_rate_limit("5/s"), Ok(RateLimit::Every { period, .. }) if period == Duration::from_secs(1))
+        );
     }
 }

@@ -45,7 +45,9 @@ impl TokenKind {
         // prefix (3) + 43 base64url chars of 32 bytes; anything else is malformed.
         let body = &token[3..];
         let well_formed = body.len() == 43
-            && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         well_formed.then_some(kind)
     }
 }
@@ -80,7 +82,9 @@ impl ServerSecret {
     /// Parses 64 hex digits.
     pub fn from_hex(text: &str) -> Result<Self, String> {
         let bytes = hex::decode(text.trim()).map_err(|_| "expected 64 hex digits".to_string())?;
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| "expected 64 hex digits".to_string())?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "expected 64 hex digits".to_string())?;
         Ok(Self(bytes))
     }
 
@@ -88,8 +92,9 @@ impl ServerSecret {
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join("secret.key");
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_hex(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Ok(text) => {
+                Self::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut bytes = [0u8; 32];
                 rand::rng().fill_bytes(&mut bytes);
@@ -110,7 +115,11 @@ impl ServerSecret {
     /// Derived rather than stored, so the admin can download the deployment
     /// file again while the database holds only the key's hash.
     pub fn deployment_key(&self, deployment_id: Uuid) -> String {
-        self.derive(DEPLOYMENT_KEY_PREFIX, b"lifeline deployment key v1", deployment_id)
+        self.derive(
+            DEPLOYMENT_KEY_PREFIX,
+            b"lifeline deployment key v1",
+            deployment_id,
+        )
     }
 
     fn derive(&self, prefix: &str, purpose: &[u8], id: Uuid) -> String {
@@ -139,16 +148,27 @@ mod tests {
 
     #[test]
     fn generated_tokens_are_recognised_by_their_prefix() {
-        
         assert_eq!(TokenKind::of(&new_expert_token()), Some(TokenKind::Expert));
         let secret = ServerSecret([7; 32]);
-        assert_eq!(TokenKind::of(&secret.case_token(Uuid::now_v7())), Some(TokenKind::Case));
-        assert_eq!(TokenKind::of(&secret.deployment_key(Uuid::now_v7())), Some(TokenKind::Deployment));
+        assert_eq!(
+            TokenKind::of(&secret.case_token(Uuid::now_v7())),
+            Some(TokenKind::Case)
+        );
+        assert_eq!(
+            TokenKind::of(&secret.deployment_key(Uuid::now_v7())),
+            Some(TokenKind::Deployment)
+        );
     }
 
     #[test]
     fn malformed_tokens_are_refused() {
-        for bad in ["", "dk_", "dk_short", "xx_0123456789012345678901234567890123456789012", "ct_!!!"] {
+        for bad in [
+            "",
+            "dk_",
+            "dk_short",
+            "xx_0123456789012345678901234567890123456789012",
+            "ct_!!!",
+        ] {
             assert_eq!(TokenKind::of(bad), None, "{bad:?}");
         }
     }
@@ -160,6 +180,10 @@ mod tests {
         assert_eq!(secret.case_token(a), secret.case_token(a));
         assert_ne!(secret.case_token(a), secret.case_token(b));
         assert_ne!(ServerSecret([2; 32]).case_token(a), secret.case_token(a));
-        assert_ne!(secret.deployment_key(a)[3..], secret.case_token(a)[3..], "purposes are separated");
+        assert_ne!(
+            secret.deployment_key(a)[3..],
+            secret.case_token(a)[3..],
+            "purposes are separated"
+        );
     }
 }

@@ -65,7 +65,10 @@ pub struct Hub {
 
 impl Default for Hub {
     fn default() -> Self {
-        Self { cases: Mutex::new(HashMap::new()), all: broadcast::channel(ALL_CHANNEL_CAPACITY).0 }
+        Self {
+            cases: Mutex::new(HashMap::new()),
+            all: broadcast::channel(ALL_CHANNEL_CAPACITY).0,
+        }
     }
 }
 
@@ -87,7 +90,11 @@ impl Hub {
             .entry(case_id)
             .or_insert_with(|| broadcast::channel(CASE_CHANNEL_CAPACITY).0)
             .subscribe();
-        Subscription { hub: Arc::clone(self), case_id, receiver: Some(receiver) }
+        Subscription {
+            hub: Arc::clone(self),
+            case_id,
+            receiver: Some(receiver),
+        }
     }
 
     /// Follows every case (the console's live queue).
@@ -97,11 +104,16 @@ impl Hub {
 
     /// How many per-case subscriptions are open.
     pub fn subscriber_count(&self) -> usize {
-        self.lock().values().map(broadcast::Sender::receiver_count).sum()
+        self.lock()
+            .values()
+            .map(broadcast::Sender::receiver_count)
+            .sum()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, broadcast::Sender<CaseEvent>>> {
-        self.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cases
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -127,7 +139,10 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         drop(self.receiver.take());
         let mut cases = self.hub.lock();
-        if cases.get(&self.case_id).is_some_and(|sender| sender.receiver_count() == 0) {
+        if cases
+            .get(&self.case_id)
+            .is_some_and(|sender| sender.receiver_count() == 0)
+        {
             cases.remove(&self.case_id);
         }
     }
@@ -138,7 +153,14 @@ mod tests {
     use super::*;
 
     fn event(case_id: Uuid, seq: i64) -> CaseEvent {
-        CaseEvent { case_id, group_id: Uuid::nil(), seq, kind: EventKind::Case, is_final: false, data: "{}".into() }
+        CaseEvent {
+            case_id,
+            group_id: Uuid::nil(),
+            seq,
+            kind: EventKind::Case,
+            is_final: false,
+            data: "{}".into(),
+        }
     }
 
     #[tokio::test]
@@ -153,6 +175,9 @@ mod tests {
         assert_eq!(hub.subscriber_count(), 1);
         drop(subscription);
         assert_eq!(hub.subscriber_count(), 0);
-        assert!(hub.lock().is_empty(), "no channel is kept for a case nobody follows");
+        assert!(
+            hub.lock().is_empty(),
+            "no channel is kept for a case nobody follows"
+        );
     }
 }

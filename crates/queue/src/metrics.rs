@@ -52,44 +52,84 @@ impl Default for Metrics {
         let open_cases = Family::<StateLabel, Gauge>::default();
         let live_subscribers = Gauge::default();
         let request_duration = HistogramFamily::new_with_constructor(request_histogram);
-        registry.register("cases_created", "Cases created, by channel", cases_created.clone());
-        registry.register("case_state_changes", "Cases entering a state", state_changes.clone());
+        registry.register(
+            "cases_created",
+            "Cases created, by channel",
+            cases_created.clone(),
+        );
+        registry.register(
+            "case_state_changes",
+            "Cases entering a state",
+            state_changes.clone(),
+        );
         registry.register("open_cases", "Open cases, by state", open_cases.clone());
-        registry.register("live_subscribers", "Open event-stream subscriptions", live_subscribers.clone());
+        registry.register(
+            "live_subscribers",
+            "Open event-stream subscriptions",
+            live_subscribers.clone(),
+        );
         registry.register(
             "http_request_duration_seconds",
             "HTTP request latency, by matched route",
             request_duration.clone(),
         );
-        Self { registry, cases_created, state_changes, open_cases, live_subscribers, request_duration }
+        Self {
+            registry,
+            cases_created,
+            state_changes,
+            open_cases,
+            live_subscribers,
+            request_duration,
+        }
     }
 }
 
 impl Metrics {
     /// A case was created through `channel`.
     pub fn case_created(&self, channel: Channel) {
-        self.cases_created.get_or_create(&ChannelLabel { channel: channel.as_str() }).inc();
+        self.cases_created
+            .get_or_create(&ChannelLabel {
+                channel: channel.as_str(),
+            })
+            .inc();
         self.state_entered(CaseState::New, 1);
     }
 
     /// `count` cases entered `state`.
     pub fn state_entered(&self, state: CaseState, count: u64) {
-        self.state_changes.get_or_create(&StateLabel { state: state.as_str() }).inc_by(count);
+        self.state_changes
+            .get_or_create(&StateLabel {
+                state: state.as_str(),
+            })
+            .inc_by(count);
     }
 
     /// Records one HTTP request.
     pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
         self.request_duration
-            .get_or_create(&RequestLabels { method: method.to_string(), route: route.to_string(), status })
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+                status,
+            })
             .observe(seconds);
     }
 
     /// Renders the text exposition, after setting the gauges read at scrape time.
-    pub fn render(&self, open_by_state: &[(CaseState, i64)], subscribers: usize) -> Result<String, std::fmt::Error> {
+    pub fn render(
+        &self,
+        open_by_state: &[(CaseState, i64)],
+        subscribers: usize,
+    ) -> Result<String, std::fmt::Error> {
         for (state, count) in open_by_state {
-            self.open_cases.get_or_create(&StateLabel { state: state.as_str() }).set(*count);
+            self.open_cases
+                .get_or_create(&StateLabel {
+                    state: state.as_str(),
+                })
+                .set(*count);
         }
-        self.live_subscribers.set(i64::try_from(subscribers).unwrap_or(i64::MAX));
+        self.live_subscribers
+            .set(i64::try_from(subscribers).unwrap_or(i64::MAX));
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)

@@ -26,7 +26,9 @@ impl IpRateLimiter {
                 let quota = Quota::with_period(per_cell.max(Duration::from_nanos(1)))
                     .expect("a positive period")
                     .allow_burst(count);
-                Some(Self { limiter: RateLimiter::keyed(quota) })
+                Some(Self {
+                    limiter: RateLimiter::keyed(quota),
+                })
             }
         }
     }
@@ -63,7 +65,14 @@ mod tests {
             assert_eq!(limiter.check(a), Ok(()));
         }
         let wait = limiter.check(a).expect_err("the fourth is over the limit");
-        assert!((1..=20).contains(&wait), "one cell refills in 20 s, got {wait}");
-        assert_eq!(limiter.check(b), Ok(()), "another address has its own bucket");
+        assert!(
+            (1..=20).contains(&wait),
+            "one cell refills in 20 s, got {wait}"
+        );
+        assert_eq!(
+            limiter.check(b),
+            Ok(()),
+            "another address has its own bucket"
+        );
     }
 }

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use lifeline_protocol::{
-    AvailabilityRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, Deployment,
-    ErrorBody, Expert, Group, NewDeployment, SetAssignmentPolicyRequest,
+    AvailabilityRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
+    Deployment, ErrorBody, Expert, Group, NewDeployment, SetAssignmentPolicyRequest,
 };
 
 use super::caller::{admin_caller, expert_caller};
@@ -21,7 +21,10 @@ use crate::app::AppState;
 /// Every expert.
 #[utoipa::path(get, path = "/api/v1/experts", tag = "admin",
     responses((status = 200, body = Vec<Expert>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn list_experts(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<Vec<Expert>>, ApiError> {
+pub async fn list_experts(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Expert>>, ApiError> {
     admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_experts().await?))
 }
@@ -29,7 +32,11 @@ pub async fn list_experts(State(state): State<Arc<AppState>>, headers: HeaderMap
 /// Adds an expert.
 #[utoipa::path(post, path = "/api/v1/experts", tag = "admin", request_body = CreateExpertRequest,
     responses((status = 201, body = Expert), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn create_expert(State(state): State<Arc<AppState>>, headers: HeaderMap, body: JsonBody) -> Result<(StatusCode, Json<Expert>), ApiError> {
+pub async fn create_expert(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<(StatusCode, Json<Expert>), ApiError> {
     admin_caller(&state, &headers).await?;
     let request: CreateExpertRequest = body.parse()?;
     let expert = admin::create_expert(
@@ -48,16 +55,28 @@ pub async fn create_expert(State(state): State<Arc<AppState>>, headers: HeaderMa
 /// The caller marks themselves available for automatic assignment, or away.
 #[utoipa::path(put, path = "/api/v1/experts/me/availability", tag = "experts", request_body = AvailabilityRequest,
     responses((status = 200, body = Expert)), security(("bearer" = [])))]
-pub async fn set_availability(State(state): State<Arc<AppState>>, headers: HeaderMap, body: JsonBody) -> Result<Json<Expert>, ApiError> {
+pub async fn set_availability(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Json<Expert>, ApiError> {
     let expert = expert_caller(&state, &headers).await?;
     let request: AvailabilityRequest = body.parse()?;
-    Ok(Json(state.store.set_availability(expert.id, request.available).await?))
+    Ok(Json(
+        state
+            .store
+            .set_availability(expert.id, request.available)
+            .await?,
+    ))
 }
 
 /// Every group.
 #[utoipa::path(get, path = "/api/v1/groups", tag = "admin",
     responses((status = 200, body = Vec<Group>)), security(("bearer" = [])))]
-pub async fn list_groups(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<Vec<Group>>, ApiError> {
+pub async fn list_groups(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Group>>, ApiError> {
     admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_groups().await?))
 }
@@ -65,10 +84,17 @@ pub async fn list_groups(State(state): State<Arc<AppState>>, headers: HeaderMap)
 /// Adds a group.
 #[utoipa::path(post, path = "/api/v1/groups", tag = "admin", request_body = CreateGroupRequest,
     responses((status = 201, body = Group), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn create_group(State(state): State<Arc<AppState>>, headers: HeaderMap, body: JsonBody) -> Result<(StatusCode, Json<Group>), ApiError> {
+pub async fn create_group(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<(StatusCode, Json<Group>), ApiError> {
     admin_caller(&state, &headers).await?;
     let request: CreateGroupRequest = body.parse()?;
-    let group = state.store.create_group(request.name.as_str(), state.clock.now()).await?;
+    let group = state
+        .store
+        .create_group(request.name.as_str(), state.clock.now())
+        .await?;
     Ok((StatusCode::CREATED, Json(group)))
 }
 
@@ -85,13 +111,21 @@ pub async fn set_assignment_policy(
     admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "group id")?;
     let request: SetAssignmentPolicyRequest = body.parse()?;
-    Ok(Json(state.store.set_assignment_policy(id, request.policy).await?))
+    Ok(Json(
+        state
+            .store
+            .set_assignment_policy(id, request.policy)
+            .await?,
+    ))
 }
 
 /// Every deployment, newest first.
 #[utoipa::path(get, path = "/api/v1/deployments", tag = "admin",
     responses((status = 200, body = Vec<Deployment>)), security(("bearer" = [])))]
-pub async fn list_deployments(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<Vec<Deployment>>, ApiError> {
+pub async fn list_deployments(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Deployment>>, ApiError> {
     admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_deployments().await?))
 }
@@ -99,7 +133,11 @@ pub async fn list_deployments(State(state): State<Arc<AppState>>, headers: Heade
 /// Creates a deployment; its key is in this answer.
 #[utoipa::path(post, path = "/api/v1/deployments", tag = "admin", request_body = CreateDeploymentRequest,
     responses((status = 201, body = NewDeployment), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn create_deployment(State(state): State<Arc<AppState>>, headers: HeaderMap, body: JsonBody) -> Result<(StatusCode, Json<NewDeployment>), ApiError> {
+pub async fn create_deployment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<(StatusCode, Json<NewDeployment>), ApiError> {
     admin_caller(&state, &headers).await?;
     let request: CreateDeploymentRequest = body.parse()?;
     let created = admin::create_deployment(
@@ -118,10 +156,16 @@ pub async fn create_deployment(State(state): State<Arc<AppState>>, headers: Head
 #[utoipa::path(post, path = "/api/v1/deployments/{id}/revoke", tag = "admin",
     params(("id" = uuid::Uuid, Path, description = "Deployment id")),
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn revoke_deployment(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<Deployment>, ApiError> {
+pub async fn revoke_deployment(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Deployment>, ApiError> {
     admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "deployment id")?;
-    Ok(Json(state.store.revoke_deployment(id, state.clock.now()).await?))
+    Ok(Json(
+        state.store.revoke_deployment(id, state.clock.now()).await?,
+    ))
 }
 
 /// The deployment file (TOML) IT ships with the app.
@@ -130,17 +174,33 @@ pub async fn revoke_deployment(State(state): State<Arc<AppState>>, Path(id): Pat
     responses((status = 200, description = "The deployment file", content_type = "application/toml", body = String),
         (status = 404, body = ErrorBody), (status = 409, description = "The deployment is revoked", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn deployment_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn deployment_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "deployment id")?;
-    let deployment = state.store.deployment(id).await?.ok_or_else(|| ApiError::not_found("deployment"))?;
+    let deployment = state
+        .store
+        .deployment(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("deployment"))?;
     if deployment.revoked_at.is_some() {
-        return Err(ApiError::conflict("the deployment is revoked; create a new one"));
+        return Err(ApiError::conflict(
+            "the deployment is revoked; create a new one",
+        ));
     }
     let text = admin::deployment_file(&deployment, &state.secret.deployment_key(id));
     let disposition = HeaderValue::from_static("attachment; filename=\"deployment.toml\"");
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/toml; charset=utf-8")), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/toml; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         text,
     )
         .into_response())

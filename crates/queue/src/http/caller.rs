@@ -34,13 +34,20 @@ impl CaseCaller {
 
 /// The history's actor for an expert.
 pub fn expert_actor(expert: &ExpertAuth) -> Actor {
-    Actor::Expert { id: expert.id, name: expert.display_name.clone() }
+    Actor::Expert {
+        id: expert.id,
+        name: expert.display_name.clone(),
+    }
 }
 
 /// Resolves the caller of `/api/v1/cases/{id}…` and the case as it stands.
 /// A case token for another case, an expert outside the case's groups, or a
 /// deployment key all get 404: they may not learn that the case exists.
-pub async fn case_caller(state: &Arc<AppState>, headers: &HeaderMap, id: Uuid) -> Result<(CaseCaller, Case), ApiError> {
+pub async fn case_caller(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    id: Uuid,
+) -> Result<(CaseCaller, Case), ApiError> {
     let credential = bearer(headers)?;
     let now = state.clock.now();
     match credential.kind {
@@ -57,7 +64,11 @@ pub async fn case_caller(state: &Arc<AppState>, headers: &HeaderMap, id: Uuid) -
         }
         TokenKind::Expert => {
             let expert = expert_from_token(state, &credential.hash).await?;
-            let case = state.store.case(id, now).await?.ok_or_else(|| ApiError::not_found("case"))?;
+            let case = state
+                .store
+                .case(id, now)
+                .await?
+                .ok_or_else(|| ApiError::not_found("case"))?;
             if !expert.sees_group(case.group.id) {
                 return Err(ApiError::not_found("case"));
             }
@@ -78,7 +89,10 @@ async fn expert_from_token(state: &AppState, hash: &[u8; 32]) -> Result<ExpertAu
         .ok_or_else(|| ApiError::unauthorized("unknown or revoked expert token"))
 }
 
-async fn deployment_from_key(state: &AppState, hash: &[u8; 32]) -> Result<DeploymentAuth, ApiError> {
+async fn deployment_from_key(
+    state: &AppState,
+    hash: &[u8; 32],
+) -> Result<DeploymentAuth, ApiError> {
     state
         .store
         .deployment_by_key(hash)
@@ -105,7 +119,10 @@ pub async fn admin_caller(state: &AppState, headers: &HeaderMap) -> Result<Exper
 }
 
 /// A deployment key calling a customer endpoint.
-pub async fn deployment_caller(state: &AppState, headers: &HeaderMap) -> Result<DeploymentAuth, ApiError> {
+pub async fn deployment_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<DeploymentAuth, ApiError> {
     let credential = bearer(headers)?;
     match credential.kind {
         TokenKind::Deployment => deployment_from_key(state, &credential.hash).await,

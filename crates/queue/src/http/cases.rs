@@ -25,7 +25,9 @@ use super::extract::{JsonBody, bearer, parse_id};
 use crate::app::AppState;
 use crate::clock::to_millis;
 use crate::credentials::{TokenKind, hash_token};
-use crate::store::{AssigneeFilter, CaseQuery, CreateOutcome, NewCustomerCase, NewManualCase, StateFilter};
+use crate::store::{
+    AssigneeFilter, CaseQuery, CreateOutcome, NewCustomerCase, NewManualCase, StateFilter,
+};
 
 fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
     match &state.rate_limiter {
@@ -39,10 +41,17 @@ fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
 fn created_response(state: &AppState, case_id: Uuid, case_json: &str) -> Response {
     let token = state.secret.case_token(case_id);
     let body = format!(r#"{{"case":{case_json},"token":"{token}"}}"#);
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{case_id}")).expect("a UUID path is a valid header");
+    let location = HeaderValue::from_str(&format!("/api/v1/cases/{case_id}"))
+        .expect("a UUID path is a valid header");
     (
         StatusCode::CREATED,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::LOCATION, location)],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::LOCATION, location),
+        ],
         body,
     )
         .into_response()
@@ -78,7 +87,10 @@ pub async fn create_case(
         .ok_or_else(|| ApiError::bad_request("the Idempotency-Key header is required"))?
         .to_str()
         .map_err(|_| ApiError::bad_request("Idempotency-Key: visible ASCII characters only"))
-        .and_then(|text| IdempotencyKey::parse(text).map_err(|e| ApiError::bad_request(format!("Idempotency-Key: {e}"))))?;
+        .and_then(|text| {
+            IdempotencyKey::parse(text)
+                .map_err(|e| ApiError::bad_request(format!("Idempotency-Key: {e}")))
+        })?;
     let request: CreateCaseRequest = body.parse()?;
     if !matches!(request.channel, Channel::Sos | Channel::App) {
         return Err(ApiError::invalid("channel: must be sos or app"));
@@ -97,17 +109,27 @@ pub async fn create_case(
         case_id,
         token_hash: hash_token(&state.secret.case_token(case_id)),
     };
-    match state.store.create_customer_case(new, state.clock.now()).await? {
+    match state
+        .store
+        .create_customer_case(new, state.clock.now())
+        .await?
+    {
         CreateOutcome::Created { case_id, case_json } => {
             state.metrics.case_created(request.channel);
             Ok(created_response(&state, case_id, &case_json))
         }
-        CreateOutcome::Replayed { case_id, case_json } => Ok(created_response(&state, case_id, &case_json)),
+        CreateOutcome::Replayed { case_id, case_json } => {
+            Ok(created_response(&state, case_id, &case_json))
+        }
         CreateOutcome::Mismatch => Err(ApiError::idempotency_mismatch()),
     }
 }
 
-async fn create_manual_case(state: &AppState, headers: &HeaderMap, body: &JsonBody) -> Result<Response, ApiError> {
+async fn create_manual_case(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &JsonBody,
+) -> Result<Response, ApiError> {
     let expert = expert_caller(state, headers).await?;
     let request: ManualCaseRequest = body.parse()?;
     if !expert.sees_group(request.group) {
@@ -118,10 +140,19 @@ async fn create_manual_case(state: &AppState, headers: &HeaderMap, body: &JsonBo
         customer: request.customer.unwrap_or_default(),
         description: request.description,
     };
-    let case = state.store.create_manual_case(new, expert_actor(&expert), state.clock.now()).await?;
+    let case = state
+        .store
+        .create_manual_case(new, expert_actor(&expert), state.clock.now())
+        .await?;
     state.metrics.case_created(Channel::Manual);
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id)).expect("a UUID path is a valid header");
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(case)).into_response())
+    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id))
+        .expect("a UUID path is a valid header");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(case),
+    )
+        .into_response())
 }
 
 /// A customer enters the code of a manual case an expert gave them.
@@ -145,7 +176,12 @@ pub async fn join_case(
     let request: JoinCaseRequest = body.parse()?;
     let case = state
         .store
-        .claim_manual_case(request.code, request.device.unwrap_or_default(), &state.secret, state.clock.now())
+        .claim_manual_case(
+            request.code,
+            request.device.unwrap_or_default(),
+            &state.secret,
+            state.clock.now(),
+        )
         .await?
         .ok_or_else(|| ApiError::not_found("open case with this code"))?;
     let token = state.secret.case_token(case.id);
@@ -188,7 +224,12 @@ pub async fn update_case(
     let id = parse_id(&id, "case id")?;
     let (caller, _) = case_caller(&state, &headers, id).await?;
     let update: UpdateCaseRequest = body.parse()?;
-    Ok(Json(state.store.update_case(id, update, caller.actor(), state.clock.now()).await?))
+    Ok(Json(
+        state
+            .store
+            .update_case(id, update, caller.actor(), state.clock.now())
+            .await?,
+    ))
 }
 
 /// Closes a case: the customer cancels, or the assignee, creator or an admin closes.
@@ -209,10 +250,15 @@ pub async fn close_case(
         let is_assignee = case.assignee.as_ref().is_some_and(|a| a.id == expert.id);
         let is_creator = state.store.case_creator(id).await? == Some(expert.id);
         if !(expert.admin || is_assignee || is_creator) {
-            return Err(ApiError::forbidden("only the assignee, the creator or an admin may close this case"));
+            return Err(ApiError::forbidden(
+                "only the assignee, the creator or an admin may close this case",
+            ));
         }
     }
-    let closed = state.store.close_case(id, caller.actor(), state.clock.now()).await?;
+    let closed = state
+        .store
+        .close_case(id, caller.actor(), state.clock.now())
+        .await?;
     state.metrics.state_entered(CaseState::Closed, 1);
     Ok(Json(closed))
 }
@@ -236,7 +282,15 @@ pub async fn assign_case(
         return Err(ApiError::not_found("case"));
     };
     let request: AssignRequest = body.parse()?;
-    let case = state.store.assign_case(id, request.expert_id, expert_actor(&expert), state.clock.now()).await?;
+    let case = state
+        .store
+        .assign_case(
+            id,
+            request.expert_id,
+            expert_actor(&expert),
+            state.clock.now(),
+        )
+        .await?;
     Ok(Json(case))
 }
 
@@ -283,11 +337,17 @@ pub async fn list_cases(
     let state_filter = match params.state.as_deref() {
         None | Some("open") => StateFilter::Open,
         Some("all") => StateFilter::All,
-        Some(name) => StateFilter::Only(
-            CaseState::parse(name).ok_or_else(|| ApiError::bad_request("state: expected open, all, new, pending, in_progress, closed or expired"))?,
-        ),
+        Some(name) => StateFilter::Only(CaseState::parse(name).ok_or_else(|| {
+            ApiError::bad_request(
+                "state: expected open, all, new, pending, in_progress, closed or expired",
+            )
+        })?),
     };
-    let group = params.group.as_deref().map(|g| parse_id(g, "group")).transpose()?;
+    let group = params
+        .group
+        .as_deref()
+        .map(|g| parse_id(g, "group"))
+        .transpose()?;
     let assignee = match params.assignee.as_deref() {
         None | Some("any") => AssigneeFilter::Anyone,
         Some("none") => AssigneeFilter::Unassigned,
@@ -297,11 +357,16 @@ pub async fn list_cases(
     let after = params
         .cursor
         .as_deref()
-        .map(|c| decode_cursor(c).ok_or_else(|| ApiError::bad_request("cursor: not one this server gave")))
+        .map(|c| {
+            decode_cursor(c)
+                .ok_or_else(|| ApiError::bad_request("cursor: not one this server gave"))
+        })
         .transpose()?;
     let limit = params.limit.unwrap_or(CASE_LIST_DEFAULT_LIMIT);
     if !(1..=CASE_LIST_MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!("limit: 1 to {CASE_LIST_MAX_LIMIT}")));
+        return Err(ApiError::bad_request(format!(
+            "limit: 1 to {CASE_LIST_MAX_LIMIT}"
+        )));
     }
     let query = CaseQuery {
         state: state_filter,

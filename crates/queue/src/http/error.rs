@@ -18,7 +18,12 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after_secs: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after_secs: None,
+        }
     }
 
     /// 400: the request cannot be read (malformed JSON, bad header, bad id).
@@ -28,7 +33,11 @@ impl ApiError {
 
     /// 422: the request reads but breaks a rule.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation, message)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            message,
+        )
     }
 
     /// 401: no credential, or a wrong, revoked or malformed one.
@@ -43,7 +52,11 @@ impl ApiError {
 
     /// 404: nothing there, or nothing this credential may see.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("{what} not found"),
+        )
     }
 
     /// 409: the state forbids it.
@@ -83,12 +96,20 @@ impl ApiError {
     /// 500; `detail` goes to the log only.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error",
+        )
     }
 
     /// 503 while shutting down; same body shape.
     fn unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal, "the server is shutting down")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            "the server is shutting down",
+        )
     }
 }
 
@@ -100,7 +121,9 @@ impl From<StoreError> for ApiError {
             StoreError::Taken(what) => Self::conflict(format!("{what} is already taken")),
             StoreError::Invalid(message) => Self::invalid(message),
             StoreError::Unavailable => Self::unavailable(),
-            other @ (StoreError::Database(_) | StoreError::Corrupt(_) | StoreError::Commit(_)) => Self::internal(other),
+            other @ (StoreError::Database(_) | StoreError::Corrupt(_) | StoreError::Commit(_)) => {
+                Self::internal(other)
+            }
         }
     }
 }
@@ -110,7 +133,9 @@ impl IntoResponse for ApiError {
         let body = ErrorBody::new(self.code, self.message);
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after_secs {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -26,7 +26,10 @@ use crate::hub::{CaseEvent, EventKind, Subscription};
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 fn to_sse(event: &CaseEvent) -> Event {
-    Event::default().id(event.seq.to_string()).event(event.kind.as_str()).data(&*event.data)
+    Event::default()
+        .id(event.seq.to_string())
+        .event(event.kind.as_str())
+        .data(&*event.data)
 }
 
 /// Follows a case.
@@ -64,9 +67,20 @@ pub async fn case_events(
     let first = match last_event_id {
         Some(after) => state.store.events_after(id, after).await?,
         None => {
-            let (case, seq) = state.store.case_with_seq(id, state.clock.now()).await?.ok_or_else(|| ApiError::not_found("case"))?;
+            let (case, seq) = state
+                .store
+                .case_with_seq(id, state.clock.now())
+                .await?
+                .ok_or_else(|| ApiError::not_found("case"))?;
             let data = serde_json::to_string(&case).map_err(ApiError::internal)?;
-            vec![CaseEvent { case_id: id, group_id: case.group.id, seq, kind: EventKind::Case, is_final: case.state.is_final(), data: data.into() }]
+            vec![CaseEvent {
+                case_id: id,
+                group_id: case.group.id,
+                seq,
+                kind: EventKind::Case,
+                is_final: case.state.is_final(),
+                data: data.into(),
+            }]
         }
     };
     let (sender, receiver) = mpsc::channel(16);

@@ -26,15 +26,23 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .and_then(|v| v.split(';').next())
             .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
-            return Err(ApiError::bad_request("expected Content-Type: application/json"));
+            return Err(ApiError::bad_request(
+                "expected Content-Type: application/json",
+            ));
         }
-        let limit = request.extensions().get::<BodyLimit>().map_or(lifeline_protocol::limits::BODY_MAX_BYTES, |l| l.0);
+        let limit = request
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(lifeline_protocol::limits::BODY_MAX_BYTES, |l| l.0);
         match Bytes::from_request(request, state).await {
             Ok(bytes) => Ok(Self(bytes)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::payload_too_large(limit))
             }
-            Err(rejection) => Err(ApiError::bad_request(format!("cannot read the body: {}", rejection.body_text()))),
+            Err(rejection) => Err(ApiError::bad_request(format!(
+                "cannot read the body: {}",
+                rejection.body_text()
+            ))),
         }
     }
 }
@@ -54,8 +62,12 @@ impl JsonBody {
 /// Two steps, because serde_json reports some type errors (a number where an
 /// enum's string belongs) as syntax errors when deserializing straight from text.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {}", without_position(&e.to_string()))))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!(
+            "malformed JSON: {}",
+            without_position(&e.to_string())
+        ))
+    })?;
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = error.inner().to_string();
@@ -93,7 +105,10 @@ pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
         .map(str::trim)
         .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
     let kind = TokenKind::of(token).ok_or_else(|| ApiError::unauthorized("malformed token"))?;
-    Ok(Bearer { kind, hash: hash_token(token) })
+    Ok(Bearer {
+        kind,
+        hash: hash_token(token),
+    })
 }
 
 /// Parses an id from the path; a malformed one is 400.
@@ -117,18 +132,33 @@ mod tests {
     #[test]
     fn syntax_errors_are_400_and_rule_errors_422() {
         assert_eq!(status_of(r#"{"channel":"sos""#), StatusCode::BAD_REQUEST);
-        assert_eq!(status_of(r#"{"channel":"sos"} trailing"#), StatusCode::BAD_REQUEST);
-        assert_eq!(status_of(r#"{"channel":42}"#), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(status_of(r#"{"channel":"sos","extra":1}"#), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            status_of(r#"{"channel":"sos"} trailing"#),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status_of(r#"{"channel":42}"#),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(r#"{"channel":"sos","extra":1}"#),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
         assert_eq!(status_of(r#"{"channel":"sos"}"#), StatusCode::OK);
     }
 
     #[test]
     fn rule_errors_name_the_field() {
-        let body = format!(r#"{{"channel":"sos","description":"{}"}}"#, "x".repeat(4001));
+        let body = format!(
+            r#"{{"channel":"sos","description":"{}"}}"#,
+            "x".repeat(4001)
+        );
         let Err(error) = parse_json::<CreateCaseRequest>(body.as_bytes()) else {
             panic!("4001 characters must be refused");
         };
-        assert_eq!(format!("{error:?}").contains("description: at most 4000 characters"), true, "{error:?}");
+        assert!(
+            format!("{error:?}").contains("description: at most 4000 characters"),
+            "{error:?}"
+        );
     }
 }

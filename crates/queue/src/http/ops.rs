@@ -25,8 +25,12 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 /// Prometheus text exposition.
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let open = state.store.count_open_by_state(state.clock.now()).await?;
-    let text = state.metrics.render(&open, state.hub.subscriber_count()).map_err(ApiError::internal)?;
-    let content_type = HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    let text = state
+        .metrics
+        .render(&open, state.hub.subscriber_count())
+        .map_err(ApiError::internal)?;
+    let content_type =
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
     Ok(([(header::CONTENT_TYPE, content_type)], text).into_response())
 }
 

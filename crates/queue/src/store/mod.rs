@@ -207,43 +207,96 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     // --- credentials
     /// The deployment of an unrevoked key.
-    async fn deployment_by_key(&self, key_hash: &TokenHash) -> Result<Option<DeploymentAuth>, StoreError>;
+    async fn deployment_by_key(
+        &self,
+        key_hash: &TokenHash,
+    ) -> Result<Option<DeploymentAuth>, StoreError>;
     /// The active expert of an unrevoked API token.
-    async fn expert_by_token(&self, token_hash: &TokenHash) -> Result<Option<ExpertAuth>, StoreError>;
+    async fn expert_by_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> Result<Option<ExpertAuth>, StoreError>;
     /// The active expert with this id.
     async fn expert_auth(&self, id: Uuid) -> Result<Option<ExpertAuth>, StoreError>;
 
     // --- cases
     /// Creates a customer case exactly once per (deployment, idempotency key).
-    async fn create_customer_case(&self, new: NewCustomerCase, now: OffsetDateTime) -> Result<CreateOutcome, StoreError>;
+    async fn create_customer_case(
+        &self,
+        new: NewCustomerCase,
+        now: OffsetDateTime,
+    ) -> Result<CreateOutcome, StoreError>;
     /// Creates a manual case.
-    async fn create_manual_case(&self, new: NewManualCase, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    async fn create_manual_case(
+        &self,
+        new: NewManualCase,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError>;
     /// Lets a customer claim an open, unclaimed manual case by its code.
-    async fn claim_manual_case(&self, code: SessionCode, device: Device, secret: &ServerSecret, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
+    async fn claim_manual_case(
+        &self,
+        code: SessionCode,
+        device: Device,
+        secret: &ServerSecret,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError>;
     /// A case as it stands at `now`.
     async fn case(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
     /// The case a case token opens, as it stands at `now`.
-    async fn case_by_token(&self, token_hash: &TokenHash, now: OffsetDateTime) -> Result<Option<Case>, StoreError>;
+    async fn case_by_token(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError>;
     /// Who created a case, if an expert did.
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError>;
     /// What happened to a case, oldest first.
     async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
     /// Changes description or customer details of an open case.
-    async fn update_case(&self, id: Uuid, update: UpdateCaseRequest, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    async fn update_case(
+        &self,
+        id: Uuid,
+        update: UpdateCaseRequest,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError>;
     /// Closes an open case.
-    async fn close_case(&self, id: Uuid, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    async fn close_case(
+        &self,
+        id: Uuid,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError>;
     /// Assigns an open case to an active expert, or unassigns it.
-    async fn assign_case(&self, id: Uuid, expert: Option<Uuid>, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError>;
+    async fn assign_case(
+        &self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError>;
     /// A page of cases, oldest first.
-    async fn list_cases(&self, query: CaseQuery, now: OffsetDateTime) -> Result<Vec<Case>, StoreError>;
+    async fn list_cases(
+        &self,
+        query: CaseQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Case>, StoreError>;
     /// Stored events of a case after `seq`, oldest first.
     async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError>;
     /// A case at `now` with the id of its newest event, read together.
-    async fn case_with_seq(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<(Case, i64)>, StoreError>;
+    async fn case_with_seq(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Case, i64)>, StoreError>;
     /// Writes `expired` for open cases past their deadline; returns how many.
     async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError>;
     /// Open cases counted by state, at `now`.
-    async fn count_open_by_state(&self, now: OffsetDateTime) -> Result<Vec<(CaseState, i64)>, StoreError>;
+    async fn count_open_by_state(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(CaseState, i64)>, StoreError>;
 
     // --- administration
     /// Creates a group.
@@ -253,9 +306,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A group by name (case-insensitive).
     async fn group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError>;
     /// Sets a group's automatic assignment.
-    async fn set_assignment_policy(&self, group: Uuid, policy: AssignmentPolicy) -> Result<Group, StoreError>;
+    async fn set_assignment_policy(
+        &self,
+        group: Uuid,
+        policy: AssignmentPolicy,
+    ) -> Result<Group, StoreError>;
     /// Creates an expert.
-    async fn create_expert(&self, new: NewExpert, now: OffsetDateTime) -> Result<Expert, StoreError>;
+    async fn create_expert(
+        &self,
+        new: NewExpert,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError>;
     /// Every expert, by name.
     async fn list_experts(&self) -> Result<Vec<Expert>, StoreError>;
     /// An expert by id.
@@ -265,13 +326,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Marks an expert available or away.
     async fn set_availability(&self, expert: Uuid, available: bool) -> Result<Expert, StoreError>;
     /// Stores a new API token's hash for an expert; returns the token's id.
-    async fn add_expert_token(&self, expert: Uuid, token_hash: TokenHash, now: OffsetDateTime) -> Result<Uuid, StoreError>;
+    async fn add_expert_token(
+        &self,
+        expert: Uuid,
+        token_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Uuid, StoreError>;
     /// Creates a deployment with its key's hash.
-    async fn create_deployment(&self, id: Uuid, name: &str, group: Uuid, server_url: &str, key_hash: TokenHash, now: OffsetDateTime) -> Result<Deployment, StoreError>;
+    async fn create_deployment(
+        &self,
+        id: Uuid,
+        name: &str,
+        group: Uuid,
+        server_url: &str,
+        key_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError>;
     /// Every deployment, newest first.
     async fn list_deployments(&self) -> Result<Vec<Deployment>, StoreError>;
     /// A deployment by id.
     async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>, StoreError>;
     /// Revokes a deployment's key; it stops working at once.
-    async fn revoke_deployment(&self, id: Uuid, now: OffsetDateTime) -> Result<Deployment, StoreError>;
+    async fn revoke_deployment(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError>;
 }

@@ -74,16 +74,23 @@ impl CaseRow {
     }
 
     /// The wire form at `now`, with the queue position found by the caller.
-    pub fn into_case(self, queue_position: Option<u32>, now: OffsetDateTime) -> Result<Case, StoreError> {
+    pub fn into_case(
+        self,
+        queue_position: Option<u32>,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
         let stored = self.stored_state()?;
         let state = state_at(stored, self.expires_at, now);
         let expired_now = state != stored;
         let code = SessionCode::parse(&self.code).map_err(|_| corrupt("code", &self.code))?;
-        let channel = Channel::parse(&self.channel).ok_or_else(|| corrupt("channel", &self.channel))?;
+        let channel =
+            Channel::parse(&self.channel).ok_or_else(|| corrupt("channel", &self.channel))?;
         let customer = Customer {
             name: self
                 .customer_name
-                .map(|n| CustomerName::parse(n).map_err(|e| corrupt("customer_name", &e.to_string())))
+                .map(|n| {
+                    CustomerName::parse(n).map_err(|e| corrupt("customer_name", &e.to_string()))
+                })
                 .transpose()?,
             email: self
                 .customer_email
@@ -94,19 +101,27 @@ impl CaseRow {
             .description
             .map(|d| Description::parse(d).map_err(|e| corrupt("description", &e.to_string())))
             .transpose()?;
-        let device: Device = serde_json::from_str(&self.device).map_err(|e| corrupt("device", &e.to_string()))?;
+        let device: Device =
+            serde_json::from_str(&self.device).map_err(|e| corrupt("device", &e.to_string()))?;
         let closed_by = match (&self.closed_by, expired_now) {
             (_, true) => Some(ClosedBy::System),
             (Some(by), false) => Some(ClosedBy::parse(by).ok_or_else(|| corrupt("closed_by", by))?),
             (None, false) => None,
         };
-        let closed_at = if expired_now { Some(self.expires_at) } else { self.closed_at };
+        let closed_at = if expired_now {
+            Some(self.expires_at)
+        } else {
+            self.closed_at
+        };
         Ok(Case {
             id: self.id,
             code,
             state,
             channel,
-            group: GroupRef { id: self.group_id, name: self.group_name },
+            group: GroupRef {
+                id: self.group_id,
+                name: self.group_name,
+            },
             assignee: match (self.assignee_id, self.assignee_name) {
                 (Some(id), Some(display_name)) => Some(ExpertRef { id, display_name }),
                 _ => None,
@@ -116,9 +131,17 @@ impl CaseRow {
             device,
             expert_connected: self.expert_connected && !state.is_final(),
             customer_connected: self.customer_connected && !state.is_final(),
-            queue_position: if state.is_final() { None } else { queue_position },
+            queue_position: if state.is_final() {
+                None
+            } else {
+                queue_position
+            },
             created_at: from_millis(self.created_at),
-            updated_at: from_millis(if expired_now { self.expires_at } else { self.updated_at }),
+            updated_at: from_millis(if expired_now {
+                self.expires_at
+            } else {
+                self.updated_at
+            }),
             expires_at: from_millis(self.expires_at),
             closed_at: closed_at.map(from_millis),
             closed_by,

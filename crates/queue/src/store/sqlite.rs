@@ -86,15 +86,29 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let mut conn = SqliteConnection::connect_with(&options).await?;
-        MIGRATOR.run(&mut conn).await.map_err(|e| StoreError::Database(e.into()))?;
+        MIGRATOR
+            .run(&mut conn)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))?;
         let reads = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
             .min_connections(1)
             .connect_with(options.read_only(true))
             .await?;
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 4);
-        tokio::spawn(run_writer(WriteTx { conn, events: Vec::new() }, queue));
-        Ok(Self { reads, jobs, hub, case_ttl })
+        tokio::spawn(run_writer(
+            WriteTx {
+                conn,
+                events: Vec::new(),
+            },
+            queue,
+        ));
+        Ok(Self {
+            reads,
+            jobs,
+            hub,
+            case_ttl,
+        })
     }
 
     /// Runs `work` in the writer's transaction; answers after the commit.
@@ -112,7 +126,11 @@ impl SqliteStore {
                     Err(e) => Err(StoreError::from(e)),
                     Ok(_) => {
                         let result = work(&mut tx).await;
-                        let end = if result.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+                        let end = if result.is_ok() {
+                            "RELEASE job"
+                        } else {
+                            "ROLLBACK TO job; RELEASE job"
+                        };
                         match execute(&mut tx.conn, end).await {
                             Ok(_) => result,
                             Err(e) => Err(StoreError::from(e)),
@@ -137,7 +155,10 @@ impl SqliteStore {
                 (tx, completion)
             })
         });
-        self.jobs.send(job).await.map_err(|_| StoreError::Unavailable)?;
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Unavailable)?;
         answer.await.map_err(|_| StoreError::Unavailable)?
     }
 
@@ -147,7 +168,10 @@ impl SqliteStore {
 }
 
 /// Runs fixed statements, separated by `;`.
-fn execute<'c>(conn: &'c mut SqliteConnection, sql: &'static str) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+fn execute<'c>(
+    conn: &'c mut SqliteConnection,
+    sql: &'static str,
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
     Box::pin(async move {
         for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             sqlx::query(statement).execute(&mut *conn).await?;
@@ -204,10 +228,17 @@ fn device_json(device: &Device) -> Result<String, StoreError> {
 
 async fn load_row(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE c.id = ?");
-    Ok(sqlx::query_as::<_, CaseRow>(&sql).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as::<_, CaseRow>(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
-async fn queue_position(conn: &mut SqliteConnection, row: &CaseRow, now: OffsetDateTime) -> Result<Option<u32>, StoreError> {
+async fn queue_position(
+    conn: &mut SqliteConnection,
+    row: &CaseRow,
+    now: OffsetDateTime,
+) -> Result<Option<u32>, StoreError> {
     if !row.is_waiting(now)? {
         return Ok(None);
     }
@@ -225,12 +256,20 @@ async fn queue_position(conn: &mut SqliteConnection, row: &CaseRow, now: OffsetD
     Ok(Some(u32::try_from(ahead + 1).unwrap_or(u32::MAX)))
 }
 
-async fn finish_case(conn: &mut SqliteConnection, row: CaseRow, now: OffsetDateTime) -> Result<Case, StoreError> {
+async fn finish_case(
+    conn: &mut SqliteConnection,
+    row: CaseRow,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
     let position = queue_position(conn, &row, now).await?;
     row.into_case(position, now)
 }
 
-async fn load_case(conn: &mut SqliteConnection, id: Uuid, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
+async fn load_case(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<Case>, StoreError> {
     match load_row(conn, id).await? {
         Some(row) => Ok(Some(finish_case(conn, row, now).await?)),
         None => Ok(None),
@@ -249,7 +288,11 @@ async fn load_group(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Grou
 fn group_from_row((id, name, policy): (Uuid, String, String)) -> Result<Group, StoreError> {
     let assignment_policy = AssignmentPolicy::parse(&policy)
         .ok_or_else(|| StoreError::Corrupt(format!("assignment_policy: {policy:?}")))?;
-    Ok(Group { id, name, assignment_policy })
+    Ok(Group {
+        id,
+        name,
+        assignment_policy,
+    })
 }
 
 async fn load_expert(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Expert>, StoreError> {
@@ -273,22 +316,38 @@ async fn load_expert(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Exp
         id,
         email,
         display_name,
-        role: if admin { ExpertRole::Admin } else { ExpertRole::Expert },
+        role: if admin {
+            ExpertRole::Admin
+        } else {
+            ExpertRole::Expert
+        },
         active,
         available,
-        groups: groups.into_iter().map(|(id, name)| GroupRef { id, name }).collect(),
+        groups: groups
+            .into_iter()
+            .map(|(id, name)| GroupRef { id, name })
+            .collect(),
     }))
 }
 
-async fn load_expert_auth(conn: &mut SqliteConnection, row: Option<(Uuid, String, bool)>) -> Result<Option<ExpertAuth>, StoreError> {
+async fn load_expert_auth(
+    conn: &mut SqliteConnection,
+    row: Option<(Uuid, String, bool)>,
+) -> Result<Option<ExpertAuth>, StoreError> {
     let Some((id, display_name, admin)) = row else {
         return Ok(None);
     };
-    let groups: Vec<Uuid> = sqlx::query_scalar("SELECT group_id FROM group_members WHERE expert_id = ?")
-        .bind(id)
-        .fetch_all(conn)
-        .await?;
-    Ok(Some(ExpertAuth { id, display_name, admin, groups }))
+    let groups: Vec<Uuid> =
+        sqlx::query_scalar("SELECT group_id FROM group_members WHERE expert_id = ?")
+            .bind(id)
+            .fetch_all(conn)
+            .await?;
+    Ok(Some(ExpertAuth {
+        id,
+        display_name,
+        admin,
+        groups,
+    }))
 }
 
 type DeploymentRow = (Uuid, String, Uuid, String, String, i64, Option<i64>);
@@ -296,11 +355,16 @@ type DeploymentRow = (Uuid, String, Uuid, String, String, i64, Option<i64>);
 const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, g.name, d.server_url, d.created_at, d.revoked_at \
      FROM deployments d JOIN groups g ON g.id = d.group_id";
 
-fn deployment_from_row((id, name, group_id, group_name, server_url, created_at, revoked_at): DeploymentRow) -> Deployment {
+fn deployment_from_row(
+    (id, name, group_id, group_name, server_url, created_at, revoked_at): DeploymentRow,
+) -> Deployment {
     Deployment {
         id,
         name,
-        group: GroupRef { id: group_id, name: group_name },
+        group: GroupRef {
+            id: group_id,
+            name: group_name,
+        },
         server_url,
         created_at: from_millis(created_at),
         revoked_at: revoked_at.map(from_millis),
@@ -326,8 +390,12 @@ impl WriteTx {
         .bind(case_id)
         .fetch_one(&mut self.conn)
         .await?;
-        let case = load_case(&mut self.conn, case_id, now).await?.ok_or(StoreError::NotFound)?;
-        let data: Arc<str> = serde_json::to_string(&case).map_err(|e| StoreError::Corrupt(e.to_string()))?.into();
+        let case = load_case(&mut self.conn, case_id, now)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let data: Arc<str> = serde_json::to_string(&case)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .into();
         sqlx::query(
             "INSERT INTO case_events (case_id, seq, kind, action, actor, detail, data, final, at) \
              VALUES (?, ?, 'case', ?, ?, ?, ?, ?, ?)",
@@ -387,15 +455,22 @@ impl WriteTx {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Conflict("no free session code found; try again".into()))
+        Err(StoreError::Conflict(
+            "no free session code found; try again".into(),
+        ))
     }
 
     /// Loads an open case for a change, refusing final ones.
     async fn open_row(&mut self, id: Uuid, now: OffsetDateTime) -> Result<CaseRow, StoreError> {
-        let row = load_row(&mut self.conn, id).await?.ok_or(StoreError::NotFound)?;
+        let row = load_row(&mut self.conn, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let state = row.state_at(now)?;
         if state.is_final() {
-            return Err(StoreError::Conflict(format!("the case is {}", state.as_str())));
+            return Err(StoreError::Conflict(format!(
+                "the case is {}",
+                state.as_str()
+            )));
         }
         Ok(row)
     }
@@ -426,16 +501,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn deployment_by_key(&self, key_hash: &TokenHash) -> Result<Option<DeploymentAuth>, StoreError> {
-        let row: Option<(Uuid, Uuid)> =
-            sqlx::query_as("SELECT id, group_id FROM deployments WHERE key_hash = ? AND revoked_at IS NULL")
-                .bind(key_hash.as_slice())
-                .fetch_optional(&self.reads)
-                .await?;
+    async fn deployment_by_key(
+        &self,
+        key_hash: &TokenHash,
+    ) -> Result<Option<DeploymentAuth>, StoreError> {
+        let row: Option<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT id, group_id FROM deployments WHERE key_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(key_hash.as_slice())
+        .fetch_optional(&self.reads)
+        .await?;
         Ok(row.map(|(id, group_id)| DeploymentAuth { id, group_id }))
     }
 
-    async fn expert_by_token(&self, token_hash: &TokenHash) -> Result<Option<ExpertAuth>, StoreError> {
+    async fn expert_by_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> Result<Option<ExpertAuth>, StoreError> {
         let mut conn = self.read().await?;
         let row: Option<(Uuid, String, bool)> = sqlx::query_as(
             "SELECT e.id, e.display_name, e.is_admin FROM expert_tokens t JOIN experts e ON e.id = t.expert_id \
@@ -449,15 +531,20 @@ impl Store for SqliteStore {
 
     async fn expert_auth(&self, id: Uuid) -> Result<Option<ExpertAuth>, StoreError> {
         let mut conn = self.read().await?;
-        let row: Option<(Uuid, String, bool)> =
-            sqlx::query_as("SELECT id, display_name, is_admin FROM experts WHERE id = ? AND active = 1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<(Uuid, String, bool)> = sqlx::query_as(
+            "SELECT id, display_name, is_admin FROM experts WHERE id = ? AND active = 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
         load_expert_auth(&mut conn, row).await
     }
 
-    async fn create_customer_case(&self, new: NewCustomerCase, now: OffsetDateTime) -> Result<CreateOutcome, StoreError> {
+    async fn create_customer_case(
+        &self,
+        new: NewCustomerCase,
+        now: OffsetDateTime,
+    ) -> Result<CreateOutcome, StoreError> {
         let ttl = self.case_ttl;
         self.write(move |tx| {
             Box::pin(async move {
@@ -502,7 +589,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn create_manual_case(&self, new: NewManualCase, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError> {
+    async fn create_manual_case(
+        &self,
+        new: NewManualCase,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
         let ttl = self.case_ttl;
         let created_by = match &by {
             Actor::Expert { id, .. } => Some(*id),
@@ -527,13 +619,22 @@ impl Store for SqliteStore {
                     expires_at: now + ttl,
                 })
                 .await?;
-                Ok(tx.record_change(id, HistoryAction::Created, by.label(), None, now).await?.0)
+                Ok(tx
+                    .record_change(id, HistoryAction::Created, by.label(), None, now)
+                    .await?
+                    .0)
             })
         })
         .await
     }
 
-    async fn claim_manual_case(&self, code: SessionCode, device: Device, secret: &ServerSecret, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
+    async fn claim_manual_case(
+        &self,
+        code: SessionCode,
+        device: Device,
+        secret: &ServerSecret,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError> {
         let secret = secret.clone();
         self.write(move |tx| {
             Box::pin(async move {
@@ -566,7 +667,11 @@ impl Store for SqliteStore {
         load_case(&mut conn, id, now).await
     }
 
-    async fn case_by_token(&self, token_hash: &TokenHash, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
+    async fn case_by_token(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError> {
         let mut conn = self.read().await?;
         let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE c.token_hash = ?");
         let row = sqlx::query_as::<_, CaseRow>(&sql)
@@ -580,10 +685,11 @@ impl Store for SqliteStore {
     }
 
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-        let creator: Option<Option<Uuid>> = sqlx::query_scalar("SELECT created_by FROM cases WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reads)
-            .await?;
+        let creator: Option<Option<Uuid>> =
+            sqlx::query_scalar("SELECT created_by FROM cases WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.reads)
+                .await?;
         Ok(creator.flatten())
     }
 
@@ -598,12 +704,23 @@ impl Store for SqliteStore {
             .map(|(action, actor, detail, at)| {
                 let action = HistoryAction::parse(&action)
                     .ok_or_else(|| StoreError::Corrupt(format!("history action: {action:?}")))?;
-                Ok(HistoryEntry { action, actor, detail, at: from_millis(at) })
+                Ok(HistoryEntry {
+                    action,
+                    actor,
+                    detail,
+                    at: from_millis(at),
+                })
             })
             .collect()
     }
 
-    async fn update_case(&self, id: Uuid, update: UpdateCaseRequest, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError> {
+    async fn update_case(
+        &self,
+        id: Uuid,
+        update: UpdateCaseRequest,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let row = tx.open_row(id, now).await?;
@@ -635,7 +752,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn close_case(&self, id: Uuid, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError> {
+    async fn close_case(
+        &self,
+        id: Uuid,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 tx.open_row(id, now).await?;
@@ -660,21 +782,32 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn assign_case(&self, id: Uuid, expert: Option<Uuid>, by: Actor, now: OffsetDateTime) -> Result<Case, StoreError> {
+    async fn assign_case(
+        &self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let row = tx.open_row(id, now).await?;
                 if row.assignee_id == expert {
-                    return load_case(&mut tx.conn, id, now).await?.ok_or(StoreError::NotFound);
+                    return load_case(&mut tx.conn, id, now)
+                        .await?
+                        .ok_or(StoreError::NotFound);
                 }
                 let assignee_name = match expert {
                     Some(expert_id) => {
-                        let name: Option<String> =
-                            sqlx::query_scalar("SELECT display_name FROM experts WHERE id = ? AND active = 1")
-                                .bind(expert_id)
-                                .fetch_optional(&mut tx.conn)
-                                .await?;
-                        Some(name.ok_or_else(|| StoreError::Invalid("expert_id: no such active expert".into()))?)
+                        let name: Option<String> = sqlx::query_scalar(
+                            "SELECT display_name FROM experts WHERE id = ? AND active = 1",
+                        )
+                        .bind(expert_id)
+                        .fetch_optional(&mut tx.conn)
+                        .await?;
+                        Some(name.ok_or_else(|| {
+                            StoreError::Invalid("expert_id: no such active expert".into())
+                        })?)
                     }
                     None => None,
                 };
@@ -684,30 +817,49 @@ impl Store for SqliteStore {
                     .bind(id)
                     .execute(&mut tx.conn)
                     .await?;
-                let action = if expert.is_some() { HistoryAction::Assigned } else { HistoryAction::Unassigned };
-                Ok(tx.record_change(id, action, by.label(), assignee_name.as_deref(), now).await?.0)
+                let action = if expert.is_some() {
+                    HistoryAction::Assigned
+                } else {
+                    HistoryAction::Unassigned
+                };
+                Ok(tx
+                    .record_change(id, action, by.label(), assignee_name.as_deref(), now)
+                    .await?
+                    .0)
             })
         })
         .await
     }
 
-    async fn list_cases(&self, query: CaseQuery, now: OffsetDateTime) -> Result<Vec<Case>, StoreError> {
+    async fn list_cases(
+        &self,
+        query: CaseQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Case>, StoreError> {
         let now_ms = to_millis(now);
-        let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE 1 = 1"));
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE 1 = 1"
+        ));
         match query.state {
             StateFilter::Open => {
-                sql.push(format!(" AND c.state IN {OPEN_STATES} AND c.expires_at > ")).push_bind(now_ms);
+                sql.push(format!(" AND c.state IN {OPEN_STATES} AND c.expires_at > "))
+                    .push_bind(now_ms);
             }
             StateFilter::Only(CaseState::Expired) => {
-                sql.push(format!(" AND (c.state = 'expired' OR (c.state IN {OPEN_STATES} AND c.expires_at <= "))
-                    .push_bind(now_ms)
-                    .push("))");
+                sql.push(format!(
+                    " AND (c.state = 'expired' OR (c.state IN {OPEN_STATES} AND c.expires_at <= "
+                ))
+                .push_bind(now_ms)
+                .push("))");
             }
             StateFilter::Only(CaseState::Closed) => {
                 sql.push(" AND c.state = 'closed'");
             }
             StateFilter::Only(open) => {
-                sql.push(" AND c.state = ").push_bind(open.as_str()).push(" AND c.expires_at > ").push_bind(now_ms);
+                sql.push(" AND c.state = ")
+                    .push_bind(open.as_str())
+                    .push(" AND c.expires_at > ")
+                    .push_bind(now_ms);
             }
             StateFilter::All => {}
         }
@@ -735,9 +887,14 @@ impl Store for SqliteStore {
             sql.push(")");
         }
         if let Some((created_at, id)) = query.after {
-            sql.push(" AND (c.created_at, c.id) > (").push_bind(created_at).push(", ").push_bind(id).push(")");
+            sql.push(" AND (c.created_at, c.id) > (")
+                .push_bind(created_at)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
         }
-        sql.push(" ORDER BY c.created_at, c.id LIMIT ").push_bind(i64::from(query.limit));
+        sql.push(" ORDER BY c.created_at, c.id LIMIT ")
+            .push_bind(i64::from(query.limit));
 
         let mut conn = self.read().await?;
         let rows: Vec<CaseRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
@@ -759,13 +916,25 @@ impl Store for SqliteStore {
         .await?;
         rows.into_iter()
             .map(|(seq, kind, data, is_final, group_id)| {
-                let kind = EventKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("event kind: {kind:?}")))?;
-                Ok(CaseEvent { case_id: id, group_id, seq, kind, is_final, data: data.into() })
+                let kind = EventKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("event kind: {kind:?}")))?;
+                Ok(CaseEvent {
+                    case_id: id,
+                    group_id,
+                    seq,
+                    kind,
+                    is_final,
+                    data: data.into(),
+                })
             })
             .collect()
     }
 
-    async fn case_with_seq(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<(Case, i64)>, StoreError> {
+    async fn case_with_seq(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Case, i64)>, StoreError> {
         let mut conn = self.read().await?;
         match load_row(&mut conn, id).await? {
             Some(row) => {
@@ -811,14 +980,25 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn count_open_by_state(&self, now: OffsetDateTime) -> Result<Vec<(CaseState, i64)>, StoreError> {
-        let sql = format!("SELECT state, COUNT(*) FROM cases WHERE state IN {OPEN_STATES} AND expires_at > ? GROUP BY state");
-        let rows: Vec<(String, i64)> = sqlx::query_as(&sql).bind(to_millis(now)).fetch_all(&self.reads).await?;
+    async fn count_open_by_state(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(CaseState, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT state, COUNT(*) FROM cases WHERE state IN {OPEN_STATES} AND expires_at > ? GROUP BY state"
+        );
+        let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+            .bind(to_millis(now))
+            .fetch_all(&self.reads)
+            .await?;
         Ok(CaseState::ALL
             .into_iter()
             .filter(|s| !s.is_final())
             .map(|state| {
-                let count = rows.iter().find(|(s, _)| s == state.as_str()).map_or(0, |(_, n)| *n);
+                let count = rows
+                    .iter()
+                    .find(|(s, _)| s == state.as_str())
+                    .map_or(0, |(_, n)| *n);
                 (state, count)
             })
             .collect())
@@ -835,8 +1015,18 @@ impl Store for SqliteStore {
                     .bind(to_millis(now))
                     .execute(&mut tx.conn)
                     .await
-                    .map_err(|e| if is_unique_violation(&e) { StoreError::Taken("group name") } else { e.into() })?;
-                Ok(Group { id, name, assignment_policy: AssignmentPolicy::Off })
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::Taken("group name")
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                Ok(Group {
+                    id,
+                    name,
+                    assignment_policy: AssignmentPolicy::Off,
+                })
             })
         })
         .await
@@ -859,7 +1049,11 @@ impl Store for SqliteStore {
         row.map(group_from_row).transpose()
     }
 
-    async fn set_assignment_policy(&self, group: Uuid, policy: AssignmentPolicy) -> Result<Group, StoreError> {
+    async fn set_assignment_policy(
+        &self,
+        group: Uuid,
+        policy: AssignmentPolicy,
+    ) -> Result<Group, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let changed = sqlx::query("UPDATE groups SET assignment_policy = ? WHERE id = ?")
@@ -870,13 +1064,19 @@ impl Store for SqliteStore {
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                load_group(&mut tx.conn, group).await?.ok_or(StoreError::NotFound)
+                load_group(&mut tx.conn, group)
+                    .await?
+                    .ok_or(StoreError::NotFound)
             })
         })
         .await
     }
 
-    async fn create_expert(&self, new: NewExpert, now: OffsetDateTime) -> Result<Expert, StoreError> {
+    async fn create_expert(
+        &self,
+        new: NewExpert,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let id = Uuid::now_v7();
@@ -940,13 +1140,20 @@ impl Store for SqliteStore {
                     .bind(expert)
                     .execute(&mut tx.conn)
                     .await?;
-                load_expert(&mut tx.conn, expert).await?.ok_or(StoreError::NotFound)
+                load_expert(&mut tx.conn, expert)
+                    .await?
+                    .ok_or(StoreError::NotFound)
             })
         })
         .await
     }
 
-    async fn add_expert_token(&self, expert: Uuid, token_hash: TokenHash, now: OffsetDateTime) -> Result<Uuid, StoreError> {
+    async fn add_expert_token(
+        &self,
+        expert: Uuid,
+        token_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Uuid, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let id = Uuid::now_v7();
@@ -963,7 +1170,15 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn create_deployment(&self, id: Uuid, name: &str, group: Uuid, server_url: &str, key_hash: TokenHash, now: OffsetDateTime) -> Result<Deployment, StoreError> {
+    async fn create_deployment(
+        &self,
+        id: Uuid,
+        name: &str,
+        group: Uuid,
+        server_url: &str,
+        key_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
         let (name, server_url) = (name.to_string(), server_url.to_string());
         self.write(move |tx| {
             Box::pin(async move {
@@ -992,32 +1207,41 @@ impl Store for SqliteStore {
     }
 
     async fn list_deployments(&self) -> Result<Vec<Deployment>, StoreError> {
-        let rows: Vec<DeploymentRow> = sqlx::query_as(&format!("{DEPLOYMENT_SELECT} ORDER BY d.created_at DESC"))
-            .fetch_all(&self.reads)
-            .await?;
+        let rows: Vec<DeploymentRow> =
+            sqlx::query_as(&format!("{DEPLOYMENT_SELECT} ORDER BY d.created_at DESC"))
+                .fetch_all(&self.reads)
+                .await?;
         Ok(rows.into_iter().map(deployment_from_row).collect())
     }
 
     async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>, StoreError> {
-        let row: Option<DeploymentRow> = sqlx::query_as(&format!("{DEPLOYMENT_SELECT} WHERE d.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reads)
-            .await?;
+        let row: Option<DeploymentRow> =
+            sqlx::query_as(&format!("{DEPLOYMENT_SELECT} WHERE d.id = ?"))
+                .bind(id)
+                .fetch_optional(&self.reads)
+                .await?;
         Ok(row.map(deployment_from_row))
     }
 
-    async fn revoke_deployment(&self, id: Uuid, now: OffsetDateTime) -> Result<Deployment, StoreError> {
+    async fn revoke_deployment(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
-                sqlx::query("UPDATE deployments SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
-                    .bind(to_millis(now))
-                    .bind(id)
-                    .execute(&mut tx.conn)
-                    .await?;
-                let row: Option<DeploymentRow> = sqlx::query_as(&format!("{DEPLOYMENT_SELECT} WHERE d.id = ?"))
-                    .bind(id)
-                    .fetch_optional(&mut tx.conn)
-                    .await?;
+                sqlx::query(
+                    "UPDATE deployments SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+                )
+                .bind(to_millis(now))
+                .bind(id)
+                .execute(&mut tx.conn)
+                .await?;
+                let row: Option<DeploymentRow> =
+                    sqlx::query_as(&format!("{DEPLOYMENT_SELECT} WHERE d.id = ?"))
+                        .bind(id)
+                        .fetch_optional(&mut tx.conn)
+                        .await?;
                 row.map(deployment_from_row).ok_or(StoreError::NotFound)
             })
         })

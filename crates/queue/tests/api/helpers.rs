@@ -49,7 +49,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().expect("a temporary data dir");
     let mut env: HashMap<String, String> = HashMap::from([
         ("LIFELINE_LISTEN".into(), "127.0.0.1:0".into()),
-        ("LIFELINE_DATA_DIR".into(), data_dir.path().display().to_string()),
+        (
+            "LIFELINE_DATA_DIR".into(),
+            data_dir.path().display().to_string(),
+        ),
         ("LIFELINE_RATE_LIMIT_PER_IP".into(), "off".into()),
     ]);
     for (key, value) in options.env {
@@ -63,7 +66,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         Some(clock) => clock.clone(),
         None => Arc::new(SystemClock),
     };
-    let app = lifeline_queue::build_with_clock(config, clock.clone()).await.expect("the server builds");
+    let app = lifeline_queue::build_with_clock(config, clock.clone())
+        .await
+        .expect("the server builds");
     let addr = app.local_addr();
     let store = app.store();
     let state = app.state();
@@ -74,17 +79,46 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
     let now = clock.now();
     let group = store.create_group("Front desk", now).await.expect("group");
-    let admin_expert = admin::create_expert(store.as_ref(), Email::parse("admin@example.com").expect("email"), "Admin", None, true, vec![], now)
+    let admin_expert = admin::create_expert(
+        store.as_ref(),
+        Email::parse("admin@example.com").expect("email"),
+        "Admin",
+        None,
+        true,
+        vec![],
+        now,
+    )
+    .await
+    .expect("admin");
+    let admin_token = admin::create_expert_token(store.as_ref(), admin_expert.id, now)
         .await
-        .expect("admin");
-    let admin_token = admin::create_expert_token(store.as_ref(), admin_expert.id, now).await.expect("admin token").token;
-    let expert = admin::create_expert(store.as_ref(), Email::parse("ana@example.com").expect("email"), "Ana", None, false, vec![group.id], now)
+        .expect("admin token")
+        .token;
+    let expert = admin::create_expert(
+        store.as_ref(),
+        Email::parse("ana@example.com").expect("email"),
+        "Ana",
+        None,
+        false,
+        vec![group.id],
+        now,
+    )
+    .await
+    .expect("expert");
+    let expert_token = admin::create_expert_token(store.as_ref(), expert.id, now)
         .await
-        .expect("expert");
-    let expert_token = admin::create_expert_token(store.as_ref(), expert.id, now).await.expect("expert token").token;
-    let deployment = admin::create_deployment(store.as_ref(), &state.secret, "Acme", group.id, "http://127.0.0.1", now)
-        .await
-        .expect("deployment");
+        .expect("expert token")
+        .token;
+    let deployment = admin::create_deployment(
+        store.as_ref(),
+        &state.secret,
+        "Acme",
+        group.id,
+        "http://127.0.0.1",
+        now,
+    )
+    .await
+    .expect("deployment");
 
     let base_url = format!("http://{addr}");
     TestApp {
@@ -125,7 +159,10 @@ impl TestApp {
     }
 
     pub fn advance(&self, by: Duration) {
-        self.clock.as_ref().expect("spawned with a manual clock").advance(by);
+        self.clock
+            .as_ref()
+            .expect("spawned with a manual clock")
+            .advance(by);
     }
 
     /// Stops the server the way SIGTERM does, and waits for it.

@@ -17,15 +17,27 @@ pub fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> std::io::Result<O
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
-    child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes())).transpose()?;
+    child
+        .stdin
+        .take()
+        .map(|mut s| s.write_all(stdin.as_bytes()))
+        .transpose()?;
     child.wait_with_output()
 }
 
 /// Runs a CLI command that must succeed; returns its stdout, trimmed.
-pub fn cli_ok(data_dir: &Path, args: &[&str], stdin: &str) -> Result<String, Box<dyn std::error::Error>> {
+pub fn cli_ok(
+    data_dir: &Path,
+    args: &[&str],
+    stdin: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let output = run_cli(data_dir, args, stdin)?;
     if !output.status.success() {
-        return Err(format!("{args:?} failed: {}", String::from_utf8_lossy(&output.stderr)).into());
+        return Err(format!(
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
     }
     Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }
@@ -38,7 +50,10 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts the server on a free port and waits for it to listen.
-    pub fn start(data_dir: &Path, env: &[(&str, &str)]) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn start(
+        data_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let mut child = Command::new(BINARY)
             .arg("serve")
             .env("LIFELINE_DATA_DIR", data_dir)
@@ -56,7 +71,11 @@ impl ServerProcess {
         let address = loop {
             let line = lines.next().ok_or("the server exited before listening")??;
             if let Some((_, rest)) = line.split_once("address=") {
-                break rest.split_whitespace().next().ok_or("an address")?.to_string();
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .ok_or("an address")?
+                    .to_string();
             }
             if started.elapsed() > Duration::from_secs(30) {
                 return Err("the server did not start listening within 30 s".into());
@@ -64,12 +83,20 @@ impl ServerProcess {
         };
         // Keep draining the log so the server never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Ok(Self { child, base_url: format!("http://{address}") })
+        Ok(Self {
+            child,
+            base_url: format!("http://{address}"),
+        })
     }
 
     /// Sends SIGTERM and waits up to `limit` for the exit status.
-    pub fn terminate(&mut self, limit: Duration) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+    pub fn terminate(
+        &mut self,
+        limit: Duration,
+    ) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait()? {
