@@ -118,3 +118,42 @@ async fn a_final_case_sends_its_state_and_ends() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_idle_stream_gets_a_keep_alive_comment_within_15_seconds() -> TestResult {
+    use futures_util::StreamExt as _;
+    let app = spawn_app().await;
+    let created = app.create_case().await;
+    let response = app
+        .http
+        .get(app.url(&format!("/api/v1/cases/{}/events", created.case.id)))
+        .bearer_auth(&created.token)
+        .send()
+        .await?;
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str())
+            .transpose()?,
+        Some("text/event-stream")
+    );
+    let mut body = response.bytes_stream();
+    let mut seen = String::new();
+    let found = timeout(Duration::from_secs(15), async {
+        while let Some(chunk) = body.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk?));
+            // A comment line: ":" at the start of a line.
+            if seen.lines().any(|line| line.starts_with(':')) {
+                return Ok::<bool, reqwest::Error>(true);
+            }
+        }
+        Ok(false)
+    })
+    .await;
+    assert!(
+        matches!(found, Ok(Ok(true))),
+        "no keep-alive within 15 s; got {seen:?}"
+    );
+    Ok(())
+}
