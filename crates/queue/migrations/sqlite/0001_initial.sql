@@ -5,6 +5,9 @@ CREATE TABLE groups (
     id                BLOB PRIMARY KEY NOT NULL,
     name              TEXT NOT NULL UNIQUE COLLATE NOCASE,
     assignment_policy TEXT NOT NULL DEFAULT 'off',
+    -- Open unassigned cases in the group, kept by every write that moves a case
+    -- in or out of the line: the newest case's queue position without a count.
+    waiting           INTEGER NOT NULL DEFAULT 0,
     created_at        INTEGER NOT NULL
 ) STRICT;
 
@@ -78,12 +81,12 @@ CREATE UNIQUE INDEX cases_open_code ON cases (code)
 -- Exactly one case per (deployment, idempotency key).
 CREATE UNIQUE INDEX cases_idempotency ON cases (deployment_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
--- The waiting line of a group: queue positions.
-CREATE INDEX cases_waiting ON cases (group_id, created_at, id)
+-- The waiting line of a group, in arrival order (ids are UUID v7, made by the
+-- single writer, so they increase in commit order): queue positions.
+CREATE INDEX cases_waiting ON cases (group_id, id, expires_at)
     WHERE state IN ('new', 'pending', 'in_progress') AND assignee_id IS NULL;
-CREATE INDEX cases_open ON cases (created_at, id)
+CREATE INDEX cases_open ON cases (id)
     WHERE state IN ('new', 'pending', 'in_progress');
-CREATE INDEX cases_by_created ON cases (created_at, id);
 CREATE INDEX cases_deadline ON cases (expires_at)
     WHERE state IN ('new', 'pending', 'in_progress');
 

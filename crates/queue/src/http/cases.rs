@@ -23,8 +23,7 @@ use super::caller::{CaseCaller, case_caller, deployment_caller, expert_actor, ex
 use super::error::ApiError;
 use super::extract::{JsonBody, bearer, parse_id};
 use crate::app::AppState;
-use crate::clock::to_millis;
-use crate::credentials::{TokenKind, hash_token};
+use crate::credentials::TokenKind;
 use crate::store::{
     AssigneeFilter, CaseQuery, CreateOutcome, NewCustomerCase, NewManualCase, StateFilter,
 };
@@ -97,7 +96,6 @@ pub async fn create_case(
     }
     // The canonical form decides "same body": key order and spacing do not matter.
     let canonical = serde_json::to_vec(&request).map_err(ApiError::internal)?;
-    let case_id = Uuid::now_v7();
     let new = NewCustomerCase {
         deployment,
         idempotency_key: key,
@@ -106,8 +104,7 @@ pub async fn create_case(
         customer: request.customer.unwrap_or_default(),
         description: request.description,
         device: request.device.unwrap_or_default(),
-        case_id,
-        token_hash: hash_token(&state.secret.case_token(case_id)),
+        secret: state.secret.clone(),
     };
     match state
         .store
@@ -310,15 +307,13 @@ pub struct ListParams {
     limit: Option<u32>,
 }
 
+/// Cursors are opaque to clients: the last case id, base64url.
 fn encode_cursor(case: &Case) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}.{}", to_millis(case.created_at), case.id))
+    URL_SAFE_NO_PAD.encode(case.id.as_bytes())
 }
 
-fn decode_cursor(text: &str) -> Option<(i64, Uuid)> {
-    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (millis, id) = text.split_once('.')?;
-    Some((millis.parse().ok()?, Uuid::parse_str(id).ok()?))
+fn decode_cursor(text: &str) -> Option<Uuid> {
+    Uuid::from_slice(&URL_SAFE_NO_PAD.decode(text).ok()?).ok()
 }
 
 /// The queue: cases of the caller's groups, oldest first.

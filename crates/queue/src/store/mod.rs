@@ -117,10 +117,8 @@ pub struct NewCustomerCase {
     pub description: Option<Description>,
     /// Device.
     pub device: Device,
-    /// The id the case gets if it is new (UUID v7, made by the caller).
-    pub case_id: Uuid,
-    /// Hash of the case token derived from `case_id`.
-    pub token_hash: TokenHash,
+    /// Derives the new case's token, whose hash the case answers to.
+    pub secret: ServerSecret,
 }
 
 /// What became of a create request.
@@ -167,7 +165,7 @@ pub enum AssigneeFilter {
     Expert(Uuid),
 }
 
-/// A page request of the case list; oldest first.
+/// A page request of the case list; oldest first (by id: UUID v7).
 #[derive(Debug, Clone)]
 pub struct CaseQuery {
     /// States.
@@ -178,8 +176,8 @@ pub struct CaseQuery {
     pub assignee: AssigneeFilter,
     /// Only these groups (the caller's); `None` for admins.
     pub visible_groups: Option<Vec<Uuid>>,
-    /// Start after this `(created_at millis, id)`.
-    pub after: Option<(i64, Uuid)>,
+    /// Start after this case id (ids are UUID v7: creation order).
+    pub after: Option<Uuid>,
     /// Page size.
     pub limit: u32,
 }

@@ -242,18 +242,51 @@ async fn queue_position(
     if !row.is_waiting(now)? {
         return Ok(None);
     }
-    let sql = format!(
-        "SELECT COUNT(*) FROM cases WHERE group_id = ? AND state IN {OPEN_STATES} AND assignee_id IS NULL \
-         AND expires_at > ? AND (created_at, id) < (?, ?)"
+    // The newest waiting case (the common read: a customer who just asked) is
+    // answered from the group's counter; others count the cases ahead of them.
+    let waiting_newer = format!(
+        "SELECT 1 FROM cases WHERE group_id = ? AND state IN {OPEN_STATES} AND assignee_id IS NULL AND id > ? LIMIT 1"
     );
-    let ahead: i64 = sqlx::query_scalar(&sql)
+    let is_newest = sqlx::query_scalar::<_, i64>(&waiting_newer)
         .bind(row.group_id)
-        .bind(to_millis(now))
-        .bind(row.created_at)
         .bind(row.id)
-        .fetch_one(conn)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_none();
+    let position = if is_newest {
+        let waiting: i64 = sqlx::query_scalar("SELECT waiting FROM groups WHERE id = ?")
+            .bind(row.group_id)
+            .fetch_one(conn)
+            .await?;
+        waiting.max(1)
+    } else {
+        let ahead = format!(
+            "SELECT COUNT(*) FROM cases WHERE group_id = ? AND state IN {OPEN_STATES} AND assignee_id IS NULL \
+             AND id < ? AND expires_at > ?"
+        );
+        let ahead: i64 = sqlx::query_scalar(&ahead)
+            .bind(row.group_id)
+            .bind(row.id)
+            .bind(to_millis(now))
+            .fetch_one(conn)
+            .await?;
+        ahead + 1
+    };
+    Ok(Some(u32::try_from(position).unwrap_or(u32::MAX)))
+}
+
+/// Moves the group's waiting counter as a case enters (+1) or leaves (-1) the line.
+async fn adjust_waiting(
+    conn: &mut SqliteConnection,
+    group_id: Uuid,
+    delta: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE groups SET waiting = waiting + ? WHERE id = ?")
+        .bind(delta)
+        .bind(group_id)
+        .execute(conn)
         .await?;
-    Ok(Some(u32::try_from(ahead + 1).unwrap_or(u32::MAX)))
+    Ok(())
 }
 
 async fn finish_case(
@@ -450,7 +483,7 @@ impl WriteTx {
             .execute(&mut self.conn)
             .await;
             match result {
-                Ok(_) => return Ok(()),
+                Ok(_) => return adjust_waiting(&mut self.conn, row.group_id, 1).await,
                 Err(e) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -566,14 +599,16 @@ impl Store for SqliteStore {
                             .await?;
                     return Ok(CreateOutcome::Replayed { case_id, case_json });
                 }
+                let case_id = Uuid::now_v7();
+                let token_hash = hash_token(&new.secret.case_token(case_id));
                 tx.insert_case(NewCaseRow {
-                    id: new.case_id,
+                    id: case_id,
                     channel: new.channel,
                     group_id: new.deployment.group_id,
                     customer: &new.customer,
                     description: new.description.as_ref().map(|d| d.as_str()),
                     device: device_json(&new.device)?,
-                    token_hash: Some(&new.token_hash),
+                    token_hash: Some(&token_hash),
                     deployment_id: Some(new.deployment.id),
                     idempotency_key: Some(new.idempotency_key.as_str()),
                     request_hash: Some(&new.request_hash),
@@ -582,8 +617,8 @@ impl Store for SqliteStore {
                     expires_at: now + ttl,
                 })
                 .await?;
-                let (_, data) = tx.record_change(new.case_id, HistoryAction::Created, "customer", None, now).await?;
-                Ok(CreateOutcome::Created { case_id: new.case_id, case_json: data.to_string() })
+                let (_, data) = tx.record_change(case_id, HistoryAction::Created, "customer", None, now).await?;
+                Ok(CreateOutcome::Created { case_id, case_json: data.to_string() })
             })
         })
         .await
@@ -760,7 +795,10 @@ impl Store for SqliteStore {
     ) -> Result<Case, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
-                tx.open_row(id, now).await?;
+                let row = tx.open_row(id, now).await?;
+                if row.assignee_id.is_none() {
+                    adjust_waiting(&mut tx.conn, row.group_id, -1).await?;
+                }
                 let closed_by = match by {
                     Actor::Customer => "customer",
                     Actor::Expert { .. } => "expert",
@@ -811,6 +849,11 @@ impl Store for SqliteStore {
                     }
                     None => None,
                 };
+                match (row.assignee_id, expert) {
+                    (None, Some(_)) => adjust_waiting(&mut tx.conn, row.group_id, -1).await?,
+                    (Some(_), None) => adjust_waiting(&mut tx.conn, row.group_id, 1).await?,
+                    _ => {}
+                }
                 sqlx::query("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")
                     .bind(expert)
                     .bind(to_millis(now))
@@ -886,14 +929,10 @@ impl Store for SqliteStore {
             }
             sql.push(")");
         }
-        if let Some((created_at, id)) = query.after {
-            sql.push(" AND (c.created_at, c.id) > (")
-                .push_bind(created_at)
-                .push(", ")
-                .push_bind(id)
-                .push(")");
+        if let Some(after) = query.after {
+            sql.push(" AND c.id > ").push_bind(after);
         }
-        sql.push(" ORDER BY c.created_at, c.id LIMIT ")
+        sql.push(" ORDER BY c.id LIMIT ")
             .push_bind(i64::from(query.limit));
 
         let mut conn = self.read().await?;
@@ -952,14 +991,17 @@ impl Store for SqliteStore {
                 .write(move |tx| {
                     Box::pin(async move {
                         let sql = format!(
-                            "SELECT id FROM cases WHERE state IN {OPEN_STATES} AND expires_at <= ? ORDER BY expires_at LIMIT ?"
+                            "SELECT id, group_id, assignee_id FROM cases WHERE state IN {OPEN_STATES} AND expires_at <= ? ORDER BY expires_at LIMIT ?"
                         );
-                        let due: Vec<Uuid> = sqlx::query_scalar(&sql)
+                        let due: Vec<(Uuid, Uuid, Option<Uuid>)> = sqlx::query_as(&sql)
                             .bind(to_millis(now))
                             .bind(EXPIRE_BATCH)
                             .fetch_all(&mut tx.conn)
                             .await?;
-                        for id in &due {
+                        for (id, group_id, assignee_id) in &due {
+                            if assignee_id.is_none() {
+                                adjust_waiting(&mut tx.conn, *group_id, -1).await?;
+                            }
                             sqlx::query(
                                 "UPDATE cases SET state = 'expired', closed_at = expires_at, closed_by = 'system', \
                                  updated_at = expires_at, expert_connected = 0, customer_connected = 0 WHERE id = ?",
