@@ -1,1 +1,51 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
+
+mod bench;
+mod cargo;
+mod demo;
+mod postgres;
+mod queue_cli;
+mod system;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Lifeline project tasks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every test: installs missing system packages (Debian/Ubuntu), starts
+    /// PostgreSQL, then `cargo test --workspace --all-targets` and the doctests.
+    Test(test::Args),
+    /// Start a local queue server with a demo group, expert, token and deployment.
+    Demo(demo::Args),
+    /// Measure a part of the system against its targets.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Test(args) => test::run(&args),
+        Command::Demo(args) => demo::run(&args),
+        Command::Bench(args) => bench::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

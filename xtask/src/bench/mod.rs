@@ -1,0 +1,62 @@
+//! `cargo xtask bench <target>`: measurements against the project's targets.
+
+mod echo;
+mod load;
+mod server;
+mod sse;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cargo::{self, Profile};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to measure.
+    #[arg(value_enum)]
+    target: Target,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Target {
+    /// The queue server: durable creates, reads, SSE subscribers and fan-out,
+    /// against a bare axum JSON echo server as the baseline.
+    Server,
+    // `app` (the desktop app) comes with its own issue.
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::Server => "server",
+        }
+    }
+}
+
+/// Set on the optimised xtask that a debug xtask hands the benchmark to.
+const OPTIMISED_ENV: &str = "XTASK_BENCH_OPTIMISED";
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    // `cargo xtask` is a debug build. The load generator and the echo baseline
+    // share the machine with the server, so they must be optimised or they,
+    // not the server, set the figures: hand over to a release build of xtask.
+    if cfg!(debug_assertions) && std::env::var_os(OPTIMISED_ENV).is_none() {
+        let xtask = cargo::build_binary("xtask", "xtask", Profile::Release)?;
+        let status = std::process::Command::new(&xtask)
+            .args(["bench", args.target.name()])
+            .env(OPTIMISED_ENV, "1")
+            .status()
+            .with_context(|| format!("failed to run {}", xtask.display()))?;
+        return Ok(
+            match status.code().and_then(|code| u8::try_from(code).ok()) {
+                Some(0) => ExitCode::SUCCESS,
+                Some(code) => ExitCode::from(code),
+                None => ExitCode::FAILURE,
+            },
+        );
+    }
+    match args.target {
+        Target::Server => server::run(),
+    }
+}

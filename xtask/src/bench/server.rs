@@ -1,0 +1,832 @@
+//! `cargo xtask bench server`: the queue server, in release, on loopback.
+//!
+//! Phases run in this order, each on state the earlier ones leave small:
+//! reads (64 cases), SSE subscribers and fan-out (100 cases), durable creates
+//! (which leave a backlog of many thousand open cases behind), then the echo
+//! baseline. The table prints them in the order of the targets.
+
+use std::fs::File;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ExitCode, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::timeout;
+use uuid::Uuid;
+
+use super::echo::EchoServer;
+use super::load::{Body, Connection, Latencies, Load, Run};
+use super::sse::EventStream;
+use crate::cargo::{self, Profile};
+use crate::queue_cli::{self, EXPERT_EMAIL, QueueCli, Seeded};
+
+const CLIENTS: usize = 64;
+const WARMUP: Duration = Duration::from_secs(2);
+const MEASURE: Duration = Duration::from_secs(10);
+const SSE_CASES: usize = 100;
+const SUBSCRIBERS_PER_CASE: usize = 100;
+/// Subscriptions being set up at once (connect, request, first event).
+const SUBSCRIBE_CONCURRENCY: usize = 200;
+const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(30);
+const SUBSCRIBE_PHASE_LIMIT: Duration = Duration::from_secs(180);
+/// Connections sending the assigns, each sending its share one after another.
+const ASSIGN_CONNECTIONS: usize = 10;
+const FAN_OUT_TIMEOUT: Duration = Duration::from_secs(30);
+const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CREATE_BODY: &[u8] = br#"{"channel":"sos","description":"bench"}"#;
+
+const TARGET_CREATES_PER_S: f64 = 5_000.0;
+const TARGET_CREATE_P99: Duration = Duration::from_millis(25);
+const TARGET_READS_PER_S: f64 = 20_000.0;
+const TARGET_SSE_RSS: u64 = 256 * 1024 * 1024;
+const TARGET_FAN_OUT_P99: Duration = Duration::from_millis(200);
+
+pub fn run() -> Result<ExitCode> {
+    // Before the server starts, so that it inherits the raised limit too.
+    let open_files = raise_open_file_limit()?;
+    let binary = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?;
+
+    let data_dir = tempfile::Builder::new()
+        .prefix("lifeline-bench-")
+        .tempdir()
+        .context("failed to create the temporary data dir")?;
+    let addr = free_loopback_addr()?;
+    let mut cli = QueueCli::new(binary, data_dir.path());
+    cli.env("LIFELINE_LISTEN", &addr.to_string())
+        .env("LIFELINE_RATE_LIMIT_PER_IP", "off");
+    eprintln!("xtask: setting up a group, an expert, a token and a deployment");
+    let seeded = queue_cli::seed(
+        &cli,
+        &format!("http://{addr}"),
+        &data_dir.path().join("deployment.toml"),
+    )?;
+
+    // Declared after `data_dir`, so dropped (killed) before it is removed.
+    let mut server = ServerProcess::start(&cli, data_dir.path())?;
+    eprintln!("xtask: lifeline-queue (pid {}) on {addr}", server.pid());
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the tokio runtime")?;
+    let measured = runtime.block_on(measure(&mut server, addr, &seeded));
+    let server_exit = server.exited();
+    let log_tail = server.log_tail(30);
+    drop(server);
+    runtime.shutdown_timeout(Duration::from_secs(2));
+
+    let report = match measured {
+        Ok(report) => report,
+        Err(error) => {
+            if !log_tail.is_empty() {
+                eprintln!("xtask: last lines of the server log:\n{log_tail}");
+            }
+            return Err(error.context("the server benchmark failed"));
+        }
+    };
+    if let Some(status) = server_exit {
+        eprintln!("xtask: warning: the server exited during the run ({status}):\n{log_tail}");
+    }
+    report.print(open_files);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Raises this process's open-file soft limit to its hard limit; returns the new limit.
+fn raise_open_file_limit() -> Result<u64> {
+    let limit = rlimit::increase_nofile_limit(u64::MAX)
+        .context("failed to raise the open-file limit (RLIMIT_NOFILE)")?;
+    let needed = (SSE_CASES * SUBSCRIBERS_PER_CASE + CLIENTS + 100) as u64;
+    if limit < needed {
+        eprintln!(
+            "xtask: warning: the open-file limit is {limit}; {needed} are needed for the SSE phase"
+        );
+    }
+    Ok(limit)
+}
+
+fn free_loopback_addr() -> Result<SocketAddr> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .context("failed to find a free loopback port")?;
+    listener
+        .local_addr()
+        .context("failed to read the free port")
+}
+
+/// The server under test; killed when dropped, on success and on error alike.
+#[derive(Debug)]
+struct ServerProcess {
+    child: Child,
+    log: PathBuf,
+}
+
+impl ServerProcess {
+    fn start(cli: &QueueCli, data_dir: &Path) -> Result<Self> {
+        let log = data_dir.join("server.log");
+        let file = File::create(&log).context("failed to create the server log")?;
+        let child = cli
+            .command(&["serve"])
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().context("failed to share the server log")?)
+            .stderr(file)
+            .spawn()
+            .context("failed to start lifeline-queue serve")?;
+        Ok(Self { child, log })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    fn ensure_running(&mut self) -> Result<()> {
+        match self.exited() {
+            Some(status) => bail!("lifeline-queue exited ({status})"),
+            None => Ok(()),
+        }
+    }
+
+    /// Resident set size from `/proc/<pid>/status`.
+    fn rss_bytes(&self) -> Result<u64> {
+        let path = format!("/proc/{}/status", self.pid());
+        let status =
+            std::fs::read_to_string(&path).with_context(|| format!("failed to read {path}"))?;
+        let kib = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| {
+                value
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .with_context(|| format!("no VmRSS in {path}"))?;
+        Ok(kib * 1024)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A case and the `Authorization` value of its `ct_` token.
+#[derive(Debug, Clone)]
+struct CaseAccess {
+    id: String,
+    authorization: HeaderValue,
+}
+
+async fn measure(server: &mut ServerProcess, addr: SocketAddr, seeded: &Seeded) -> Result<Report> {
+    wait_until_healthy(server, addr).await?;
+    let deployment = bearer(&seeded.deployment_key)?;
+    let expert = bearer(&seeded.expert_token)?;
+    let rss_idle = server.rss_bytes()?;
+
+    eprintln!("xtask: reads: {CLIENTS} clients, {WARMUP:?} warm-up, {MEASURE:?} measured");
+    let read_cases = create_cases(addr, &deployment, CLIENTS).await?;
+    let reads = read_load(addr, read_cases).run().await?;
+    eprintln!("xtask:   {}", summary(&reads));
+    server.ensure_running()?;
+
+    eprintln!(
+        "xtask: SSE: {} subscribers over {SSE_CASES} cases",
+        SSE_CASES * SUBSCRIBERS_PER_CASE
+    );
+    let sse_cases = create_cases(addr, &deployment, SSE_CASES).await?;
+    let expert_id = expert_id(addr, &expert).await?;
+    let rss_before_sse = server.rss_bytes()?;
+    let subscribed = subscribe_all(addr, &sse_cases).await?;
+    // Let allocations settle before reading the figure.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_with_sse = server.rss_bytes()?;
+    eprintln!(
+        "xtask:   {} subscribed in {:.1} s, RSS {} -> {}",
+        subscribed.subscribers.len(),
+        subscribed.elapsed.as_secs_f64(),
+        mib(rss_before_sse),
+        mib(rss_with_sse)
+    );
+    let subscribers_open = subscribed.subscribers.len();
+    let subscribe_failures = subscribed.failures;
+    let subscribe_problem = subscribed.first_problem.clone();
+    let fan_out = fan_out(
+        addr,
+        &sse_cases,
+        subscribed.subscribers,
+        &expert_id,
+        &expert,
+    )
+    .await?;
+    eprintln!(
+        "xtask:   fan-out: {} deliveries, p99 {}",
+        fan_out.latencies.count(),
+        show(fan_out.latencies.percentile(99.0))
+    );
+    server.ensure_running()?;
+
+    eprintln!(
+        "xtask: durable creates: {CLIENTS} clients, {WARMUP:?} warm-up, {MEASURE:?} measured"
+    );
+    let creates = create_load(addr, deployment).run().await?;
+    eprintln!("xtask:   {}", summary(&creates));
+    server.ensure_running()?;
+
+    eprintln!("xtask: bare axum JSON echo: {CLIENTS} clients");
+    let echo_server = EchoServer::start(available_cpus())?;
+    let echo = echo_load(echo_server.addr()).run().await?;
+    drop(echo_server);
+    eprintln!("xtask:   {}", summary(&echo));
+
+    Ok(Report {
+        creates,
+        reads,
+        echo,
+        rss_idle,
+        rss_before_sse,
+        rss_with_sse,
+        subscribers_open,
+        subscribe_failures,
+        subscribe_problem,
+        fan_out,
+    })
+}
+
+async fn wait_until_healthy(server: &mut ServerProcess, addr: SocketAddr) -> Result<()> {
+    let deadline = Instant::now() + HEALTHZ_TIMEOUT;
+    let mut last = String::from("no answer yet");
+    // Bounded by the deadline; one try every 100 ms.
+    while Instant::now() < deadline {
+        server.ensure_running()?;
+        match Connection::open(addr).await {
+            Ok(mut connection) => match timeout(
+                Duration::from_secs(2),
+                connection.call(request(Method::GET, "/healthz").body(Body::default())?),
+            )
+            .await
+            {
+                Ok(Ok((StatusCode::OK, _))) => return Ok(()),
+                Ok(Ok((status, body))) => {
+                    last = format!("{status} {}", String::from_utf8_lossy(&body));
+                }
+                Ok(Err(error)) => last = format!("{error:#}"),
+                Err(_) => last = "timed out".to_owned(),
+            },
+            Err(error) => last = format!("{error:#}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("GET /healthz did not answer 200 within {HEALTHZ_TIMEOUT:?} (last: {last})")
+}
+
+fn bearer(token: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(&format!("Bearer {token}"))
+        .context("the token is not a valid header value")
+}
+
+fn request(method: Method, path: &str) -> hyper::http::request::Builder {
+    Request::builder().method(method).uri(path)
+}
+
+fn json_body(value: &serde_json::Value) -> Body {
+    Body::new(Bytes::from(value.to_string()))
+}
+
+fn create_case_request(deployment: &HeaderValue) -> Request<Body> {
+    request(Method::POST, "/api/v1/cases")
+        .header(AUTHORIZATION, deployment.clone())
+        .header("idempotency-key", Uuid::now_v7().to_string())
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::new(Bytes::from_static(CREATE_BODY)))
+        .expect("a create request is made of valid parts")
+}
+
+/// Creates `count` cases, one after another, and returns them with their tokens.
+async fn create_cases(
+    addr: SocketAddr,
+    deployment: &HeaderValue,
+    count: usize,
+) -> Result<Vec<CaseAccess>> {
+    let mut connection = Connection::open(addr).await?;
+    let mut cases = Vec::with_capacity(count);
+    for _ in 0..count {
+        let created = connection
+            .json(create_case_request(deployment), StatusCode::CREATED)
+            .await
+            .context("failed to create a case")?;
+        let id = created["case"]["id"]
+            .as_str()
+            .context("the create answer has no case.id")?;
+        let token = created["token"]
+            .as_str()
+            .context("the create answer has no token")?;
+        cases.push(CaseAccess {
+            id: id.to_owned(),
+            authorization: bearer(token)?,
+        });
+    }
+    Ok(cases)
+}
+
+/// The id of the demo expert, from `GET /api/v1/experts`.
+async fn expert_id(addr: SocketAddr, expert: &HeaderValue) -> Result<String> {
+    let mut connection = Connection::open(addr).await?;
+    let answer = connection
+        .json(
+            request(Method::GET, "/api/v1/experts")
+                .header(AUTHORIZATION, expert.clone())
+                .body(Body::default())?,
+            StatusCode::OK,
+        )
+        .await
+        .context("failed to list the experts")?;
+    // A bare array, or an object holding one (a page).
+    let experts = match &answer {
+        serde_json::Value::Array(items) => Some(items),
+        serde_json::Value::Object(fields) => fields.values().find_map(|value| value.as_array()),
+        _ => None,
+    }
+    .context("GET /api/v1/experts answered without a list")?;
+    experts
+        .iter()
+        .find(|expert| expert["email"] == EXPERT_EMAIL)
+        .and_then(|expert| expert["id"].as_str())
+        .map(str::to_owned)
+        .with_context(|| format!("GET /api/v1/experts does not list {EXPERT_EMAIL} with an id"))
+}
+
+fn create_load(addr: SocketAddr, deployment: HeaderValue) -> Load {
+    Load {
+        addr,
+        clients: CLIENTS,
+        warmup: WARMUP,
+        measure: MEASURE,
+        expected: StatusCode::CREATED,
+        make_request: Arc::new(move |_| create_case_request(&deployment)),
+    }
+}
+
+fn read_load(addr: SocketAddr, cases: Vec<CaseAccess>) -> Load {
+    let requests: Vec<(String, HeaderValue)> = cases
+        .into_iter()
+        .map(|case| (format!("/api/v1/cases/{}", case.id), case.authorization))
+        .collect();
+    Load {
+        addr,
+        clients: CLIENTS,
+        warmup: WARMUP,
+        measure: MEASURE,
+        expected: StatusCode::OK,
+        make_request: Arc::new(move |client| {
+            let (path, authorization) = &requests[client % requests.len()];
+            request(Method::GET, path)
+                .header(AUTHORIZATION, authorization.clone())
+                .body(Body::default())
+                .expect("a read request is made of valid parts")
+        }),
+    }
+}
+
+fn echo_load(addr: SocketAddr) -> Load {
+    Load {
+        addr,
+        clients: CLIENTS,
+        warmup: WARMUP,
+        measure: MEASURE,
+        expected: StatusCode::OK,
+        make_request: Arc::new(|_| {
+            request(Method::POST, "/echo")
+                .header(CONTENT_TYPE, "application/json")
+                .body(Body::new(Bytes::from_static(CREATE_BODY)))
+                .expect("an echo request is made of valid parts")
+        }),
+    }
+}
+
+/// One open event stream, past its first event.
+#[derive(Debug)]
+struct Subscriber {
+    /// Index into the SSE cases.
+    case: usize,
+    /// Kept so the connection stays open.
+    _connection: Connection,
+    events: EventStream,
+}
+
+async fn subscribe(addr: SocketAddr, case_index: usize, case: &CaseAccess) -> Result<Subscriber> {
+    let mut connection = Connection::open(addr).await?;
+    let response = connection
+        .send(
+            request(Method::GET, &format!("/api/v1/cases/{}/events", case.id))
+                .header(AUTHORIZATION, case.authorization.clone())
+                .header(ACCEPT, "text/event-stream")
+                .body(Body::default())?,
+        )
+        .await?;
+    if response.status() != StatusCode::OK {
+        bail!("GET …/events answered {}", response.status());
+    }
+    let mut events = EventStream::new(response.into_body());
+    events
+        .next_named("case")
+        .await
+        .context("no first case event")?;
+    Ok(Subscriber {
+        case: case_index,
+        _connection: connection,
+        events,
+    })
+}
+
+#[derive(Debug)]
+struct Subscribed {
+    subscribers: Vec<Subscriber>,
+    failures: usize,
+    first_problem: Option<String>,
+    elapsed: Duration,
+}
+
+/// Opens `SUBSCRIBERS_PER_CASE` event streams on each case and reads the
+/// first event of each.
+async fn subscribe_all(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Subscribed> {
+    let started = Instant::now();
+    let permits = Arc::new(Semaphore::new(SUBSCRIBE_CONCURRENCY));
+    let mut tasks = JoinSet::new();
+    for round in 0..SUBSCRIBERS_PER_CASE {
+        for (index, case) in cases.iter().enumerate() {
+            let (permits, case) = (permits.clone(), case.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await?;
+                timeout(SUBSCRIBE_TIMEOUT, subscribe(addr, index, &case))
+                    .await
+                    .with_context(|| format!("subscriber {round} of case {index} timed out"))?
+            });
+        }
+    }
+    let mut subscribed = Subscribed {
+        subscribers: Vec::with_capacity(cases.len() * SUBSCRIBERS_PER_CASE),
+        failures: 0,
+        first_problem: None,
+        elapsed: Duration::ZERO,
+    };
+    let gather = async {
+        while let Some(outcome) = tasks.join_next().await {
+            match outcome {
+                Ok(Ok(subscriber)) => subscribed.subscribers.push(subscriber),
+                Ok(Err(error)) => {
+                    subscribed.failures += 1;
+                    subscribed.first_problem.get_or_insert(format!("{error:#}"));
+                }
+                Err(error) => {
+                    subscribed.failures += 1;
+                    subscribed.first_problem.get_or_insert(error.to_string());
+                }
+            }
+        }
+    };
+    timeout(SUBSCRIBE_PHASE_LIMIT, gather)
+        .await
+        .with_context(|| format!("subscribing took longer than {SUBSCRIBE_PHASE_LIMIT:?}"))?;
+    subscribed.elapsed = started.elapsed();
+    if subscribed.subscribers.is_empty() {
+        bail!(
+            "no subscriber got its first event: {}",
+            subscribed.first_problem.as_deref().unwrap_or("?")
+        );
+    }
+    Ok(subscribed)
+}
+
+#[derive(Debug)]
+struct FanOut {
+    latencies: Latencies,
+    missing: usize,
+}
+
+/// Assigns every case to the expert and measures, per subscriber, the time
+/// from sending its case's assign to receiving the `case` event showing it.
+async fn fan_out(
+    addr: SocketAddr,
+    cases: &[CaseAccess],
+    subscribers: Vec<Subscriber>,
+    expert_id: &str,
+    expert: &HeaderValue,
+) -> Result<FanOut> {
+    let sent_at: Arc<Vec<OnceLock<Instant>>> =
+        Arc::new((0..cases.len()).map(|_| OnceLock::new()).collect());
+    let expected = subscribers.len();
+    let mut waiting = JoinSet::new();
+    for mut subscriber in subscribers {
+        let expert_id = expert_id.to_owned();
+        waiting.spawn(async move {
+            // The event that shows the assignment; other case events (a queue
+            // position that moved, say) are skipped.
+            let shows_assignment = async {
+                loop {
+                    let event = subscriber.events.next_named("case").await?;
+                    if event.data.contains(&expert_id) {
+                        return anyhow::Ok(());
+                    }
+                }
+            };
+            let outcome = timeout(FAN_OUT_TIMEOUT, shows_assignment).await;
+            let received = Instant::now();
+            let received = matches!(outcome, Ok(Ok(()))).then_some(received);
+            // The subscriber goes back too: its connection stays open until all are in.
+            (subscriber, received)
+        });
+    }
+    // Let every waiting task reach its socket before the first assign goes out.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let assign_body = json_body(&serde_json::json!({ "expert_id": expert_id }));
+    let mut assigners = JoinSet::new();
+    for lane in 0..ASSIGN_CONNECTIONS {
+        let lane_cases: Vec<(usize, String)> = cases
+            .iter()
+            .enumerate()
+            .skip(lane)
+            .step_by(ASSIGN_CONNECTIONS)
+            .map(|(index, case)| (index, format!("/api/v1/cases/{}/assign", case.id)))
+            .collect();
+        let (sent_at, expert, body) = (sent_at.clone(), expert.clone(), assign_body.clone());
+        assigners.spawn(async move {
+            let mut connection = Connection::open(addr).await?;
+            for (index, path) in lane_cases {
+                let assign = request(Method::POST, &path)
+                    .header(AUTHORIZATION, expert.clone())
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone())?;
+                let _ = sent_at[index].set(Instant::now());
+                connection
+                    .json(assign, StatusCode::OK)
+                    .await
+                    .context("failed to assign a case")?;
+            }
+            anyhow::Ok(())
+        });
+    }
+    while let Some(outcome) = assigners.join_next().await {
+        outcome.context("an assigning task panicked")??;
+    }
+
+    let mut latencies = Vec::with_capacity(expected);
+    let mut open = Vec::with_capacity(expected);
+    while let Some(outcome) = waiting.join_next().await {
+        let (subscriber, received) = outcome.context("a subscriber task panicked")?;
+        if let (Some(received), Some(sent)) = (received, sent_at[subscriber.case].get()) {
+            latencies.push(received.saturating_duration_since(*sent));
+        }
+        open.push(subscriber);
+    }
+    drop(open);
+    Ok(FanOut {
+        missing: expected - latencies.len(),
+        latencies: Latencies::from_durations(latencies),
+    })
+}
+
+fn available_cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+struct Report {
+    creates: Run,
+    reads: Run,
+    echo: Run,
+    rss_idle: u64,
+    rss_before_sse: u64,
+    rss_with_sse: u64,
+    subscribers_open: usize,
+    subscribe_failures: usize,
+    subscribe_problem: Option<String>,
+    fan_out: FanOut,
+}
+
+impl Report {
+    fn print(&self, open_files: u64) {
+        let subscribers = SSE_CASES * SUBSCRIBERS_PER_CASE;
+        let create_p99 = self.creates.latencies.percentile(99.0);
+        let creates_met = self.creates.rate() >= TARGET_CREATES_PER_S
+            && create_p99.is_some_and(|p99| p99 < TARGET_CREATE_P99)
+            && self.creates.problems().is_empty();
+        let reads_met = self.reads.rate() >= TARGET_READS_PER_S && self.reads.problems().is_empty();
+        let sse_met = self.subscribers_open == subscribers && self.rss_with_sse <= TARGET_SSE_RSS;
+        let fan_out_p99 = self.fan_out.latencies.percentile(99.0);
+        let fan_out_met =
+            self.fan_out.missing == 0 && fan_out_p99.is_some_and(|p99| p99 < TARGET_FAN_OUT_P99);
+        let echo_rate = self.echo.rate();
+
+        let mut sse_result = format!(
+            "{} with {} subscribers (+{}; {} idle)",
+            mib(self.rss_with_sse),
+            thousands(self.subscribers_open as f64),
+            mib(self.rss_with_sse.saturating_sub(self.rss_before_sse)),
+            mib(self.rss_idle),
+        );
+        if self.subscribe_failures > 0 {
+            sse_result.push_str(&format!(
+                "; {} failed to subscribe (e.g. {})",
+                self.subscribe_failures,
+                self.subscribe_problem.as_deref().unwrap_or("?")
+            ));
+        }
+        let mut fan_out_result = format!(
+            "p50 {}, p99 {}, max {} over {} deliveries",
+            show(self.fan_out.latencies.percentile(50.0)),
+            show(fan_out_p99),
+            show(self.fan_out.latencies.max()),
+            thousands(self.fan_out.latencies.count() as f64)
+        );
+        if self.fan_out.missing > 0 {
+            fan_out_result.push_str(&format!("; {} missing", self.fan_out.missing));
+        }
+
+        let rows = [
+            [
+                format!("durable creates, {CLIENTS} clients"),
+                with_problems(rate_with_latency(&self.creates), &self.creates),
+                format!(
+                    "≥ {}/s, p99 < {}",
+                    thousands(TARGET_CREATES_PER_S),
+                    show(Some(TARGET_CREATE_P99))
+                ),
+                verdict(creates_met),
+            ],
+            [
+                format!("case reads, {CLIENTS} clients"),
+                with_problems(rate_with_latency(&self.reads), &self.reads),
+                format!("≥ {}/s", thousands(TARGET_READS_PER_S)),
+                verdict(reads_met),
+            ],
+            [
+                format!("bare axum JSON echo, {CLIENTS} clients"),
+                with_problems(rate_with_latency(&self.echo), &self.echo),
+                "baseline".to_owned(),
+                String::new(),
+            ],
+            [
+                "creates / echo, reads / echo".to_owned(),
+                format!(
+                    "{:.3}, {:.3}",
+                    self.creates.rate() / echo_rate,
+                    self.reads.rate() / echo_rate
+                ),
+                String::new(),
+                String::new(),
+            ],
+            [
+                format!(
+                    "server RSS, {} SSE subscribers",
+                    thousands(subscribers as f64)
+                ),
+                sse_result,
+                format!("≤ {}", mib(TARGET_SSE_RSS)),
+                verdict(sse_met),
+            ],
+            [
+                "fan-out: assign → case event".to_owned(),
+                fan_out_result,
+                format!("p99 < {}", show(Some(TARGET_FAN_OUT_P99))),
+                verdict(fan_out_met),
+            ],
+        ];
+
+        println!();
+        println!(
+            "Lifeline queue server (release, SQLite in a temp dir) on 127.0.0.1, {} CPUs, \
+             load generator in the same machine; {:?} warm-up + {:?} per rate; open-file limit {open_files}",
+            available_cpus(),
+            WARMUP,
+            MEASURE
+        );
+        println!();
+        print_table(&["measure", "result", "target", ""], &rows);
+    }
+}
+
+fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+    let mut widths = header.map(|cell| cell.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(header.to_vec());
+    println!(
+        "|{}|",
+        widths
+            .iter()
+            .map(|width| "-".repeat(width + 2))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+fn rate_with_latency(run: &Run) -> String {
+    format!(
+        "{}/s, p50 {}, p99 {}",
+        thousands(run.rate()),
+        show(run.latencies.percentile(50.0)),
+        show(run.latencies.percentile(99.0))
+    )
+}
+
+fn with_problems(result: String, run: &Run) -> String {
+    let problems = run.problems();
+    if problems.is_empty() {
+        result
+    } else {
+        format!("{result}; {problems}")
+    }
+}
+
+fn summary(run: &Run) -> String {
+    with_problems(rate_with_latency(run), run)
+}
+
+fn verdict(met: bool) -> String {
+    if met { "MET" } else { "MISSED" }.to_owned()
+}
+
+fn show(duration: Option<Duration>) -> String {
+    match duration {
+        None => "n/a".to_owned(),
+        Some(duration) => {
+            let ms = duration.as_secs_f64() * 1000.0;
+            if ms < 10.0 {
+                format!("{ms:.2} ms")
+            } else {
+                format!("{ms:.1} ms")
+            }
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A whole number with thousands separators: `12,345`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated_with_commas() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+    }
+
+    #[test]
+    fn short_durations_get_two_decimals() {
+        assert_eq!(show(Some(Duration::from_micros(8_123))), "8.12 ms");
+        assert_eq!(show(Some(Duration::from_millis(25))), "25.0 ms");
+        assert_eq!(show(None), "n/a");
+    }
+}

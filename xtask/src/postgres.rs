@@ -1,0 +1,206 @@
+//! The local PostgreSQL the storage tests run against when `TEST_DATABASE_URL` is set.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread::sleep;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::system::{as_root, has_program, is_root, run_checked};
+
+/// The database URL the test suite is given.
+pub const TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+const MAINTENANCE_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const PORT: &str = "5432";
+const HBA_MARKER: &str =
+    "# added by `cargo xtask test`: the test suite logs in as postgres over loopback";
+const HBA_LINE: &str = "host all postgres 127.0.0.1/32 trust";
+
+/// Makes sure a local PostgreSQL runs on 127.0.0.1:5432 and returns the URL
+/// to export as `TEST_DATABASE_URL`, or `None` (after saying why) when the
+/// PostgreSQL tests have to be skipped. With `configure`, lets the test URL in
+/// (loopback trust for the `postgres` role, a `test` database) when it is not.
+pub fn test_database_url(configure: bool) -> Result<Option<String>> {
+    if !has_program("pg_lsclusters") || !has_program("pg_isready") || !has_program("psql") {
+        eprintln!(
+            "xtask: PostgreSQL (Debian's postgresql-common tools) not found; PostgreSQL tests are skipped"
+        );
+        return Ok(None);
+    }
+    let clusters = clusters()?;
+    let Some(cluster) = clusters.iter().find(|cluster| cluster.port == PORT) else {
+        eprintln!(
+            "xtask: no PostgreSQL cluster on port {PORT} (pg_lsclusters); PostgreSQL tests are skipped"
+        );
+        return Ok(None);
+    };
+    if cluster.status == "down" {
+        eprintln!(
+            "xtask: starting PostgreSQL {} {}",
+            cluster.version, cluster.name
+        );
+        let mut start = as_root("pg_ctlcluster")?;
+        start.args([
+            "--skip-systemctl-redirect",
+            &cluster.version,
+            &cluster.name,
+            "start",
+        ]);
+        run_checked(start, "pg_ctlcluster start")?;
+    }
+    if !wait_until_ready() {
+        eprintln!(
+            "xtask: PostgreSQL does not answer on 127.0.0.1:{PORT} (pg_isready); PostgreSQL tests are skipped"
+        );
+        return Ok(None);
+    }
+    if can_log_in(TEST_DATABASE_URL) {
+        return Ok(Some(TEST_DATABASE_URL.to_owned()));
+    }
+    if !configure {
+        eprintln!(
+            "xtask: PostgreSQL runs, but {TEST_DATABASE_URL} does not accept a login; PostgreSQL tests are skipped.\n\
+             xtask: `cargo xtask test --setup-postgres` (automatic when CI is set) trusts the postgres role \
+             on 127.0.0.1 and creates the `test` database; or set TEST_DATABASE_URL yourself."
+        );
+        return Ok(None);
+    }
+    let_test_url_in(cluster)?;
+    if can_log_in(TEST_DATABASE_URL) {
+        Ok(Some(TEST_DATABASE_URL.to_owned()))
+    } else {
+        bail!("configured PostgreSQL, but {TEST_DATABASE_URL} still does not accept a login")
+    }
+}
+
+#[derive(Debug)]
+struct Cluster {
+    version: String,
+    name: String,
+    port: String,
+    status: String,
+}
+
+fn clusters() -> Result<Vec<Cluster>> {
+    let output = Command::new("pg_lsclusters")
+        .arg("--no-header")
+        .stderr(Stdio::inherit())
+        .output()
+        .context("failed to run pg_lsclusters")?;
+    if !output.status.success() {
+        bail!("pg_lsclusters failed ({})", output.status);
+    }
+    let listing = String::from_utf8_lossy(&output.stdout);
+    Ok(listing
+        .lines()
+        .filter_map(|line| {
+            let mut columns = line.split_whitespace();
+            Some(Cluster {
+                version: columns.next()?.to_owned(),
+                name: columns.next()?.to_owned(),
+                port: columns.next()?.to_owned(),
+                status: columns.next()?.to_owned(),
+            })
+        })
+        .collect())
+}
+
+fn wait_until_ready() -> bool {
+    // Bounded: 40 tries, half a second apart.
+    for _ in 0..40 {
+        let ready = Command::new("pg_isready")
+            .args(["-q", "-h", "127.0.0.1", "-p", PORT])
+            .status()
+            .is_ok_and(|status| status.success());
+        if ready {
+            return true;
+        }
+        sleep(Duration::from_millis(500));
+    }
+    false
+}
+
+fn psql(url: &str, sql: &str) -> Command {
+    let mut command = Command::new("psql");
+    command
+        .args(["-w", "-X", "-q", "-A", "-t", "-d", url, "-c", sql])
+        .env("PGCONNECT_TIMEOUT", "5")
+        .stdin(Stdio::null());
+    command
+}
+
+fn can_log_in(url: &str) -> bool {
+    psql(url, "SELECT 1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Trusts the `postgres` role on 127.0.0.1 and creates the `test` database.
+/// Meant for CI and throw-away machines: it gives every local user superuser
+/// access over loopback.
+fn let_test_url_in(cluster: &Cluster) -> Result<()> {
+    if !is_root() {
+        bail!(
+            "setting up PostgreSQL needs root: add `{HBA_LINE}` at the top of pg_hba.conf of cluster {} {}, \
+             reload it and create the database `test`, or set TEST_DATABASE_URL",
+            cluster.version,
+            cluster.name
+        );
+    }
+    let hba: PathBuf = [
+        "/etc/postgresql",
+        &cluster.version,
+        &cluster.name,
+        "pg_hba.conf",
+    ]
+    .iter()
+    .collect();
+    let current = std::fs::read_to_string(&hba)
+        .with_context(|| format!("failed to read {}", hba.display()))?;
+    if !current.contains(HBA_MARKER) {
+        eprintln!("xtask: trusting postgres@127.0.0.1 in {}", hba.display());
+        // First matching line wins, so the new rule goes on top.
+        std::fs::write(&hba, format!("{HBA_MARKER}\n{HBA_LINE}\n{current}"))
+            .with_context(|| format!("failed to write {}", hba.display()))?;
+        let mut reload = Command::new("pg_ctlcluster");
+        reload.args([
+            "--skip-systemctl-redirect",
+            &cluster.version,
+            &cluster.name,
+            "reload",
+        ]);
+        run_checked(reload, "pg_ctlcluster reload")?;
+    }
+    // Reload is asynchronous: give the server a moment to read the new rules.
+    let mut logged_in = false;
+    for _ in 0..20 {
+        if can_log_in(MAINTENANCE_URL) {
+            logged_in = true;
+            break;
+        }
+        sleep(Duration::from_millis(250));
+    }
+    if !logged_in {
+        bail!(
+            "cannot log in to {MAINTENANCE_URL} after trusting it in {}",
+            hba.display()
+        );
+    }
+    let exists = psql(
+        MAINTENANCE_URL,
+        "SELECT 1 FROM pg_database WHERE datname = 'test'",
+    )
+    .output()
+    .context("failed to look for the test database")?;
+    if String::from_utf8_lossy(&exists.stdout).trim() != "1" {
+        eprintln!("xtask: creating PostgreSQL database `test`");
+        run_checked(
+            psql(MAINTENANCE_URL, "CREATE DATABASE test"),
+            "CREATE DATABASE test",
+        )?;
+    }
+    Ok(())
+}
