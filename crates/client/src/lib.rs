@@ -8,12 +8,30 @@
 //! - [`QueueClient`]: the typed HTTP client of the queue server.
 //! - [`EventStream`]: a case's live Server-Sent Events, resumable by event id.
 //! - [`ClientError`]: what can go wrong, and whether retrying may help.
+//! - [`Deployment`]: the deployment file IT ships, found and checked.
+//! - [`StateStore`]: what the app remembers between runs.
+//! - [`request_help`]: one SOS click, creating exactly one case.
+//! - [`watch`]: a case followed live, through network trouble.
+//! - [`shortcut`]: the SOS shortcut on the desktop, installed once.
 
+mod backoff;
+mod deployment;
 mod error;
 mod events;
 mod queue;
+pub mod shortcut;
+mod sos;
 mod sse;
+mod state;
+mod watch;
 
+pub use backoff::{Backoff, RetryReason};
+pub use deployment::{
+    Deployment, DeploymentError, DeploymentSource, DiscoveryPaths, system_deployment_path,
+};
 pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
+pub use sos::{OpenedCase, SosError, SosProgress, request_help};
+pub use state::{OpenCase, PendingRequest, State, StateError, StateStore};
+pub use watch::{CaseWatch, WatchEvent, watch};

@@ -56,6 +56,8 @@ pub struct DeploymentAuth {
     pub id: Uuid,
     /// The group its cases land in.
     pub group_id: Uuid,
+    /// That group's name.
+    pub group_name: String,
 }
 
 /// A signed-in expert (through a token or, later, a console session).

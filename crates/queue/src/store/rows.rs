@@ -18,6 +18,12 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group
      c.description, c.device, c.expert_connected, c.customer_connected, c.created_at, \
      c.updated_at, c.expires_at, c.closed_at, c.closed_by, c.last_event_seq";
 
+/// How many open unassigned cases of the same group are ahead of `c`: its
+/// queue position less one. Selected after [`CASE_COLUMNS`]; binds `now`.
+pub(crate) const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group_id = c.group_id \
+     AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
+     AND w.expires_at > ?) AS ahead";
+
 /// The joins those columns need.
 pub(crate) const CASE_JOINS: &str =
     "cases c JOIN groups g ON g.id = c.group_id LEFT JOIN experts e ON e.id = c.assignee_id";
@@ -44,6 +50,7 @@ pub(crate) struct CaseRow {
     pub closed_at: Option<i64>,
     pub closed_by: Option<String>,
     pub last_event_seq: i64,
+    pub ahead: i64,
 }
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -74,11 +81,12 @@ impl CaseRow {
     }
 
     /// The wire form at `now`, with the queue position found by the caller.
-    pub fn into_case(
-        self,
-        queue_position: Option<u32>,
-        now: OffsetDateTime,
-    ) -> Result<Case, StoreError> {
+    pub fn into_case(self, now: OffsetDateTime) -> Result<Case, StoreError> {
+        let queue_position = if self.is_waiting(now)? {
+            u32::try_from(self.ahead + 1).ok()
+        } else {
+            None
+        };
         let stored = self.stored_state()?;
         let state = state_at(stored, self.expires_at, now);
         let expired_now = state != stored;

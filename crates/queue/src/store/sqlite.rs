@@ -25,11 +25,11 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    AssignmentPolicy, Case, CaseState, Channel, Customer, Deployment, Device, Expert, ExpertRole,
-    Group, GroupRef, HistoryAction, HistoryEntry, SessionCode, UpdateCaseRequest,
+    AssignmentPolicy, Case, CaseState, Channel, Customer, Deployment, Description, Device, Expert,
+    ExpertRole, Group, GroupRef, HistoryAction, HistoryEntry, SessionCode, UpdateCaseRequest,
 };
 
-use super::rows::{CASE_COLUMNS, CASE_JOINS, CaseRow};
+use super::rows::{CASE_AHEAD, CASE_COLUMNS, CASE_JOINS, CaseRow};
 use super::{
     Actor, AssigneeFilter, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, NewCustomerCase,
     NewExpert, NewManualCase, StateFilter, Store, StoreError,
@@ -226,76 +226,35 @@ fn device_json(device: &Device) -> Result<String, StoreError> {
 
 // ---------------------------------------------------------------- reads
 
-async fn load_row(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
-    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE c.id = ?");
+async fn load_row(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_JOINS} WHERE c.id = ?");
     Ok(sqlx::query_as::<_, CaseRow>(&sql)
+        .bind(to_millis(now))
         .bind(id)
         .fetch_optional(conn)
         .await?)
 }
 
-async fn queue_position(
-    conn: &mut SqliteConnection,
-    row: &CaseRow,
-    now: OffsetDateTime,
-) -> Result<Option<u32>, StoreError> {
-    if !row.is_waiting(now)? {
-        return Ok(None);
-    }
-    // The newest waiting case (the common read: a customer who just asked) is
-    // answered from the group's counter; others count the cases ahead of them.
-    let waiting_newer = format!(
-        "SELECT 1 FROM cases WHERE group_id = ? AND state IN {OPEN_STATES} AND assignee_id IS NULL AND id > ? LIMIT 1"
-    );
-    let is_newest = sqlx::query_scalar::<_, i64>(&waiting_newer)
-        .bind(row.group_id)
-        .bind(row.id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_none();
-    let position = if is_newest {
-        let waiting: i64 = sqlx::query_scalar("SELECT waiting FROM groups WHERE id = ?")
-            .bind(row.group_id)
-            .fetch_one(conn)
-            .await?;
-        waiting.max(1)
-    } else {
-        let ahead = format!(
-            "SELECT COUNT(*) FROM cases WHERE group_id = ? AND state IN {OPEN_STATES} AND assignee_id IS NULL \
-             AND id < ? AND expires_at > ?"
-        );
-        let ahead: i64 = sqlx::query_scalar(&ahead)
-            .bind(row.group_id)
-            .bind(row.id)
-            .bind(to_millis(now))
-            .fetch_one(conn)
-            .await?;
-        ahead + 1
-    };
-    Ok(Some(u32::try_from(position).unwrap_or(u32::MAX)))
-}
-
-/// Moves the group's waiting counter as a case enters (+1) or leaves (-1) the line.
+/// Moves the group's waiting counter as a case enters (+1) or leaves (-1) the
+/// line; returns the new count.
 async fn adjust_waiting(
     conn: &mut SqliteConnection,
     group_id: Uuid,
     delta: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE groups SET waiting = waiting + ? WHERE id = ?")
+) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar(
+            "UPDATE groups SET waiting = waiting + ? WHERE id = ? RETURNING waiting",
+        )
         .bind(delta)
         .bind(group_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-async fn finish_case(
-    conn: &mut SqliteConnection,
-    row: CaseRow,
-    now: OffsetDateTime,
-) -> Result<Case, StoreError> {
-    let position = queue_position(conn, &row, now).await?;
-    row.into_case(position, now)
+        .fetch_one(conn)
+        .await?,
+    )
 }
 
 async fn load_case(
@@ -303,10 +262,10 @@ async fn load_case(
     id: Uuid,
     now: OffsetDateTime,
 ) -> Result<Option<Case>, StoreError> {
-    match load_row(conn, id).await? {
-        Some(row) => Ok(Some(finish_case(conn, row, now).await?)),
-        None => Ok(None),
-    }
+    load_row(conn, id, now)
+        .await?
+        .map(|row| row.into_case(now))
+        .transpose()
 }
 
 async fn load_group(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Group>, StoreError> {
@@ -426,14 +385,31 @@ impl WriteTx {
         let case = load_case(&mut self.conn, case_id, now)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let data: Arc<str> = serde_json::to_string(&case)
+        let data = self
+            .store_event(&case, seq, action, actor, detail, now)
+            .await?;
+        Ok((case, data))
+    }
+
+    /// Stores a case snapshot as event `seq` (and history line), and queues it
+    /// for publication after commit.
+    async fn store_event(
+        &mut self,
+        case: &Case,
+        seq: i64,
+        action: HistoryAction,
+        actor: &str,
+        detail: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Arc<str>, StoreError> {
+        let data: Arc<str> = serde_json::to_string(case)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?
             .into();
         sqlx::query(
             "INSERT INTO case_events (case_id, seq, kind, action, actor, detail, data, final, at) \
              VALUES (?, ?, 'case', ?, ?, ?, ?, ?, ?)",
         )
-        .bind(case_id)
+        .bind(case.id)
         .bind(seq)
         .bind(action.as_str())
         .bind(actor)
@@ -444,34 +420,41 @@ impl WriteTx {
         .execute(&mut self.conn)
         .await?;
         self.events.push(CaseEvent {
-            case_id,
+            case_id: case.id,
             group_id: case.group.id,
             seq,
             kind: EventKind::Case,
             is_final: case.state.is_final(),
             data: Arc::clone(&data),
         });
-        Ok((case, data))
+        Ok(data)
     }
 
-    /// Inserts a case under a fresh random code, retrying on the rare collision
-    /// with another open case.
-    async fn insert_case(&mut self, row: NewCaseRow<'_>) -> Result<(), StoreError> {
+    /// Inserts a new case under a fresh random code (retrying on the rare
+    /// collision with another open case) and records its creation. The case is
+    /// built from what was inserted, not read back: creates are the hot path.
+    async fn create_case(
+        &mut self,
+        row: NewCaseRow<'_>,
+        actor: &str,
+    ) -> Result<(Case, Arc<str>), StoreError> {
+        let device = device_json(row.device)?;
         for _ in 0..CODE_ATTEMPTS {
+            let code = random_code();
             let result = sqlx::query(
                 "INSERT INTO cases (id, code, state, channel, group_id, customer_name, customer_email, \
                  description, device, token_hash, deployment_id, idempotency_key, request_hash, created_by, \
-                 created_at, updated_at, expires_at) \
-                 VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 created_at, updated_at, expires_at, last_event_seq) \
+                 VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             )
             .bind(row.id)
-            .bind(random_code().as_str())
+            .bind(code.as_str())
             .bind(row.channel.as_str())
-            .bind(row.group_id)
+            .bind(row.group.id)
             .bind(row.customer.name.as_ref().map(|n| n.as_str()))
             .bind(row.customer.email.as_ref().map(|e| e.as_str()))
-            .bind(row.description)
-            .bind(&row.device)
+            .bind(row.description.map(|d| d.as_str()))
+            .bind(&device)
             .bind(row.token_hash.map(|h| h.as_slice()))
             .bind(row.deployment_id)
             .bind(row.idempotency_key)
@@ -483,10 +466,36 @@ impl WriteTx {
             .execute(&mut self.conn)
             .await;
             match result {
-                Ok(_) => return adjust_waiting(&mut self.conn, row.group_id, 1).await,
+                Ok(_) => {}
                 Err(e) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e.into()),
             }
+            // Ids grow in commit order, so the new case is last in its line.
+            let waiting = adjust_waiting(&mut self.conn, row.group.id, 1).await?;
+            let case = Case {
+                id: row.id,
+                code,
+                state: CaseState::New,
+                channel: row.channel,
+                group: row.group.clone(),
+                assignee: None,
+                customer: row.customer.clone(),
+                description: row.description.cloned(),
+                device: row.device.clone(),
+                expert_connected: false,
+                customer_connected: false,
+                queue_position: u32::try_from(waiting).ok(),
+                created_at: from_millis(to_millis(row.now)),
+                updated_at: from_millis(to_millis(row.now)),
+                expires_at: from_millis(to_millis(row.expires_at)),
+                closed_at: None,
+                closed_by: None,
+                history: None,
+            };
+            let data = self
+                .store_event(&case, 1, HistoryAction::Created, actor, None, row.now)
+                .await?;
+            return Ok((case, data));
         }
         Err(StoreError::Conflict(
             "no free session code found; try again".into(),
@@ -495,7 +504,7 @@ impl WriteTx {
 
     /// Loads an open case for a change, refusing final ones.
     async fn open_row(&mut self, id: Uuid, now: OffsetDateTime) -> Result<CaseRow, StoreError> {
-        let row = load_row(&mut self.conn, id)
+        let row = load_row(&mut self.conn, id, now)
             .await?
             .ok_or(StoreError::NotFound)?;
         let state = row.state_at(now)?;
@@ -512,10 +521,10 @@ impl WriteTx {
 struct NewCaseRow<'a> {
     id: Uuid,
     channel: Channel,
-    group_id: Uuid,
+    group: GroupRef,
     customer: &'a Customer,
-    description: Option<&'a str>,
-    device: String,
+    description: Option<&'a Description>,
+    device: &'a Device,
     token_hash: Option<&'a TokenHash>,
     deployment_id: Option<Uuid>,
     idempotency_key: Option<&'a str>,
@@ -538,13 +547,18 @@ impl Store for SqliteStore {
         &self,
         key_hash: &TokenHash,
     ) -> Result<Option<DeploymentAuth>, StoreError> {
-        let row: Option<(Uuid, Uuid)> = sqlx::query_as(
-            "SELECT id, group_id FROM deployments WHERE key_hash = ? AND revoked_at IS NULL",
+        let row: Option<(Uuid, Uuid, String)> = sqlx::query_as(
+            "SELECT d.id, d.group_id, g.name FROM deployments d JOIN groups g ON g.id = d.group_id \
+             WHERE d.key_hash = ? AND d.revoked_at IS NULL",
         )
         .bind(key_hash.as_slice())
         .fetch_optional(&self.reads)
         .await?;
-        Ok(row.map(|(id, group_id)| DeploymentAuth { id, group_id }))
+        Ok(row.map(|(id, group_id, group_name)| DeploymentAuth {
+            id,
+            group_id,
+            group_name,
+        }))
     }
 
     async fn expert_by_token(
@@ -601,13 +615,13 @@ impl Store for SqliteStore {
                 }
                 let case_id = Uuid::now_v7();
                 let token_hash = hash_token(&new.secret.case_token(case_id));
-                tx.insert_case(NewCaseRow {
+                let row = NewCaseRow {
                     id: case_id,
                     channel: new.channel,
-                    group_id: new.deployment.group_id,
+                    group: GroupRef { id: new.deployment.group_id, name: new.deployment.group_name.clone() },
                     customer: &new.customer,
-                    description: new.description.as_ref().map(|d| d.as_str()),
-                    device: device_json(&new.device)?,
+                    description: new.description.as_ref(),
+                    device: &new.device,
                     token_hash: Some(&token_hash),
                     deployment_id: Some(new.deployment.id),
                     idempotency_key: Some(new.idempotency_key.as_str()),
@@ -615,9 +629,8 @@ impl Store for SqliteStore {
                     created_by: None,
                     now,
                     expires_at: now + ttl,
-                })
-                .await?;
-                let (_, data) = tx.record_change(case_id, HistoryAction::Created, "customer", None, now).await?;
+                };
+                let (_, data) = tx.create_case(row, "customer").await?;
                 Ok(CreateOutcome::Created { case_id, case_json: data.to_string() })
             })
         })
@@ -637,14 +650,21 @@ impl Store for SqliteStore {
         };
         self.write(move |tx| {
             Box::pin(async move {
-                let id = Uuid::now_v7();
-                tx.insert_case(NewCaseRow {
-                    id,
+                let group = load_group(&mut tx.conn, new.group_id)
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!("group: no group {}", new.group_id))
+                    })?;
+                let row = NewCaseRow {
+                    id: Uuid::now_v7(),
                     channel: Channel::Manual,
-                    group_id: new.group_id,
+                    group: GroupRef {
+                        id: group.id,
+                        name: group.name,
+                    },
                     customer: &new.customer,
-                    description: new.description.as_ref().map(|d| d.as_str()),
-                    device: device_json(&Device::default())?,
+                    description: new.description.as_ref(),
+                    device: &Device::default(),
                     token_hash: None,
                     deployment_id: None,
                     idempotency_key: None,
@@ -652,12 +672,8 @@ impl Store for SqliteStore {
                     created_by,
                     now,
                     expires_at: now + ttl,
-                })
-                .await?;
-                Ok(tx
-                    .record_change(id, HistoryAction::Created, by.label(), None, now)
-                    .await?
-                    .0)
+                };
+                Ok(tx.create_case(row, by.label()).await?.0)
             })
         })
         .await
@@ -707,16 +723,15 @@ impl Store for SqliteStore {
         token_hash: &TokenHash,
         now: OffsetDateTime,
     ) -> Result<Option<Case>, StoreError> {
-        let mut conn = self.read().await?;
-        let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE c.token_hash = ?");
+        // One statement: credential, case and queue position together.
+        let sql =
+            format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_JOINS} WHERE c.token_hash = ?");
         let row = sqlx::query_as::<_, CaseRow>(&sql)
+            .bind(to_millis(now))
             .bind(token_hash.as_slice())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&self.reads)
             .await?;
-        match row {
-            Some(row) => Ok(Some(finish_case(&mut conn, row, now).await?)),
-            None => Ok(None),
-        }
+        row.map(|row| row.into_case(now)).transpose()
     }
 
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
@@ -850,8 +865,12 @@ impl Store for SqliteStore {
                     None => None,
                 };
                 match (row.assignee_id, expert) {
-                    (None, Some(_)) => adjust_waiting(&mut tx.conn, row.group_id, -1).await?,
-                    (Some(_), None) => adjust_waiting(&mut tx.conn, row.group_id, 1).await?,
+                    (None, Some(_)) => {
+                        adjust_waiting(&mut tx.conn, row.group_id, -1).await?;
+                    }
+                    (Some(_), None) => {
+                        adjust_waiting(&mut tx.conn, row.group_id, 1).await?;
+                    }
                     _ => {}
                 }
                 sqlx::query("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")
@@ -880,9 +899,10 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
     ) -> Result<Vec<Case>, StoreError> {
         let now_ms = to_millis(now);
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE 1 = 1"
-        ));
+        let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {CASE_COLUMNS}, "));
+        let (ahead_head, ahead_tail) = CASE_AHEAD.split_once('?').expect("CASE_AHEAD binds now");
+        sql.push(ahead_head).push_bind(now_ms).push(ahead_tail);
+        sql.push(format!(" FROM {CASE_JOINS} WHERE 1 = 1"));
         match query.state {
             StateFilter::Open => {
                 sql.push(format!(" AND c.state IN {OPEN_STATES} AND c.expires_at > "))
@@ -935,13 +955,8 @@ impl Store for SqliteStore {
         sql.push(" ORDER BY c.id LIMIT ")
             .push_bind(i64::from(query.limit));
 
-        let mut conn = self.read().await?;
-        let rows: Vec<CaseRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
-        let mut cases = Vec::with_capacity(rows.len());
-        for row in rows {
-            cases.push(finish_case(&mut conn, row, now).await?);
-        }
-        Ok(cases)
+        let rows: Vec<CaseRow> = sql.build_query_as().fetch_all(&self.reads).await?;
+        rows.into_iter().map(|row| row.into_case(now)).collect()
     }
 
     async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
@@ -975,10 +990,10 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
     ) -> Result<Option<(Case, i64)>, StoreError> {
         let mut conn = self.read().await?;
-        match load_row(&mut conn, id).await? {
+        match load_row(&mut conn, id, now).await? {
             Some(row) => {
                 let seq = row.last_event_seq;
-                Ok(Some((finish_case(&mut conn, row, now).await?, seq)))
+                Ok(Some((row.into_case(now)?, seq)))
             }
             None => Ok(None),
         }

@@ -1,0 +1,546 @@
+//! Finding, reading and checking the deployment file IT ships with the app.
+//!
+//! The app looks in PRODUCT.md's order: a path given on the command line or by
+//! environment variable, the system-wide location, then the file bundled with
+//! the installer. Every error names the file and what is wrong with it, so the
+//! window can show it to whoever installed the app.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use lifeline_protocol::{Behaviour, Branding, DEPLOYMENT_KEY_PREFIX, DeploymentFile, Language};
+use reqwest::Url;
+
+/// Longest shortcut name accepted: file systems allow 255 bytes, and a name
+/// this long is already unreadable under a desktop icon.
+const SHORTCUT_NAME_MAX_CHARS: usize = 64;
+
+/// Characters Windows, macOS or Linux refuse (or treat specially) in a file name.
+const FORBIDDEN_IN_FILE_NAMES: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// Where a deployment file was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentSource {
+    /// Given with `--deployment PATH` or `LIFELINE_DEPLOYMENT`.
+    Explicit,
+    /// The system-wide location IT rolls out (`/etc/lifeline/deployment.toml`…).
+    System,
+    /// The file bundled with the installer.
+    Bundled,
+}
+
+/// The places [`Deployment::discover_in`] looks, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryPaths {
+    /// A path the user or IT gave explicitly; if set, it must exist.
+    pub explicit: Option<PathBuf>,
+    /// The system-wide deployment file, if this OS has such a place.
+    pub system: Option<PathBuf>,
+    /// The file bundled with the app.
+    pub bundled: Option<PathBuf>,
+}
+
+impl DiscoveryPaths {
+    /// The places for this operating system, with the system-wide location of
+    /// [`system_deployment_path`].
+    pub fn for_this_os(explicit: Option<&Path>, bundled: Option<&Path>) -> Self {
+        Self {
+            explicit: explicit.map(Path::to_path_buf),
+            system: system_deployment_path(),
+            bundled: bundled.map(Path::to_path_buf),
+        }
+    }
+}
+
+/// The system-wide deployment file of this OS: `/etc/lifeline/deployment.toml`
+/// on Linux and other Unixes, `%ProgramData%\Lifeline\deployment.toml` on
+/// Windows, `/Library/Application Support/Lifeline/deployment.toml` on macOS.
+pub fn system_deployment_path() -> Option<PathBuf> {
+    if cfg!(target_os = "windows") {
+        // ProgramData is almost always C:\ProgramData; without it there is no
+        // system-wide place to look.
+        std::env::var_os("ProgramData")
+            .map(|dir| PathBuf::from(dir).join("Lifeline").join("deployment.toml"))
+    } else if cfg!(target_os = "macos") {
+        Some(PathBuf::from(
+            "/Library/Application Support/Lifeline/deployment.toml",
+        ))
+    } else {
+        Some(PathBuf::from("/etc/lifeline/deployment.toml"))
+    }
+}
+
+/// A deployment file that was found, parsed and checked.
+///
+/// Holding one means every field is usable: the server URL is an `http(s)` URL,
+/// the key is a `dk_` key, the colour is `#rrggbb`, the logo exists and the
+/// shortcut name is a safe file name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Deployment {
+    path: PathBuf,
+    source: DeploymentSource,
+    file: DeploymentFile,
+    logo: Option<PathBuf>,
+}
+
+impl fmt::Debug for Deployment {
+    /// Leaves out the deployment key: it ships to customers' machines, but
+    /// logs travel further still.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deployment")
+            .field("path", &self.path)
+            .field("source", &self.source)
+            .field("server_url", &self.file.server_url)
+            .field("branding", &self.file.branding)
+            .field("behaviour", &self.file.behaviour)
+            .field("logo", &self.logo)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deployment {
+    /// Finds the deployment file in PRODUCT.md's order — `explicit` (from
+    /// `--deployment PATH` or `LIFELINE_DEPLOYMENT`), the system-wide location
+    /// of this OS, then `bundled` — and loads the first that exists.
+    pub fn discover(explicit: Option<&Path>, bundled: Option<&Path>) -> Result<Self, DeploymentError> {
+        Self::discover_in(&DiscoveryPaths::for_this_os(explicit, bundled))
+    }
+
+    /// [`Deployment::discover`] over given places (tests pass their own
+    /// system-wide path).
+    ///
+    /// An explicit path that does not exist is an error, not a reason to look
+    /// further: whoever gave it meant that file. A file that exists but is
+    /// broken is an error too, never skipped for the next place.
+    pub fn discover_in(paths: &DiscoveryPaths) -> Result<Self, DeploymentError> {
+        if let Some(explicit) = &paths.explicit {
+            return Self::load(explicit, DeploymentSource::Explicit);
+        }
+        let candidates = [
+            (paths.system.as_deref(), DeploymentSource::System),
+            (paths.bundled.as_deref(), DeploymentSource::Bundled),
+        ];
+        let mut looked_in = Vec::new();
+        for (path, source) in candidates {
+            let Some(path) = path else { continue };
+            match std::fs::metadata(path) {
+                Ok(_) => return Self::load(path, source),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    looked_in.push(path.to_path_buf());
+                }
+                Err(error) => {
+                    return Err(DeploymentError::Unreadable {
+                        path: path.to_path_buf(),
+                        source: error,
+                    });
+                }
+            }
+        }
+        Err(DeploymentError::NotFound { looked_in })
+    }
+
+    /// Reads, parses and checks the deployment file at `path`.
+    pub fn load(path: &Path, source: DeploymentSource) -> Result<Self, DeploymentError> {
+        let text = std::fs::read_to_string(path).map_err(|error| match error.kind() {
+            io::ErrorKind::NotFound => DeploymentError::Missing {
+                path: path.to_path_buf(),
+            },
+            _ => DeploymentError::Unreadable {
+                path: path.to_path_buf(),
+                source: error,
+            },
+        })?;
+        Self::parse(&text, path, source)
+    }
+
+    /// Parses and checks deployment file text read from `path` (which names
+    /// the file in errors and anchors a relative logo path).
+    pub fn parse(text: &str, path: &Path, source: DeploymentSource) -> Result<Self, DeploymentError> {
+        let file: DeploymentFile =
+            toml::from_str(text).map_err(|error| syntax_error(path, text, &error))?;
+        let invalid = |field: &'static str, problem: String| DeploymentError::Invalid {
+            path: path.to_path_buf(),
+            field,
+            problem,
+        };
+
+        check_server_url(&file.server_url).map_err(|p| invalid("server_url", p))?;
+        check_deployment_key(&file.deployment_key).map_err(|p| invalid("deployment_key", p))?;
+        check_branding(&file.branding).map_err(|(field, p)| invalid(field, p))?;
+        check_behaviour(&file.behaviour).map_err(|(field, p)| invalid(field, p))?;
+        let logo = match &file.branding.logo {
+            None => None,
+            Some(logo) => Some(resolve_logo(path, logo).map_err(|p| invalid("branding.logo", p))?),
+        };
+
+        Ok(Self {
+            path: path.to_path_buf(),
+            source,
+            file,
+            logo,
+        })
+    }
+
+    /// The file this deployment was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Which of the places it was found in.
+    pub fn source(&self) -> DeploymentSource {
+        self.source
+    }
+
+    /// The queue server's base URL, as written in the file.
+    pub fn server_url(&self) -> &str {
+        &self.file.server_url
+    }
+
+    /// The server's host name, for messages such as "Cannot reach help.example.com".
+    pub fn server_host(&self) -> String {
+        Url::parse(&self.file.server_url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| self.file.server_url.clone())
+    }
+
+    /// The `dk_` deployment key that creates cases.
+    pub fn deployment_key(&self) -> &str {
+        &self.file.deployment_key
+    }
+
+    /// Company name, accent colour and logo as written in the file.
+    pub fn branding(&self) -> &Branding {
+        &self.file.branding
+    }
+
+    /// Language, autostart and shortcut settings.
+    pub fn behaviour(&self) -> &Behaviour {
+        &self.file.behaviour
+    }
+
+    /// The logo's absolute location (resolved against the file's folder), if
+    /// the file names one.
+    pub fn logo_path(&self) -> Option<&Path> {
+        self.logo.as_deref()
+    }
+
+    /// The whole file as parsed.
+    pub fn file(&self) -> &DeploymentFile {
+        &self.file
+    }
+}
+
+/// Why no usable deployment file was found. Each message names the file (or
+/// the places searched) and the problem, ready to show to IT.
+#[derive(Debug, thiserror::Error)]
+pub enum DeploymentError {
+    /// No file in any of the places searched.
+    #[error("no deployment file found; looked in: {}", display_paths(looked_in))]
+    NotFound {
+        /// The places searched, in order.
+        looked_in: Vec<PathBuf>,
+    },
+    /// The file given explicitly does not exist.
+    #[error("{}: the deployment file does not exist", path.display())]
+    Missing {
+        /// The file given.
+        path: PathBuf,
+    },
+    /// The file exists but cannot be read (permissions, not text…).
+    #[error("{}: cannot read the deployment file: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: io::Error,
+    },
+    /// The file is not valid TOML, or not the deployment file's shape
+    /// (a missing or unknown key, a wrong type).
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column (in characters) of the problem.
+        column: usize,
+        /// What the TOML parser said.
+        message: String,
+    },
+    /// A value parses but is not usable.
+    #[error("{}: {field}: {problem}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The setting, such as `deployment_key` or `branding.accent_color`.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+impl DeploymentError {
+    /// A stable code for the UI (`not_found`, `missing`, `unreadable`,
+    /// `syntax`, `invalid`); never match on messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeploymentError::NotFound { .. } => "not_found",
+            DeploymentError::Missing { .. } => "missing",
+            DeploymentError::Unreadable { .. } => "unreadable",
+            DeploymentError::Syntax { .. } => "syntax",
+            DeploymentError::Invalid { .. } => "invalid",
+        }
+    }
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "(no places configured)".to_owned();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn syntax_error(path: &Path, text: &str, error: &toml::de::Error) -> DeploymentError {
+    let (line, column) = error
+        .span()
+        .map(|span| line_and_column(text, span.start))
+        .unwrap_or((1, 1));
+    DeploymentError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: error.message().trim().to_owned(),
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn check_server_url(text: &str) -> Result<(), String> {
+    let url = Url::parse(text).map_err(|error| format!("not a URL ({error}): {text:?}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("must start with https:// or http://, not {text:?}"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("has no host: {text:?}"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("must not have a query or fragment: {text:?}"));
+    }
+    Ok(())
+}
+
+fn check_deployment_key(key: &str) -> Result<(), String> {
+    let Some(rest) = key.strip_prefix(DEPLOYMENT_KEY_PREFIX) else {
+        return Err(format!("must start with {DEPLOYMENT_KEY_PREFIX}"));
+    };
+    if rest.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        // Never echo the key itself: the message may end up in a log or a screenshot.
+        return Err("must be the key the server gave, without spaces".to_owned());
+    }
+    Ok(())
+}
+
+fn check_branding(branding: &Branding) -> Result<(), (&'static str, String)> {
+    if branding.company_name.trim().is_empty() {
+        return Err(("branding.company_name", "must not be empty".to_owned()));
+    }
+    let color = &branding.accent_color;
+    let is_rrggbb = color.len() == 7
+        && color.starts_with('#')
+        && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !is_rrggbb {
+        return Err((
+            "branding.accent_color",
+            format!("must be #rrggbb (such as #d7263d), not {color:?}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_behaviour(behaviour: &Behaviour) -> Result<(), (&'static str, String)> {
+    check_shortcut_name(&behaviour.shortcut_name)
+        .map_err(|problem| ("behaviour.shortcut_name", problem))?;
+    if let Language::Fixed(tag) = &behaviour.language {
+        let is_tag = !tag.is_empty()
+            && tag.len() <= 35
+            && tag.split('-').all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !is_tag {
+            return Err((
+                "behaviour.language",
+                format!("must be auto or a language tag such as en or es-ES, not {tag:?}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The shortcut name becomes a file name on every OS, so it must be one on all of them.
+fn check_shortcut_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    if name.chars().count() > SHORTCUT_NAME_MAX_CHARS {
+        return Err(format!("at most {SHORTCUT_NAME_MAX_CHARS} characters"));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| c.is_control() || FORBIDDEN_IN_FILE_NAMES.contains(c))
+    {
+        return Err(format!(
+            "{bad:?} cannot be part of a file name; use letters, digits, spaces, - or _"
+        ));
+    }
+    // Windows drops trailing dots and spaces; a leading dot hides the file on Unix.
+    if name != name.trim() || name.ends_with('.') || name.starts_with('.') {
+        return Err("must not start with a dot or space, nor end with one".to_owned());
+    }
+    Ok(())
+}
+
+fn resolve_logo(deployment_path: &Path, logo: &str) -> Result<PathBuf, String> {
+    let folder = deployment_path.parent().unwrap_or(Path::new("."));
+    let resolved = folder.join(logo);
+    match std::fs::metadata(&resolved) {
+        Ok(meta) if meta.is_file() => Ok(resolved),
+        Ok(_) => Err(format!("{} is not a file", resolved.display())),
+        Err(error) => Err(format!("cannot open {}: {error}", resolved.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r##"
+server_url = "https://help.example.com"
+deployment_key = "dk_abc123"
+
+[branding]
+company_name = "Acme IT"
+accent_color = "#d7263d"
+
+[behaviour]
+language = "es"
+autostart = true
+enforce_shortcut = false
+shortcut_name = "Acme SOS"
+"##;
+
+    fn parse(text: &str) -> Result<Deployment, DeploymentError> {
+        Deployment::parse(
+            text,
+            Path::new("/etc/lifeline/deployment.toml"),
+            DeploymentSource::System,
+        )
+    }
+
+    fn problem_with(text: &str) -> String {
+        match parse(text) {
+            Ok(deployment) => panic!("expected an error, got {deployment:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_good_file_parses_with_every_setting() -> Result<(), DeploymentError> {
+        let deployment = parse(GOOD)?;
+        assert_eq!(deployment.server_url(), "https://help.example.com");
+        assert_eq!(deployment.server_host(), "help.example.com");
+        assert_eq!(deployment.deployment_key(), "dk_abc123");
+        assert_eq!(deployment.branding().company_name, "Acme IT");
+        assert_eq!(deployment.behaviour().language, Language::Fixed("es".into()));
+        assert!(deployment.behaviour().autostart);
+        assert_eq!(deployment.logo_path(), None);
+        assert!(
+            !format!("{deployment:?}").contains("dk_abc123"),
+            "Debug leaves the key out"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn only_the_server_url_and_key_are_required() -> Result<(), DeploymentError> {
+        let deployment = parse("server_url = \"http://10.0.0.5:8080\"\ndeployment_key = \"dk_x\"\n")?;
+        assert_eq!(deployment.behaviour().shortcut_name, "Lifeline SOS");
+        assert_eq!(deployment.branding().accent_color, "#c62828");
+        Ok(())
+    }
+
+    #[test]
+    fn a_key_without_its_prefix_is_named_with_the_file() {
+        let text = GOOD.replace("dk_abc123", "abc123");
+        assert_eq!(
+            problem_with(&text),
+            "/etc/lifeline/deployment.toml: deployment_key: must start with dk_"
+        );
+    }
+
+    #[test]
+    fn each_bad_value_names_its_setting() {
+        let cases = [
+            ("https://help.example.com", "ftp://help.example.com", "server_url:"),
+            ("https://help.example.com", "help.example.com", "server_url:"),
+            ("#d7263d", "red", "branding.accent_color:"),
+            ("#d7263d", "#d7263", "branding.accent_color:"),
+            ("\"Acme SOS\"", "\"Acme/SOS\"", "behaviour.shortcut_name:"),
+            ("\"Acme SOS\"", "\"  \"", "behaviour.shortcut_name:"),
+            ("\"Acme SOS\"", "\"SOS.\"", "behaviour.shortcut_name:"),
+            ("\"Acme IT\"", "\"\"", "branding.company_name:"),
+            ("language = \"es\"", "language = \"e s\"", "behaviour.language:"),
+        ];
+        for (good, bad, setting) in cases {
+            let text = GOOD.replace(good, bad);
+            let message = problem_with(&text);
+            assert!(
+                message.starts_with("/etc/lifeline/deployment.toml: ") && message.contains(setting),
+                "{bad:?} should be refused naming the file and {setting}, got {message:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_toml_error_gives_the_line_and_column() {
+        let text = "server_url = \"https://help.example.com\"\ndeployment_key = dk_unquoted\n";
+        match parse(text) {
+            Err(DeploymentError::Syntax { line, column, .. }) => {
+                assert_eq!((line, column), (2, 18), "the value after `deployment_key = `");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        let message = problem_with(text);
+        assert!(
+            message.starts_with("/etc/lifeline/deployment.toml:2:18: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_missing_key_is_a_syntax_error_naming_it() {
+        let unknown = format!("{GOOD}\n[extra]\nx = 1\n");
+        assert!(problem_with(&unknown).contains("extra"), "unknown table named");
+        let missing = problem_with("server_url = \"https://help.example.com\"\n");
+        assert!(missing.contains("deployment_key"), "{missing}");
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_and_column("ab\ncñd", 6), (2, 3));
+        assert_eq!(line_and_column("x", 0), (1, 1));
+    }
+}

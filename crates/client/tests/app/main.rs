@@ -1,0 +1,7 @@
+//! The desktop app's core against a real queue server started in-process.
+
+mod deployment;
+mod helpers;
+mod shortcut;
+mod sos;
+mod watch;
