@@ -126,7 +126,9 @@ mod tests {
             .collect();
         assert_eq!(
             ceilings,
-            [250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000, 10_000]
+            [
+                250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000, 10_000
+            ]
         );
     }
 
@@ -140,9 +142,13 @@ mod tests {
                 assert!(delay <= ceiling, "{delay:?} exceeds {ceiling:?}");
             }
         }
-        let firsts: std::collections::HashSet<Duration> =
-            (0..50).map(|seed| seeded(250, 10_000, seed).next_delay(None)).collect();
-        assert!(firsts.len() > 40, "full jitter spreads clients out: {firsts:?}");
+        let firsts: std::collections::HashSet<Duration> = (0..50)
+            .map(|seed| seeded(250, 10_000, seed).next_delay(None))
+            .collect();
+        assert!(
+            firsts.len() > 40,
+            "full jitter spreads clients out: {firsts:?}"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use lifeline_protocol::{Behaviour, Branding, DEPLOYMENT_KEY_PREFIX, DeploymentFile, Language};
 use reqwest::Url;
 
+/// The environment variable naming a deployment file, like `--deployment PATH`.
+pub const DEPLOYMENT_ENV: &str = "LIFELINE_DEPLOYMENT";
+
 /// Longest shortcut name accepted: file systems allow 255 bytes, and a name
 /// this long is already unreadable under a desktop icon.
 const SHORTCUT_NAME_MAX_CHARS: usize = 64;
@@ -101,9 +104,12 @@ impl fmt::Debug for Deployment {
 
 impl Deployment {
     /// Finds the deployment file in PRODUCT.md's order — `explicit` (from
-    /// `--deployment PATH` or `LIFELINE_DEPLOYMENT`), the system-wide location
+    /// `--deployment PATH` or [`DEPLOYMENT_ENV`], which the caller reads), the system-wide location
     /// of this OS, then `bundled` — and loads the first that exists.
-    pub fn discover(explicit: Option<&Path>, bundled: Option<&Path>) -> Result<Self, DeploymentError> {
+    pub fn discover(
+        explicit: Option<&Path>,
+        bundled: Option<&Path>,
+    ) -> Result<Self, DeploymentError> {
         Self::discover_in(&DiscoveryPaths::for_this_os(explicit, bundled))
     }
 
@@ -156,7 +162,11 @@ impl Deployment {
 
     /// Parses and checks deployment file text read from `path` (which names
     /// the file in errors and anchors a relative logo path).
-    pub fn parse(text: &str, path: &Path, source: DeploymentSource) -> Result<Self, DeploymentError> {
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        source: DeploymentSource,
+    ) -> Result<Self, DeploymentError> {
         let file: DeploymentFile =
             toml::from_str(text).map_err(|error| syntax_error(path, text, &error))?;
         let invalid = |field: &'static str, problem: String| DeploymentError::Invalid {
@@ -377,9 +387,9 @@ fn check_behaviour(behaviour: &Behaviour) -> Result<(), (&'static str, String)> 
     if let Language::Fixed(tag) = &behaviour.language {
         let is_tag = !tag.is_empty()
             && tag.len() <= 35
-            && tag.split('-').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric())
-            });
+            && tag
+                .split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !is_tag {
             return Err((
                 "behaviour.language",
@@ -464,7 +474,10 @@ shortcut_name = "Acme SOS"
         assert_eq!(deployment.server_host(), "help.example.com");
         assert_eq!(deployment.deployment_key(), "dk_abc123");
         assert_eq!(deployment.branding().company_name, "Acme IT");
-        assert_eq!(deployment.behaviour().language, Language::Fixed("es".into()));
+        assert_eq!(
+            deployment.behaviour().language,
+            Language::Fixed("es".into())
+        );
         assert!(deployment.behaviour().autostart);
         assert_eq!(deployment.logo_path(), None);
         assert!(
@@ -476,7 +489,8 @@ shortcut_name = "Acme SOS"
 
     #[test]
     fn only_the_server_url_and_key_are_required() -> Result<(), DeploymentError> {
-        let deployment = parse("server_url = \"http://10.0.0.5:8080\"\ndeployment_key = \"dk_x\"\n")?;
+        let deployment =
+            parse("server_url = \"http://10.0.0.5:8080\"\ndeployment_key = \"dk_x\"\n")?;
         assert_eq!(deployment.behaviour().shortcut_name, "Lifeline SOS");
         assert_eq!(deployment.branding().accent_color, "#c62828");
         Ok(())
@@ -494,15 +508,27 @@ shortcut_name = "Acme SOS"
     #[test]
     fn each_bad_value_names_its_setting() {
         let cases = [
-            ("https://help.example.com", "ftp://help.example.com", "server_url:"),
-            ("https://help.example.com", "help.example.com", "server_url:"),
+            (
+                "https://help.example.com",
+                "ftp://help.example.com",
+                "server_url:",
+            ),
+            (
+                "https://help.example.com",
+                "help.example.com",
+                "server_url:",
+            ),
             ("#d7263d", "red", "branding.accent_color:"),
             ("#d7263d", "#d7263", "branding.accent_color:"),
             ("\"Acme SOS\"", "\"Acme/SOS\"", "behaviour.shortcut_name:"),
             ("\"Acme SOS\"", "\"  \"", "behaviour.shortcut_name:"),
             ("\"Acme SOS\"", "\"SOS.\"", "behaviour.shortcut_name:"),
             ("\"Acme IT\"", "\"\"", "branding.company_name:"),
-            ("language = \"es\"", "language = \"e s\"", "behaviour.language:"),
+            (
+                "language = \"es\"",
+                "language = \"e s\"",
+                "behaviour.language:",
+            ),
         ];
         for (good, bad, setting) in cases {
             let text = GOOD.replace(good, bad);
@@ -519,7 +545,11 @@ shortcut_name = "Acme SOS"
         let text = "server_url = \"https://help.example.com\"\ndeployment_key = dk_unquoted\n";
         match parse(text) {
             Err(DeploymentError::Syntax { line, column, .. }) => {
-                assert_eq!((line, column), (2, 18), "the value after `deployment_key = `");
+                assert_eq!(
+                    (line, column),
+                    (2, 18),
+                    "the value after `deployment_key = `"
+                );
             }
             other => panic!("expected a syntax error, got {other:?}"),
         }
@@ -533,7 +563,10 @@ shortcut_name = "Acme SOS"
     #[test]
     fn an_unknown_or_missing_key_is_a_syntax_error_naming_it() {
         let unknown = format!("{GOOD}\n[extra]\nx = 1\n");
-        assert!(problem_with(&unknown).contains("extra"), "unknown table named");
+        assert!(
+            problem_with(&unknown).contains("extra"),
+            "unknown table named"
+        );
         let missing = problem_with("server_url = \"https://help.example.com\"\n");
         assert!(missing.contains("deployment_key"), "{missing}");
     }

@@ -27,7 +27,8 @@ mod watch;
 
 pub use backoff::{Backoff, RetryReason};
 pub use deployment::{
-    Deployment, DeploymentError, DeploymentSource, DiscoveryPaths, system_deployment_path,
+    DEPLOYMENT_ENV, Deployment, DeploymentError, DeploymentSource, DiscoveryPaths,
+    system_deployment_path,
 };
 pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};

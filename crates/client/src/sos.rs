@@ -92,6 +92,10 @@ impl SosError {
 ///    reported through `on_progress` and retried after `backoff`'s delay
 ///    (honouring `Retry-After`). The answer is stored and the pending request
 ///    cleared.
+///
+/// The state file is read and written synchronously: it is a few hundred
+/// bytes on a local disk, and each write must be on disk before the request
+/// goes out.
 pub async fn request_help(
     client: &QueueClient,
     deployment: &Deployment,
@@ -103,10 +107,11 @@ pub async fn request_help(
 ) -> Result<OpenedCase, SosError> {
     let remembered = state.load()?;
 
-    if let Some(open) = remembered.open_case {
-        if let Some(resumed) = resume(client, deployment, state, open, backoff, &mut on_progress).await? {
-            return Ok(resumed);
-        }
+    if let Some(open) = remembered.open_case
+        && let Some(resumed) =
+            resume(client, deployment, state, open, backoff, &mut on_progress).await?
+    {
+        return Ok(resumed);
     }
 
     let (pending, from_earlier_run) = match remembered.pending_request {
@@ -187,7 +192,10 @@ async fn resume(
         return Ok(None);
     }
     on_progress(SosProgress::Resuming { case_id: open.id });
-    let answer = until_answered(backoff, on_progress, None, || client.get_case(&open.token, open.id)).await;
+    let answer = until_answered(backoff, on_progress, None, || {
+        client.get_case(&open.token, open.id)
+    })
+    .await;
     match answer {
         Ok(case) if !case.state.is_final() => Ok(Some(OpenedCase {
             stored: open,

@@ -147,7 +147,9 @@ impl StateStore {
     fn guard(&self) -> std::sync::MutexGuard<'_, ()> {
         // A panic while holding the lock leaves no half-written file (writes are
         // atomic), so the state is still good to use.
-        self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn load_unlocked(&self) -> Result<State, StateError> {
@@ -288,7 +290,11 @@ mod tests {
         let store = StateStore::new(dir.path().join("state.json"));
         store.save(&sample_state()?)?;
         let mode = std::fs::metadata(store.path())?.permissions().mode();
-        assert_eq!(mode & 0o077, 0, "case tokens are not for other users: {mode:o}");
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "case tokens are not for other users: {mode:o}"
+        );
         Ok(())
     }
 
@@ -320,7 +326,11 @@ mod tests {
         );
         let fresh = sample_state()?;
         store.save(&fresh)?;
-        assert_eq!(store.load()?, fresh, "the store works again after the reset");
+        assert_eq!(
+            store.load()?,
+            fresh,
+            "the store works again after the reset"
+        );
         Ok(())
     }
 

@@ -25,7 +25,13 @@ pub struct TestServer {
     pub expert_id: uuid::Uuid,
     pub expert_token: String,
     data_dir: TempDir,
-    running: Option<(oneshot::Sender<()>, JoinHandle<Result<(), String>>)>,
+    running: Option<Running>,
+}
+
+/// A serving server: how to stop it, and its task to wait for.
+struct Running {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), String>>,
 }
 
 impl TestServer {
@@ -33,7 +39,11 @@ impl TestServer {
     pub async fn spawn() -> Fallible<Self> {
         let data_dir = tempfile::tempdir()?;
         let app = lifeline_queue::build(config(data_dir.path(), "127.0.0.1:0".parse()?)?).await?;
-        let (store, secret, now) = (app.store(), app.state().secret.clone(), app.state().clock.now());
+        let (store, secret, now) = (
+            app.store(),
+            app.state().secret.clone(),
+            app.state().clock.now(),
+        );
         let group = store.create_group("Front desk", now).await?;
         let ana = admin::create_expert(
             store.as_ref(),
@@ -45,10 +55,18 @@ impl TestServer {
             now,
         )
         .await?;
-        let expert_token = admin::create_expert_token(store.as_ref(), ana.id, now).await?.token;
-        let deployment =
-            admin::create_deployment(store.as_ref(), &secret, "Acme", group.id, "http://127.0.0.1", now)
-                .await?;
+        let expert_token = admin::create_expert_token(store.as_ref(), ana.id, now)
+            .await?
+            .token;
+        let deployment = admin::create_deployment(
+            store.as_ref(),
+            &secret,
+            "Acme",
+            group.id,
+            "http://127.0.0.1",
+            now,
+        )
+        .await?;
         let addr = app.local_addr();
         let mut server = Self {
             addr,
@@ -71,12 +89,12 @@ impl TestServer {
             .await
             .map_err(|error| format!("{error:#}"))
         });
-        self.running = Some((stop, task));
+        self.running = Some(Running { stop, task });
     }
 
     /// Stops the server the way SIGTERM does and waits for it.
     pub async fn stop(&mut self) -> TestResult {
-        if let Some((stop, task)) = self.running.take() {
+        if let Some(Running { stop, task }) = self.running.take() {
             let _ = stop.send(());
             task.await??;
         }
@@ -111,7 +129,10 @@ impl TestServer {
 fn config(data_dir: &Path, listen: SocketAddr) -> Fallible<Config> {
     let env = HashMap::from([
         ("LIFELINE_LISTEN".to_owned(), listen.to_string()),
-        ("LIFELINE_DATA_DIR".to_owned(), data_dir.display().to_string()),
+        (
+            "LIFELINE_DATA_DIR".to_owned(),
+            data_dir.display().to_string(),
+        ),
         ("LIFELINE_RATE_LIMIT_PER_IP".to_owned(), "off".to_owned()),
     ]);
     Ok(Config::load(None, &env)?)
@@ -122,7 +143,8 @@ pub struct TestDesktop {
     pub deployment: Deployment,
     pub state: StateStore,
     pub client: QueueClient,
-    pub home: TempDir,
+    /// Holds the deployment file and the state; removed when the test ends.
+    _home: TempDir,
 }
 
 impl TestDesktop {
@@ -135,7 +157,7 @@ impl TestDesktop {
             deployment: Deployment::load(&path, DeploymentSource::Explicit)?,
             state: StateStore::new(home.path().join("data").join("lifeline").join("state.json")),
             client: QueueClient::new(server_url)?,
-            home,
+            _home: home,
         })
     }
 }
