@@ -1,5 +1,5 @@
 //! Storage: one trait, implemented for SQLite (embedded, default) and meant
-//! for PostgreSQL (several instances). Handlers only ever see [`Store`].
+//! for PostgreSQL (several instances, its own issue). Handlers only ever see [`Store`].
 //!
 //! Store methods take the current time as an argument: expiry is decided at
 //! read time from it, so a case read after its deadline reads `expired` even
@@ -40,7 +40,7 @@ pub enum StoreError {
     Taken(&'static str),
     /// The database failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] rusqlite::Error),
     /// The database holds something that does not parse.
     #[error("corrupt row: {0}")]
     Corrupt(String),

@@ -28,7 +28,7 @@ pub(crate) const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group
 pub(crate) const CASE_JOINS: &str =
     "cases c JOIN groups g ON g.id = c.group_id LEFT JOIN experts e ON e.id = c.assignee_id";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub(crate) struct CaseRow {
     pub id: Uuid,
     pub code: String,
@@ -67,6 +67,33 @@ pub(crate) fn state_at(stored: CaseState, expires_at: i64, now: OffsetDateTime) 
 }
 
 impl CaseRow {
+    /// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_AHEAD`].
+    pub fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get("id")?,
+            code: row.get("code")?,
+            state: row.get("state")?,
+            channel: row.get("channel")?,
+            group_id: row.get("group_id")?,
+            group_name: row.get("group_name")?,
+            assignee_id: row.get("assignee_id")?,
+            assignee_name: row.get("assignee_name")?,
+            customer_name: row.get("customer_name")?,
+            customer_email: row.get("customer_email")?,
+            description: row.get("description")?,
+            device: row.get("device")?,
+            expert_connected: row.get("expert_connected")?,
+            customer_connected: row.get("customer_connected")?,
+            created_at: row.get("created_at")?,
+            updated_at: row.get("updated_at")?,
+            expires_at: row.get("expires_at")?,
+            closed_at: row.get("closed_at")?,
+            closed_by: row.get("closed_by")?,
+            last_event_seq: row.get("last_event_seq")?,
+            ahead: row.get("ahead")?,
+        })
+    }
+
     pub fn stored_state(&self) -> Result<CaseState, StoreError> {
         CaseState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))
     }
