@@ -111,22 +111,6 @@ impl Setting {
 }
 
 impl Config {
-    /// Loads from the process environment and the config file it points to
-    /// (`LIFELINE_CONFIG`, else `./lifeline-queue.toml`, else the data dir's).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        let env: HashMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("LIFELINE_"))
-            .collect();
-        let file = match env.get("LIFELINE_CONFIG") {
-            Some(path) => Some(PathBuf::from(path)),
-            None => {
-                let local = PathBuf::from(CONFIG_FILE_NAME);
-                local.exists().then_some(local)
-            }
-        };
-        Self::load(file.as_deref(), &env)
-    }
-
     /// Loads defaults, then `file` if given, then `env` (`LIFELINE_*` names).
     pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
         let from_file = match file {
