@@ -5,14 +5,16 @@
 //! them in one transaction (each inside its own savepoint, so one failing write
 //! does not undo the others), commits once — one fsync for the batch — and only
 //! then answers each caller and publishes their events, in commit order.
-//! Reads go to a few reader threads, each with its own read-only connection,
-//! and see committed data only (WAL).
+//! Reads run in place on the calling task, on a read-only connection from a
+//! small pool, and see committed data only (WAL). They are single indexed
+//! lookups or bounded pages, served from SQLite's page cache in microseconds —
+//! less than the two thread switches a hand-off to a reader thread costs.
 //!
-//! Why threads and rusqlite rather than sqlx's async SQLite driver: sqlx runs
-//! each statement on a worker thread and awaits it, a thread hand-off per
-//! statement. Measured here (`cargo xtask bench server`, 2 cores), that capped
-//! durable creates at ~1,800/s and reads at ~12,000/s. Here a whole write or read
-//! runs on its thread in one hand-off, with prepared statements cached.
+//! Why rusqlite rather than sqlx's async SQLite driver: sqlx runs each
+//! statement on a worker thread and awaits it, a thread hand-off per statement.
+//! Measured here (`cargo xtask bench server`, 2 cores), that capped durable
+//! creates at ~1,800/s and reads at ~12,000/s. Here a whole write runs on the
+//! writer thread in one hand-off, with prepared statements cached.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -43,8 +45,8 @@ use crate::hub::{CaseEvent, EventKind, Hub};
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_initial.sql")];
 /// Most writes committed together; bounds the latency one batch adds.
 const MAX_BATCH: usize = 512;
-/// Reader threads. Reads are short; more would only contend on 2 cores.
-const READERS: usize = 3;
+/// Read connections kept open; more are opened if more reads run at once.
+const IDLE_READERS: usize = 4;
 /// Attempts at a free random code before giving up (a collision is 1 in 10^9 per open case).
 const CODE_ATTEMPTS: usize = 16;
 /// Cases expired per write by the sweep.
@@ -53,7 +55,6 @@ const OPEN_STATES: &str = "('new', 'pending', 'in_progress')";
 
 type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
 type WriteJob = Box<dyn FnOnce(&mut WriteTx) -> Completion + Send>;
-type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 
 /// The writer's connection, and the events the running write produced.
 struct WriteTx {
@@ -64,7 +65,7 @@ struct WriteTx {
 /// The SQLite store. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct SqliteStore {
-    reads: crossbeam_channel::Sender<ReadJob>,
+    reads: ReadPool,
     writes: mpsc::Sender<WriteJob>,
     hub: Arc<Hub>,
     case_ttl: Duration,
@@ -122,19 +123,7 @@ impl SqliteStore {
         writer.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut writer)?;
 
-        let (read_jobs, read_queue) = crossbeam_channel::bounded::<ReadJob>(READERS * 256);
-        for n in 0..READERS {
-            let conn = open_connection(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            let queue = read_queue.clone();
-            std::thread::Builder::new()
-                .name(format!("sqlite-read-{n}"))
-                .spawn(move || {
-                    for job in queue {
-                        job(&conn);
-                    }
-                })
-                .map_err(|e| StoreError::Corrupt(format!("cannot start a reader thread: {e}")))?;
-        }
+        let reads = ReadPool::open(path)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("sqlite-write".into())
@@ -149,7 +138,7 @@ impl SqliteStore {
             })
             .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
         Ok(Self {
-            reads: read_jobs,
+            reads,
             writes,
             hub,
             case_ttl,
@@ -203,18 +192,55 @@ impl SqliteStore {
         answer.await.map_err(|_| StoreError::Unavailable)?
     }
 
-    /// Runs `work` on a reader thread.
+    /// Runs `work` on a read-only connection, in place.
     async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
     where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError>,
     {
-        let (reply, answer) = oneshot::channel();
-        let job: ReadJob = Box::new(move |conn| {
-            let _ = reply.send(work(conn));
-        });
-        self.reads.send(job).map_err(|_| StoreError::Unavailable)?;
-        answer.await.map_err(|_| StoreError::Unavailable)?
+        self.reads.with(work)
+    }
+}
+
+/// Read-only connections, lent one at a time.
+struct ReadPool {
+    path: PathBuf,
+    idle: std::sync::Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for ReadPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadPool")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadPool {
+    fn open(path: PathBuf) -> Result<Self, StoreError> {
+        let idle = (0..IDLE_READERS)
+            .map(|_| open_connection(&path, OpenFlags::SQLITE_OPEN_READ_ONLY))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            path,
+            idle: std::sync::Mutex::new(idle),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let lent = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match lent {
+            Some(conn) => conn,
+            None => open_connection(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        };
+        let result = work(&conn);
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
     }
 }
 
