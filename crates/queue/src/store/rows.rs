@@ -12,11 +12,15 @@ use lifeline_protocol::{
 use super::StoreError;
 use crate::clock::{from_millis, to_millis};
 
-/// The columns every case query selects (aliases `c`, `g`, `e`).
-pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, g.name AS group_name, \
-     c.assignee_id, e.display_name AS assignee_name, c.customer_name, c.customer_email, \
-     c.description, c.device, c.expert_connected, c.customer_connected, c.created_at, \
-     c.updated_at, c.expires_at, c.closed_at, c.closed_by, c.last_event_seq";
+/// The columns every case query selects (alias `c`). Names come from scalar
+/// subqueries rather than joins: for a one-row lookup SQLite's join machinery
+/// (it builds a Bloom filter per run) costs several times the lookup itself.
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, \
+     (SELECT name FROM groups WHERE id = c.group_id) AS group_name, \
+     c.assignee_id, (SELECT display_name FROM experts WHERE id = c.assignee_id) AS assignee_name, \
+     c.customer_name, c.customer_email, c.description, c.device, c.expert_connected, \
+     c.customer_connected, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
+     c.last_event_seq";
 
 /// How many open unassigned cases of the same group are ahead of `c`: its
 /// queue position less one. Selected after [`CASE_COLUMNS`]; binds `now`.
@@ -24,9 +28,8 @@ pub(crate) const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group
      AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
      AND w.expires_at > ?) AS ahead";
 
-/// The joins those columns need.
-pub(crate) const CASE_JOINS: &str =
-    "cases c JOIN groups g ON g.id = c.group_id LEFT JOIN experts e ON e.id = c.assignee_id";
+/// What those columns select from.
+pub(crate) const CASE_FROM: &str = "cases c";
 
 #[derive(Debug)]
 pub(crate) struct CaseRow {

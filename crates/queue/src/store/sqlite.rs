@@ -32,7 +32,7 @@ use lifeline_protocol::{
     ExpertRole, Group, GroupRef, HistoryAction, HistoryEntry, SessionCode, UpdateCaseRequest,
 };
 
-use super::rows::{CASE_AHEAD, CASE_COLUMNS, CASE_JOINS, CaseRow};
+use super::rows::{CASE_AHEAD, CASE_COLUMNS, CASE_FROM, CaseRow};
 use super::{
     Actor, AssigneeFilter, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, NewCustomerCase,
     NewExpert, NewManualCase, StateFilter, Store, StoreError,
@@ -291,10 +291,10 @@ fn device_json(device: &Device) -> Result<String, StoreError> {
 // ---------------------------------------------------------------- reads
 
 static CASE_BY_ID: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_JOINS} WHERE c.id = ?")
+    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_FROM} WHERE c.id = ?")
 });
 static CASE_BY_TOKEN: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_JOINS} WHERE c.token_hash = ?")
+    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_FROM} WHERE c.token_hash = ?")
 });
 
 fn load_row(
@@ -405,8 +405,8 @@ fn load_expert_auth(
     }))
 }
 
-const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, g.name, d.server_url, d.created_at, d.revoked_at \
-     FROM deployments d JOIN groups g ON g.id = d.group_id";
+const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, (SELECT name FROM groups WHERE id = d.group_id), \
+     d.server_url, d.created_at, d.revoked_at FROM deployments d";
 
 fn deployment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Deployment> {
     Ok(Deployment {
@@ -618,11 +618,15 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             Ok(conn
                 .prepare_cached(
-                    "SELECT d.id, d.group_id, g.name FROM deployments d JOIN groups g ON g.id = d.group_id \
-                     WHERE d.key_hash = ? AND d.revoked_at IS NULL",
+                    "SELECT d.id, d.group_id, (SELECT name FROM groups WHERE id = d.group_id) \
+                     FROM deployments d WHERE d.key_hash = ? AND d.revoked_at IS NULL",
                 )?
                 .query_row([key_hash.as_slice()], |r| {
-                    Ok(DeploymentAuth { id: r.get(0)?, group_id: r.get(1)?, group_name: r.get(2)? })
+                    Ok(DeploymentAuth {
+                        id: r.get(0)?,
+                        group_id: r.get(1)?,
+                        group_name: r.get(2)?,
+                    })
                 })
                 .optional()?)
         })
@@ -637,8 +641,8 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let row = conn
                 .prepare_cached(
-                    "SELECT e.id, e.display_name, e.is_admin FROM expert_tokens t JOIN experts e ON e.id = t.expert_id \
-                     WHERE t.token_hash = ? AND t.revoked_at IS NULL AND e.active = 1",
+                    "SELECT e.id, e.display_name, e.is_admin FROM experts e WHERE e.active = 1 AND e.id = \
+                     (SELECT expert_id FROM expert_tokens WHERE token_hash = ? AND revoked_at IS NULL)",
                 )?
                 .query_row([token_hash.as_slice()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
@@ -946,7 +950,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Case>, StoreError> {
         let now_ms = to_millis(now);
         // `now` is the first parameter: CASE_AHEAD's placeholder comes first.
-        let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_JOINS} WHERE 1 = 1");
+        let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM {CASE_FROM} WHERE 1 = 1");
         let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(now_ms)];
         match query.state {
             StateFilter::Open => {
@@ -1012,8 +1016,8 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let rows = conn
                 .prepare_cached(
-                    "SELECT ev.seq, ev.kind, ev.data, ev.final, c.group_id FROM case_events ev \
-                     JOIN cases c ON c.id = ev.case_id WHERE ev.case_id = ? AND ev.seq > ? ORDER BY ev.seq",
+                    "SELECT seq, kind, data, final, (SELECT group_id FROM cases WHERE id = case_id) \
+                     FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq",
                 )?
                 .query_map(params![id, seq], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
