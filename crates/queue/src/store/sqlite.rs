@@ -67,6 +67,8 @@ struct WriteTx {
 pub struct SqliteStore {
     reads: ReadPool,
     writes: mpsc::Sender<WriteJob>,
+    /// Dropped with the store: stops the checkpoint thread.
+    _stop_checkpoints: std::sync::mpsc::Sender<()>,
     hub: Arc<Hub>,
     case_ttl: Duration,
 }
@@ -121,7 +123,16 @@ impl SqliteStore {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        // Checkpoints (copying the WAL back into the database, with an fsync of
+        // its own) run on their own thread, so commits never wait for one.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         migrate(&mut writer)?;
+        let checkpoints = open_connection(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let (stop_checkpoints, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || run_checkpoints(checkpoints, stopped))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpoint thread: {e}")))?;
 
         let reads = ReadPool::open(path)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
@@ -140,6 +151,7 @@ impl SqliteStore {
         Ok(Self {
             reads,
             writes,
+            _stop_checkpoints: stop_checkpoints,
             hub,
             case_ttl,
         })
@@ -241,6 +253,21 @@ impl ReadPool {
             idle.push(conn);
         }
         result
+    }
+}
+
+/// How often the WAL is copied back into the database.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Checkpoints the WAL every second without blocking the writer (PASSIVE),
+/// until the store is dropped (its end of `stop` closes).
+fn run_checkpoints(conn: Connection, stop: std::sync::mpsc::Receiver<()>) {
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+        stop.recv_timeout(CHECKPOINT_INTERVAL)
+    {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying in a second");
+        }
     }
 }
 
