@@ -23,6 +23,12 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     let binary = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Debug)?;
+    let app = if has_display() {
+        Some(cargo::build_binary("lifeline", "lifeline", Profile::Debug)?)
+    } else {
+        eprintln!("xtask: no DISPLAY (or WAYLAND_DISPLAY): the desktop app is not started");
+        None
+    };
     let data_dir = cargo::target_dir()?.join("demo");
     let deployment_file = data_dir.join("deployment.toml");
     let token_file = data_dir.join(TOKEN_FILE);
@@ -56,14 +62,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     print_summary(&data_dir, &deployment_file, &expert_token, &deployment_key);
 
-    // The desktop app (a later issue) starts here: built like the server above,
-    // pointed at `deployment_file`, and stopped together with the server below.
-
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("failed to start the tokio runtime")?;
-    let code = runtime.block_on(serve_until_ctrl_c(&cli))?;
+    let app = app.map(|app| DesktopApp {
+        binary: app,
+        deployment_file: deployment_file.clone(),
+    });
+    let code = runtime.block_on(serve_until_ctrl_c(&cli, app.as_ref()))?;
     if code != ExitCode::SUCCESS && reuse {
         eprintln!("xtask: the kept demo data may be from an older server; try without --keep");
     }
@@ -100,11 +107,47 @@ fn print_summary(
     println!();
 }
 
-async fn serve_until_ctrl_c(cli: &QueueCli) -> Result<ExitCode> {
+/// The desktop app, started next to the demo server with the demo deployment
+/// file (and the user's own HOME, so its shortcut lands on the real desktop).
+struct DesktopApp {
+    binary: std::path::PathBuf,
+    deployment_file: std::path::PathBuf,
+}
+
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+async fn serve_until_ctrl_c(cli: &QueueCli, app: Option<&DesktopApp>) -> Result<ExitCode> {
     let mut child = tokio::process::Command::from(cli.command(&["serve"]))
         .kill_on_drop(true)
         .spawn()
         .context("failed to start lifeline-queue serve")?;
+    // Dropped (and so stopped) with this function, whatever way it ends.
+    let _desktop = match app {
+        Some(app) => {
+            eprintln!(
+                "xtask: starting the desktop app: {} --deployment {}",
+                app.binary.display(),
+                app.deployment_file.display()
+            );
+            let started = tokio::process::Command::new(&app.binary)
+                .arg("--deployment")
+                .arg(&app.deployment_file)
+                .kill_on_drop(true)
+                .spawn();
+            match started {
+                Ok(child) => Some(child),
+                Err(error) => {
+                    eprintln!("xtask: cannot start the desktop app: {error}");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     let status = tokio::select! {
         status = child.wait() => status.context("failed to wait for lifeline-queue serve")?,
         _ = tokio::signal::ctrl_c() => {

@@ -25,10 +25,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run every test: installs missing system packages (Debian/Ubuntu), starts
-    /// PostgreSQL, then `cargo test --workspace --all-targets` and the doctests.
+    /// Run every test: installs missing system packages (Debian/Ubuntu) and
+    /// tauri-driver, starts PostgreSQL, builds the desktop app, then runs
+    /// `cargo test --workspace --all-targets` and the doctests under
+    /// `xvfb-run … dbus-run-session` (so the real-window test runs).
     Test(test::Args),
-    /// Start a local queue server with a demo group, expert, token and deployment.
+    /// Start a local queue server with a demo group, expert, token and
+    /// deployment, and the desktop app pointed at it.
     Demo(demo::Args),
     /// Measure a part of the system against its targets.
     Bench(bench::Args),

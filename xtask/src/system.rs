@@ -1,20 +1,67 @@
 //! System packages the tests need, and running things as root.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
 /// Debian/Ubuntu packages the test suite needs. This is the one list: add a
-/// package here when a test starts needing it (the desktop-app and console
-/// tests will add `libwebkit2gtk-4.1-dev xvfb xauth dbus webkit2gtk-driver
-/// libayatana-appindicator3-1 chromium chromium-driver`).
+/// package here when a test starts needing it (the console tests will add
+/// `chromium chromium-driver`).
+///
+/// The desktop app: `libwebkit2gtk-4.1-dev` (GTK 3, WebKitGTK, libsoup 3) to
+/// build it, `libayatana-appindicator3-1` for its tray icon (it panics at
+/// start-up without it); the real-window test: `xvfb` + `xauth` (for
+/// `xvfb-run`), `dbus` (`dbus-run-session`: single-instance needs a session
+/// bus) and `webkit2gtk-driver` (`WebKitWebDriver`).
 pub const TEST_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
     "ca-certificates",
     "postgresql",
+    "libwebkit2gtk-4.1-dev",
+    "libayatana-appindicator3-1",
+    "xvfb",
+    "xauth",
+    "dbus",
+    "webkit2gtk-driver",
 ];
+
+/// The `tauri-driver` version the real-window test is known to work with.
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+/// Where `tauri-driver` is: on `PATH`, or in cargo's bin folder.
+pub fn find_tauri_driver() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(found) = std::env::split_paths(&path)
+            .map(|dir| dir.join("tauri-driver"))
+            .find(|p| p.is_file())
+    {
+        return Some(found);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+    Some(cargo_home.join("bin").join("tauri-driver")).filter(|p| p.is_file())
+}
+
+/// Installs `tauri-driver` from crates.io when it is missing (about 25 s).
+pub fn ensure_tauri_driver() -> Result<()> {
+    if let Some(found) = find_tauri_driver() {
+        eprintln!("xtask: tauri-driver present: {}", found.display());
+        return Ok(());
+    }
+    eprintln!("xtask: installing tauri-driver {TAURI_DRIVER_VERSION}");
+    let mut install = crate::cargo::command();
+    install.args([
+        "install",
+        "tauri-driver",
+        "--version",
+        &format!("={TAURI_DRIVER_VERSION}"),
+        "--locked",
+    ]);
+    run_checked(install, "cargo install tauri-driver")
+}
 
 /// Installs whichever of `packages` are missing, on Debian/Ubuntu; elsewhere
 /// prints what is needed and carries on.

@@ -13,26 +13,35 @@
 //! - [`request_help`]: one SOS click, creating exactly one case.
 //! - [`watch`]: a case followed live, through network trouble.
 //! - [`shortcut`]: the SOS shortcut on the desktop, installed once.
+//! - [`join_case`], [`cancel_case`]: the customer's other actions on a case.
+//! - [`CustomerStatus`]: where a case stands, as the customer reads it.
+//! - [`choose_language`]: the language the window speaks.
 
 mod backoff;
+mod customer_case;
 mod deployment;
 mod error;
 mod events;
+mod locale;
 mod queue;
 pub mod shortcut;
 mod sos;
 mod sse;
 mod state;
+mod status;
 mod watch;
 
 pub use backoff::{Backoff, RetryReason};
+pub use customer_case::{cancel_case, join_case, this_device};
 pub use deployment::{
     DEPLOYMENT_ENV, Deployment, DeploymentError, DeploymentSource, DiscoveryPaths,
     system_deployment_path,
 };
 pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
+pub use locale::choose_language;
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
 pub use sos::{OpenedCase, SosError, SosProgress, request_help};
 pub use state::{OpenCase, PendingRequest, State, StateError, StateStore};
+pub use status::{CustomerStatus, Notice};
 pub use watch::{CaseWatch, WatchEvent, watch};

@@ -1,0 +1,402 @@
+//! The app's shared state and its flows: start-up, asking for help, following
+//! the case. Each step is a call into `lifeline-client`; this module only
+//! keeps the window's [`View`] in step and tells the window.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use lifeline_client::shortcut::{ShortcutDirs, ShortcutKind, ShortcutTarget, ensure_shortcut};
+use lifeline_client::{
+    Backoff, CaseWatch, Deployment, Notice, OpenedCase, QueueClient, SosProgress, StateStore,
+    WatchEvent,
+};
+use lifeline_protocol::{Case, Channel, Device};
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_autostart::ManagerExt as _;
+use tauri_plugin_notification::NotificationExt as _;
+
+use crate::args::Args;
+use crate::texts;
+use crate::view::{BrandingView, CaseView, Offline, Problem, View};
+
+/// The event carrying the whole [`View`] to the window.
+pub const VIEW_EVENT: &str = "view";
+
+/// What a working deployment gives the app.
+#[derive(Debug)]
+pub struct Ready {
+    /// The deployment file in use.
+    pub deployment: Deployment,
+    /// The queue server's client.
+    pub client: QueueClient,
+    /// The app's memory between runs.
+    pub store: StateStore,
+    /// How the app describes this machine to the server.
+    pub device: Device,
+}
+
+/// Managed state: the deployment (or why there is none), the window's view,
+/// and the running watcher.
+#[derive(Debug)]
+pub struct Core {
+    ready: Option<Ready>,
+    view: Mutex<View>,
+    watch: Mutex<Option<CaseWatch>>,
+    /// A help request or join is under way; a second one waits for it.
+    busy: AtomicBool,
+}
+
+impl Core {
+    /// Finds the deployment and sets up the client and state; a problem with
+    /// any of them becomes the window's broken-deployment state.
+    pub fn start(app: &AppHandle, args: &Args) -> Self {
+        let os_locale = sys_locale::get_locale();
+        let bundled = app
+            .path()
+            .resource_dir()
+            .ok()
+            .map(|dir| dir.join("deployment.toml"));
+        let mut view = View::default();
+        let ready = match Self::prepare(
+            args.deployment.as_deref(),
+            bundled.as_deref(),
+            os_locale.as_deref(),
+        ) {
+            Ok(ready) => {
+                let behaviour = ready.deployment.behaviour();
+                view.language = lifeline_client::choose_language(
+                    &behaviour.language,
+                    os_locale.as_deref(),
+                    &texts::available(),
+                    texts::FALLBACK_LANGUAGE,
+                );
+                view.branding = BrandingView::of(&ready.deployment);
+                view.server_host = Some(ready.deployment.server_host());
+                tracing::info!(deployment = ?ready.deployment, "deployment loaded");
+                Some(ready)
+            }
+            Err(problem) => {
+                tracing::error!(code = %problem.code, message = %problem.message, "no usable deployment");
+                view.language = lifeline_client::choose_language(
+                    &lifeline_protocol::Language::Auto,
+                    os_locale.as_deref(),
+                    &texts::available(),
+                    texts::FALLBACK_LANGUAGE,
+                );
+                view.broken = Some(problem);
+                None
+            }
+        };
+        Self {
+            ready,
+            view: Mutex::new(view),
+            watch: Mutex::new(None),
+            busy: AtomicBool::new(false),
+        }
+    }
+
+    fn prepare(
+        explicit: Option<&Path>,
+        bundled: Option<&Path>,
+        os_locale: Option<&str>,
+    ) -> Result<Ready, Problem> {
+        let deployment = Deployment::discover(explicit, bundled)
+            .map_err(|error| Problem::new(&format!("deployment_{}", error.code()), error))?;
+        let client = QueueClient::new(deployment.server_url())
+            .map_err(|error| Problem::new("deployment_invalid", error))?;
+        let store = StateStore::in_data_dir().map_err(|error| Problem::new("state", error))?;
+        let device = lifeline_client::this_device(env!("CARGO_PKG_VERSION"), os_locale);
+        Ok(Ready {
+            deployment,
+            client,
+            store,
+            device,
+        })
+    }
+
+    /// The deployment, client and state, or the problem that stops everything.
+    pub fn ready(&self) -> Result<&Ready, Problem> {
+        self.ready.as_ref().ok_or_else(|| {
+            self.view()
+                .broken
+                .clone()
+                .unwrap_or_else(|| Problem::new("deployment_not_found", "no deployment"))
+        })
+    }
+
+    /// The window title: the company's name.
+    pub fn window_title(&self) -> String {
+        let view = self.view();
+        texts::text(
+            &view.language,
+            "window.title",
+            &[("company", &view.branding.company_name)],
+        )
+    }
+
+    /// The current view.
+    pub fn view(&self) -> MutexGuard<'_, View> {
+        // The view is plain data: a panic elsewhere leaves it usable.
+        self.view.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The language the app speaks.
+    pub fn language(&self) -> String {
+        self.view().language.clone()
+    }
+
+    /// Claims the right to start a request; `false` when one is under way.
+    pub fn begin_busy(&self) -> bool {
+        !self.busy.swap(true, Ordering::SeqCst)
+    }
+
+    /// Ends the request started by [`Core::begin_busy`].
+    pub fn end_busy(&self) {
+        self.busy.store(false, Ordering::SeqCst);
+    }
+
+    fn set_watch(&self, watch: Option<CaseWatch>) {
+        *self.watch.lock().unwrap_or_else(|e| e.into_inner()) = watch;
+    }
+}
+
+/// Changes the view and sends the whole of it to the window.
+pub fn update_view(app: &AppHandle, change: impl FnOnce(&mut View)) {
+    let core = app.state::<Core>();
+    let view = {
+        let mut view = core.view();
+        change(&mut view);
+        view.clone()
+    };
+    if let Err(error) = app.emit(VIEW_EVENT, view) {
+        tracing::warn!(%error, "cannot send the view to the window");
+    }
+}
+
+/// Shows, unminimizes and focuses the window.
+pub fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(crate::MAIN_WINDOW) {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+/// The start-up flow after the window exists: autostart setting, first-run
+/// shortcut, then the case — a new SOS request when started with `--sos`, the
+/// open (or half-sent) case otherwise, or nothing until the customer asks.
+pub fn begin(app: &AppHandle, args: &Args) {
+    let core = app.state::<Core>();
+    let Ok(ready) = core.ready() else {
+        return;
+    };
+    apply_autostart(app, ready.deployment.behaviour().autostart);
+    install_shortcut(app, ready);
+
+    let remembered = ready.store.load().unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the app state");
+        Default::default()
+    });
+    if args.sos {
+        ask_for_help(app, Channel::Sos);
+    } else if remembered.open_case.is_some() || remembered.pending_request.is_some() {
+        // Resuming sends no new request: request_help finds the open case, or
+        // re-sends the request an earlier run wrote down.
+        ask_for_help(app, Channel::App);
+    }
+}
+
+fn apply_autostart(app: &AppHandle, wanted: bool) {
+    let autolaunch = app.autolaunch();
+    let result = match (wanted, autolaunch.is_enabled()) {
+        (true, Ok(false)) => autolaunch.enable(),
+        (false, Ok(true)) => autolaunch.disable(),
+        (_, Ok(_)) => Ok(()),
+        (_, Err(error)) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, wanted, "cannot change autostart");
+    }
+}
+
+fn install_shortcut(app: &AppHandle, ready: &Ready) {
+    let Ok(exe) = std::env::current_exe() else {
+        tracing::warn!("cannot tell where the app is; no shortcut");
+        return;
+    };
+    let Some(dirs) = ShortcutDirs::for_this_user() else {
+        tracing::warn!("no home folder; no shortcut");
+        return;
+    };
+    let icon_name = if cfg!(windows) { "sos.ico" } else { "sos.png" };
+    let default_icon = app
+        .path()
+        .resource_dir()
+        .ok()
+        .map(|dir| dir.join(icon_name))
+        .filter(|icon| icon.is_file());
+    let target = ShortcutTarget {
+        app: launch_target(exe),
+        default_icon,
+    };
+    match ensure_shortcut(
+        &ready.deployment,
+        &ready.store,
+        &target,
+        &dirs,
+        ShortcutKind::for_this_os(),
+    ) {
+        Ok(outcome) => tracing::info!(?outcome, "SOS shortcut checked"),
+        Err(error) => tracing::warn!(%error, "cannot install the SOS shortcut"),
+    }
+}
+
+/// What a shortcut launches: the executable, or on macOS its `.app` bundle.
+fn launch_target(exe: PathBuf) -> PathBuf {
+    if cfg!(target_os = "macos")
+        && let Some(bundle) = exe
+            .ancestors()
+            .find(|p| p.extension().is_some_and(|e| e == "app"))
+    {
+        return bundle.to_path_buf();
+    }
+    exe
+}
+
+/// Asks for help in the background (resuming the open case if there is one)
+/// and follows the case it gets. A request already under way is not doubled.
+pub fn ask_for_help(app: &AppHandle, channel: Channel) {
+    let core = app.state::<Core>();
+    if core.ready().is_err() || !core.begin_busy() {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let core = app.state::<Core>();
+        let Ok(ready) = core.ready() else {
+            core.end_busy();
+            return;
+        };
+        update_view(&app, |view| {
+            // A finished case gives way to the new request; an open one stays
+            // shown while it is checked.
+            if view.case.as_ref().is_some_and(|c| c.status.is_final()) {
+                view.case = None;
+            }
+            view.requesting = view.case.is_none();
+            view.problem = None;
+        });
+        let mut backoff = Backoff::standard();
+        let progress_app = app.clone();
+        let answer = lifeline_client::request_help(
+            &ready.client,
+            &ready.deployment,
+            &ready.store,
+            channel,
+            ready.device.clone(),
+            &mut backoff,
+            move |progress| {
+                if let SosProgress::Retrying {
+                    retry_in, reason, ..
+                } = progress
+                {
+                    update_view(&progress_app, |view| {
+                        view.offline = Some(Offline::new(retry_in, reason));
+                    });
+                }
+            },
+        )
+        .await;
+        match answer {
+            Ok(opened) => follow(&app, opened),
+            Err(error) => {
+                tracing::warn!(%error, "asking for help failed");
+                update_view(&app, |view| {
+                    view.requesting = false;
+                    view.offline = None;
+                    view.problem = Some(Problem::new(error.code(), &error));
+                });
+            }
+        }
+        core.end_busy();
+    });
+}
+
+/// Shows an opened case and follows it live until it ends or another replaces it.
+pub fn follow(app: &AppHandle, opened: OpenedCase) {
+    let core = app.state::<Core>();
+    let Ok(ready) = core.ready() else { return };
+    update_view(app, |view| {
+        view.requesting = false;
+        view.offline = None;
+        view.problem = None;
+        view.case = Some(CaseView::of(&opened.case));
+    });
+    let (watch, mut events) = lifeline_client::watch(
+        ready.client.clone(),
+        opened.stored.token.clone(),
+        opened.stored.id,
+        Backoff::standard(),
+    );
+    core.set_watch(Some(watch));
+    let case_id = opened.stored.id;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.recv().await {
+            match event {
+                WatchEvent::Case(case) if case.id == case_id => show_case(&app, &case),
+                WatchEvent::Case(_) | WatchEvent::Message(_) => {}
+                WatchEvent::Offline { retry_in, reason } => update_view(&app, |view| {
+                    view.offline = Some(Offline::new(retry_in, reason));
+                }),
+                WatchEvent::Online => update_view(&app, |view| view.offline = None),
+                WatchEvent::Refused { code, detail } => update_view(&app, |view| {
+                    let code = code.map_or("refused", lifeline_protocol::ErrorCode::as_str);
+                    view.problem = Some(Problem::new(code, detail));
+                }),
+            }
+        }
+    });
+}
+
+/// Shows a new description of the case, notifying what is news.
+pub fn show_case(app: &AppHandle, case: &Case) {
+    let core = app.state::<Core>();
+    let shown = CaseView::of(case);
+    let before = core.view().case.as_ref().map(|c| c.status.clone());
+    if let Some(notice) = shown.status.notice_since(before.as_ref()) {
+        notify(app, &core.language(), &notice);
+    }
+    if shown.status.is_final()
+        && let Ok(ready) = core.ready()
+    {
+        // The case is over: the next start must not resume it.
+        let _ = ready.store.update(|s| {
+            if s.open_case.as_ref().map(|c| c.id) == Some(case.id) {
+                s.open_case = None;
+            }
+        });
+    }
+    update_view(app, |view| view.case = Some(shown));
+}
+
+/// Stops following the case (it was cancelled here).
+pub fn stop_following(app: &AppHandle) {
+    app.state::<Core>().set_watch(None);
+}
+
+fn notify(app: &AppHandle, language: &str, notice: &Notice) {
+    let (key, name) = match notice {
+        Notice::ExpertAssigned { expert } => ("notify.assigned", Some(expert.as_str())),
+        Notice::ExpertWantsToConnect { expert } => ("notify.connect", expert.as_deref()),
+        Notice::Closed => ("notify.closed", None),
+        Notice::Expired => ("notify.expired", None),
+    };
+    let values = [("name", name.unwrap_or("—"))];
+    let title = texts::text(language, &format!("{key}.title"), &values);
+    let body = texts::text(language, &format!("{key}.body"), &values);
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::info!(%error, "cannot show a notification");
+    }
+}

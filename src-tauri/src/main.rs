@@ -1,0 +1,80 @@
+//! The Lifeline SOS desktop app: a thin Tauri shell over `lifeline-client`.
+//!
+//! Everything that can be tested without a window lives in `lifeline-client`;
+//! this crate wires it to the window, the tray, notifications and the OS.
+
+// Without a console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod args;
+mod commands;
+mod core;
+mod logging;
+mod texts;
+mod tray;
+mod view;
+
+use clap::Parser;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+
+use crate::args::Args;
+use crate::core::Core;
+
+/// The label of the one window.
+const MAIN_WINDOW: &str = "main";
+
+fn main() {
+    let args = Args::parse();
+    let builder = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            tracing::info!(?argv, "a second launch handed over");
+            core::show_window(app);
+            if Args::try_parse_from(&argv).is_ok_and(|args| args.sos) {
+                core::ask_for_help(app, lifeline_protocol::Channel::Sos);
+            }
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![args::AUTOSTART_FLAG]),
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(commands::handler())
+        .on_window_event(|window, event| {
+            // Closing the window keeps the app in the tray, following the case.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == MAIN_WINDOW
+                && tray::is_present(window.app_handle())
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .setup(move |app| {
+            let log_guard = logging::init(app.handle());
+            app.manage(log_guard);
+            tracing::info!(?args, version = env!("CARGO_PKG_VERSION"), "starting");
+
+            let core = Core::start(app.handle(), &args);
+            let title = core.window_title();
+            app.manage(core);
+
+            WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+                .title(title)
+                .inner_size(460.0, 640.0)
+                .min_inner_size(360.0, 480.0)
+                .visible(!args.autostart)
+                .build()?;
+            if let Err(error) = tray::create(app.handle()) {
+                tracing::warn!(%error, "no tray icon");
+            }
+            core::begin(app.handle(), &args);
+            Ok(())
+        });
+    if let Err(error) = builder.run(tauri::generate_context!()) {
+        // Nothing is shown yet at this point; the log and stderr are all there is.
+        tracing::error!(%error, "the app failed to run");
+        eprintln!("lifeline: {error}");
+        std::process::exit(1);
+    }
+}

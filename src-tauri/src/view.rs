@@ -1,0 +1,164 @@
+//! What the window shows, sent whole on every change (`view` event) and
+//! returned by the `get_view` command. The UI only renders it.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use lifeline_client::{CustomerStatus, Deployment, RetryReason};
+use lifeline_protocol::Case;
+use serde::Serialize;
+
+/// Largest logo put into the window (bigger files are not a logo).
+const LOGO_MAX_BYTES: u64 = 512 * 1024;
+
+/// The whole state of the window.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct View {
+    /// The language the window speaks (`en`, `es`).
+    pub language: String,
+    /// Company name, accent colour and logo.
+    pub branding: BrandingView,
+    /// The queue server's host, for "Cannot reach …".
+    pub server_host: Option<String>,
+    /// Set when the deployment file is missing or broken: nothing else works.
+    pub broken: Option<Problem>,
+    /// A help request is on its way (no case yet).
+    pub requesting: bool,
+    /// The customer's case, once there is one.
+    pub case: Option<CaseView>,
+    /// Set while the server cannot be reached.
+    pub offline: Option<Offline>,
+    /// The last thing that went wrong that the customer should know about.
+    pub problem: Option<Problem>,
+}
+
+/// The deployment's look.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandingView {
+    /// The company name.
+    pub company_name: String,
+    /// `#rrggbb`.
+    pub accent_color: String,
+    /// The logo as a `data:` URL, if the deployment has one.
+    pub logo: Option<String>,
+}
+
+impl Default for BrandingView {
+    fn default() -> Self {
+        let defaults = lifeline_protocol::Branding::default();
+        Self {
+            company_name: defaults.company_name,
+            accent_color: defaults.accent_color,
+            logo: None,
+        }
+    }
+}
+
+impl BrandingView {
+    /// The branding of a deployment; an unreadable logo is left out (and logged).
+    pub fn of(deployment: &Deployment) -> Self {
+        let branding = deployment.branding();
+        Self {
+            company_name: branding.company_name.clone(),
+            accent_color: branding.accent_color.clone(),
+            logo: deployment.logo_path().and_then(logo_data_url),
+        }
+    }
+}
+
+/// The case as the window shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The session code, nine digits.
+    pub code: String,
+    /// The same, grouped for reading out: `123 456 789`.
+    pub code_grouped: String,
+    /// Where it stands.
+    pub status: CustomerStatus,
+    /// The customer's description, if any.
+    pub description: Option<String>,
+}
+
+impl CaseView {
+    /// The view of a case.
+    pub fn of(case: &Case) -> Self {
+        Self {
+            code: case.code.as_str().to_owned(),
+            code_grouped: case.code.grouped(),
+            status: CustomerStatus::of(case),
+            description: case.description.as_ref().map(|d| d.as_str().to_owned()),
+        }
+    }
+}
+
+/// The server cannot be reached; the app retries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Offline {
+    /// Milliseconds until the next try, counted down by the window.
+    pub retry_in_ms: u64,
+    /// `unreachable`, `rate_limited` or `server_error`.
+    pub reason: &'static str,
+}
+
+impl Offline {
+    /// Offline for `retry_in` because of `reason`.
+    pub fn new(retry_in: std::time::Duration, reason: RetryReason) -> Self {
+        Self {
+            retry_in_ms: u64::try_from(retry_in.as_millis()).unwrap_or(u64::MAX),
+            reason: match reason {
+                RetryReason::Unreachable => "unreachable",
+                RetryReason::RateLimited => "rate_limited",
+                RetryReason::ServerError => "server_error",
+            },
+        }
+    }
+}
+
+/// An error as the UI gets it: a code from a closed set (the UI words it from
+/// its locale file) and a message for people and logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Stable code; the UI branches on it, never on the message.
+    pub code: String,
+    /// The detail in English.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a code and a message.
+    pub fn new(code: &str, message: impl ToString) -> Self {
+        Self {
+            code: code.to_owned(),
+            message: message.to_string(),
+        }
+    }
+}
+
+fn logo_data_url(path: &Path) -> Option<String> {
+    let mime = match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        other => {
+            tracing::warn!(
+                extension = other,
+                "the logo is not a PNG, SVG, JPEG, GIF or WebP"
+            );
+            return None;
+        }
+    };
+    let read = std::fs::metadata(path)
+        .and_then(|m| {
+            if m.len() > LOGO_MAX_BYTES {
+                Err(std::io::Error::other("larger than 512 KiB"))
+            } else {
+                std::fs::read(path)
+            }
+        })
+        .inspect_err(|error| tracing::warn!(%error, path = %path.display(), "cannot use the logo"))
+        .ok()?;
+    let data = base64::engine::general_purpose::STANDARD.encode(read);
+    Some(format!("data:{mime};base64,{data}"))
+}

@@ -1,0 +1,246 @@
+// The customer window. It renders the `view` the app sends (whole, on every
+// change) and calls the app's commands; it holds no state of its own beyond
+// what is being typed. Every string comes from locales/<language>.json.
+"use strict";
+
+const { invoke } = window.__TAURI__.core;
+const { listen } = window.__TAURI__.event;
+
+const $ = (id) => document.getElementById(id);
+
+let strings = {};
+let language = null;
+let view = null;
+let offlineUntil = 0;
+let lastAnnounced = "";
+
+function t(key, values = {}) {
+  const template = strings[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+}
+
+async function useLanguage(tag) {
+  if (tag === language) return;
+  const response = await fetch(`locales/${tag}.json`);
+  strings = await response.json();
+  language = tag;
+  document.documentElement.lang = tag;
+  for (const element of document.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+}
+
+// Contrast: pick white or black text for the accent, and darken the accent
+// used as text on white until it reaches 4.5:1.
+function luminance(hex) {
+  const channel = (i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
+const contrast = (a, b) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+function darken(hex, factor) {
+  const part = (i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * factor).toString(16).padStart(2, "0");
+  return `#${part(1)}${part(3)}${part(5)}`;
+}
+function applyBranding(branding) {
+  const accent = branding.accent_color;
+  const root = document.documentElement.style;
+  root.setProperty("--accent", accent);
+  root.setProperty("--on-accent", contrast(accent, "#ffffff") >= 4.5 ? "#ffffff" : "#000000");
+  let text = accent;
+  for (let i = 0; i < 20 && contrast(text, "#ffffff") < 4.5; i++) text = darken(text, 0.85);
+  root.setProperty("--accent-text", text);
+  $("heading").textContent = t("app.heading", { company: branding.company_name });
+  document.title = t("window.title", { company: branding.company_name });
+  const logo = $("logo");
+  logo.hidden = !branding.logo;
+  if (branding.logo) logo.src = branding.logo;
+}
+
+function statusWords(status) {
+  const name = status.expert ?? t("status.expert_unknown");
+  switch (status.kind) {
+    case "waiting":
+      return [t("status.waiting.title"), status.position
+        ? t("status.waiting.next", { position: status.position })
+        : t("status.waiting.next_unknown")];
+    case "assigned": return [t("status.assigned.title"), t("status.assigned.next", { name })];
+    case "expert_wants_to_connect": return [t("status.connect.title"), t("status.connect.next", { name })];
+    case "in_session": return [t("status.in_session.title"), t("status.in_session.next", { name })];
+    case "closed": return [t("status.closed.title"), t(status.by_customer ? "status.cancelled.next" : "status.closed.next")];
+    case "expired": return [t("status.expired.title"), t("status.expired.next")];
+    default: return [status.kind, ""];
+  }
+}
+
+function announce(text) {
+  if (text && text !== lastAnnounced) {
+    lastAnnounced = text;
+    $("announcer").textContent = text;
+  }
+}
+
+function problemText(problem) {
+  const key = `error.${problem.code}`;
+  return key in strings ? t(key) : t("error.other", { message: problem.message });
+}
+
+function showError(problem) {
+  const error = $("error");
+  error.hidden = !problem;
+  error.textContent = problem ? problemText(problem) : "";
+}
+
+function renderOffline() {
+  const banner = $("offline");
+  if (!view || !view.offline) {
+    banner.hidden = true;
+    return;
+  }
+  const seconds = Math.max(0, Math.ceil((offlineUntil - Date.now()) / 1000));
+  const host = view.server_host ?? "";
+  banner.textContent = seconds > 0
+    ? t(`offline.${view.offline.reason}`, { host, seconds })
+    : t("offline.now", { host });
+  banner.hidden = false;
+}
+
+async function render(next) {
+  const previous = view;
+  view = next;
+  await useLanguage(view.language || "en");
+  applyBranding(view.branding);
+  $("starting").hidden = true;
+
+  if (view.offline && (!previous || previous.offline !== view.offline)) {
+    offlineUntil = Date.now() + view.offline.retry_in_ms;
+    if (!previous || !previous.offline) announce(t(`offline.${view.offline.reason}`, {
+      host: view.server_host ?? "", seconds: Math.ceil(view.offline.retry_in_ms / 1000),
+    }));
+  }
+  renderOffline();
+
+  if (view.broken) {
+    for (const id of ["idle", "requesting", "case", "join"]) $(id).hidden = true;
+    $("broken").hidden = false;
+    $("broken-detail").textContent = view.broken.message;
+    showError(null);
+    announce(t("broken.title"));
+    return;
+  }
+  $("broken").hidden = true;
+  showError(view.problem);
+
+  const kase = view.case;
+  const over = !kase || kase.status.kind === "closed" || kase.status.kind === "expired";
+  $("requesting").hidden = !view.requesting;
+  $("idle").hidden = view.requesting || !!kase;
+  $("idle-intro").textContent = t("idle.intro", { company: view.branding.company_name });
+  $("join").hidden = view.requesting || !over;
+  $("case").hidden = !kase;
+  if (view.requesting) announce(t("requesting"));
+  if (!kase) return;
+
+  $("code").textContent = kase.code_grouped;
+  const [title, detail] = statusWords(kase.status);
+  $("state").textContent = title;
+  $("state").dataset.kind = kase.status.kind;
+  $("state-detail").textContent = detail;
+  const expert = kase.status.expert;
+  $("assignee-row").hidden = !expert;
+  $("assignee").textContent = expert ?? "";
+  announce(`${title}. ${detail}`);
+
+  $("description-form").hidden = over;
+  const description = $("description");
+  if (document.activeElement !== description && !description.dataset.dirty) {
+    description.value = kase.description ?? "";
+  }
+  $("cancel").hidden = over;
+  $("again").hidden = !over;
+  if (over) $("cancel-confirm").hidden = true;
+}
+
+async function call(command, args) {
+  try {
+    showError(null);
+    return await invoke(command, args);
+  } catch (problem) {
+    showError(typeof problem === "object" ? problem : { code: "other", message: String(problem) });
+    throw problem;
+  }
+}
+
+function wire() {
+  $("request-help").addEventListener("click", () => call("request_help").catch(() => {}));
+  $("again").addEventListener("click", () => call("request_help").catch(() => {}));
+
+  $("copy-code").addEventListener("click", async () => {
+    const code = view?.case?.code ?? "";
+    try {
+      await navigator.clipboard.writeText(code);
+      announce(t("code.copied"));
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents($("code"));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      announce(document.execCommand("copy") ? t("code.copied") : t("code.copy_failed"));
+    }
+  });
+
+  const description = $("description");
+  description.addEventListener("input", () => { description.dataset.dirty = "1"; });
+  $("description-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await call("set_description", { text: description.value }).then(() => {
+      delete description.dataset.dirty;
+      announce(t("description.saved"));
+    }).catch(() => {});
+  });
+
+  $("cancel").addEventListener("click", () => {
+    $("cancel-confirm").hidden = false;
+    $("confirm-cancel").focus();
+  });
+  $("keep-request").addEventListener("click", () => {
+    $("cancel-confirm").hidden = true;
+    $("cancel").focus();
+  });
+  $("confirm-cancel").addEventListener("click", async () => {
+    $("cancel-confirm").hidden = true;
+    await call("cancel_request").then(() => announce(t("cancel.done"))).catch(() => {});
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !$("cancel-confirm").hidden) $("keep-request").click();
+  });
+
+  $("join-toggle").addEventListener("click", () => {
+    const form = $("join-form");
+    form.hidden = !form.hidden;
+    $("join-toggle").setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) $("join-code").focus();
+  });
+  $("join-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await call("join_case", { code: $("join-code").value }).then(() => {
+      $("join-code").value = "";
+      $("join-form").hidden = true;
+    }).catch(() => {});
+  });
+}
+
+async function start() {
+  wire();
+  await listen("view", (event) => render(event.payload));
+  await render(await invoke("get_view"));
+  setInterval(renderOffline, 1000);
+}
+
+start();
