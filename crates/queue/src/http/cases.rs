@@ -35,13 +35,17 @@ fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
     }
 }
 
+/// The `Location` of a created case.
+fn case_location(id: Uuid) -> HeaderValue {
+    HeaderValue::from_str(&format!("/api/v1/cases/{id}")).expect("a UUID path is a valid header")
+}
+
 /// The create answer, byte for byte the same on every replay: the stored first
 /// snapshot of the case, and the token derived from its id.
 fn created_response(state: &AppState, case_id: Uuid, case_json: &str) -> Response {
     let token = state.secret.case_token(case_id);
     let body = format!(r#"{{"case":{case_json},"token":"{token}"}}"#);
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{case_id}"))
-        .expect("a UUID path is a valid header");
+    let location = case_location(case_id);
     (
         StatusCode::CREATED,
         [
@@ -142,8 +146,7 @@ async fn create_manual_case(
         .create_manual_case(new, expert_actor(&expert), state.clock.now())
         .await?;
     state.metrics.case_created(Channel::Manual);
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id))
-        .expect("a UUID path is a valid header");
+    let location = case_location(case.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
