@@ -1,5 +1,4 @@
-//! In-process fan-out of case events to live subscribers (SSE streams, and the
-//! console). Events are serialized once and shared by every subscriber.
+//! In-process fan-out of case events to live subscribers (SSE streams). Events are serialized once and shared by every subscriber.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,7 +9,6 @@ use uuid::Uuid;
 /// How many events a slow subscriber may fall behind before it has to catch up
 /// from the database.
 const CASE_CHANNEL_CAPACITY: usize = 64;
-const ALL_CHANNEL_CAPACITY: usize = 1024;
 
 /// What an event carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,30 +55,19 @@ pub struct CaseEvent {
 }
 
 /// The live fan-out.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Hub {
     cases: Mutex<HashMap<Uuid, broadcast::Sender<CaseEvent>>>,
-    all: broadcast::Sender<CaseEvent>,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Self {
-            cases: Mutex::new(HashMap::new()),
-            all: broadcast::channel(ALL_CHANNEL_CAPACITY).0,
-        }
-    }
 }
 
 impl Hub {
-    /// Sends a committed event to whoever follows its case, and to queue watchers.
+    /// Sends a committed event to whoever follows its case.
     pub fn publish(&self, event: CaseEvent) {
         let sender = self.lock().get(&event.case_id).cloned();
         if let Some(sender) = sender {
             // No receiver left is fine: the last one is removing the entry.
-            let _ = sender.send(event.clone());
+            let _ = sender.send(event);
         }
-        let _ = self.all.send(event);
     }
 
     /// Follows one case. Subscribe before reading the current state so nothing falls between.
@@ -95,11 +82,6 @@ impl Hub {
             case_id,
             receiver: Some(receiver),
         }
-    }
-
-    /// Follows every case (the console's live queue).
-    pub fn subscribe_all(&self) -> broadcast::Receiver<CaseEvent> {
-        self.all.subscribe()
     }
 
     /// How many per-case subscriptions are open.

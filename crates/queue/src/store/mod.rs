@@ -216,8 +216,6 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         token_hash: &TokenHash,
     ) -> Result<Option<ExpertAuth>, StoreError>;
-    /// The active expert with this id.
-    async fn expert_auth(&self, id: Uuid) -> Result<Option<ExpertAuth>, StoreError>;
 
     // --- cases
     /// Creates a customer case exactly once per (deployment, idempotency key).
@@ -319,8 +317,6 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<Expert, StoreError>;
     /// Every expert, by name.
     async fn list_experts(&self) -> Result<Vec<Expert>, StoreError>;
-    /// An expert by id.
-    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError>;
     /// An expert's id by sign-in address (case-insensitive).
     async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError>;
     /// Marks an expert available or away.

@@ -678,19 +678,6 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn expert_auth(&self, id: Uuid) -> Result<Option<ExpertAuth>, StoreError> {
-        self.read(move |conn| {
-            let row = conn
-                .prepare_cached(
-                    "SELECT id, display_name, is_admin FROM experts WHERE id = ? AND active = 1",
-                )?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
-            load_expert_auth(conn, row)
-        })
-        .await
-    }
-
     async fn create_customer_case(
         &self,
         new: NewCustomerCase,
@@ -1246,10 +1233,6 @@ impl Store for SqliteStore {
             Ok(experts)
         })
         .await
-    }
-
-    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError> {
-        self.read(move |conn| load_expert(conn, id)).await
     }
 
     async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError> {
