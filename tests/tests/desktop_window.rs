@@ -285,13 +285,11 @@ impl TauriDriver {
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
         let driver = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("tauri-driver did not listen within 10 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // tauri-driver listens at once but proxies "new session" to the
+        // WebKitWebDriver it spawned; asked before that one listens, it drops
+        // the connection (seen in CI on a cold machine). Wait for both.
+        wait_for_listener(port, "tauri-driver")?;
+        wait_for_listener(native_port, "WebKitWebDriver (started by tauri-driver)")?;
         Ok(driver)
     }
 
@@ -335,6 +333,17 @@ impl Drop for TauriDriver {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
+}
+
+fn wait_for_listener(port: u16, what: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("{what} did not listen on port {port} within 20 s").into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
 }
 
 fn free_port() -> std::io::Result<u16> {
