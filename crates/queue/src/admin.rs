@@ -3,7 +3,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHasher as _, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -29,6 +29,15 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| StoreError::Invalid(format!("password: {e}")))
+}
+
+/// Whether `password` matches a stored PHC hash; a malformed hash never matches.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// Creates an expert, hashing the password if one is given.

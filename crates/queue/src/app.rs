@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::console::sign_in::SignInGuard;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub rate_limiter: Option<IpRateLimiter>,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Failed console sign-ins, for slowing down and locking out.
+    pub sign_ins: SignInGuard,
     /// Cancelled at shutdown: long-lived streams end.
     pub shutdown: CancellationToken,
 }
@@ -93,6 +96,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         secret,
         rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
         metrics: Metrics::default(),
+        sign_ins: SignInGuard::default(),
         shutdown: CancellationToken::new(),
     });
     Ok(App { listener, state })

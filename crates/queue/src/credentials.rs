@@ -68,6 +68,20 @@ pub fn new_expert_token() -> String {
     random_token(EXPERT_TOKEN_PREFIX)
 }
 
+/// Whether a secret someone sent equals the expected one. Compared as hashes,
+/// so the time taken tells nothing about the expected value; empty never matches.
+pub fn same_secret(sent: &str, expected: &str) -> bool {
+    !sent.is_empty() && hash_token(sent) == hash_token(expected)
+}
+
+/// Prefix of console session tokens; they travel only in the session cookie.
+pub const CONSOLE_SESSION_PREFIX: &str = "cs_";
+
+/// A new console session token (256 random bits).
+pub fn new_console_session_token() -> String {
+    random_token(CONSOLE_SESSION_PREFIX)
+}
+
 /// The server's secret for deriving case tokens. `Debug` never prints it.
 #[derive(Clone)]
 pub struct ServerSecret([u8; 32]);
@@ -122,10 +136,21 @@ impl ServerSecret {
         )
     }
 
+    /// The CSRF token of a console session: HMAC-SHA256(secret, session
+    /// token). Bound to the session, so nothing more is stored, and unknown
+    /// to other sites, which cannot read the cookie.
+    pub fn csrf_token(&self, session_token: &str) -> String {
+        self.derive_bytes("", b"lifeline csrf token v1", session_token.as_bytes())
+    }
+
     fn derive(&self, prefix: &str, purpose: &[u8], id: Uuid) -> String {
+        self.derive_bytes(prefix, purpose, id.as_bytes())
+    }
+
+    fn derive_bytes(&self, prefix: &str, purpose: &[u8], input: &[u8]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
         mac.update(purpose);
-        mac.update(id.as_bytes());
+        mac.update(input);
         let tag = mac.finalize().into_bytes();
         format!("{prefix}{}", URL_SAFE_NO_PAD.encode(tag))
     }

@@ -1,4 +1,6 @@
 //! In-process fan-out of case events to live subscribers (SSE streams). Events are serialized once and shared by every subscriber.
+//! Console queue pages follow a second, coarser channel: which case of which
+//! group changed, so they re-render the rows they show.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,6 +11,8 @@ use uuid::Uuid;
 /// How many events a slow subscriber may fall behind before it has to catch up
 /// from the database.
 const CASE_CHANNEL_CAPACITY: usize = 64;
+/// The same for queue watchers; one that falls behind simply re-renders.
+const QUEUE_CHANNEL_CAPACITY: usize = 256;
 
 /// What an event carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,15 +58,42 @@ pub struct CaseEvent {
     pub data: Arc<str>,
 }
 
+/// A case of a group changed (created, assigned, closed, expired, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueChange {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its group: watchers see only their groups' changes.
+    pub group_id: Uuid,
+}
+
 /// The live fan-out.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Hub {
     cases: Mutex<HashMap<Uuid, broadcast::Sender<CaseEvent>>>,
+    queue: broadcast::Sender<QueueChange>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            cases: Mutex::default(),
+            queue: broadcast::channel(QUEUE_CHANNEL_CAPACITY).0,
+        }
+    }
 }
 
 impl Hub {
-    /// Sends a committed event to whoever follows its case.
+    /// Sends a committed event to whoever follows its case (and, for case
+    /// snapshots, to queue watchers).
     pub fn publish(&self, event: CaseEvent) {
+        if event.kind == EventKind::Case {
+            // Nobody watching the queue is fine.
+            let _ = self.queue.send(QueueChange {
+                case_id: event.case_id,
+                group_id: event.group_id,
+            });
+        }
         let sender = self.lock().get(&event.case_id).cloned();
         if let Some(sender) = sender {
             // No receiver left is fine: the last one is removing the entry.
@@ -82,6 +113,11 @@ impl Hub {
             case_id,
             receiver: Some(receiver),
         }
+    }
+
+    /// Follows every case change, for console queue pages.
+    pub fn watch_queue(&self) -> broadcast::Receiver<QueueChange> {
+        self.queue.subscribe()
     }
 
     /// How many per-case subscriptions are open.

@@ -6,9 +6,11 @@
 
 pub mod admin;
 mod app;
+mod assignment;
 pub mod cli;
 pub mod clock;
 pub mod config;
+mod console;
 pub mod credentials;
 mod http;
 pub mod hub;

@@ -65,7 +65,7 @@ pub async fn set_availability(
     Ok(Json(
         state
             .store
-            .set_availability(expert.id, request.available)
+            .set_availability(expert.id, request.available, state.clock.now())
             .await?,
     ))
 }
@@ -114,7 +114,7 @@ pub async fn set_assignment_policy(
     Ok(Json(
         state
             .store
-            .set_assignment_policy(id, request.policy)
+            .set_assignment_policy(id, request.policy, state.clock.now())
             .await?,
     ))
 }

@@ -25,10 +25,11 @@ use super::extract::{JsonBody, bearer, parse_id};
 use crate::app::AppState;
 use crate::credentials::TokenKind;
 use crate::store::{
-    AssigneeFilter, CaseQuery, CreateOutcome, NewCustomerCase, NewManualCase, StateFilter,
+    AssigneeFilter, CaseQuery, CreateOutcome, ExpertAuth, NewCustomerCase, NewManualCase,
+    StateFilter,
 };
 
-fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
+pub(crate) fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
     match &state.rate_limiter {
         Some(limiter) => limiter.check(peer.ip()).map_err(ApiError::rate_limited),
         None => Ok(()),
@@ -247,13 +248,7 @@ pub async fn close_case(
     let id = parse_id(&id, "case id")?;
     let (caller, case) = case_caller(&state, &headers, id).await?;
     if let CaseCaller::Expert(expert) = &caller {
-        let is_assignee = case.assignee.as_ref().is_some_and(|a| a.id == expert.id);
-        let is_creator = state.store.case_creator(id).await? == Some(expert.id);
-        if !(expert.admin || is_assignee || is_creator) {
-            return Err(ApiError::forbidden(
-                "only the assignee, the creator or an admin may close this case",
-            ));
-        }
+        check_expert_may_close(&state, expert, &case).await?;
     }
     let closed = state
         .store
@@ -261,6 +256,21 @@ pub async fn close_case(
         .await?;
     state.metrics.state_entered(CaseState::Closed, 1);
     Ok(Json(closed))
+}
+
+/// Experts may close a case they are assigned to or created; admins any.
+pub(crate) async fn check_expert_may_close(
+    state: &AppState,
+    expert: &ExpertAuth,
+    case: &Case,
+) -> Result<(), ApiError> {
+    let is_assignee = case.assignee.as_ref().is_some_and(|a| a.id == expert.id);
+    if expert.admin || is_assignee || state.store.case_creator(case.id).await? == Some(expert.id) {
+        return Ok(());
+    }
+    Err(ApiError::forbidden(
+        "only the assignee, the creator or an admin may close this case",
+    ))
 }
 
 /// Assigns a case to an expert, or unassigns it (`expert_id: null`).
@@ -299,15 +309,15 @@ pub async fn assign_case(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `open` (default), `all`, or one state.
-    state: Option<String>,
+    pub(crate) state: Option<String>,
     /// Only this group.
-    group: Option<String>,
+    pub(crate) group: Option<String>,
     /// `me`, `none`, `any` (default) or an expert id.
-    assignee: Option<String>,
+    pub(crate) assignee: Option<String>,
     /// From a previous page's `next_cursor`.
-    cursor: Option<String>,
+    pub(crate) cursor: Option<String>,
     /// Page size, 1–200 (default 50).
-    limit: Option<u32>,
+    pub(crate) limit: Option<u32>,
 }
 
 /// Cursors are opaque to clients: the last case id, base64url.
@@ -319,19 +329,11 @@ fn decode_cursor(text: &str) -> Option<Uuid> {
     Uuid::from_slice(&URL_SAFE_NO_PAD.decode(text).ok()?).ok()
 }
 
-/// The queue: cases of the caller's groups, oldest first.
-#[utoipa::path(
-    get, path = "/api/v1/cases", tag = "cases", params(ListParams),
-    responses((status = 200, body = CaseList), (status = 400, body = ErrorBody)),
-    security(("bearer" = []))
-)]
-pub async fn list_cases(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<CaseList>, ApiError> {
-    let expert = expert_caller(&state, &headers).await?;
-    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+/// The filters of a case list query, parsed; shared with the console's queue.
+pub(crate) fn case_filters(
+    params: &ListParams,
+    expert: &ExpertAuth,
+) -> Result<(StateFilter, Option<Uuid>, AssigneeFilter), ApiError> {
     let state_filter = match params.state.as_deref() {
         None | Some("open") => StateFilter::Open,
         Some("all") => StateFilter::All,
@@ -352,6 +354,23 @@ pub async fn list_cases(
         Some("me") => AssigneeFilter::Expert(expert.id),
         Some(id) => AssigneeFilter::Expert(parse_id(id, "assignee")?),
     };
+    Ok((state_filter, group, assignee))
+}
+
+/// The queue: cases of the caller's groups, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/cases", tag = "cases", params(ListParams),
+    responses((status = 200, body = CaseList), (status = 400, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn list_cases(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CaseList>, ApiError> {
+    let expert = expert_caller(&state, &headers).await?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let (state_filter, group, assignee) = case_filters(&params, &expert)?;
     let after = params
         .cursor
         .as_deref()

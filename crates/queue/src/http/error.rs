@@ -93,6 +93,16 @@ impl ApiError {
         error
     }
 
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message for the user (generic for 5xx).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// 500; `detail` goes to the log only.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");

@@ -111,6 +111,22 @@ pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
     })
 }
 
+/// Name of the console's session cookie.
+pub const SESSION_COOKIE: &str = "lifeline_session";
+
+/// The console session token from the `Cookie` header(s), if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
 /// Parses an id from the path; a malformed one is 400.
 pub fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{what}: not a UUID")))

@@ -1,11 +1,11 @@
 //! The HTTP layer: routes, body limits, request metrics.
 
 mod admin;
-mod caller;
-mod cases;
+pub(crate) mod caller;
+pub(crate) mod cases;
 mod error;
 mod events;
-mod extract;
+pub(crate) mod extract;
 mod openapi;
 mod ops;
 
@@ -72,9 +72,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/openapi.json", get(ops::openapi))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));
+    let api = create.merge(api).layer(middleware::from_fn_with_state(
+        Arc::clone(&state),
+        caller::require_csrf_with_cookie,
+    ));
     Router::new()
-        .merge(create)
         .merge(api)
+        .merge(crate::console::router(Arc::clone(&state)))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .fallback(|| async { ApiError::not_found("route") })

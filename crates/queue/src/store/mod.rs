@@ -60,7 +60,7 @@ pub struct DeploymentAuth {
     pub group_name: String,
 }
 
-/// A signed-in expert (through a token or, later, a console session).
+/// A signed-in expert (through an API token or a console session).
 #[derive(Debug, Clone)]
 pub struct ExpertAuth {
     /// The expert.
@@ -199,6 +199,50 @@ pub struct NewExpert {
     pub groups: Vec<Uuid>,
 }
 
+/// What signing in needs to know of an expert.
+#[derive(Debug, Clone)]
+pub struct SignInRecord {
+    /// The expert.
+    pub id: Uuid,
+    /// PHC string of the password hash; `None` for token-only experts.
+    pub password_hash: Option<String>,
+    /// Deactivated experts cannot sign in.
+    pub active: bool,
+}
+
+/// An API token as admins see it: never the token itself.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    /// The token's id.
+    pub id: Uuid,
+    /// Whose it is.
+    pub expert_id: Uuid,
+    /// Their name.
+    pub expert_name: String,
+    /// When it was made.
+    pub created_at: OffsetDateTime,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// An admin's change to an expert.
+#[derive(Debug, Clone)]
+pub enum ExpertChange {
+    /// Activate, or deactivate: signs them out, revokes nothing else, marks them away.
+    Active(bool),
+    /// Make admin or plain expert.
+    Admin(bool),
+    /// A new password (PHC string); signs them out everywhere.
+    PasswordHash(String),
+    /// Join or leave a group.
+    Membership {
+        /// The group.
+        group: Uuid,
+        /// Join (`true`) or leave.
+        member: bool,
+    },
+}
+
 /// Storage of everything the queue server keeps.
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
@@ -216,6 +260,26 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         token_hash: &TokenHash,
     ) -> Result<Option<ExpertAuth>, StoreError>;
+
+    // --- console sessions
+    /// The sign-in record of an address (case-insensitive).
+    async fn sign_in_record(&self, email: &str) -> Result<Option<SignInRecord>, StoreError>;
+    /// Stores a new console session's hash.
+    async fn create_console_session(
+        &self,
+        token_hash: TokenHash,
+        expert: Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// The active expert of an unexpired console session.
+    async fn expert_by_session(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<ExpertAuth>, StoreError>;
+    /// Ends a console session (signing out).
+    async fn end_console_session(&self, token_hash: TokenHash) -> Result<(), StoreError>;
 
     // --- cases
     /// Creates a customer case exactly once per (deployment, idempotency key).
@@ -303,11 +367,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_groups(&self) -> Result<Vec<Group>, StoreError>;
     /// A group by name (case-insensitive).
     async fn group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError>;
-    /// Sets a group's automatic assignment.
+    /// Sets a group's automatic assignment, and runs it for the cases waiting.
     async fn set_assignment_policy(
         &self,
         group: Uuid,
         policy: AssignmentPolicy,
+        now: OffsetDateTime,
     ) -> Result<Group, StoreError>;
     /// Creates an expert.
     async fn create_expert(
@@ -319,8 +384,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_experts(&self) -> Result<Vec<Expert>, StoreError>;
     /// An expert's id by sign-in address (case-insensitive).
     async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError>;
-    /// Marks an expert available or away.
-    async fn set_availability(&self, expert: Uuid, available: bool) -> Result<Expert, StoreError>;
+    /// An expert by id.
+    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError>;
+    /// Marks an expert available or away. Becoming available runs automatic
+    /// assignment in the expert's groups.
+    async fn set_availability(
+        &self,
+        expert: Uuid,
+        available: bool,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError>;
+    /// Changes an expert's standing.
+    async fn change_expert(
+        &self,
+        expert: Uuid,
+        change: ExpertChange,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError>;
+    /// Every API token, newest first.
+    async fn list_expert_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+    /// Revokes an API token; it stops working at once.
+    async fn revoke_expert_token(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError>;
     /// Stores a new API token's hash for an expert; returns the token's id.
     async fn add_expert_token(
         &self,

@@ -34,15 +34,20 @@ use lifeline_protocol::{
 
 use super::rows::{CASE_AHEAD, CASE_COLUMNS, CASE_FROM, CaseRow};
 use super::{
-    Actor, AssigneeFilter, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, NewCustomerCase,
-    NewExpert, NewManualCase, StateFilter, Store, StoreError,
+    Actor, AssigneeFilter, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange,
+    NewCustomerCase, NewExpert, NewManualCase, SignInRecord, StateFilter, Store, StoreError,
+    TokenInfo,
 };
+use crate::assignment::{self, Candidate, WaitingCase};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::{ServerSecret, TokenHash, hash_token};
 use crate::hub::{CaseEvent, EventKind, Hub};
 
 /// The schema, in order; `PRAGMA user_version` records how many are applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_initial.sql"),
+    include_str!("../../migrations/sqlite/0002_console.sql"),
+];
 /// Most writes committed together; bounds the latency one batch adds.
 const MAX_BATCH: usize = 512;
 /// Read connections kept open; more are opened if more reads run at once.
@@ -620,6 +625,122 @@ impl WriteTx {
     }
 }
 
+impl WriteTx {
+    /// Assigns an open case to an active expert, or unassigns it.
+    fn assign(
+        &mut self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        let row = self.open_row(id, now)?;
+        if row.assignee_id == expert {
+            return row.into_case(now);
+        }
+        let assignee_name = match expert {
+            Some(expert_id) => {
+                let name: Option<String> = self
+                    .conn
+                    .prepare_cached("SELECT display_name FROM experts WHERE id = ? AND active = 1")?
+                    .query_row([expert_id], |r| r.get(0))
+                    .optional()?;
+                Some(name.ok_or_else(|| {
+                    StoreError::Invalid("expert_id: no such active expert".into())
+                })?)
+            }
+            None => None,
+        };
+        match (row.assignee_id, expert) {
+            (None, Some(_)) => {
+                adjust_waiting(&self.conn, row.group_id, -1)?;
+            }
+            (Some(_), None) => {
+                adjust_waiting(&self.conn, row.group_id, 1)?;
+            }
+            _ => {}
+        }
+        self.conn
+            .prepare_cached("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")?
+            .execute(params![expert, to_millis(now), id])?;
+        let action = if expert.is_some() {
+            HistoryAction::Assigned
+        } else {
+            HistoryAction::Unassigned
+        };
+        Ok(self
+            .record_change(id, action, actor, assignee_name.as_deref(), now)?
+            .0)
+    }
+
+    /// Runs the group's automatic assignment over its waiting cases, in this
+    /// transaction: the single writer makes it race-free.
+    fn auto_assign(&mut self, group_id: Uuid, now: OffsetDateTime) -> Result<(), StoreError> {
+        let Some((policy, last_round_robin)) = self
+            .conn
+            .prepare_cached("SELECT assignment_policy, last_round_robin FROM groups WHERE id = ?")?
+            .query_row([group_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<Uuid>>(1)?))
+            })
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let policy = AssignmentPolicy::parse(&policy)
+            .ok_or_else(|| StoreError::Corrupt(format!("assignment_policy: {policy:?}")))?;
+        if policy == AssignmentPolicy::Off {
+            return Ok(());
+        }
+        let now_ms = to_millis(now);
+        let candidates = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT e.id, e.last_assigned_at, \
+                 (SELECT count(*) FROM cases c WHERE c.assignee_id = e.id \
+                  AND c.state IN {OPEN_STATES} AND c.expires_at > ?1) \
+                 FROM group_members m JOIN experts e ON e.id = m.expert_id \
+                 WHERE m.group_id = ?2 AND e.active = 1 AND e.available = 1"
+            ))?
+            .query_map(params![now_ms, group_id], |r| {
+                Ok(Candidate {
+                    id: r.get(0)?,
+                    last_assigned_at: r.get::<_, Option<i64>>(1)?.map(from_millis),
+                    open_assigned: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let waiting = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id, expires_at FROM cases WHERE group_id = ? AND assignee_id IS NULL \
+                 AND state IN {OPEN_STATES} AND expires_at > ? ORDER BY id"
+            ))?
+            .query_map(params![group_id, now_ms], |r| {
+                Ok(WaitingCase {
+                    id: r.get(0)?,
+                    expires_at: from_millis(r.get(1)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let plan = assignment::plan(policy, &waiting, &candidates, last_round_robin, now);
+        for decision in &plan {
+            self.assign(decision.case_id, Some(decision.expert_id), "system", now)?;
+            self.conn
+                .prepare_cached("UPDATE experts SET last_assigned_at = ? WHERE id = ?")?
+                .execute(params![now_ms, decision.expert_id])?;
+        }
+        if let Some(last) = plan.last() {
+            self.conn
+                .prepare_cached("UPDATE groups SET last_round_robin = ? WHERE id = ?")?
+                .execute(params![last.expert_id, group_id])?;
+        }
+        Ok(())
+    }
+}
+
 fn closed_by_name(actor: &Actor) -> &'static str {
     match actor {
         Actor::Customer => "customer",
@@ -678,6 +799,77 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn sign_in_record(&self, email: &str) -> Result<Option<SignInRecord>, StoreError> {
+        let email = email.to_string();
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT id, password_hash, active FROM experts WHERE email = ?")?
+                .query_row([email], |r| {
+                    Ok(SignInRecord {
+                        id: r.get(0)?,
+                        password_hash: r.get(1)?,
+                        active: r.get(2)?,
+                    })
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn create_console_session(
+        &self,
+        token_hash: TokenHash,
+        expert: Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            // Signing in is also when this expert's stale sessions are cleared.
+            tx.conn.execute(
+                "DELETE FROM console_sessions WHERE expert_id = ? AND expires_at <= ?",
+                params![expert, to_millis(now)],
+            )?;
+            tx.conn.execute(
+                "INSERT INTO console_sessions (token_hash, expert_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                params![token_hash.as_slice(), expert, to_millis(now), to_millis(expires_at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn expert_by_session(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<ExpertAuth>, StoreError> {
+        let token_hash = *token_hash;
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT e.id, e.display_name, e.is_admin FROM experts e WHERE e.active = 1 AND e.id = \
+                     (SELECT expert_id FROM console_sessions WHERE token_hash = ? AND expires_at > ?)",
+                )?
+                .query_row(params![token_hash.as_slice(), to_millis(now)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            load_expert_auth(conn, row)
+        })
+        .await
+    }
+
+    async fn end_console_session(&self, token_hash: TokenHash) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            tx.conn.execute(
+                "DELETE FROM console_sessions WHERE token_hash = ?",
+                [token_hash.as_slice()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn create_customer_case(
         &self,
         new: NewCustomerCase,
@@ -719,6 +911,7 @@ impl Store for SqliteStore {
                 expires_at: now + ttl,
             };
             let (_, data) = tx.create_case(row, "customer")?;
+            tx.auto_assign(new.deployment.group_id, now)?;
             Ok(CreateOutcome::Created { case_id, case_json: data.to_string() })
         })
         .await
@@ -756,7 +949,9 @@ impl Store for SqliteStore {
                 now,
                 expires_at: now + ttl,
             };
-            Ok(tx.create_case(row, by.label())?.0)
+            let case_id = tx.create_case(row, by.label())?.0.id;
+            tx.auto_assign(new.group_id, now)?;
+            load_case(&tx.conn, case_id, now)?.ok_or(StoreError::NotFound)
         })
         .await
     }
@@ -913,48 +1108,8 @@ impl Store for SqliteStore {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
-        self.write(move |tx| {
-            let row = tx.open_row(id, now)?;
-            if row.assignee_id == expert {
-                return row.into_case(now);
-            }
-            let assignee_name = match expert {
-                Some(expert_id) => {
-                    let name: Option<String> = tx
-                        .conn
-                        .prepare_cached(
-                            "SELECT display_name FROM experts WHERE id = ? AND active = 1",
-                        )?
-                        .query_row([expert_id], |r| r.get(0))
-                        .optional()?;
-                    Some(name.ok_or_else(|| {
-                        StoreError::Invalid("expert_id: no such active expert".into())
-                    })?)
-                }
-                None => None,
-            };
-            match (row.assignee_id, expert) {
-                (None, Some(_)) => {
-                    adjust_waiting(&tx.conn, row.group_id, -1)?;
-                }
-                (Some(_), None) => {
-                    adjust_waiting(&tx.conn, row.group_id, 1)?;
-                }
-                _ => {}
-            }
-            tx.conn
-                .prepare_cached("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")?
-                .execute(params![expert, to_millis(now), id])?;
-            let action = if expert.is_some() {
-                HistoryAction::Assigned
-            } else {
-                HistoryAction::Unassigned
-            };
-            Ok(tx
-                .record_change(id, action, by.label(), assignee_name.as_deref(), now)?
-                .0)
-        })
-        .await
+        self.write(move |tx| tx.assign(id, expert, by.label(), now))
+            .await
     }
 
     async fn list_cases(
@@ -1177,6 +1332,7 @@ impl Store for SqliteStore {
         &self,
         group: Uuid,
         policy: AssignmentPolicy,
+        now: OffsetDateTime,
     ) -> Result<Group, StoreError> {
         self.write(move |tx| {
             let changed = tx.conn.execute(
@@ -1186,6 +1342,7 @@ impl Store for SqliteStore {
             if changed == 0 {
                 return Err(StoreError::NotFound);
             }
+            tx.auto_assign(group, now)?;
             load_group(&tx.conn, group)?.ok_or(StoreError::NotFound)
         })
         .await
@@ -1246,13 +1403,132 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn set_availability(&self, expert: Uuid, available: bool) -> Result<Expert, StoreError> {
+    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError> {
+        self.read(move |conn| load_expert(conn, id)).await
+    }
+
+    async fn set_availability(
+        &self,
+        expert: Uuid,
+        available: bool,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
         self.write(move |tx| {
-            tx.conn.execute(
-                "UPDATE experts SET available = ? WHERE id = ?",
+            let changed = tx.conn.execute(
+                "UPDATE experts SET available = ? WHERE id = ? AND active = 1",
                 params![available, expert],
             )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if available {
+                let groups = tx
+                    .conn
+                    .prepare_cached(
+                        "SELECT group_id FROM group_members WHERE expert_id = ? ORDER BY group_id",
+                    )?
+                    .query_map([expert], |r| r.get::<_, Uuid>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                for group in groups {
+                    tx.auto_assign(group, now)?;
+                }
+            }
             load_expert(&tx.conn, expert)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn change_expert(
+        &self,
+        expert: Uuid,
+        change: ExpertChange,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
+        self.write(move |tx| {
+            if load_expert(&tx.conn, expert)?.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let end_sessions = |conn: &Connection| -> Result<(), StoreError> {
+                conn.execute("DELETE FROM console_sessions WHERE expert_id = ?", [expert])?;
+                Ok(())
+            };
+            match change {
+                ExpertChange::Active(active) => {
+                    tx.conn.execute(
+                        "UPDATE experts SET active = ?, available = available AND ? WHERE id = ?",
+                        params![active, active, expert],
+                    )?;
+                    if !active {
+                        end_sessions(&tx.conn)?;
+                    }
+                }
+                ExpertChange::Admin(admin) => {
+                    tx.conn.execute(
+                        "UPDATE experts SET is_admin = ? WHERE id = ?",
+                        params![admin, expert],
+                    )?;
+                }
+                ExpertChange::PasswordHash(hash) => {
+                    tx.conn.execute(
+                        "UPDATE experts SET password_hash = ? WHERE id = ?",
+                        params![hash, expert],
+                    )?;
+                    end_sessions(&tx.conn)?;
+                }
+                ExpertChange::Membership { group, member } => {
+                    if load_group(&tx.conn, group)?.is_none() {
+                        return Err(StoreError::Invalid(format!("group: no group {group}")));
+                    }
+                    if member {
+                        tx.conn.execute(
+                            "INSERT OR IGNORE INTO group_members (group_id, expert_id) VALUES (?, ?)",
+                            params![group, expert],
+                        )?;
+                        tx.auto_assign(group, now)?;
+                    } else {
+                        tx.conn.execute(
+                            "DELETE FROM group_members WHERE group_id = ? AND expert_id = ?",
+                            params![group, expert],
+                        )?;
+                    }
+                }
+            }
+            load_expert(&tx.conn, expert)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn list_expert_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT t.id, t.expert_id, e.display_name, t.created_at, t.revoked_at \
+                     FROM expert_tokens t JOIN experts e ON e.id = t.expert_id ORDER BY t.id DESC",
+                )?
+                .query_map([], |r| {
+                    Ok(TokenInfo {
+                        id: r.get(0)?,
+                        expert_id: r.get(1)?,
+                        expert_name: r.get(2)?,
+                        created_at: from_millis(r.get(3)?),
+                        revoked_at: r.get::<_, Option<i64>>(4)?.map(from_millis),
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn revoke_expert_token(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            let changed = tx.conn.execute(
+                "UPDATE expert_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
+                params![to_millis(now), id],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
         })
         .await
     }

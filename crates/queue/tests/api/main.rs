@@ -2,7 +2,9 @@
 //! database, spoken to over HTTP through lifeline-client.
 
 mod access;
+mod assignment;
 mod cli;
+mod console;
 mod crash;
 mod create;
 mod events;

@@ -1,0 +1,528 @@
+//! Admin pages: experts, groups and membership, assignment policies,
+//! deployments and API tokens. Every handler checks the admin role first.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole};
+
+use super::auth::NoFields;
+use super::views::{SelectOption, select_options, timestamp};
+use super::{Layout, PageError, Signed, SignedForm, page, see_other};
+use crate::admin;
+use crate::app::AppState;
+use crate::http::ApiError;
+use crate::http::extract::parse_id;
+use crate::store::ExpertChange;
+
+/// An expert as the experts page lists them.
+#[derive(Debug)]
+struct ExpertRow {
+    id: Uuid,
+    display_name: String,
+    email: String,
+    role: &'static str,
+    admin: bool,
+    active: bool,
+    status: &'static str,
+    groups: String,
+}
+
+#[derive(Debug)]
+struct Choice {
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_experts.html")]
+struct ExpertsPage {
+    layout: Layout,
+    experts: Vec<ExpertRow>,
+    groups: Vec<Choice>,
+}
+
+pub async fn experts_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let experts = state
+        .store
+        .list_experts()
+        .await?
+        .into_iter()
+        .map(|e| ExpertRow {
+            id: e.id,
+            role: match e.role {
+                ExpertRole::Admin => "admin",
+                ExpertRole::Expert => "expert",
+            },
+            admin: e.role == ExpertRole::Admin,
+            active: e.active,
+            status: match (e.active, e.available) {
+                (false, _) => "deactivated",
+                (true, true) => "available",
+                (true, false) => "away",
+            },
+            groups: e
+                .groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            display_name: e.display_name,
+            email: e.email,
+        })
+        .collect();
+    page(&ExpertsPage {
+        layout: signed.layout(&state, "experts").await?,
+        experts,
+        groups: group_choices(&state).await?,
+    })
+}
+
+async fn group_choices(state: &AppState) -> Result<Vec<Choice>, PageError> {
+    Ok(state
+        .store
+        .list_groups()
+        .await?
+        .into_iter()
+        .map(|g| Choice {
+            id: g.id,
+            name: g.name,
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewExpertForm {
+    email: String,
+    display_name: String,
+    password: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    admin: Option<String>,
+}
+
+pub async fn add_expert(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<NewExpertForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let email =
+        Email::parse(form.email.trim()).map_err(|e| ApiError::invalid(format!("email: {e}")))?;
+    let name = form.display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("name: 1 to 100 characters").into());
+    }
+    let groups = match form.group.as_str() {
+        "" => Vec::new(),
+        id => vec![parse_id(id, "group")?],
+    };
+    admin::create_expert(
+        state.store.as_ref(),
+        email,
+        name,
+        Some(&form.password),
+        form.admin.is_some(),
+        groups,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(see_other("/admin/experts"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExpertChangeForm {
+    change: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn change_expert(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, form }: SignedForm<ExpertChangeForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let id = parse_id(&id, "expert id")?;
+    let change = match form.change.as_str() {
+        "activate" => ExpertChange::Active(true),
+        "deactivate" | "make_expert" if id == signed.expert.id => {
+            return Err(ApiError::conflict(
+                "you cannot deactivate yourself or drop your own admin role; ask another admin",
+            )
+            .into());
+        }
+        "deactivate" => ExpertChange::Active(false),
+        "make_admin" => ExpertChange::Admin(true),
+        "make_expert" => ExpertChange::Admin(false),
+        "password" => ExpertChange::PasswordHash(admin::hash_password(&form.password)?),
+        other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
+    };
+    state
+        .store
+        .change_expert(id, change, state.clock.now())
+        .await?;
+    Ok(see_other("/admin/experts"))
+}
+
+/// A group with its members and who could join.
+#[derive(Debug)]
+struct GroupView {
+    id: Uuid,
+    name: String,
+    policies: Vec<SelectOption>,
+    members: Vec<Choice>,
+    others: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_groups.html")]
+struct GroupsPage {
+    layout: Layout,
+    groups: Vec<GroupView>,
+}
+
+const POLICY_OPTIONS: [(&str, &str); 3] = [
+    ("off", "Off: experts take cases by hand"),
+    ("round_robin", "Round-robin over available experts"),
+    ("least_busy", "Least busy available expert"),
+];
+
+pub async fn groups_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let experts = state.store.list_experts().await?;
+    let groups = state
+        .store
+        .list_groups()
+        .await?
+        .into_iter()
+        .map(|g| {
+            let (members, others): (Vec<_>, Vec<_>) = experts
+                .iter()
+                .filter(|e| e.active)
+                .partition(|e| e.groups.iter().any(|m| m.id == g.id));
+            let choice = |e: &&lifeline_protocol::Expert| Choice {
+                id: e.id,
+                name: e.display_name.clone(),
+            };
+            GroupView {
+                id: g.id,
+                name: g.name,
+                policies: select_options(&POLICY_OPTIONS, g.assignment_policy.as_str()),
+                members: members.iter().map(choice).collect(),
+                others: others.iter().map(choice).collect(),
+            }
+        })
+        .collect();
+    page(&GroupsPage {
+        layout: signed.layout(&state, "groups").await?,
+        groups,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewGroupForm {
+    name: String,
+}
+
+pub async fn add_group(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<NewGroupForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("name: 1 to 100 characters").into());
+    }
+    state.store.create_group(name, state.clock.now()).await?;
+    Ok(see_other("/admin/groups"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GroupChangeForm {
+    change: String,
+    #[serde(default)]
+    policy: String,
+    #[serde(default)]
+    expert_id: String,
+}
+
+pub async fn change_group(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, form }: SignedForm<GroupChangeForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let group = parse_id(&id, "group id")?;
+    let now = state.clock.now();
+    match form.change.as_str() {
+        "policy" => {
+            let policy = AssignmentPolicy::parse(&form.policy).ok_or_else(|| {
+                ApiError::invalid("policy: expected off, round_robin or least_busy")
+            })?;
+            state
+                .store
+                .set_assignment_policy(group, policy, now)
+                .await?;
+        }
+        change @ ("add_member" | "remove_member") => {
+            let expert = parse_id(&form.expert_id, "expert_id")?;
+            let member = change == "add_member";
+            state
+                .store
+                .change_expert(expert, ExpertChange::Membership { group, member }, now)
+                .await?;
+        }
+        other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
+    }
+    Ok(see_other("/admin/groups"))
+}
+
+#[derive(Debug)]
+struct DeploymentRow {
+    id: Uuid,
+    name: String,
+    group: String,
+    server_url: String,
+    created_at: String,
+    active: bool,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_deployments.html")]
+struct DeploymentsPage {
+    layout: Layout,
+    deployments: Vec<DeploymentRow>,
+    groups: Vec<Choice>,
+    default_server_url: String,
+}
+
+pub async fn deployments_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let deployments = state
+        .store
+        .list_deployments()
+        .await?
+        .into_iter()
+        .map(|d| DeploymentRow {
+            id: d.id,
+            name: d.name,
+            group: d.group.name,
+            server_url: d.server_url,
+            created_at: timestamp(d.created_at),
+            active: d.revoked_at.is_none(),
+            status: d.revoked_at.map_or_else(
+                || "active".into(),
+                |at| format!("revoked {}", timestamp(at)),
+            ),
+        })
+        .collect();
+    // The address this console was reached at is the best first guess.
+    let default_server_url = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|host| format!("http://{host}"))
+        .unwrap_or_default();
+    page(&DeploymentsPage {
+        layout: signed.layout(&state, "deployments").await?,
+        deployments,
+        groups: group_choices(&state).await?,
+        default_server_url,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewDeploymentForm {
+    name: String,
+    group: String,
+    server_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "deployment_created.html")]
+struct DeploymentCreatedPage {
+    layout: Layout,
+    id: Uuid,
+    name: String,
+    key: String,
+    file: String,
+}
+
+/// Creates a deployment and shows its key and file this once (answered
+/// directly, so the key never sits in a URL or the browser's history).
+pub async fn add_deployment(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<NewDeploymentForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("name: 1 to 100 characters").into());
+    }
+    let group = parse_id(&form.group, "group")?;
+    let created = admin::create_deployment(
+        state.store.as_ref(),
+        &state.secret,
+        name,
+        group,
+        form.server_url.trim(),
+        state.clock.now(),
+    )
+    .await?;
+    page(&DeploymentCreatedPage {
+        layout: signed.layout(&state, "deployments").await?,
+        id: created.deployment.id,
+        name: created.deployment.name.clone(),
+        file: admin::deployment_file(&created.deployment, &created.key),
+        key: created.key,
+    })
+}
+
+pub async fn download_deployment_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let id = parse_id(&id, "deployment id")?;
+    let deployment = state
+        .store
+        .deployment(id)
+        .await?
+        .filter(|d| d.revoked_at.is_none())
+        .ok_or_else(|| ApiError::not_found("deployment"))?;
+    let file = admin::deployment_file(&deployment, &state.secret.deployment_key(id));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"deployment.toml\"",
+            ),
+        ],
+        file,
+    )
+        .into_response())
+}
+
+pub async fn revoke_deployment(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, .. }: SignedForm<NoFields>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let id = parse_id(&id, "deployment id")?;
+    state.store.revoke_deployment(id, state.clock.now()).await?;
+    Ok(see_other("/admin/deployments"))
+}
+
+#[derive(Debug)]
+struct TokenRow {
+    id: Uuid,
+    expert: String,
+    created_at: String,
+    active: bool,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+    experts: Vec<lifeline_protocol::Expert>,
+    new_token: Option<String>,
+}
+
+async fn tokens_page_with(
+    state: &AppState,
+    signed: &Signed,
+    new_token: Option<String>,
+) -> Result<Response, PageError> {
+    let tokens = state
+        .store
+        .list_expert_tokens()
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            expert: t.expert_name,
+            created_at: timestamp(t.created_at),
+            active: t.revoked_at.is_none(),
+            status: t.revoked_at.map_or_else(
+                || "active".into(),
+                |at| format!("revoked {}", timestamp(at)),
+            ),
+        })
+        .collect();
+    let experts = state
+        .store
+        .list_experts()
+        .await?
+        .into_iter()
+        .filter(|e| e.active)
+        .collect();
+    page(&TokensPage {
+        layout: signed.layout(state, "tokens").await?,
+        tokens,
+        experts,
+        new_token,
+    })
+}
+
+pub async fn tokens_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    tokens_page_with(&state, &signed, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewTokenForm {
+    expert_id: String,
+}
+
+/// Creates a token and shows it this once, in the answer itself.
+pub async fn add_token(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<NewTokenForm>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let expert = parse_id(&form.expert_id, "expert_id")?;
+    let created =
+        admin::create_expert_token(state.store.as_ref(), expert, state.clock.now()).await?;
+    tokens_page_with(&state, &signed, Some(created.token)).await
+}
+
+pub async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, .. }: SignedForm<NoFields>,
+) -> Result<Response, PageError> {
+    signed.require_admin()?;
+    let id = parse_id(&id, "token id")?;
+    state
+        .store
+        .revoke_expert_token(id, state.clock.now())
+        .await?;
+    Ok(see_other("/admin/tokens"))
+}

@@ -1,0 +1,409 @@
+//! The queue, the case page, manual cases and availability.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde::Deserialize;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use uuid::Uuid;
+
+use lifeline_protocol::{CaseState, Channel, Customer, CustomerName, Description, Email, GroupRef};
+
+use super::auth::NoFields;
+use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, select_options};
+use super::{Layout, PageError, Signed, SignedForm, page, see_other};
+use crate::app::AppState;
+use crate::http::ApiError;
+use crate::http::caller::expert_actor;
+use crate::http::cases::{ListParams, case_filters, check_expert_may_close};
+use crate::http::extract::parse_id;
+use crate::hub::QueueChange;
+use crate::store::{CaseQuery, ExpertAuth, NewManualCase};
+
+/// Rows on the queue page; the queue of one company rarely holds more open cases.
+const QUEUE_PAGE_ROWS: u32 = 200;
+/// Keep-alive comments on the queue's event stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The filters as the page shows them, and as a query string for the live rows.
+#[derive(Debug, Default)]
+struct Filters {
+    state: String,
+    group: String,
+    assignee: String,
+    query: String,
+}
+
+impl Filters {
+    /// Whether the group select shows `id`.
+    fn is_group(&self, id: &Uuid) -> bool {
+        self.group == id.to_string()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueParams {
+    state: Option<String>,
+    group: Option<String>,
+    assignee: Option<String>,
+}
+
+impl QueueParams {
+    /// Empty select values mean "no filter".
+    fn list_params(&self) -> ListParams {
+        let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        ListParams {
+            state: given(&self.state),
+            group: given(&self.group),
+            assignee: given(&self.assignee),
+            cursor: None,
+            limit: None,
+        }
+    }
+
+    fn filters(&self) -> Filters {
+        let state = self.state.clone().unwrap_or_else(|| "open".into());
+        let group = self.group.clone().unwrap_or_default();
+        let assignee = self.assignee.clone().unwrap_or_else(|| "any".into());
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("state", &state)
+            .append_pair("group", &group)
+            .append_pair("assignee", &assignee)
+            .finish();
+        Filters {
+            state,
+            group,
+            assignee,
+            query,
+        }
+    }
+}
+
+/// The rows the filters select, oldest first.
+async fn rows(
+    state: &AppState,
+    expert: &ExpertAuth,
+    params: &QueueParams,
+) -> Result<Vec<QueueRow>, PageError> {
+    let (state_filter, group, assignee) = case_filters(&params.list_params(), expert)?;
+    let query = CaseQuery {
+        state: state_filter,
+        group,
+        assignee,
+        visible_groups: (!expert.admin).then(|| expert.groups.clone()),
+        after: None,
+        limit: QUEUE_PAGE_ROWS,
+    };
+    let now = state.clock.now();
+    let cases = state.store.list_cases(query, now).await?;
+    Ok(cases.iter().map(|case| QueueRow::new(case, now)).collect())
+}
+
+/// The groups an expert sees, by name.
+async fn visible_groups(state: &AppState, expert: &ExpertAuth) -> Result<Vec<GroupRef>, PageError> {
+    Ok(state
+        .store
+        .list_groups()
+        .await?
+        .into_iter()
+        .filter(|g| expert.sees_group(g.id))
+        .map(|g| GroupRef {
+            id: g.id,
+            name: g.name,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    layout: Layout,
+    filters: Filters,
+    groups: Vec<GroupRef>,
+    rows: Vec<QueueRow>,
+    state_options: Vec<SelectOption>,
+    assignee_options: Vec<SelectOption>,
+}
+
+const STATE_OPTIONS: [(&str, &str); 7] = [
+    ("open", "Open"),
+    ("new", "New"),
+    ("pending", "Pending"),
+    ("in_progress", "In progress"),
+    ("closed", "Closed"),
+    ("expired", "Expired"),
+    ("all", "All"),
+];
+
+const ASSIGNEE_OPTIONS: [(&str, &str); 3] =
+    [("any", "Anyone"), ("me", "Me"), ("none", "Unassigned")];
+
+pub async fn queue_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let filters = params.filters();
+    page(&QueuePage {
+        layout: signed.layout(&state, "queue").await?,
+        state_options: select_options(&STATE_OPTIONS, &filters.state),
+        assignee_options: select_options(&ASSIGNEE_OPTIONS, &filters.assignee),
+        filters,
+        groups: visible_groups(&state, &signed.expert).await?,
+        rows: rows(&state, &signed.expert, &params).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "queue_rows.html")]
+struct QueueRows {
+    rows: Vec<QueueRow>,
+}
+
+/// The table body alone, for the live refresh.
+pub async fn queue_rows(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    page(&QueueRows {
+        rows: rows(&state, &signed.expert, &params).await?,
+    })
+}
+
+/// Which cases of the expert's groups changed, as they change: `changed`
+/// events carrying the case id. The page then fetches its rows again.
+pub async fn queue_events(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changes = state.hub.watch_queue();
+    let (sender, receiver) = mpsc::channel(16);
+    tokio::spawn(forward_changes(state, signed.expert, changes, sender));
+    Sse::new(ReceiverStream::new(receiver)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// Feeds one queue stream until the client leaves or the server stops.
+async fn forward_changes(
+    state: Arc<AppState>,
+    expert: ExpertAuth,
+    mut changes: broadcast::Receiver<QueueChange>,
+    sender: mpsc::Sender<Result<Event, Infallible>>,
+) {
+    loop {
+        let change = tokio::select! {
+            () = sender.closed() => return,
+            () = state.shutdown.cancelled() => return,
+            change = changes.recv() => change,
+        };
+        let data = match change {
+            Ok(change) if expert.sees_group(change.group_id) => change.case_id.to_string(),
+            Ok(_) => continue,
+            // Fell behind: something changed; the page re-renders anyway.
+            Err(broadcast::error::RecvError::Lagged(_)) => "lagged".to_string(),
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let event = Event::default().event("changed").data(data);
+        if sender.send(Ok(event)).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AvailabilityForm {
+    available: bool,
+}
+
+pub async fn set_availability(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<AvailabilityForm>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .set_availability(signed.expert.id, form.available, state.clock.now())
+        .await?;
+    Ok(see_other("/"))
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    layout: Layout,
+    case: CaseView,
+    history: Vec<HistoryLine>,
+    experts: Vec<lifeline_protocol::Expert>,
+    me: Uuid,
+}
+
+pub async fn case_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, "case id")?;
+    let case = visible_case(&state, &signed.expert, id).await?;
+    let history = state.store.history(id).await?;
+    let experts = state
+        .store
+        .list_experts()
+        .await?
+        .into_iter()
+        .filter(|e| e.active)
+        .collect();
+    page(&CasePage {
+        layout: signed.layout(&state, "queue").await?,
+        case: CaseView::new(&case),
+        history: history.iter().map(HistoryLine::new).collect(),
+        experts,
+        me: signed.expert.id,
+    })
+}
+
+/// A case in one of the expert's groups; 404 otherwise, as in the API.
+async fn visible_case(
+    state: &AppState,
+    expert: &ExpertAuth,
+    id: Uuid,
+) -> Result<lifeline_protocol::Case, PageError> {
+    state
+        .store
+        .case(id, state.clock.now())
+        .await?
+        .filter(|case| expert.sees_group(case.group.id))
+        .ok_or_else(|| ApiError::not_found("case").into())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssignForm {
+    /// Empty to unassign.
+    expert_id: String,
+}
+
+pub async fn assign_case(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, form }: SignedForm<AssignForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, "case id")?;
+    visible_case(&state, &signed.expert, id).await?;
+    let expert = match form.expert_id.as_str() {
+        "" => None,
+        text => Some(parse_id(text, "expert_id")?),
+    };
+    state
+        .store
+        .assign_case(id, expert, expert_actor(&signed.expert), state.clock.now())
+        .await?;
+    Ok(see_other(&format!("/cases/{id}")))
+}
+
+pub async fn close_case(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedForm { signed, .. }: SignedForm<NoFields>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, "case id")?;
+    let case = visible_case(&state, &signed.expert, id).await?;
+    check_expert_may_close(&state, &signed.expert, &case).await?;
+    state
+        .store
+        .close_case(id, expert_actor(&signed.expert), state.clock.now())
+        .await?;
+    state.metrics.state_entered(CaseState::Closed, 1);
+    Ok(see_other(&format!("/cases/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "new_case.html")]
+struct NewCasePage {
+    layout: Layout,
+    groups: Vec<GroupRef>,
+}
+
+pub async fn new_case_page(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    page(&NewCasePage {
+        layout: signed.layout(&state, "new").await?,
+        groups: visible_groups(&state, &signed.expert).await?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewCaseForm {
+    group: String,
+    #[serde(default)]
+    customer_name: String,
+    #[serde(default)]
+    customer_email: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "case_created.html")]
+struct CaseCreatedPage {
+    layout: Layout,
+    id: Uuid,
+    code: String,
+}
+
+/// Creates a manual case and shows its code large, to read out. Answered
+/// directly rather than redirected: the code is never put in a URL.
+pub async fn create_case(
+    State(state): State<Arc<AppState>>,
+    SignedForm { signed, form }: SignedForm<NewCaseForm>,
+) -> Result<Response, PageError> {
+    let group = parse_id(&form.group, "group")?;
+    if !signed.expert.sees_group(group) {
+        return Err(ApiError::invalid("group: not one of your groups").into());
+    }
+    let optional = |text: &str| {
+        Some(text.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    let customer = Customer {
+        name: optional(&form.customer_name)
+            .map(CustomerName::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid(format!("customer name: {e}")))?,
+        email: optional(&form.customer_email)
+            .map(Email::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid(format!("customer email: {e}")))?,
+    };
+    let description = optional(&form.description)
+        .map(Description::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid(format!("description: {e}")))?;
+    let case = state
+        .store
+        .create_manual_case(
+            NewManualCase {
+                group_id: group,
+                customer,
+                description,
+            },
+            expert_actor(&signed.expert),
+            state.clock.now(),
+        )
+        .await?;
+    state.metrics.case_created(Channel::Manual);
+    let mut response = page(&CaseCreatedPage {
+        layout: signed.layout(&state, "new").await?,
+        id: case.id,
+        code: case.code.to_string(),
+    })?;
+    *response.status_mut() = axum::http::StatusCode::CREATED;
+    Ok(response.into_response())
+}

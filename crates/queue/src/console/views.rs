@@ -1,0 +1,269 @@
+//! What the console's templates show, already in words: templates only place
+//! text (askama escapes every value), they compute nothing.
+
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use lifeline_protocol::{Case, CaseState, Channel, HistoryEntry};
+
+/// Shown where a field has no value.
+const NONE: &str = "—";
+/// Characters of the description shown in a queue row.
+const EXCERPT_CHARS: usize = 80;
+
+/// One `<option>` of a fixed `<select>`.
+#[derive(Debug)]
+pub struct SelectOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The options of a select, with `current` selected.
+pub fn select_options(
+    choices: &[(&'static str, &'static str)],
+    current: &str,
+) -> Vec<SelectOption> {
+    choices
+        .iter()
+        .map(|&(value, label)| SelectOption {
+            value,
+            label,
+            selected: value == current,
+        })
+        .collect()
+}
+
+/// One row of the queue table.
+#[derive(Debug)]
+pub struct QueueRow {
+    pub id: Uuid,
+    pub code: String,
+    pub customer: String,
+    pub description: String,
+    pub channel: &'static str,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub assignee: String,
+    pub waiting: String,
+    pub time_left: String,
+}
+
+impl QueueRow {
+    pub fn new(case: &Case, now: OffsetDateTime) -> Self {
+        Self {
+            id: case.id,
+            code: case.code.to_string(),
+            customer: customer_name(case),
+            description: case
+                .description
+                .as_ref()
+                .map_or_else(|| NONE.into(), |d| excerpt(d.as_str())),
+            channel: channel_label(case.channel),
+            state: state_label(case.state),
+            state_class: case.state.as_str(),
+            assignee: assignee(case),
+            waiting: duration_words(now - case.created_at),
+            time_left: if case.state.is_final() {
+                NONE.into()
+            } else {
+                duration_words(case.expires_at - now)
+            },
+        }
+    }
+}
+
+/// The case page's fields.
+#[derive(Debug)]
+pub struct CaseView {
+    pub id: Uuid,
+    pub code: String,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub open: bool,
+    pub assigned: bool,
+    pub group: String,
+    pub channel: &'static str,
+    pub customer: String,
+    pub email: String,
+    pub description: String,
+    pub assignee: String,
+    pub expert_connected: &'static str,
+    pub customer_connected: &'static str,
+    pub queue_position: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub closed: String,
+    pub device: DeviceView,
+}
+
+/// The customer's device.
+#[derive(Debug)]
+pub struct DeviceView {
+    pub hostname: String,
+    pub os: String,
+    pub os_version: String,
+    pub app_version: String,
+    pub locale: String,
+}
+
+impl CaseView {
+    pub fn new(case: &Case) -> Self {
+        let field = |f: &Option<lifeline_protocol::DeviceField>| {
+            f.as_ref()
+                .map_or_else(|| NONE.into(), |v| v.as_str().to_string())
+        };
+        Self {
+            id: case.id,
+            code: case.code.to_string(),
+            state: state_label(case.state),
+            state_class: case.state.as_str(),
+            open: !case.state.is_final(),
+            assigned: case.assignee.is_some(),
+            group: case.group.name.clone(),
+            channel: channel_label(case.channel),
+            customer: customer_name(case),
+            email: case
+                .customer
+                .email
+                .as_ref()
+                .map_or_else(|| NONE.into(), |e| e.as_str().to_string()),
+            description: case
+                .description
+                .as_ref()
+                .map_or_else(|| NONE.into(), |d| d.as_str().to_string()),
+            assignee: assignee(case),
+            expert_connected: yes_no(case.expert_connected),
+            customer_connected: yes_no(case.customer_connected),
+            queue_position: case
+                .queue_position
+                .map_or_else(|| NONE.into(), |p| p.to_string()),
+            created_at: timestamp(case.created_at),
+            expires_at: timestamp(case.expires_at),
+            closed: match (case.closed_at, case.closed_by) {
+                (Some(at), Some(by)) => format!("{} by {}", timestamp(at), by.as_str()),
+                (Some(at), None) => timestamp(at),
+                _ => NONE.into(),
+            },
+            device: DeviceView {
+                hostname: field(&case.device.hostname),
+                os: field(&case.device.os),
+                os_version: field(&case.device.os_version),
+                app_version: field(&case.device.app_version),
+                locale: field(&case.device.locale),
+            },
+        }
+    }
+}
+
+/// One line of a case's history.
+#[derive(Debug)]
+pub struct HistoryLine {
+    pub at: String,
+    pub action: &'static str,
+    pub actor: String,
+    pub detail: String,
+}
+
+impl HistoryLine {
+    pub fn new(entry: &HistoryEntry) -> Self {
+        Self {
+            at: timestamp(entry.at),
+            action: entry.action.as_str(),
+            actor: entry.actor.clone(),
+            detail: entry.detail.clone().unwrap_or_default(),
+        }
+    }
+}
+
+fn customer_name(case: &Case) -> String {
+    case.customer
+        .name
+        .as_ref()
+        .map_or_else(|| NONE.into(), |n| n.as_str().to_string())
+}
+
+fn assignee(case: &Case) -> String {
+    case.assignee
+        .as_ref()
+        .map_or_else(|| "unassigned".into(), |a| a.display_name.clone())
+}
+
+fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{}…", head.trim_end())
+    } else {
+        head
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+pub fn state_label(state: CaseState) -> &'static str {
+    match state {
+        CaseState::New => "new",
+        CaseState::Pending => "pending",
+        CaseState::InProgress => "in progress",
+        CaseState::Closed => "closed",
+        CaseState::Expired => "expired",
+    }
+}
+
+fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Sos => "SOS button",
+        Channel::App => "app",
+        Channel::Manual => "manual",
+        Channel::Api => "API",
+    }
+}
+
+/// `2026-11-27 12:04 UTC`.
+pub fn timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// `45 s`, `12 min`, `3 h 05 min`; negative spans read as `0 s`.
+pub fn duration_words(span: Duration) -> String {
+    let secs = span.whole_seconds().max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min", secs / 60),
+        _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_the_largest_sensible_unit() {
+        assert_eq!(duration_words(Duration::seconds(-5)), "0 s");
+        assert_eq!(duration_words(Duration::seconds(45)), "45 s");
+        assert_eq!(duration_words(Duration::seconds(12 * 60 + 59)), "12 min");
+        assert_eq!(duration_words(Duration::minutes(3 * 60 + 5)), "3 h 05 min");
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_on_a_character_boundary() {
+        let text = "é".repeat(EXCERPT_CHARS + 5);
+        let cut = excerpt(&text);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(excerpt("short"), "short");
+    }
+}
