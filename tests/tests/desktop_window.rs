@@ -7,20 +7,21 @@
 //! (`cargo xtask test` does). Missing tools fail the test with what to
 //! install; outside CI, `LIFELINE_SKIP_E2E=1` skips it instead.
 
+mod support;
+
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use lifeline_client::QueueClient;
-use lifeline_protocol::{CaseState, Email};
-use lifeline_queue::{Config, admin};
-use uuid::Uuid;
+use lifeline_protocol::CaseState;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use support::{
+    ProcessGroup, Server, TestResult, find_program, free_port, missing_tools, path_text,
+    wait_for_listener,
+};
 
 const SHORTCUT_NAME: &str = "Acme SOS";
 const EXPERT_NAME: &str = "Ana García";
@@ -30,7 +31,7 @@ async fn the_window_shows_the_code_follows_the_expert_and_cancels_with_one_case(
     let Some(tools) = Tools::find_or_skip()? else {
         return Ok(());
     };
-    let server = Server::start().await?;
+    let server = Server::start(EXPERT_NAME, None).await?;
     let app = app_binary()?;
     let home = tempfile::tempdir()?;
     let deployment_file = home.path().join("deployment.toml");
@@ -177,30 +178,12 @@ impl Tools {
                 "tauri-driver not found (cargo install tauri-driver --version '=2.1.0' --locked)",
             );
         }
-        if missing.is_empty() {
-            return Ok(tauri_driver.map(|tauri_driver| Tools { tauri_driver }));
-        }
-        let on_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        let skip = std::env::var("LIFELINE_SKIP_E2E").is_ok_and(|v| v == "1");
-        if skip && !on_ci {
-            eprintln!(
-                "SKIPPED the real-window test (LIFELINE_SKIP_E2E=1): {}",
-                missing.join("; ")
-            );
+        let missing: Vec<String> = missing.into_iter().map(String::from).collect();
+        if !missing_tools("the real-window test", &missing)? {
             return Ok(None);
         }
-        Err(format!(
-            "the real-window test cannot run: {}. `cargo xtask test` installs and sets up all of this; outside CI, LIFELINE_SKIP_E2E=1 skips the test.",
-            missing.join("; ")
-        ))
+        Ok(tauri_driver.map(|tauri_driver| Tools { tauri_driver }))
     }
-}
-
-fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
 }
 
 /// The `lifeline` binary next to this test's target dir, built (or brought up
@@ -251,14 +234,10 @@ fn app_env(home: &Path) -> HashMap<String, String> {
     env
 }
 
-fn path_text(path: &Path) -> String {
-    path.display().to_string()
-}
-
 /// `tauri-driver` in its own process group, stopped with the group (it does
 /// not stop `WebKitWebDriver` or the app itself) when dropped, even on panic.
 struct TauriDriver {
-    child: Child,
+    _process: ProcessGroup,
     port: u16,
 }
 
@@ -267,24 +246,26 @@ impl TauriDriver {
         program: &Path,
         env: &HashMap<String, String>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        use std::os::unix::process::CommandExt as _;
         let port = free_port()?;
         let native_port = free_port()?;
-        let child = Command::new(program)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env_clear()
-            .envs(env)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-        let driver = Self { child, port };
+        let process = ProcessGroup::spawn(
+            Command::new(program)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env_clear()
+                .envs(env)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        )
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        let driver = Self {
+            _process: process,
+            port,
+        };
         // tauri-driver listens at once but proxies "new session" to the
         // WebKitWebDriver it spawned; asked before that one listens, it drops
         // the connection (seen in CI on a cold machine). Wait for both.
@@ -317,37 +298,6 @@ impl TauriDriver {
             ),
         }
     }
-}
-
-impl Drop for TauriDriver {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for_listener(port: u16, what: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            return Err(format!("{what} did not listen on port {port} within 20 s").into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Ok(())
-}
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn wait_for_exit(
@@ -404,83 +354,5 @@ async fn wait_for_text(
             .into());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The queue server, in-process on port 0, with an expert and a deployment.
-struct Server {
-    base_url: String,
-    deployment_key: String,
-    expert_id: Uuid,
-    expert_token: String,
-    client: QueueClient,
-    _data_dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let data_dir = tempfile::tempdir()?;
-        let env = HashMap::from([
-            ("LIFELINE_LISTEN".to_string(), "127.0.0.1:0".to_string()),
-            ("LIFELINE_DATA_DIR".to_string(), path_text(data_dir.path())),
-            ("LIFELINE_RATE_LIMIT_PER_IP".to_string(), "off".to_string()),
-        ]);
-        let app = lifeline_queue::build(Config::load(None, &env)?).await?;
-        let base_url = format!("http://{}", app.local_addr());
-        let (store, secret, now) = (
-            app.store(),
-            app.state().secret.clone(),
-            app.state().clock.now(),
-        );
-        let group = store.create_group("Front desk", now).await?;
-        let expert = admin::create_expert(
-            store.as_ref(),
-            Email::parse("ana@example.com")?,
-            EXPERT_NAME,
-            None,
-            false,
-            vec![group.id],
-            now,
-        )
-        .await?;
-        let expert_token = admin::create_expert_token(store.as_ref(), expert.id, now)
-            .await?
-            .token;
-        let deployment =
-            admin::create_deployment(store.as_ref(), &secret, "Acme", group.id, &base_url, now)
-                .await?;
-        tokio::spawn(app.serve(std::future::pending()));
-        Ok(Self {
-            client: QueueClient::new(&base_url)?,
-            base_url,
-            deployment_key: deployment.key,
-            expert_id: expert.id,
-            expert_token,
-            _data_dir: data_dir,
-        })
-    }
-
-    /// Every case on the server: id and code (nine digits).
-    async fn cases(&self) -> Result<Vec<(Uuid, String)>, Box<dyn std::error::Error>> {
-        let list = self
-            .client
-            .list_cases(&self.expert_token, &Default::default())
-            .await?;
-        Ok(list
-            .cases
-            .iter()
-            .map(|c| (c.id, c.code.as_str().to_owned()))
-            .collect())
-    }
-
-    async fn case(&self, id: Uuid) -> Result<lifeline_protocol::Case, Box<dyn std::error::Error>> {
-        Ok(self.client.get_case(&self.expert_token, id).await?)
-    }
-
-    async fn assign(&self, id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
-        self.client
-            .assign(&self.expert_token, id, Some(self.expert_id))
-            .await?;
-        Ok(())
     }
 }

@@ -1,52 +1,22 @@
 //! One help request end to end, as the desktop app and an expert each see it.
 
-use std::collections::HashMap;
+mod support;
+
 use std::time::Duration;
 
 use lifeline_client::{AssigneeFilter, CaseEventKind, CaseFilter, QueueClient};
-use lifeline_protocol::{CaseState, Channel, CreateCaseRequest, Email, IdempotencyKey};
-use lifeline_queue::{Config, admin};
+use lifeline_protocol::{CaseState, Channel, CreateCaseRequest, IdempotencyKey};
 use tokio::time::timeout;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use support::{Server, TestResult};
 
 #[tokio::test]
 async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live() -> TestResult {
-    let data_dir = tempfile::tempdir()?;
-    let env = HashMap::from([
-        ("LIFELINE_LISTEN".to_string(), "127.0.0.1:0".to_string()),
-        (
-            "LIFELINE_DATA_DIR".to_string(),
-            data_dir.path().display().to_string(),
-        ),
-    ]);
-    let app = lifeline_queue::build(Config::load(None, &env)?).await?;
-    let base_url = format!("http://{}", app.local_addr());
-    let (store, secret, now) = (
-        app.store(),
-        app.state().secret.clone(),
-        app.state().clock.now(),
-    );
-    let group = store.create_group("Front desk", now).await?;
-    let ana = admin::create_expert(
-        store.as_ref(),
-        Email::parse("ana@example.com")?,
-        "Ana",
-        None,
-        false,
-        vec![group.id],
-        now,
-    )
-    .await?;
-    let expert_token = admin::create_expert_token(store.as_ref(), ana.id, now)
-        .await?
-        .token;
-    let deployment =
-        admin::create_deployment(store.as_ref(), &secret, "Acme", group.id, &base_url, now).await?;
-    tokio::spawn(app.serve(std::future::pending()));
+    let server = Server::start("Ana", None).await?;
+    let (base_url, expert_token) = (&server.base_url, &server.expert_token);
 
     // The customer double-clicks SOS: one request, no form.
-    let customer = QueueClient::new(&base_url)?;
+    let customer = QueueClient::new(base_url)?;
     let request = CreateCaseRequest {
         channel: Channel::Sos,
         customer: None,
@@ -54,7 +24,11 @@ async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live(
         device: None,
     };
     let created = customer
-        .create_case(&deployment.key, &IdempotencyKey::generate(), &request)
+        .create_case(
+            &server.deployment_key,
+            &IdempotencyKey::generate(),
+            &request,
+        )
         .await?;
     let mut status = customer
         .events(&created.token, created.case.id, None)
@@ -65,10 +39,10 @@ async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live(
     assert!(matches!(first.kind, CaseEventKind::Case(ref c) if c.queue_position == Some(1)));
 
     // The expert finds it waiting and takes it.
-    let expert = QueueClient::new(&base_url)?;
+    let expert = QueueClient::new(base_url)?;
     let waiting = expert
         .list_cases(
-            &expert_token,
+            expert_token,
             &CaseFilter {
                 assignee: Some(AssigneeFilter::Unassigned),
                 ..Default::default()
@@ -80,7 +54,7 @@ async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live(
         [created.case.code]
     );
     expert
-        .assign(&expert_token, created.case.id, Some(ana.id))
+        .assign(expert_token, created.case.id, Some(server.expert_id))
         .await?;
 
     // The customer's window learns who is helping, without polling.
@@ -97,7 +71,7 @@ async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live(
 
     // The customer cancels; the expert reads it closed.
     customer.close_case(&created.token, created.case.id).await?;
-    let closed = expert.get_case(&expert_token, created.case.id).await?;
+    let closed = expert.get_case(expert_token, created.case.id).await?;
     assert_eq!(closed.state, CaseState::Closed);
     Ok(())
 }

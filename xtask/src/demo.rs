@@ -87,6 +87,7 @@ fn print_summary(
     println!();
     println!("Lifeline demo");
     println!("  queue server      {SERVER_URL}");
+    println!("  expert console    {SERVER_URL}/  (sign in as the expert below)");
     println!("  expert (admin)    {EXPERT_EMAIL} / {EXPERT_PASSWORD}  (group \"{GROUP}\")");
     println!("  expert API token  {expert_token}");
     println!("  deployment file   {file}");

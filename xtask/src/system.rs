@@ -6,14 +6,14 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 
 /// Debian/Ubuntu packages the test suite needs. This is the one list: add a
-/// package here when a test starts needing it (the console tests will add
-/// `chromium chromium-driver`).
+/// package here when a test starts needing it.
 ///
 /// The desktop app: `libwebkit2gtk-4.1-dev` (GTK 3, WebKitGTK, libsoup 3) to
 /// build it, `libayatana-appindicator3-1` for its tray icon (it panics at
 /// start-up without it); the real-window test: `xvfb` + `xauth` (for
 /// `xvfb-run`), `dbus` (`dbus-run-session`: single-instance needs a session
-/// bus) and `webkit2gtk-driver` (`WebKitWebDriver`).
+/// bus) and `webkit2gtk-driver` (`WebKitWebDriver`); the console test:
+/// `chromium` and `chromium-driver` (`chromedriver`).
 pub const TEST_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -25,6 +25,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "xauth",
     "dbus",
     "webkit2gtk-driver",
+    "chromium",
+    "chromium-driver",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

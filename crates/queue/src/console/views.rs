@@ -4,7 +4,7 @@
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use lifeline_protocol::{Case, CaseState, Channel, HistoryEntry};
+use lifeline_protocol::{Case, CaseState, Channel, HistoryAction, HistoryEntry};
 
 /// Shown where a field has no value.
 const NONE: &str = "—";
@@ -156,22 +156,27 @@ impl CaseView {
     }
 }
 
-/// One line of a case's history.
+/// One line of a case's history: the action, then who and to whom.
 #[derive(Debug)]
 pub struct HistoryLine {
     pub at: String,
     pub action: &'static str,
-    pub actor: String,
-    pub detail: String,
+    pub rest: String,
 }
 
 impl HistoryLine {
     pub fn new(entry: &HistoryEntry) -> Self {
+        let rest = match (entry.action, &entry.detail) {
+            (HistoryAction::Assigned, Some(assignee)) => {
+                format!("to {assignee} by {}", entry.actor)
+            }
+            (_, Some(detail)) => format!("by {} — {detail}", entry.actor),
+            (_, None) => format!("by {}", entry.actor),
+        };
         Self {
             at: timestamp(entry.at),
             action: entry.action.as_str(),
-            actor: entry.actor.clone(),
-            detail: entry.detail.clone().unwrap_or_default(),
+            rest,
         }
     }
 }

@@ -1,0 +1,378 @@
+//! The expert console in real headless Chromium, driven through ChromeDriver
+//! (Debian's `chromium` and `chromium-driver`), against a real queue server.
+//!
+//! Missing tools fail the test with what to install; outside CI,
+//! `LIFELINE_SKIP_E2E=1` skips it instead. With `LIFELINE_SCREENSHOTS=DIR`
+//! the test also saves the queue and case pages as PNG there (how the
+//! screenshots in `docs/screenshots/` are made).
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use lifeline_protocol::{
+    CaseState, Channel, CreateCaseRequest, Customer, CustomerName, Description, IdempotencyKey,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use support::{
+    EXPERT_EMAIL, Fallible, ProcessGroup, Server, TestResult, find_program, free_port,
+    missing_tools, wait_for_listener,
+};
+
+const EXPERT_NAME: &str = "Ana García";
+const PASSWORD: &str = "correct horse battery staple";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_signs_in_sees_a_new_case_live_takes_it_and_closes_it() -> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let earlier = create_case(&server, "Luis", "Printer says offline").await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    let queue = browser.client.find(Locator::Id("queue-rows")).await?;
+    assert!(
+        queue.text().await?.contains(&earlier.1),
+        "the queue lists the open case"
+    );
+
+    // Marks this page load: a reload would lose it.
+    browser
+        .client
+        .execute("window.lifelineSamePage = true;", vec![])
+        .await?;
+    let (case_id, code) = create_case(&server, "Marta", "Cannot print the invoices").await?;
+    let started = Instant::now();
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(2))
+        .for_element(Locator::XPath(&format!(
+            "//tbody[@id='queue-rows']//a[normalize-space()='{code}']"
+        )))
+        .await
+        .map_err(|e| format!("the new case {code} did not appear within 2 s: {e}"))?;
+    eprintln!(
+        "the new case showed in the queue after {:?}",
+        started.elapsed()
+    );
+    let same_page = browser
+        .client
+        .execute("return window.lifelineSamePage === true;", vec![])
+        .await?;
+    assert_eq!(same_page, json!(true), "it appeared without a reload");
+    browser.screenshot("console-queue.png").await?;
+
+    // Open it, take it, close it.
+    browser
+        .client
+        .find(Locator::XPath(&format!("//a[normalize-space()='{code}']")))
+        .await?
+        .click()
+        .await?;
+    browser.click_and_wait_for_load("assign-to-me").await?;
+    let assignee = browser.text_of("case-assignee").await?;
+    assert_eq!(assignee, EXPERT_NAME);
+    assert_eq!(
+        server.case(case_id).await?.assignee.map(|a| a.id),
+        Some(server.expert_id),
+        "the server has the case assigned to the expert"
+    );
+    browser.screenshot("console-case.png").await?;
+
+    browser
+        .client
+        .find(Locator::Id("close-case"))
+        .await?
+        .click()
+        .await?;
+    // The form asks for confirmation first.
+    browser.client.accept_alert().await?;
+    browser.wait_for_text("case-state", "closed").await?;
+    assert_eq!(server.case(case_id).await?.state, CaseState::Closed);
+    let history = browser.text_of("history").await?;
+    for action in ["created", "assigned", "closed"] {
+        assert!(
+            history.contains(action),
+            "history lists {action}: {history}"
+        );
+    }
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_customer_typed_shows_as_text_and_runs_nothing() -> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let hostile =
+        "<script>window.lifelinePwned = 1</script><img src=x onerror=\"window.lifelinePwned = 2\">";
+    let (case_id, _) = create_case(&server, "<b>Mallory</b>", hostile).await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    let rows = browser.text_of("queue-rows").await?;
+    assert!(
+        rows.contains("<script>window.lifelinePwned"),
+        "the queue shows the description as text: {rows}"
+    );
+    browser
+        .client
+        .goto(&format!("{}/cases/{case_id}", server.base_url))
+        .await?;
+    assert_eq!(browser.text_of("case-description").await?, hostile);
+    assert_eq!(browser.text_of("case-customer").await?, "<b>Mallory</b>");
+    let pwned = browser
+        .client
+        .execute("return typeof window.lifelinePwned;", vec![])
+        .await?;
+    assert_eq!(pwned, json!("undefined"), "no customer-typed script ran");
+    let injected = browser
+        .client
+        .find_all(Locator::Css(
+            "#case-description img, #case-description script",
+        ))
+        .await?;
+    assert!(
+        injected.is_empty(),
+        "no element was made from customer text"
+    );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cookie_request_without_the_csrf_token_is_refused_and_wrong_passwords_are_slowed()
+-> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let (case_id, _) = create_case(&server, "Luis", "Mouse stuck").await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+
+    // The page's own script context, with the session cookie: no token → 403.
+    let call = r#"
+        const [url, token, done] = arguments;
+        const headers = { "Content-Type": "application/json" };
+        if (token) headers["X-CSRF-Token"] = token;
+        fetch(url, { method: "POST", credentials: "same-origin", headers,
+                     body: JSON.stringify({ expert_id: null }) })
+          .then((r) => done(r.status), (e) => done(String(e)));
+    "#;
+    let url = format!("/api/v1/cases/{case_id}/assign");
+    let refused = browser
+        .client
+        .execute_async(call, vec![json!(url), json!(null)])
+        .await?;
+    assert_eq!(refused, json!(403), "no CSRF token: refused");
+    let token = browser
+        .client
+        .execute(
+            "return document.querySelector('meta[name=csrf-token]').content;",
+            vec![],
+        )
+        .await?;
+    let accepted = browser
+        .client
+        .execute_async(call, vec![json!(url), token])
+        .await?;
+    assert_eq!(accepted, json!(200), "with the page's CSRF token: accepted");
+
+    // Sign out, then guess passwords.
+    browser
+        .click_and_wait_for_load_css("form.sign-out button")
+        .await?;
+    let mut last = String::new();
+    for _ in 0..5 {
+        fill_sign_in(&browser.client, &server, "not the password").await?;
+        last = browser.text_of("sign-in-error").await?;
+    }
+    assert!(
+        last.contains("Too many failed sign-ins") && last.contains("Try again in"),
+        "the fifth wrong password in a row is slowed down: {last:?}"
+    );
+    fill_sign_in(&browser.client, &server, PASSWORD).await?;
+    let still = browser.text_of("sign-in-error").await?;
+    assert!(
+        still.contains("Try again in"),
+        "even the right password waits its turn: {still:?}"
+    );
+    browser.close().await
+}
+
+/// Creates an SOS case with a customer name and description; id and grouped code.
+async fn create_case(server: &Server, name: &str, description: &str) -> Fallible<(Uuid, String)> {
+    let request = CreateCaseRequest {
+        channel: Channel::Sos,
+        customer: Some(Customer {
+            name: Some(CustomerName::parse(name)?),
+            email: None,
+        }),
+        description: Some(Description::parse(description)?),
+        device: None,
+    };
+    let created = server
+        .client
+        .create_case(
+            &server.deployment_key,
+            &IdempotencyKey::generate(),
+            &request,
+        )
+        .await?;
+    Ok((created.case.id, created.case.code.to_string()))
+}
+
+async fn fill_sign_in(client: &Client, server: &Server, password: &str) -> TestResult {
+    client.goto(&format!("{}/sign-in", server.base_url)).await?;
+    client
+        .find(Locator::Id("email"))
+        .await?
+        .send_keys(EXPERT_EMAIL)
+        .await?;
+    client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    client.find(Locator::Id("sign-in")).await?.click().await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#sign-in-error, #queue-rows"))
+        .await?;
+    Ok(())
+}
+
+async fn sign_in(client: &Client, server: &Server, password: &str) -> TestResult {
+    fill_sign_in(client, server, password).await?;
+    if client.find(Locator::Id("queue-rows")).await.is_err() {
+        return Err("signing in with the right password did not open the queue".into());
+    }
+    Ok(())
+}
+
+/// Headless Chromium under ChromeDriver, stopped when dropped.
+struct Browser {
+    client: Client,
+    screenshots: Option<PathBuf>,
+    _driver: ProcessGroup,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// `None` only when tools are missing outside CI with `LIFELINE_SKIP_E2E=1`.
+    async fn start_or_skip() -> Fallible<Option<Self>> {
+        let chromium = ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
+            .find_map(find_program);
+        let chromedriver = find_program("chromedriver");
+        let mut missing = Vec::new();
+        if chromium.is_none() {
+            missing.push("Chromium not found (Debian: apt-get install chromium)".to_string());
+        }
+        if chromedriver.is_none() {
+            missing.push(
+                "chromedriver not found (Debian: apt-get install chromium-driver)".to_string(),
+            );
+        }
+        if !missing_tools("the console browser test", &missing)? {
+            return Ok(None);
+        }
+        let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
+            unreachable!("missing tools were reported above");
+        };
+        let port = free_port()?;
+        let driver = ProcessGroup::spawn(
+            Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .map_err(|e| format!("cannot start {}: {e}", chromedriver.display()))?;
+        wait_for_listener(port, "chromedriver")?;
+        let profile = tempfile::tempdir()?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1280,860",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let url = format!("http://127.0.0.1:{port}");
+        let connect = builder.connect(&url);
+        let client = tokio::time::timeout(Duration::from_secs(30), connect)
+            .await
+            .map_err(|_| "Chromium did not start within 30 s")??;
+        Ok(Some(Self {
+            client,
+            screenshots: std::env::var_os("LIFELINE_SCREENSHOTS").map(PathBuf::from),
+            _driver: driver,
+            _profile: profile,
+        }))
+    }
+
+    async fn text_of(&self, id: &str) -> Fallible<String> {
+        let element = self.client.find(Locator::Id(id)).await?;
+        Ok(element.text().await?.trim().to_string())
+    }
+
+    /// Polls `#id` until its text is `expected`, 5 s at most.
+    async fn wait_for_text(&self, id: &str, expected: &str) -> TestResult {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let text = self.text_of(id).await.unwrap_or_default();
+            if text == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("#{id} shows {text:?}, not {expected:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks `#id`, which submits a form, and waits for the next page.
+    async fn click_and_wait_for_load(&self, id: &str) -> TestResult {
+        self.click_and_wait_for_load_css(&format!("#{id}")).await
+    }
+
+    async fn click_and_wait_for_load_css(&self, css: &str) -> TestResult {
+        let old = self.client.find(Locator::Css("body")).await?;
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // The old page's body goes stale once the new page has loaded.
+        while old.text().await.is_ok() {
+            if Instant::now() > deadline {
+                return Err(format!("clicking {css} did not load a new page").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    async fn screenshot(&self, name: &str) -> TestResult {
+        if let Some(dir) = &self.screenshots {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(dir.join(name), self.client.screenshot().await?)?;
+        }
+        Ok(())
+    }
+
+    async fn close(self) -> TestResult {
+        self.client.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,199 @@
+//! What the whole-system tests share: the real queue server in-process on
+//! port 0, set up with a group, an expert and a deployment; finding the tools
+//! a test drives; the rule for when a missing tool may skip a test.
+
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use lifeline_client::QueueClient;
+use lifeline_protocol::Email;
+use lifeline_queue::store::Store;
+use lifeline_queue::{Config, admin};
+use uuid::Uuid;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+pub type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The expert's sign-in address.
+pub const EXPERT_EMAIL: &str = "ana@example.com";
+
+/// The queue server, in-process on port 0, with one group, one expert in it
+/// and a deployment for that group.
+pub struct Server {
+    pub base_url: String,
+    pub deployment_key: String,
+    pub expert_id: Uuid,
+    pub expert_token: String,
+    pub client: QueueClient,
+    pub store: std::sync::Arc<dyn Store>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts the server; the expert is called `expert_name` and signs in to
+    /// the console with `password` when one is given.
+    pub async fn start(expert_name: &str, password: Option<&str>) -> Fallible<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let env = HashMap::from([
+            ("LIFELINE_LISTEN".to_string(), "127.0.0.1:0".to_string()),
+            (
+                "LIFELINE_DATA_DIR".to_string(),
+                data_dir.path().display().to_string(),
+            ),
+            ("LIFELINE_RATE_LIMIT_PER_IP".to_string(), "off".to_string()),
+        ]);
+        let app = lifeline_queue::build(Config::load(None, &env)?).await?;
+        let base_url = format!("http://{}", app.local_addr());
+        let (store, secret, now) = (
+            app.store(),
+            app.state().secret.clone(),
+            app.state().clock.now(),
+        );
+        let group = store.create_group("Front desk", now).await?;
+        let expert = admin::create_expert(
+            store.as_ref(),
+            Email::parse(EXPERT_EMAIL)?,
+            expert_name,
+            password,
+            false,
+            vec![group.id],
+            now,
+        )
+        .await?;
+        let expert_token = admin::create_expert_token(store.as_ref(), expert.id, now)
+            .await?
+            .token;
+        let deployment =
+            admin::create_deployment(store.as_ref(), &secret, "Acme", group.id, &base_url, now)
+                .await?;
+        tokio::spawn(app.serve(std::future::pending()));
+        Ok(Self {
+            client: QueueClient::new(&base_url)?,
+            base_url,
+            deployment_key: deployment.key,
+            expert_id: expert.id,
+            expert_token,
+            store,
+            _data_dir: data_dir,
+        })
+    }
+
+    /// Every case on the server: id and code (nine digits).
+    pub async fn cases(&self) -> Fallible<Vec<(Uuid, String)>> {
+        let list = self
+            .client
+            .list_cases(&self.expert_token, &Default::default())
+            .await?;
+        Ok(list
+            .cases
+            .iter()
+            .map(|c| (c.id, c.code.as_str().to_owned()))
+            .collect())
+    }
+
+    /// A case as the expert reads it.
+    pub async fn case(&self, id: Uuid) -> Fallible<lifeline_protocol::Case> {
+        Ok(self.client.get_case(&self.expert_token, id).await?)
+    }
+
+    /// Assigns a case to the expert.
+    pub async fn assign(&self, id: Uuid) -> TestResult {
+        self.client
+            .assign(&self.expert_token, id, Some(self.expert_id))
+            .await?;
+        Ok(())
+    }
+}
+
+/// Whether this runs in CI, where no test may skip itself.
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// What to do when tools are missing: an error naming them (always in CI),
+/// or `Ok(false)` to skip, only outside CI with `LIFELINE_SKIP_E2E=1`.
+pub fn missing_tools(test: &str, missing: &[String]) -> Result<bool, String> {
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    let skip = std::env::var("LIFELINE_SKIP_E2E").is_ok_and(|v| v == "1");
+    if skip && !on_ci() {
+        eprintln!(
+            "SKIPPED {test} (LIFELINE_SKIP_E2E=1): {}",
+            missing.join("; ")
+        );
+        return Ok(false);
+    }
+    Err(format!(
+        "{test} cannot run: {}. `cargo xtask test` installs and sets up all of this; outside CI, LIFELINE_SKIP_E2E=1 skips the test.",
+        missing.join("; ")
+    ))
+}
+
+/// A program on `PATH`.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+pub fn path_text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until something listens on `port`.
+pub fn wait_for_listener(port: u16, what: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("{what} did not listen on port {port} within 20 s").into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// A child process in its own process group, stopped with the whole group
+/// (a WebDriver's browser or app included) when dropped, even on panic.
+pub struct ProcessGroup {
+    child: std::process::Child,
+}
+
+impl ProcessGroup {
+    pub fn spawn(command: &mut std::process::Command) -> Fallible<Self> {
+        use std::os::unix::process::CommandExt as _;
+        let child = command.process_group(0).spawn()?;
+        Ok(Self { child })
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let kill = |signal: &str| {
+            let _ = std::process::Command::new("kill")
+                .args([signal, "--", &group])
+                .status();
+        };
+        kill("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        kill("-KILL");
+        let _ = self.child.wait();
+    }
+}
