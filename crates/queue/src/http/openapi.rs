@@ -1,7 +1,7 @@
 //! The OpenAPI document: paths from the handlers' annotations, schemas from
 //! lifeline-protocol's types.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{admin, cases, events};
@@ -14,7 +14,12 @@ use super::{admin, cases, events};
             (create and join only), `ct_` case tokens (one case), `et_` expert tokens. Errors are \
             `{\"error\": {\"code\", \"message\"}}`. Deployment keys and case tokens are derived from the server \
             secret and stored only as hashes, so the deployment file can be downloaded again and an idempotent \
-            create can return the same token.",
+            create can return the same token. Every expert and admin endpoint also accepts the console's session \
+            cookie `lifeline_session` (when no Authorization header is sent); with the cookie, every request but \
+            GET/HEAD/OPTIONS must carry the session's CSRF token in the `X-CSRF-Token` header (the console pages \
+            hold it in `<meta name=\"csrf-token\">`), or it gets 403. Automatic assignment (per group: off, \
+            round_robin, least_busy) runs when a case is created, when an expert becomes available or joins a \
+            group, and when a group's policy is set.",
     ),
     paths(
         cases::create_case, cases::join_case, cases::get_case, cases::update_case, cases::close_case,
@@ -37,6 +42,13 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "console_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "lifeline_session",
+                "The console's session; state-changing requests also need X-CSRF-Token.",
+            ))),
         );
     }
 }

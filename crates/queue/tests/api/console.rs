@@ -20,9 +20,18 @@ fn browser() -> reqwest::Client {
 
 /// Gives the test group's expert Ana a console password.
 async fn with_password(app: &TestApp) -> TestResult {
+    give_password(app, "ana@example.com").await
+}
+
+async fn give_password(app: &TestApp, email: &str) -> TestResult {
+    let id = app
+        .store
+        .expert_id_by_email(email)
+        .await?
+        .ok_or("the expert exists")?;
     app.store
         .change_expert(
-            app.expert.id,
+            id,
             lifeline_queue::store::ExpertChange::PasswordHash(admin::hash_password(PASSWORD)?),
             app.state.clock.now(),
         )
@@ -42,10 +51,19 @@ async fn post_sign_in(
         .await
 }
 
-/// Signs in; returns the `Cookie` header value and the page's CSRF token.
+/// Signs Ana in; returns the `Cookie` header value and the page's CSRF token.
 async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
-    let response = post_sign_in(app, "ana@example.com", PASSWORD).await?;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    sign_in_as(app, "ana@example.com").await
+}
+
+async fn sign_in_as(
+    app: &TestApp,
+    email: &str,
+) -> Result<(String, String), Box<dyn std::error::Error>> {
+    let response = post_sign_in(app, email, PASSWORD).await?;
+    if response.status() != StatusCode::SEE_OTHER {
+        return Err(format!("{email} could not sign in: {}", response.text().await?).into());
+    }
     let set_cookie = response
         .headers()
         .get(SET_COOKIE)
@@ -280,5 +298,336 @@ async fn a_deactivated_expert_cannot_sign_in() -> TestResult {
         .await?;
     let response = post_sign_in(&app, "ana@example.com", PASSWORD).await?;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+/// A signed-in browser session, for posting console forms.
+struct Session<'a> {
+    app: &'a TestApp,
+    cookie: String,
+    csrf: String,
+}
+
+impl Session<'_> {
+    async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
+        browser()
+            .get(self.app.url(path))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        browser()
+            .post(self.app.url(path))
+            .header(COOKIE, &self.cookie)
+            .form(&form)
+            .send()
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_manual_case_is_made_in_the_console_and_its_code_shown_large() -> TestResult {
+    let app = spawn_app().await;
+    with_password(&app).await?;
+    let (cookie, csrf) = sign_in(&app).await?;
+    let session = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    let group = app.group.id.to_string();
+    let created = session
+        .post(
+            "/cases/new",
+            &[
+                ("group", group.as_str()),
+                ("customer_name", "Luis"),
+                ("description", "Needs a new password"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let html = created.text().await?;
+    let listed = app
+        .client
+        .list_cases(&app.expert_token, &Default::default())
+        .await?;
+    let case = listed
+        .cases
+        .first()
+        .ok_or("the manual case is in the queue")?;
+    assert_eq!(case.channel, lifeline_protocol::Channel::Manual);
+    assert!(
+        html.contains(&format!(
+            "id=\"new-code\" aria-label=\"Session code {}\">{}<",
+            case.code, case.code
+        )),
+        "the page shows the code to read out"
+    );
+    let bad = session
+        .post(
+            "/cases/new",
+            &[
+                ("group", group.as_str()),
+                ("customer_email", "not-an-email"),
+            ],
+        )
+        .await?;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().await?.contains("customer email"),
+        "the error names the field"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn becoming_available_in_the_console_takes_the_waiting_case() -> TestResult {
+    let app = spawn_app().await;
+    with_password(&app).await?;
+    app.client
+        .set_assignment_policy(
+            &app.admin_token,
+            app.group.id,
+            &lifeline_protocol::SetAssignmentPolicyRequest {
+                policy: lifeline_protocol::AssignmentPolicy::RoundRobin,
+            },
+        )
+        .await?;
+    let case = app.create_case().await;
+    let (cookie, csrf) = sign_in(&app).await?;
+    let session = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    let response = session
+        .post("/availability", &[("available", "true")])
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let now = app.client.get_case(&case.token, case.case.id).await?;
+    assert_eq!(now.assignee.map(|a| a.id), Some(app.expert.id));
+    assert!(
+        session
+            .get("/")
+            .await?
+            .text()
+            .await?
+            .contains("id=\"availability\">Available<")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_manages_experts_groups_deployments_and_tokens_in_the_console() -> TestResult {
+    let app = spawn_app().await;
+    give_password(&app, "admin@example.com").await?;
+    let (cookie, csrf) = sign_in_as(&app, "admin@example.com").await?;
+    let admin = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    let group = app.group.id.to_string();
+
+    // Experts: add, reset the password, deactivate.
+    let added = admin
+        .post(
+            "/admin/experts",
+            &[
+                ("email", "luis@example.com"),
+                ("display_name", "Luis"),
+                ("password", PASSWORD),
+                ("group", group.as_str()),
+            ],
+        )
+        .await?;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let luis = app
+        .store
+        .expert_id_by_email("luis@example.com")
+        .await?
+        .ok_or("Luis was added")?;
+    assert!(
+        admin
+            .get("/admin/experts")
+            .await?
+            .text()
+            .await?
+            .contains("luis@example.com")
+    );
+    sign_in_as(&app, "luis@example.com").await?;
+    let short = admin
+        .post(
+            &format!("/admin/experts/{luis}"),
+            &[("change", "password"), ("password", "short")],
+        )
+        .await?;
+    assert_eq!(
+        short.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "passwords have 12 characters at least"
+    );
+    admin
+        .post(
+            &format!("/admin/experts/{luis}"),
+            &[("change", "deactivate")],
+        )
+        .await?;
+    let refused = post_sign_in(&app, "luis@example.com", PASSWORD).await?;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "a deactivated expert cannot sign in"
+    );
+
+    // Groups: add, policy, membership.
+    admin.post("/admin/groups", &[("name", "Billing")]).await?;
+    let billing = app
+        .store
+        .group_by_name("Billing")
+        .await?
+        .ok_or("the group was added")?;
+    admin
+        .post(
+            &format!("/admin/groups/{}", billing.id),
+            &[("change", "policy"), ("policy", "least_busy")],
+        )
+        .await?;
+    admin
+        .post(
+            &format!("/admin/groups/{}", billing.id),
+            &[
+                ("change", "add_member"),
+                ("expert_id", &app.expert.id.to_string()),
+            ],
+        )
+        .await?;
+    let billing = app
+        .store
+        .group_by_name("Billing")
+        .await?
+        .ok_or("the group")?;
+    assert_eq!(
+        billing.assignment_policy,
+        lifeline_protocol::AssignmentPolicy::LeastBusy
+    );
+    let ana = app.store.expert(app.expert.id).await?.ok_or("Ana")?;
+    assert!(
+        ana.groups.iter().any(|g| g.id == billing.id),
+        "Ana joined Billing"
+    );
+
+    // Deployments: the key is shown once, the file can be downloaded, revoking stops the key.
+    let created = admin
+        .post(
+            "/admin/deployments",
+            &[
+                ("name", "Billing laptops"),
+                ("group", &billing.id.to_string()),
+                ("server_url", "https://help.example.com"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::OK);
+    let page = created.text().await?;
+    let key = page
+        .split("id=\"deployment-key\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .ok_or("the key is shown")?
+        .to_string();
+    assert!(key.starts_with("dk_"), "{key}");
+    let deployment = app
+        .store
+        .list_deployments()
+        .await?
+        .into_iter()
+        .find(|d| d.name == "Billing laptops")
+        .ok_or("listed")?;
+    let file = admin
+        .get(&format!("/admin/deployments/{}/file", deployment.id))
+        .await?
+        .text()
+        .await?;
+    let parsed: lifeline_protocol::DeploymentFile = toml::from_str(&file)?;
+    assert_eq!(parsed.deployment_key, key);
+    assert!(
+        !admin
+            .get("/admin/deployments")
+            .await?
+            .text()
+            .await?
+            .contains(&key),
+        "the key is not shown again"
+    );
+    admin
+        .post(&format!("/admin/deployments/{}/revoke", deployment.id), &[])
+        .await?;
+    let create = app
+        .client
+        .create_case(
+            &key,
+            &lifeline_protocol::IdempotencyKey::generate(),
+            &crate::helpers::sos_request(None),
+        )
+        .await
+        .expect_err("a revoked key creates nothing");
+    assert_eq!(crate::helpers::api_status(&create), Some(401));
+
+    // API tokens: shown once, revocable.
+    let made = admin
+        .post(
+            "/admin/tokens",
+            &[("expert_id", &app.expert.id.to_string())],
+        )
+        .await?;
+    let page = made.text().await?;
+    let token = page
+        .split("id=\"new-token\" role=\"status\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .ok_or("the token is shown")?
+        .to_string();
+    app.client.list_cases(&token, &Default::default()).await?;
+    let info = app.store.list_expert_tokens().await?;
+    let newest = info.first().ok_or("a token")?;
+    admin
+        .post(&format!("/admin/tokens/{}/revoke", newest.id), &[])
+        .await?;
+    let revoked = app
+        .client
+        .list_cases(&token, &Default::default())
+        .await
+        .expect_err("revoked");
+    assert_eq!(crate::helpers::api_status(&revoked), Some(401));
+
+    // A plain expert is refused every admin page and form.
+    with_password(&app).await?;
+    let (cookie, csrf) = sign_in(&app).await?;
+    let ana = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    assert_eq!(
+        ana.get("/admin/tokens").await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        ana.post("/admin/groups", &[("name", "Sneaky")])
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(app.store.group_by_name("Sneaky").await?.is_none());
     Ok(())
 }
