@@ -34,3 +34,39 @@ pub struct ChatMessage {
 pub const EVENT_CASE: &str = "case";
 /// SSE event name carrying a [`ChatMessage`].
 pub const EVENT_MESSAGE: &str = "message";
+
+/// A text frame a session side sends over the case's WebSocket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Send a chat message.
+    Message {
+        /// The text, 1 to [`MESSAGE_MAX_CHARS`](crate::limits::MESSAGE_MAX_CHARS) characters.
+        text: String,
+        /// The sender's id for it (UUID), so a message re-sent after a
+        /// reconnect is stored once. The server makes one when absent.
+        #[serde(default)]
+        id: Option<Uuid>,
+    },
+}
+
+/// A text frame the server pushes over a case's WebSocket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "frames are decoded one at a time and mostly cases; boxing would clutter every match"
+)]
+pub enum ServerFrame {
+    /// The case as it now stands (first frame, then after every change).
+    Case(crate::Case),
+    /// A chat message: every stored one on joining, then each new one.
+    Message(ChatMessage),
+    /// A frame the server refused (too long, too fast, malformed); the socket stays open.
+    Error {
+        /// What kind of problem.
+        code: crate::ErrorCode,
+        /// In words.
+        message: String,
+    },
+}

@@ -26,7 +26,7 @@ pub use case::{
 pub use code::{SessionCode, SessionCodeError};
 pub use deployment_file::{Behaviour, Branding, DeploymentFile, Language};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
-pub use event::{ChatMessage, EVENT_CASE, EVENT_MESSAGE, MessageFrom};
+pub use event::{ChatMessage, ClientFrame, EVENT_CASE, EVENT_MESSAGE, MessageFrom, ServerFrame};
 pub use fields::{
     CustomerName, Description, DeviceField, Email, FieldError, IdempotencyKey, ShortText,
 };

@@ -20,3 +20,11 @@ pub const CREATE_BODY_MAX_BYTES: usize = 16 * 1024;
 pub const CASE_LIST_MAX_LIMIT: u32 = 200;
 /// Page size of the expert case list when none is asked for.
 pub const CASE_LIST_DEFAULT_LIMIT: u32 = 50;
+/// Longest chat message, in characters.
+pub const MESSAGE_MAX_CHARS: usize = 2000;
+/// Chat messages one session socket may send in a burst…
+pub const MESSAGE_BURST: u32 = 10;
+/// …after which it may send one more per this many milliseconds.
+pub const MESSAGE_REFILL_MS: u64 = 1000;
+/// A session side that has not answered a ping for this long is disconnected.
+pub const SESSION_TIMEOUT_SECS: u64 = 10;

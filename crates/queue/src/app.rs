@@ -16,6 +16,7 @@ use crate::console::sign_in::SignInGuard;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Failed console sign-ins, for slowing down and locking out.
     pub sign_ins: SignInGuard,
+    /// Open session sockets per case and side.
+    pub presence: Presence,
     /// Cancelled at shutdown: long-lived streams end.
     pub shutdown: CancellationToken,
 }
@@ -97,6 +100,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
+        presence: Presence::default(),
         shutdown: CancellationToken::new(),
     });
     Ok(App { listener, state })

@@ -15,6 +15,7 @@ pub mod credentials;
 mod http;
 pub mod hub;
 mod metrics;
+mod presence;
 mod rate_limit;
 pub mod store;
 

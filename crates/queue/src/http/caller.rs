@@ -104,6 +104,11 @@ fn console_session(headers: &HeaderMap) -> Option<&str> {
     session_cookie(headers)
 }
 
+/// Whether the request is authenticated by the console cookie.
+pub fn uses_console_cookie(headers: &HeaderMap) -> bool {
+    console_session(headers).is_some()
+}
+
 /// The expert signed in with a console session.
 pub async fn expert_from_session(state: &AppState, token: &str) -> Result<ExpertAuth, ApiError> {
     state

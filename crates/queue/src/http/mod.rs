@@ -8,6 +8,7 @@ mod events;
 pub(crate) mod extract;
 mod openapi;
 mod ops;
+mod session;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -44,6 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/cases/{id}/close", post(cases::close_case))
         .route("/api/v1/cases/{id}/assign", post(cases::assign_case))
         .route("/api/v1/cases/{id}/events", get(events::case_events))
+        .route("/api/v1/cases/{id}/session", get(session::case_session))
         .route(
             "/api/v1/experts",
             get(admin::list_experts).post(admin::create_expert),

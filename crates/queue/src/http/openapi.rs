@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, cases, events};
+use super::{admin, cases, events, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +23,7 @@ use super::{admin, cases, events};
     ),
     paths(
         cases::create_case, cases::join_case, cases::get_case, cases::update_case, cases::close_case,
-        cases::assign_case, cases::list_cases, events::case_events,
+        cases::assign_case, cases::list_cases, events::case_events, session::case_session,
         admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::list_deployments, admin::create_deployment,
         admin::revoke_deployment, admin::deployment_file,

@@ -13,8 +13,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    AssignmentPolicy, Case, CaseState, Channel, Customer, Deployment, Description, Device, Email,
-    Expert, Group, HistoryEntry, IdempotencyKey, SessionCode, UpdateCaseRequest,
+    AssignmentPolicy, Case, CaseState, Channel, ChatMessage, Customer, Deployment, Description,
+    Device, Email, Expert, Group, HistoryEntry, IdempotencyKey, MessageFrom, SessionCode,
+    UpdateCaseRequest,
 };
 
 use crate::credentials::{ServerSecret, TokenHash};
@@ -338,6 +339,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError>;
+    /// One side of the case's session came in or went out: sets its presence,
+    /// moves the state (new/pending/in_progress) and records joined or left.
+    /// Joining a final case is a conflict; leaving one changes nothing.
+    async fn set_presence(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        connected: bool,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError>;
+    /// Stores a chat message of an open case; `false` when a message with
+    /// its id is already stored (a re-send after a reconnect).
+    async fn add_message(
+        &self,
+        id: Uuid,
+        message: ChatMessage,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// The case's chat, oldest first.
+    async fn messages(&self, id: Uuid) -> Result<Vec<ChatMessage>, StoreError>;
     /// A page of cases, oldest first.
     async fn list_cases(
         &self,

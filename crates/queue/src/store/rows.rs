@@ -19,7 +19,7 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group
      (SELECT name FROM groups WHERE id = c.group_id) AS group_name, \
      c.assignee_id, (SELECT display_name FROM experts WHERE id = c.assignee_id) AS assignee_name, \
      c.customer_name, c.customer_email, c.description, c.device, c.expert_connected, \
-     c.customer_connected, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
+     c.customer_connected, c.ever_joined, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
      c.last_event_seq";
 
 /// How many open unassigned cases of the same group are ahead of `c`: its
@@ -47,6 +47,7 @@ pub(crate) struct CaseRow {
     pub device: String,
     pub expert_connected: bool,
     pub customer_connected: bool,
+    pub ever_joined: bool,
     pub created_at: i64,
     pub updated_at: i64,
     pub expires_at: i64,
@@ -87,6 +88,7 @@ impl CaseRow {
             device: row.get("device")?,
             expert_connected: row.get("expert_connected")?,
             customer_connected: row.get("customer_connected")?,
+            ever_joined: row.get("ever_joined")?,
             created_at: row.get("created_at")?,
             updated_at: row.get("updated_at")?,
             expires_at: row.get("expires_at")?,

@@ -28,8 +28,9 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    AssignmentPolicy, Case, CaseState, Channel, Customer, Deployment, Description, Device, Expert,
-    ExpertRole, Group, GroupRef, HistoryAction, HistoryEntry, SessionCode, UpdateCaseRequest,
+    AssignmentPolicy, Case, CaseState, Channel, ChatMessage, Customer, Deployment, Description,
+    Device, Expert, ExpertRole, Group, GroupRef, HistoryAction, HistoryEntry, MessageFrom,
+    SessionCode, UpdateCaseRequest,
 };
 
 use super::rows::{CASE_AHEAD, CASE_COLUMNS, CASE_FROM, CaseRow};
@@ -47,6 +48,7 @@ use crate::hub::{CaseEvent, EventKind, Hub};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_initial.sql"),
     include_str!("../../migrations/sqlite/0002_console.sql"),
+    include_str!("../../migrations/sqlite/0003_session.sql"),
 ];
 /// Most writes committed together; bounds the latency one batch adds.
 const MAX_BATCH: usize = 512;
@@ -1110,6 +1112,103 @@ impl Store for SqliteStore {
     ) -> Result<Case, StoreError> {
         self.write(move |tx| tx.assign(id, expert, by.label(), now))
             .await
+    }
+
+    async fn set_presence(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        connected: bool,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(move |tx| {
+            let row = load_row(&tx.conn, id, now)?.ok_or(StoreError::NotFound)?;
+            let state = row.state_at(now)?;
+            if state.is_final() {
+                if connected {
+                    return Err(StoreError::Conflict(format!("the case is {}", state.as_str())));
+                }
+                // Closing a case already cleared its presence.
+                return row.into_case(now);
+            }
+            let (mut expert, mut customer) = (row.expert_connected, row.customer_connected);
+            let was = match side {
+                MessageFrom::Expert => std::mem::replace(&mut expert, connected),
+                MessageFrom::Customer => std::mem::replace(&mut customer, connected),
+            };
+            if was == connected {
+                return row.into_case(now);
+            }
+            let ever_joined = row.ever_joined || connected;
+            let new_state = CaseState::from_presence(expert, customer, ever_joined);
+            tx.conn
+                .prepare_cached(
+                    "UPDATE cases SET expert_connected = ?, customer_connected = ?, ever_joined = ?, \
+                     state = ?, updated_at = ? WHERE id = ?",
+                )?
+                .execute(params![expert, customer, ever_joined, new_state.as_str(), to_millis(now), id])?;
+            let action = if connected { HistoryAction::Joined } else { HistoryAction::Left };
+            Ok(tx.record_change(id, action, by.label(), None, now)?.0)
+        })
+        .await
+    }
+
+    async fn add_message(
+        &self,
+        id: Uuid,
+        message: ChatMessage,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.write(move |tx| {
+            let row = tx.open_row(id, now)?;
+            let known: bool = tx
+                .conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM case_events WHERE case_id = ? AND kind = 'message' \
+                     AND json_extract(data, '$.id') = ?)",
+                )?
+                .query_row(params![id, message.id.to_string()], |r| r.get(0))?;
+            if known {
+                return Ok(false);
+            }
+            let seq: i64 = tx
+                .conn
+                .prepare_cached("UPDATE cases SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")?
+                .query_row([id], |r| r.get(0))?;
+            let data: Arc<str> = serde_json::to_string(&message)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                .into();
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO case_events (case_id, seq, kind, action, actor, detail, data, final, at) \
+                     VALUES (?, ?, 'message', NULL, ?, NULL, ?, 0, ?)",
+                )?
+                .execute(params![id, seq, message.author, &*data, to_millis(now)])?;
+            tx.events.push(CaseEvent {
+                case_id: id,
+                group_id: row.group_id,
+                seq,
+                kind: EventKind::Message,
+                is_final: false,
+                data,
+            });
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn messages(&self, id: Uuid) -> Result<Vec<ChatMessage>, StoreError> {
+        self.read(move |conn| {
+            let rows = conn
+                .prepare_cached("SELECT data FROM case_events WHERE case_id = ? AND kind = 'message' ORDER BY seq")?
+                .query_map([id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.iter()
+                .map(|data| serde_json::from_str(data).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        })
+        .await
     }
 
     async fn list_cases(

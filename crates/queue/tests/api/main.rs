@@ -14,4 +14,5 @@ mod lifecycle;
 mod ops;
 mod process;
 mod rate_limit;
+mod session;
 mod validation;
