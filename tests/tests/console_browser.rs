@@ -205,6 +205,108 @@ async fn a_cookie_request_without_the_csrf_token_is_refused_and_wrong_passwords_
     browser.close().await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() -> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let request = CreateCaseRequest {
+        channel: Channel::Sos,
+        customer: None,
+        description: None,
+        device: None,
+    };
+    let created = server
+        .client
+        .create_case(
+            &server.deployment_key,
+            &IdempotencyKey::generate(),
+            &request,
+        )
+        .await?;
+    let case_id = created.case.id;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    browser
+        .client
+        .goto(&format!("{}/cases/{case_id}", server.base_url))
+        .await?;
+
+    browser
+        .client
+        .find(Locator::Id("connect"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for_text("presence-expert", "yes").await?;
+    assert_eq!(server.case(case_id).await?.state, CaseState::Pending);
+
+    let (customer, mut customer_events) = lifeline_client::join_session(
+        &server.client,
+        created.token.clone(),
+        case_id,
+        lifeline_client::Backoff::standard(),
+    );
+    browser.wait_for_text("presence-customer", "yes").await?;
+    browser.wait_for_text("case-state", "in progress").await?;
+    assert_eq!(server.case(case_id).await?.state, CaseState::InProgress);
+
+    customer.send("The printer blinks orange").await?;
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::XPath(
+            "//ol[@id='chat']/li[contains(., 'The printer blinks orange')]",
+        ))
+        .await?;
+    browser
+        .client
+        .find(Locator::Id("chat-text"))
+        .await?
+        .send_keys("Let me have a look")
+        .await?;
+    browser
+        .client
+        .find(Locator::Id("chat-send"))
+        .await?
+        .click()
+        .await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, customer_events.recv()).await {
+            Ok(Some(lifeline_client::SessionEvent::Message(m)))
+                if m.text == "Let me have a look" =>
+            {
+                assert_eq!(m.author, EXPERT_NAME);
+                break;
+            }
+            Ok(Some(_)) => {}
+            other => {
+                return Err(
+                    format!("the expert's message did not reach the customer: {other:?}").into(),
+                );
+            }
+        }
+    }
+
+    browser
+        .client
+        .find(Locator::Id("leave"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for_text("session-status", "Not connected.").await?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.case(case_id).await?.expert_connected {
+        assert!(Instant::now() < deadline, "leaving disconnects the expert");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(server.case(case_id).await?.state, CaseState::Pending);
+    drop(customer);
+    browser.close().await
+}
+
 /// Creates an SOS case with a customer name and description; id and grouped code.
 async fn create_case(server: &Server, name: &str, description: &str) -> Fallible<(Uuid, String)> {
     let request = CreateCaseRequest {
