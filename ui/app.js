@@ -13,6 +13,9 @@ let language = null;
 let view = null;
 let offlineUntil = 0;
 let lastAnnounced = "";
+let codePainted = false;
+// "Not now" hides the expert's invitation until they ask again.
+let connectDismissed = false;
 
 function t(key, values = {}) {
   const template = strings[key] ?? key;
@@ -147,6 +150,13 @@ async function render(next) {
   if (!kase) return;
 
   $("code").textContent = kase.code_grouped;
+  if (!codePainted) {
+    codePainted = true;
+    // For the click-to-code benchmark (a no-op otherwise): the first
+    // requestAnimationFrame callback runs before the frame holding the code is
+    // painted, the second after it.
+    requestAnimationFrame(() => requestAnimationFrame(() => invoke("code_painted").catch(() => {})));
+  }
   const [title, detail] = statusWords(kase.status);
   $("state").textContent = title;
   $("state").dataset.kind = kase.status.kind;
@@ -164,6 +174,29 @@ async function render(next) {
   $("cancel").hidden = over;
   $("again").hidden = !over;
   if (over) $("cancel-confirm").hidden = true;
+  renderSession(kase, over, expert);
+}
+
+function renderSession(kase, over, expert) {
+  const session = view.session;
+  const invited = kase.status.kind === "expert_wants_to_connect";
+  if (!invited) connectDismissed = false;
+  $("connect-question").textContent = t("session.invite", { name: expert ?? t("status.expert_unknown") });
+  $("connect-request").hidden = over || session.joined || !invited || connectDismissed;
+  $("start-session").hidden = over || session.joined || (invited && !connectDismissed);
+  $("chat-panel").hidden = over || !session.joined;
+  $("session-status").textContent = session.reconnecting ? t("session.reconnecting") : "";
+  const chat = $("chat");
+  // Messages only ever append, each once: add the ones not shown yet.
+  for (const message of session.messages.slice(chat.children.length)) {
+    const item = document.createElement("li");
+    item.className = message.mine ? "mine" : "theirs";
+    const who = document.createElement("strong");
+    who.textContent = `${message.mine ? t("session.me") : message.author}: `;
+    item.append(who, document.createTextNode(message.text));
+    chat.append(item);
+  }
+  if (session.messages.length < chat.children.length) chat.replaceChildren();
 }
 
 async function call(command, args) {
@@ -219,6 +252,21 @@ function wire() {
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !$("cancel-confirm").hidden) $("keep-request").click();
+  });
+
+  $("join-session").addEventListener("click", () => call("join_session").then(() => $("chat-text").focus()).catch(() => {}));
+  $("start-session").addEventListener("click", () => call("join_session").then(() => $("chat-text").focus()).catch(() => {}));
+  $("not-now").addEventListener("click", () => {
+    connectDismissed = true;
+    render(view);
+  });
+  $("leave-session").addEventListener("click", () => call("leave_session").catch(() => {}));
+  $("chat-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("chat-text");
+    const text = input.value.trim();
+    if (!text) return;
+    await call("send_message", { text }).then(() => { input.value = ""; }).catch(() => {});
   });
 
   $("join-toggle").addEventListener("click", () => {

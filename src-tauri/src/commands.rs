@@ -1,6 +1,8 @@
 //! The window's commands: each takes the state, calls `lifeline-client`, and
 //! maps the error to `{code, message}`.
 
+use std::io::Write as _;
+
 use lifeline_protocol::{Channel, Description, SessionCode, UpdateCaseRequest};
 use tauri::{AppHandle, State};
 
@@ -14,7 +16,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         request_help,
         set_description,
         cancel_request,
-        join_case
+        join_case,
+        code_painted,
+        join_session,
+        leave_session,
+        send_message
     ]
 }
 
@@ -70,6 +76,18 @@ async fn cancel_request(app: AppHandle, core: State<'_, Core>) -> Result<(), Pro
     Ok(())
 }
 
+/// The window has painted the session code. With `LIFELINE_REPORT_READY` set
+/// (`cargo xtask bench app` sets it), prints one line on stdout: the
+/// benchmark's click-to-code clock stops there.
+#[tauri::command]
+fn code_painted() {
+    if std::env::var_os("LIFELINE_REPORT_READY").is_some() {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "lifeline: code painted");
+        let _ = stdout.flush();
+    }
+}
+
 /// Joins the manual case whose code an expert gave the customer.
 #[tauri::command]
 async fn join_case(app: AppHandle, core: State<'_, Core>, code: String) -> Result<(), Problem> {
@@ -91,6 +109,33 @@ async fn join_case(app: AppHandle, core: State<'_, Core>, code: String) -> Resul
     core::stop_following(&app);
     core::follow(&app, opened);
     Ok(())
+}
+
+/// Joins the live session: the expert asked to connect, or the customer starts it.
+/// Async so it runs on the async runtime, where the session's task is spawned.
+#[tauri::command]
+async fn join_session(app: AppHandle, core: State<'_, Core>) -> Result<(), Problem> {
+    let open = open_case(core.ready()?)?;
+    core::join_session(&app, open.id, open.token)
+}
+
+/// Leaves the live session ("Not now" after joining, or "Leave").
+#[tauri::command]
+fn leave_session(app: AppHandle) {
+    core::leave_session(&app);
+}
+
+/// Sends a chat message to the expert.
+#[tauri::command]
+async fn send_message(app: AppHandle, text: String) -> Result<(), Problem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Problem::new("invalid_message", "the message is empty"));
+    }
+    if text.chars().count() > lifeline_protocol::limits::MESSAGE_MAX_CHARS {
+        return Err(Problem::new("invalid_message", "the message is too long"));
+    }
+    core::send_chat(&app, text).await
 }
 
 fn open_case(ready: &core::Ready) -> Result<lifeline_client::OpenCase, Problem> {

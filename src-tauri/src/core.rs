@@ -8,8 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use lifeline_client::shortcut::{ShortcutDirs, ShortcutKind, ShortcutTarget, ensure_shortcut};
 use lifeline_client::{
-    Backoff, CaseWatch, Deployment, Notice, OpenedCase, QueueClient, SosProgress, StateStore,
-    WatchEvent,
+    Backoff, CaseWatch, Deployment, Notice, OpenedCase, QueueClient, Session, SessionEvent,
+    SosProgress, StateStore, WatchEvent,
 };
 use lifeline_protocol::{Case, Channel, Device};
 use tauri::{AppHandle, Emitter, Manager};
@@ -18,7 +18,7 @@ use tauri_plugin_notification::NotificationExt as _;
 
 use crate::args::Args;
 use crate::texts;
-use crate::view::{BrandingView, CaseView, Offline, Problem, View};
+use crate::view::{BrandingView, CaseView, MessageView, Offline, Problem, SessionView, View};
 
 /// The event carrying the whole [`View`] to the window.
 pub const VIEW_EVENT: &str = "view";
@@ -43,6 +43,8 @@ pub struct Core {
     ready: Option<Ready>,
     view: Mutex<View>,
     watch: Mutex<Option<CaseWatch>>,
+    /// The live session, while the customer is in it.
+    session: Mutex<Option<Session>>,
     /// A help request or join is under way; a second one waits for it.
     busy: AtomicBool,
 }
@@ -92,6 +94,7 @@ impl Core {
             ready,
             view: Mutex::new(view),
             watch: Mutex::new(None),
+            session: Mutex::new(None),
             busy: AtomicBool::new(false),
         }
     }
@@ -158,6 +161,10 @@ impl Core {
 
     fn set_watch(&self, watch: Option<CaseWatch>) {
         *self.watch.lock().unwrap_or_else(|e| e.into_inner()) = watch;
+    }
+
+    fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -327,11 +334,13 @@ pub fn ask_for_help(app: &AppHandle, channel: Channel) {
 pub fn follow(app: &AppHandle, opened: OpenedCase) {
     let core = app.state::<Core>();
     let Ok(ready) = core.ready() else { return };
+    leave_session(app);
     update_view(app, |view| {
         view.requesting = false;
         view.offline = None;
         view.problem = None;
         view.case = Some(CaseView::of(&opened.case));
+        view.session = SessionView::default();
     });
     let (watch, mut events) = lifeline_client::watch(
         ready.client.clone(),
@@ -384,6 +393,84 @@ pub fn show_case(app: &AppHandle, case: &Case) {
 /// Stops following the case (it was cancelled here).
 pub fn stop_following(app: &AppHandle) {
     app.state::<Core>().set_watch(None);
+    leave_session(app);
+}
+
+/// Joins the live session of the open case (accepting the expert's request,
+/// or starting it). Already in it: nothing happens.
+pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Result<(), Problem> {
+    let core = app.state::<Core>();
+    let ready = core.ready()?;
+    let mut session = core.session();
+    if session.as_ref().is_some_and(|s| !s.is_finished()) {
+        return Ok(());
+    }
+    let (joined, mut events) =
+        lifeline_client::join_session(&ready.client, token, case_id, Backoff::standard());
+    *session = Some(joined);
+    drop(session);
+    update_view(app, |view| {
+        view.session.joined = true;
+        view.session.reconnecting = false;
+    });
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.recv().await {
+            match event {
+                SessionEvent::Connected => {
+                    update_view(&app, |view| view.session.reconnecting = false)
+                }
+                SessionEvent::Case(case) if case.id == case_id => show_case(&app, &case),
+                SessionEvent::Case(_) => {}
+                SessionEvent::Message(message) => update_view(&app, |view| {
+                    view.session.messages.push(MessageView::of(&message));
+                }),
+                SessionEvent::Refused { code, message } => update_view(&app, |view| {
+                    view.problem = Some(Problem::new(code.as_str(), message));
+                }),
+                SessionEvent::Reconnecting { .. } => {
+                    update_view(&app, |view| view.session.reconnecting = true);
+                }
+                SessionEvent::Ended { reason } => {
+                    tracing::info!(%reason, "the session ended");
+                    update_view(&app, |view| {
+                        view.session.joined = false;
+                        view.session.reconnecting = false;
+                    });
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Leaves the live session, if the customer is in it.
+pub fn leave_session(app: &AppHandle) {
+    let session = app.state::<Core>().session().take();
+    if let Some(session) = session {
+        tauri::async_runtime::spawn(session.leave());
+    }
+    update_view(app, |view| {
+        view.session.joined = false;
+        view.session.reconnecting = false;
+    });
+}
+
+/// Sends a chat message in the session.
+pub async fn send_chat(app: &AppHandle, text: &str) -> Result<(), Problem> {
+    let sending = {
+        let core = app.state::<Core>();
+        let session = core.session();
+        let Some(session) = session.as_ref() else {
+            return Err(Problem::new("no_session", "not in a session"));
+        };
+        session.sender()
+    };
+    sending
+        .send(text)
+        .await
+        .map(drop)
+        .map_err(|error| Problem::new("no_session", error))
 }
 
 fn notify(app: &AppHandle, language: &str, notice: &Notice) {

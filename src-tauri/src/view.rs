@@ -30,6 +30,44 @@ pub struct View {
     pub offline: Option<Offline>,
     /// The last thing that went wrong that the customer should know about.
     pub problem: Option<Problem>,
+    /// The live session with the expert.
+    pub session: SessionView,
+}
+
+/// The customer's side of the live session.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SessionView {
+    /// The customer is in the session (the socket is open or reopening).
+    pub joined: bool,
+    /// The connection dropped; the app is reconnecting.
+    pub reconnecting: bool,
+    /// The chat, oldest first, each message once.
+    pub messages: Vec<MessageView>,
+}
+
+/// One chat message as the window shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageView {
+    /// The message id, so the window can key its list.
+    pub id: String,
+    /// Written by the customer (shown on their side).
+    pub mine: bool,
+    /// Who wrote it.
+    pub author: String,
+    /// What they wrote.
+    pub text: String,
+}
+
+impl MessageView {
+    /// The view of a chat message.
+    pub fn of(message: &lifeline_protocol::ChatMessage) -> Self {
+        Self {
+            id: message.id.to_string(),
+            mine: message.from == lifeline_protocol::MessageFrom::Customer,
+            author: message.author.clone(),
+            text: message.text.clone(),
+        }
+    }
 }
 
 /// The deployment's look.

@@ -8,22 +8,17 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 use lifeline_protocol::{
     CaseState, Channel, CreateCaseRequest, Customer, CustomerName, Description, IdempotencyKey,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use support::{
-    EXPERT_EMAIL, Fallible, ProcessGroup, Server, TestResult, find_program, free_port,
-    missing_tools, wait_for_listener,
-};
+use support::browser::{Browser, fill_sign_in, sign_in};
+use support::{Fallible, Server, TestResult};
 
 const EXPERT_NAME: &str = "Ana García";
 const PASSWORD: &str = "correct horse battery staple";
@@ -296,7 +291,9 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
         .await?
         .click()
         .await?;
-    browser.wait_for_text("session-status", "Not connected.").await?;
+    browser
+        .wait_for_text("session-status", "Not connected.")
+        .await?;
     let deadline = Instant::now() + Duration::from_secs(5);
     while server.case(case_id).await?.expert_connected {
         assert!(Instant::now() < deadline, "leaving disconnects the expert");
@@ -327,154 +324,4 @@ async fn create_case(server: &Server, name: &str, description: &str) -> Fallible
         )
         .await?;
     Ok((created.case.id, created.case.code.to_string()))
-}
-
-async fn fill_sign_in(client: &Client, server: &Server, password: &str) -> TestResult {
-    client.goto(&format!("{}/sign-in", server.base_url)).await?;
-    client
-        .find(Locator::Id("email"))
-        .await?
-        .send_keys(EXPERT_EMAIL)
-        .await?;
-    client
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(password)
-        .await?;
-    client.find(Locator::Id("sign-in")).await?.click().await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#sign-in-error, #queue-rows"))
-        .await?;
-    Ok(())
-}
-
-async fn sign_in(client: &Client, server: &Server, password: &str) -> TestResult {
-    fill_sign_in(client, server, password).await?;
-    if client.find(Locator::Id("queue-rows")).await.is_err() {
-        return Err("signing in with the right password did not open the queue".into());
-    }
-    Ok(())
-}
-
-/// Headless Chromium under ChromeDriver, stopped when dropped.
-struct Browser {
-    client: Client,
-    screenshots: Option<PathBuf>,
-    _driver: ProcessGroup,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    /// `None` only when tools are missing outside CI with `LIFELINE_SKIP_E2E=1`.
-    async fn start_or_skip() -> Fallible<Option<Self>> {
-        let chromium = ["chromium", "chromium-browser", "google-chrome"]
-            .into_iter()
-            .find_map(find_program);
-        let chromedriver = find_program("chromedriver");
-        let mut missing = Vec::new();
-        if chromium.is_none() {
-            missing.push("Chromium not found (Debian: apt-get install chromium)".to_string());
-        }
-        if chromedriver.is_none() {
-            missing.push(
-                "chromedriver not found (Debian: apt-get install chromium-driver)".to_string(),
-            );
-        }
-        if !missing_tools("the console browser test", &missing)? {
-            return Ok(None);
-        }
-        let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
-            unreachable!("missing tools were reported above");
-        };
-        let port = free_port()?;
-        let driver = ProcessGroup::spawn(
-            Command::new(&chromedriver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        )
-        .map_err(|e| format!("cannot start {}: {e}", chromedriver.display()))?;
-        wait_for_listener(port, "chromedriver")?;
-        let profile = tempfile::tempdir()?;
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1280,860",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
-        );
-        let mut builder = ClientBuilder::new(HttpConnector::new());
-        builder.capabilities(capabilities);
-        let url = format!("http://127.0.0.1:{port}");
-        let connect = builder.connect(&url);
-        let client = tokio::time::timeout(Duration::from_secs(30), connect)
-            .await
-            .map_err(|_| "Chromium did not start within 30 s")??;
-        Ok(Some(Self {
-            client,
-            screenshots: std::env::var_os("LIFELINE_SCREENSHOTS").map(PathBuf::from),
-            _driver: driver,
-            _profile: profile,
-        }))
-    }
-
-    async fn text_of(&self, id: &str) -> Fallible<String> {
-        let element = self.client.find(Locator::Id(id)).await?;
-        Ok(element.text().await?.trim().to_string())
-    }
-
-    /// Polls `#id` until its text is `expected`, 5 s at most.
-    async fn wait_for_text(&self, id: &str, expected: &str) -> TestResult {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let text = self.text_of(id).await.unwrap_or_default();
-            if text == expected {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(format!("#{id} shows {text:?}, not {expected:?}").into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Clicks `#id`, which submits a form, and waits for the next page.
-    async fn click_and_wait_for_load(&self, id: &str) -> TestResult {
-        self.click_and_wait_for_load_css(&format!("#{id}")).await
-    }
-
-    async fn click_and_wait_for_load_css(&self, css: &str) -> TestResult {
-        let old = self.client.find(Locator::Css("body")).await?;
-        self.client.find(Locator::Css(css)).await?.click().await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        // The old page's body goes stale once the new page has loaded.
-        while old.text().await.is_ok() {
-            if Instant::now() > deadline {
-                return Err(format!("clicking {css} did not load a new page").into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Ok(())
-    }
-
-    async fn screenshot(&self, name: &str) -> TestResult {
-        if let Some(dir) = &self.screenshots {
-            std::fs::create_dir_all(dir)?;
-            std::fs::write(dir.join(name), self.client.screenshot().await?)?;
-        }
-        Ok(())
-    }
-
-    async fn close(self) -> TestResult {
-        self.client.close().await?;
-        Ok(())
-    }
 }

@@ -9,19 +9,14 @@
 
 mod support;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 use lifeline_protocol::CaseState;
 
-use support::{
-    ProcessGroup, Server, TestResult, find_program, free_port, missing_tools, path_text,
-    wait_for_listener,
-};
+use support::window::{TauriDriver, Tools, app_binary, app_env, wait_for_text};
+use support::{Server, TestResult, path_text};
 
 const SHORTCUT_NAME: &str = "Acme SOS";
 const EXPERT_NAME: &str = "Ana García";
@@ -142,164 +137,6 @@ async fn the_window_shows_the_code_follows_the_expert_and_cancels_with_one_case(
     Ok(())
 }
 
-/// The tools a real-window test needs, found on this machine.
-struct Tools {
-    tauri_driver: PathBuf,
-}
-
-impl Tools {
-    /// `Some` when everything is there; an error naming what to install when
-    /// not; `None` (skip) only outside CI with `LIFELINE_SKIP_E2E=1`.
-    fn find_or_skip() -> Result<Option<Self>, String> {
-        let mut missing = Vec::new();
-        if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
-            missing.push(
-                "no DISPLAY: run under `xvfb-run -a -s \"-screen 0 1280x800x24\" dbus-run-session -- cargo test …` (Debian: apt-get install xvfb xauth dbus)",
-            );
-        }
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|d| d.is_empty()) {
-            missing.push(
-                "no D-Bus session bus (single-instance needs one): run under `dbus-run-session -- …` (Debian: apt-get install dbus)",
-            );
-        }
-        if find_program("WebKitWebDriver").is_none() {
-            missing.push("WebKitWebDriver not found (Debian: apt-get install webkit2gtk-driver)");
-        }
-        let tauri_driver = find_program("tauri-driver").or_else(|| {
-            let cargo_bin = std::env::var_os("CARGO_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?
-                .join("bin")
-                .join("tauri-driver");
-            cargo_bin.is_file().then_some(cargo_bin)
-        });
-        if tauri_driver.is_none() {
-            missing.push(
-                "tauri-driver not found (cargo install tauri-driver --version '=2.1.0' --locked)",
-            );
-        }
-        let missing: Vec<String> = missing.into_iter().map(String::from).collect();
-        if !missing_tools("the real-window test", &missing)? {
-            return Ok(None);
-        }
-        Ok(tauri_driver.map(|tauri_driver| Tools { tauri_driver }))
-    }
-}
-
-/// The `lifeline` binary next to this test's target dir, built (or brought up
-/// to date) with `cargo build -p lifeline`. `LIFELINE_APP` names another.
-fn app_binary() -> Result<PathBuf, Box<dyn std::error::Error>> {
-    if let Some(app) = std::env::var_os("LIFELINE_APP") {
-        return Ok(PathBuf::from(app));
-    }
-    // target/debug/deps/desktop_window-… → target/debug/lifeline
-    let exe = std::env::current_exe()?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("the test binary is not in target/<profile>/deps")?;
-    let app = profile_dir.join("lifeline");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .ok_or("the e2e crate is in the workspace")?;
-    let status = Command::new(cargo)
-        .args(["build", "--package", "lifeline", "--bin", "lifeline"])
-        .current_dir(workspace)
-        .status()?;
-    if !status.success() {
-        return Err(format!("cargo build -p lifeline failed ({status})").into());
-    }
-    if !app.is_file() {
-        return Err(format!("{} was not built", app.display()).into());
-    }
-    Ok(app)
-}
-
-/// The app's environment: a fresh HOME, no XDG overrides leaking in from the
-/// machine, and the display and bus of the test.
-fn app_env(home: &Path) -> HashMap<String, String> {
-    let mut env: HashMap<String, String> = std::env::vars()
-        .filter(|(key, _)| {
-            matches!(
-                key.as_str(),
-                "PATH" | "DISPLAY" | "XAUTHORITY" | "DBUS_SESSION_BUS_ADDRESS" | "RUST_LOG"
-            )
-        })
-        .collect();
-    env.insert("HOME".into(), path_text(home));
-    env.insert("LANG".into(), "C.UTF-8".into());
-    // Software rendering, no compositing: steadier under Xvfb.
-    env.insert("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into());
-    env
-}
-
-/// `tauri-driver` in its own process group, stopped with the group (it does
-/// not stop `WebKitWebDriver` or the app itself) when dropped, even on panic.
-struct TauriDriver {
-    _process: ProcessGroup,
-    port: u16,
-}
-
-impl TauriDriver {
-    fn spawn(
-        program: &Path,
-        env: &HashMap<String, String>,
-    ) -> Result<Self, Box<dyn std::error::Error>> {
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let process = ProcessGroup::spawn(
-            Command::new(program)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native_port.to_string(),
-                ])
-                .env_clear()
-                .envs(env)
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit()),
-        )
-        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-        let driver = Self {
-            _process: process,
-            port,
-        };
-        // tauri-driver listens at once but proxies "new session" to the
-        // WebKitWebDriver it spawned; asked before that one listens, it drops
-        // the connection (seen in CI on a cold machine). Wait for both.
-        wait_for_listener(port, "tauri-driver")?;
-        wait_for_listener(native_port, "WebKitWebDriver (started by tauri-driver)")?;
-        Ok(driver)
-    }
-
-    /// Starts the app through WebDriver; 30 s at most (a crashing app makes
-    /// "new session" hang forever).
-    async fn session(
-        &self,
-        app: &Path,
-        args: &[&str],
-    ) -> Result<Client, Box<dyn std::error::Error>> {
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": path_text(app), "args": args }),
-        );
-        let mut builder = ClientBuilder::new(HttpConnector::new());
-        builder.capabilities(capabilities);
-        let url = format!("http://127.0.0.1:{}", self.port);
-        let connect = builder.connect(&url);
-        match tokio::time::timeout(Duration::from_secs(30), connect).await {
-            Ok(client) => Ok(client?),
-            Err(_) => Err(
-                "WebDriver could not start the app within 30 s (did it crash? see its log above)"
-                    .into(),
-            ),
-        }
-    }
-}
-
 fn wait_for_exit(
     child: &mut Child,
     limit: Duration,
@@ -315,44 +152,5 @@ fn wait_for_exit(
             return Err(format!("the second launch was still running after {limit:?}: single-instance did not hand over").into());
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Polls the text of element `#id` until `done` accepts it.
-async fn wait_for_text(
-    window: &Client,
-    id: &str,
-    limit: Duration,
-    done: impl Fn(&str) -> bool,
-) -> Result<String, Box<dyn std::error::Error>> {
-    let deadline = Instant::now() + limit;
-    let mut last = String::new();
-    loop {
-        // Each command is bounded too: a WebDriver that died answers nothing.
-        let read = async {
-            let element = window.find(Locator::Id(id)).await?;
-            element.text().await
-        };
-        if let Ok(Ok(text)) = tokio::time::timeout(Duration::from_secs(5), read).await {
-            if done(text.trim()) {
-                return Ok(text.trim().to_owned());
-            }
-            last = text;
-        }
-        if Instant::now() > deadline {
-            let state = async {
-                let element = window.find(Locator::Id("state")).await?;
-                element.text().await
-            };
-            let state = match tokio::time::timeout(Duration::from_secs(5), state).await {
-                Ok(Ok(text)) => text,
-                _ => String::new(),
-            };
-            return Err(format!(
-                "#{id} did not show what was expected within {limit:?}; it shows {last:?} (state: {state:?})"
-            )
-            .into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

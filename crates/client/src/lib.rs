@@ -42,7 +42,7 @@ pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
 pub use locale::choose_language;
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
-pub use session::{Session, SessionClosed, SessionEvent, join as join_session};
+pub use session::{Session, SessionClosed, SessionEvent, SessionSender, join as join_session};
 pub use sos::{OpenedCase, SosError, SosProgress, request_help};
 pub use state::{OpenCase, PendingRequest, State, StateError, StateStore};
 pub use status::{CustomerStatus, Notice};

@@ -68,7 +68,14 @@ enum Command {
     Leave(oneshot::Sender<()>),
 }
 
-impl Session {
+/// Sends chat messages into a session; cheap to clone, usable while the
+/// [`Session`] itself stays put.
+#[derive(Debug, Clone)]
+pub struct SessionSender {
+    commands: mpsc::Sender<Command>,
+}
+
+impl SessionSender {
     /// Sends a chat message; returns its id. It is delivered once, even across
     /// a reconnect; the server's echo arrives as [`SessionEvent::Message`].
     pub async fn send(&self, text: &str) -> Result<Uuid, SessionClosed> {
@@ -81,6 +88,20 @@ impl Session {
             .await
             .map_err(|_| SessionClosed)?;
         Ok(id)
+    }
+}
+
+impl Session {
+    /// Sends a chat message; see [`SessionSender::send`].
+    pub async fn send(&self, text: &str) -> Result<Uuid, SessionClosed> {
+        self.sender().send(text).await
+    }
+
+    /// A handle for sending without holding the session.
+    pub fn sender(&self) -> SessionSender {
+        SessionSender {
+            commands: self.commands.clone(),
+        }
     }
 
     /// Leaves the session: closes the socket cleanly, so the server counts

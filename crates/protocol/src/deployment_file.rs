@@ -17,9 +17,10 @@ pub struct DeploymentFile {
     pub behaviour: Behaviour,
 }
 
-/// The company's look in the app.
+/// The company's look in the app. Every field may be left out; the
+/// defaults fill in (IT often sets only the company name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Branding {
     /// Shown in the window title and texts.
     pub company_name: String,
@@ -100,5 +101,20 @@ impl Default for Behaviour {
             enforce_shortcut: false,
             shortcut_name: default_shortcut_name(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_branding_table_with_only_the_company_name_takes_the_default_colour() {
+        let file: DeploymentFile = toml::from_str(
+            "server_url = \"https://help.example.com\"\ndeployment_key = \"dk_x\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
+        )
+        .expect("a partial branding table parses");
+        assert_eq!(file.branding.company_name, "Acme IT");
+        assert_eq!(file.branding.accent_color, Branding::default().accent_color);
     }
 }

@@ -5,6 +5,9 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod window;
+
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
