@@ -50,20 +50,32 @@ pub enum Profile {
 /// Builds one binary of one package and returns the path of the executable.
 /// Compiler output goes to the terminal as usual.
 pub fn build_binary(package: &str, binary: &str, profile: Profile) -> Result<PathBuf> {
+    let [executable] = build_binaries([(package, binary)], profile, &[])?;
+    Ok(executable)
+}
+
+/// Builds several `(package, binary)` pairs in one cargo run (so they share
+/// one feature resolution and its compiled dependencies), with `features`
+/// (`crate/feature` allowed), and returns the executables in the same order.
+pub fn build_binaries<const N: usize>(
+    binaries: [(&str, &str); N],
+    profile: Profile,
+    features: &[&str],
+) -> Result<[PathBuf; N]> {
     let mut cargo = command();
-    cargo.args([
-        "build",
-        "--package",
-        package,
-        "--bin",
-        binary,
-        "--message-format=json-render-diagnostics",
-    ]);
+    cargo.args(["build", "--message-format=json-render-diagnostics"]);
+    for (package, binary) in binaries {
+        cargo.args(["--package", package, "--bin", binary]);
+    }
+    if !features.is_empty() {
+        cargo.arg("--features").arg(features.join(","));
+    }
     if profile == Profile::Release {
         cargo.arg("--release");
     }
+    let names = binaries.map(|(_, binary)| binary).join(", ");
     eprintln!(
-        "xtask: building {binary}{}",
+        "xtask: building {names}{}",
         if profile == Profile::Release {
             " (release)"
         } else {
@@ -74,27 +86,39 @@ pub fn build_binary(package: &str, binary: &str, profile: Profile) -> Result<Pat
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .with_context(|| format!("failed to start cargo build -p {package}"))?;
+        .with_context(|| format!("failed to start cargo build for {names}"))?;
     let stdout = child.stdout.take().context("cargo build has no stdout")?;
-    let mut executable = None;
+    let mut executables: [Option<PathBuf>; N] = std::array::from_fn(|_| None);
     for line in BufReader::new(stdout).lines() {
         let line = line.context("failed to read cargo build output")?;
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
-        if message["reason"] == "compiler-artifact"
-            && message["target"]["name"] == binary
-            && let Some(path) = message["executable"].as_str()
-        {
-            executable = Some(PathBuf::from(path));
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let Some(path) = message["executable"].as_str() else {
+            continue;
+        };
+        for (slot, (_, binary)) in executables.iter_mut().zip(binaries) {
+            if message["target"]["name"] == binary {
+                *slot = Some(PathBuf::from(path));
+            }
         }
     }
     let status = child.wait().context("failed to wait for cargo build")?;
     if !status.success() {
-        bail!("cargo build -p {package} failed ({status})");
+        bail!("cargo build of {names} failed ({status})");
     }
-    executable
-        .with_context(|| format!("cargo build -p {package} reported no `{binary}` executable"))
+    let mut found = Vec::with_capacity(N);
+    for (executable, (package, binary)) in executables.into_iter().zip(binaries) {
+        found.push(executable.with_context(|| {
+            format!("cargo build -p {package} reported no `{binary}` executable")
+        })?);
+    }
+    Ok(found
+        .try_into()
+        .expect("one executable for each requested binary"))
 }
 
 /// Runs a command with inherited stdio and returns its status.

@@ -1,7 +1,9 @@
 //! `cargo xtask bench <target>`: measurements against the project's targets.
 
+mod app;
 mod echo;
 mod load;
+mod queue_server;
 mod server;
 mod sse;
 
@@ -23,13 +25,16 @@ enum Target {
     /// The queue server: durable creates, reads, SSE subscribers and fan-out,
     /// against a bare axum JSON echo server as the baseline.
     Server,
-    // `app` (the desktop app) comes with its own issue.
+    /// The desktop app: click-to-code over cold launches, memory after 60 s
+    /// idle and the `.deb` size, against a hello-world Tauri window.
+    App,
 }
 
 impl Target {
     fn name(self) -> &'static str {
         match self {
             Target::Server => "server",
+            Target::App => "app",
         }
     }
 }
@@ -58,5 +63,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     match args.target {
         Target::Server => server::run(),
+        Target::App => app::run(),
     }
 }

@@ -5,10 +5,8 @@
 //! (which leave a backlog of many thousand open cases behind), then the echo
 //! baseline. The table prints them in the order of the targets.
 
-use std::fs::File;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -23,9 +21,10 @@ use uuid::Uuid;
 
 use super::echo::EchoServer;
 use super::load::{Body, Connection, Latencies, Load, Run};
+use super::queue_server::LocalServer;
 use super::sse::EventStream;
 use crate::cargo::{self, Profile};
-use crate::queue_cli::{self, EXPERT_EMAIL, QueueCli, Seeded};
+use crate::queue_cli::EXPERT_EMAIL;
 
 const CLIENTS: usize = 64;
 const WARMUP: Duration = Duration::from_secs(2);
@@ -39,7 +38,6 @@ const SUBSCRIBE_PHASE_LIMIT: Duration = Duration::from_secs(180);
 /// Connections sending the assigns, each sending its share one after another.
 const ASSIGN_CONNECTIONS: usize = 10;
 const FAN_OUT_TIMEOUT: Duration = Duration::from_secs(30);
-const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(30);
 
 const CREATE_BODY: &[u8] = br#"{"channel":"sos","description":"bench"}"#;
 
@@ -53,33 +51,15 @@ pub fn run() -> Result<ExitCode> {
     // Before the server starts, so that it inherits the raised limit too.
     let open_files = raise_open_file_limit()?;
     let binary = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?;
-
-    let data_dir = tempfile::Builder::new()
-        .prefix("lifeline-bench-")
-        .tempdir()
-        .context("failed to create the temporary data dir")?;
-    let addr = free_loopback_addr()?;
-    let mut cli = QueueCli::new(binary, data_dir.path());
-    cli.env("LIFELINE_LISTEN", &addr.to_string())
-        .env("LIFELINE_RATE_LIMIT_PER_IP", "off");
-    eprintln!("xtask: setting up a group, an expert, a token and a deployment");
-    let seeded = queue_cli::seed(
-        &cli,
-        &format!("http://{addr}"),
-        &data_dir.path().join("deployment.toml"),
-    )?;
-
-    // Declared after `data_dir`, so dropped (killed) before it is removed.
-    let mut server = ServerProcess::start(&cli, data_dir.path())?;
-    eprintln!("xtask: lifeline-queue (pid {}) on {addr}", server.pid());
+    let mut server = LocalServer::start(binary)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("failed to start the tokio runtime")?;
-    let measured = runtime.block_on(measure(&mut server, addr, &seeded));
-    let server_exit = server.exited();
-    let log_tail = server.log_tail(30);
+    let measured = runtime.block_on(measure(&mut server));
+    let server_exit = server.process.exited();
+    let log_tail = server.process.log_tail(30);
     drop(server);
     runtime.shutdown_timeout(Duration::from_secs(2));
 
@@ -112,84 +92,6 @@ fn raise_open_file_limit() -> Result<u64> {
     Ok(limit)
 }
 
-fn free_loopback_addr() -> Result<SocketAddr> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .context("failed to find a free loopback port")?;
-    listener
-        .local_addr()
-        .context("failed to read the free port")
-}
-
-/// The server under test; killed when dropped, on success and on error alike.
-#[derive(Debug)]
-struct ServerProcess {
-    child: Child,
-    log: PathBuf,
-}
-
-impl ServerProcess {
-    fn start(cli: &QueueCli, data_dir: &Path) -> Result<Self> {
-        let log = data_dir.join("server.log");
-        let file = File::create(&log).context("failed to create the server log")?;
-        let child = cli
-            .command(&["serve"])
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().context("failed to share the server log")?)
-            .stderr(file)
-            .spawn()
-            .context("failed to start lifeline-queue serve")?;
-        Ok(Self { child, log })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-
-    fn log_tail(&self, lines: usize) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let all: Vec<&str> = text.lines().collect();
-        all[all.len().saturating_sub(lines)..].join("\n")
-    }
-
-    fn ensure_running(&mut self) -> Result<()> {
-        match self.exited() {
-            Some(status) => bail!("lifeline-queue exited ({status})"),
-            None => Ok(()),
-        }
-    }
-
-    /// Resident set size from `/proc/<pid>/status`.
-    fn rss_bytes(&self) -> Result<u64> {
-        let path = format!("/proc/{}/status", self.pid());
-        let status =
-            std::fs::read_to_string(&path).with_context(|| format!("failed to read {path}"))?;
-        let kib = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| {
-                value
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .with_context(|| format!("no VmRSS in {path}"))?;
-        Ok(kib * 1024)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A case and the `Authorization` value of its `ct_` token.
 #[derive(Debug, Clone)]
 struct CaseAccess {
@@ -197,8 +99,9 @@ struct CaseAccess {
     authorization: HeaderValue,
 }
 
-async fn measure(server: &mut ServerProcess, addr: SocketAddr, seeded: &Seeded) -> Result<Report> {
-    wait_until_healthy(server, addr).await?;
+async fn measure(local: &mut LocalServer) -> Result<Report> {
+    local.wait_until_healthy().await?;
+    let (server, addr, seeded) = (&mut local.process, local.addr, &local.seeded);
     let deployment = bearer(&seeded.deployment_key)?;
     let expert = bearer(&seeded.expert_token)?;
     let rss_idle = server.rss_bytes()?;
@@ -270,33 +173,6 @@ async fn measure(server: &mut ServerProcess, addr: SocketAddr, seeded: &Seeded) 
         subscribe_problem,
         fan_out,
     })
-}
-
-async fn wait_until_healthy(server: &mut ServerProcess, addr: SocketAddr) -> Result<()> {
-    let deadline = Instant::now() + HEALTHZ_TIMEOUT;
-    let mut last = String::from("no answer yet");
-    // Bounded by the deadline; one try every 100 ms.
-    while Instant::now() < deadline {
-        server.ensure_running()?;
-        match Connection::open(addr).await {
-            Ok(mut connection) => match timeout(
-                Duration::from_secs(2),
-                connection.call(request(Method::GET, "/healthz").body(Body::default())?),
-            )
-            .await
-            {
-                Ok(Ok((StatusCode::OK, _))) => return Ok(()),
-                Ok(Ok((status, body))) => {
-                    last = format!("{status} {}", String::from_utf8_lossy(&body));
-                }
-                Ok(Err(error)) => last = format!("{error:#}"),
-                Err(_) => last = "timed out".to_owned(),
-            },
-            Err(error) => last = format!("{error:#}"),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("GET /healthz did not answer 200 within {HEALTHZ_TIMEOUT:?} (last: {last})")
 }
 
 fn bearer(token: &str) -> Result<HeaderValue> {
