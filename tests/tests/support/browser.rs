@@ -27,12 +27,27 @@ pub async fn fill_sign_in(client: &Client, server: &Server, password: &str) -> T
         .await?
         .send_keys(password)
         .await?;
+    let form_page = client.find(Locator::Css("body")).await?;
     client.find(Locator::Id("sign-in")).await?.click().await?;
+    wait_until_stale(&form_page).await?;
     client
         .wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css("#sign-in-error, #queue-rows"))
         .await?;
+    Ok(())
+}
+
+/// Waits until `element`'s page has been replaced by the next one (the
+/// answer to a form post), so nothing is read from the page being left.
+async fn wait_until_stale(element: &fantoccini::elements::Element) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while element.text().await.is_ok() {
+        if Instant::now() > deadline {
+            return Err("the form's answer did not load within 10 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }
 
@@ -141,15 +156,9 @@ impl Browser {
     pub async fn click_and_wait_for_load_css(&self, css: &str) -> TestResult {
         let old = self.client.find(Locator::Css("body")).await?;
         self.client.find(Locator::Css(css)).await?.click().await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        // The old page's body goes stale once the new page has loaded.
-        while old.text().await.is_ok() {
-            if Instant::now() > deadline {
-                return Err(format!("clicking {css} did not load a new page").into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Ok(())
+        wait_until_stale(&old)
+            .await
+            .map_err(|e| format!("clicking {css}: {e}").into())
     }
 
     pub async fn screenshot(&self, name: &str) -> TestResult {

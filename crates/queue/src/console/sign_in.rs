@@ -11,6 +11,8 @@ use time::{Duration, OffsetDateTime};
 
 /// Failures allowed before each next attempt must wait.
 const FREE_FAILURES: u32 = 3;
+/// The wait after the first failure past the free ones; it doubles with each more.
+const FIRST_WAIT: Duration = Duration::seconds(5);
 /// Failures after which the address is locked out.
 const LOCKOUT_FAILURES: u32 = 10;
 /// How long a lockout lasts.
@@ -39,8 +41,8 @@ impl Failures {
         if self.count >= LOCKOUT_FAILURES {
             self.last + LOCKOUT
         } else if self.count > FREE_FAILURES {
-            // 2 s, 4 s, 8 s … doubling with each failure past the free ones.
-            self.last + Duration::seconds(1 << (self.count - FREE_FAILURES))
+            // 5 s, 10 s, 20 s … doubling with each failure past the free ones.
+            self.last + FIRST_WAIT * (1 << (self.count - FREE_FAILURES - 1))
         } else {
             self.last
         }
@@ -111,15 +113,15 @@ mod tests {
         guard.failed("Ana@Example.com ", now);
         assert_eq!(
             guard.check("ana@example.com", now),
-            Verdict::Wait(Duration::seconds(2)),
+            Verdict::Wait(FIRST_WAIT),
             "the address is counted case-insensitively"
         );
-        now += Duration::seconds(2);
+        now += FIRST_WAIT;
         assert_eq!(guard.check("ana@example.com", now), Verdict::Allowed);
         guard.failed("ana@example.com", now);
         assert_eq!(
             guard.check("ana@example.com", now),
-            Verdict::Wait(Duration::seconds(4))
+            Verdict::Wait(FIRST_WAIT * 2)
         );
         assert_eq!(
             guard.check("luis@example.com", now),

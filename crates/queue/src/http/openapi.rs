@@ -28,7 +28,10 @@ use super::{admin, cases, events, session};
         admin::create_group, admin::set_assignment_policy, admin::list_deployments, admin::create_deployment,
         admin::revoke_deployment, admin::deployment_file,
     ),
-    components(schemas(lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage)),
+    components(schemas(
+        lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
+        lifeline_protocol::ClientFrame, lifeline_protocol::ServerFrame,
+    )),
     modifiers(&BearerAuth),
     tags((name = "cases", description = "Service cases"), (name = "experts"), (name = "admin"))
 )]

@@ -30,6 +30,15 @@ const SILENT_FOR: Duration = Duration::from_secs(7);
 
 /// Joins the case's session: customer with its case token, expert with an
 /// `et_` token or the console cookie. A final case refuses with 409.
+///
+/// Text frames are JSON. In: `ClientFrame` — `{"type":"message","text":"…","id":"<uuid>"}`;
+/// `id` is an extension of API.md: the sender's id for the message, so one
+/// re-sent after a reconnect is stored once. Out: `ServerFrame` — the case
+/// first, every stored message, then each change and message as it happens;
+/// `{"type":"error","code","message"}` (an extension) answers a refused frame
+/// (over 2000 characters, more than 10 messages at once then 1/s, not JSON)
+/// and the socket stays open. The server pings every 2 s; a side silent for
+/// 7 s is disconnected. Cookie sessions must come from the console's origin.
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/session", tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
