@@ -5,6 +5,7 @@ mod echo;
 mod load;
 mod queue_server;
 mod server;
+mod session;
 mod sse;
 
 use std::process::ExitCode;

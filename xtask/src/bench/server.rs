@@ -1,9 +1,10 @@
 //! `cargo xtask bench server`: the queue server, in release, on loopback.
 //!
 //! Phases run in this order, each on state the earlier ones leave small:
-//! reads (64 cases), SSE subscribers and fan-out (100 cases), durable creates
-//! (which leave a backlog of many thousand open cases behind), then the echo
-//! baseline. The table prints them in the order of the targets.
+//! reads (64 cases), SSE subscribers and fan-out (100 cases), session chat
+//! round trips (100 cases) and open session sockets (5,000 cases), durable
+//! creates (which leave a backlog of many thousand open cases behind), then
+//! the echo baseline. The table prints them in the order of the targets.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ use uuid::Uuid;
 use super::echo::EchoServer;
 use super::load::{Body, Connection, Latencies, Load, Run};
 use super::queue_server::LocalServer;
+use super::session;
 use super::sse::EventStream;
 use crate::cargo::{self, Profile};
 use crate::queue_cli::EXPERT_EMAIL;
@@ -38,6 +40,10 @@ const SUBSCRIBE_PHASE_LIMIT: Duration = Duration::from_secs(180);
 /// Connections sending the assigns, each sending its share one after another.
 const ASSIGN_CONNECTIONS: usize = 10;
 const FAN_OUT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Cases whose customer and expert sockets chat back and forth at once.
+const SESSION_PAIRS: usize = 100;
+/// Cases whose customer and expert sockets are held open together.
+const HELD_SESSION_CASES: usize = 5_000;
 
 const CREATE_BODY: &[u8] = br#"{"channel":"sos","description":"bench"}"#;
 
@@ -46,6 +52,7 @@ const TARGET_CREATE_P99: Duration = Duration::from_millis(25);
 const TARGET_READS_PER_S: f64 = 20_000.0;
 const TARGET_SSE_RSS: u64 = 256 * 1024 * 1024;
 const TARGET_FAN_OUT_P99: Duration = Duration::from_millis(200);
+const TARGET_SESSIONS_RSS: u64 = 256 * 1024 * 1024;
 
 pub fn run() -> Result<ExitCode> {
     // Before the server starts, so that it inherits the raised limit too.
@@ -83,7 +90,8 @@ pub fn run() -> Result<ExitCode> {
 fn raise_open_file_limit() -> Result<u64> {
     let limit = rlimit::increase_nofile_limit(u64::MAX)
         .context("failed to raise the open-file limit (RLIMIT_NOFILE)")?;
-    let needed = (SSE_CASES * SUBSCRIBERS_PER_CASE + CLIENTS + 100) as u64;
+    let needed =
+        ((SSE_CASES * SUBSCRIBERS_PER_CASE).max(2 * HELD_SESSION_CASES) + CLIENTS + 100) as u64;
     if limit < needed {
         eprintln!(
             "xtask: warning: the open-file limit is {limit}; {needed} are needed for the SSE phase"
@@ -148,6 +156,59 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
     );
     server.ensure_running()?;
 
+    eprintln!("xtask: session chat round trips over {SESSION_PAIRS} cases at once");
+    let pairs: Vec<(String, HeaderValue)> = create_cases(addr, &deployment, SESSION_PAIRS)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.authorization))
+        .collect();
+    let (round_trips, round_trip_failures, round_trip_problem) =
+        session::round_trips(addr, &pairs, &expert).await?;
+    eprintln!(
+        "xtask:   {} round trips, p99 {}",
+        round_trips.count(),
+        show(round_trips.percentile(99.0))
+    );
+    server.ensure_running()?;
+
+    eprintln!(
+        "xtask: {} open session sockets ({HELD_SESSION_CASES} cases, customer and expert)",
+        2 * HELD_SESSION_CASES
+    );
+    let held_cases = create_cases(addr, &deployment, HELD_SESSION_CASES).await?;
+    let rss_before_sessions = server.rss_bytes()?;
+    let sockets: Vec<(String, HeaderValue)> = held_cases
+        .into_iter()
+        .flat_map(|case| {
+            [
+                (case.id.clone(), case.authorization),
+                (case.id, expert.clone()),
+            ]
+        })
+        .collect();
+    let held = session::hold(addr, sockets).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_with_sessions = server.rss_bytes()?;
+    eprintln!(
+        "xtask:   {} open in {:.1} s, RSS {} -> {}",
+        held.open,
+        held.elapsed.as_secs_f64(),
+        mib(rss_before_sessions),
+        mib(rss_with_sessions)
+    );
+    let sessions = Sessions {
+        round_trips,
+        round_trip_failures,
+        round_trip_problem,
+        held_open: held.open,
+        held_failures: held.failures,
+        held_problem: held.first_problem.clone(),
+        rss_before: rss_before_sessions,
+        rss_with: rss_with_sessions,
+    };
+    drop(held);
+    server.ensure_running()?;
+
     eprintln!(
         "xtask: durable creates: {CLIENTS} clients, {WARMUP:?} warm-up, {MEASURE:?} measured"
     );
@@ -172,6 +233,7 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
         subscribe_failures,
         subscribe_problem,
         fan_out,
+        sessions,
     })
 }
 
@@ -486,6 +548,18 @@ fn available_cpus() -> usize {
     std::thread::available_parallelism().map_or(2, usize::from)
 }
 
+/// What the session phases measured.
+struct Sessions {
+    round_trips: Latencies,
+    round_trip_failures: usize,
+    round_trip_problem: Option<String>,
+    held_open: usize,
+    held_failures: usize,
+    held_problem: Option<String>,
+    rss_before: u64,
+    rss_with: u64,
+}
+
 struct Report {
     creates: Run,
     reads: Run,
@@ -497,6 +571,7 @@ struct Report {
     subscribe_failures: usize,
     subscribe_problem: Option<String>,
     fan_out: FanOut,
+    sessions: Sessions,
 }
 
 impl Report {
@@ -512,6 +587,36 @@ impl Report {
         let fan_out_met =
             self.fan_out.missing == 0 && fan_out_p99.is_some_and(|p99| p99 < TARGET_FAN_OUT_P99);
         let echo_rate = self.echo.rate();
+        let sessions = &self.sessions;
+        let sessions_met = sessions.held_open == 2 * HELD_SESSION_CASES
+            && sessions.rss_with <= TARGET_SESSIONS_RSS;
+        let mut round_trip_result = format!(
+            "p50 {}, p99 {}, max {} over {} round trips",
+            show(sessions.round_trips.percentile(50.0)),
+            show(sessions.round_trips.percentile(99.0)),
+            show(sessions.round_trips.max()),
+            thousands(sessions.round_trips.count() as f64)
+        );
+        if sessions.round_trip_failures > 0 {
+            round_trip_result.push_str(&format!(
+                "; {} pairs failed (e.g. {})",
+                sessions.round_trip_failures,
+                sessions.round_trip_problem.as_deref().unwrap_or("?")
+            ));
+        }
+        let mut held_result = format!(
+            "{} with {} sockets open (+{})",
+            mib(sessions.rss_with),
+            thousands(sessions.held_open as f64),
+            mib(sessions.rss_with.saturating_sub(sessions.rss_before)),
+        );
+        if sessions.held_failures > 0 {
+            held_result.push_str(&format!(
+                "; {} failed to open (e.g. {})",
+                sessions.held_failures,
+                sessions.held_problem.as_deref().unwrap_or("?")
+            ));
+        }
 
         let mut sse_result = format!(
             "{} with {} subscribers (+{}; {} idle)",
@@ -585,6 +690,22 @@ impl Report {
                 fan_out_result,
                 format!("p99 < {}", show(Some(TARGET_FAN_OUT_P99))),
                 verdict(fan_out_met),
+            ],
+            [
+                format!("chat round trip, customer ↔ expert socket, {SESSION_PAIRS} cases at once"),
+                round_trip_result,
+                "reported".to_owned(),
+                String::new(),
+            ],
+            [
+                format!(
+                    "server RSS, {} open session sockets ({} cases)",
+                    thousands((2 * HELD_SESSION_CASES) as f64),
+                    thousands(HELD_SESSION_CASES as f64)
+                ),
+                held_result,
+                format!("≤ {}", mib(TARGET_SESSIONS_RSS)),
+                verdict(sessions_met),
             ],
         ];
 
