@@ -133,10 +133,88 @@ pub fn deployment_file(deployment: &Deployment, key: &str) -> String {
     )
 }
 
+/// One way for IT to ship a deployment file, as a command to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutCommand {
+    /// Where or how it applies, such as "Windows, silent MSI install".
+    pub how: &'static str,
+    /// The command, with the deployment file called `file_name`.
+    pub command: String,
+}
+
+/// The commands that ship a deployment file saved as `file_name`: a branded
+/// build, and the generic installers plus the file in the system-wide place
+/// (docs/deploying.md explains each). Installer names are those of this
+/// version's generic build.
+pub fn rollout_commands(file_name: &str) -> Vec<RolloutCommand> {
+    let version = env!("CARGO_PKG_VERSION");
+    // On the Windows share, the file goes by its name alone.
+    let base_name = std::path::Path::new(file_name)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or(file_name);
+    let quoted = if file_name.contains(' ') {
+        format!("\"{file_name}\"")
+    } else {
+        file_name.to_owned()
+    };
+    vec![
+        RolloutCommand {
+            how: "Branded installers (from a clone of the Lifeline repository)",
+            command: format!("cargo xtask dist --deployment {quoted}"),
+        },
+        RolloutCommand {
+            how: "Debian/Ubuntu, generic package plus the file",
+            command: format!(
+                "sudo install -D -m 0644 {quoted} /etc/lifeline/deployment.toml && sudo apt-get install -y ./Lifeline_{version}_amd64.deb"
+            ),
+        },
+        RolloutCommand {
+            how: "Fedora/RHEL, generic package plus the file",
+            command: format!(
+                "sudo install -D -m 0644 {quoted} /etc/lifeline/deployment.toml && sudo dnf install -y ./Lifeline-{version}-1.x86_64.rpm"
+            ),
+        },
+        RolloutCommand {
+            how: "Windows, silent MSI install (the file on a share the machine account can read)",
+            command: format!(
+                "msiexec /i Lifeline_{version}_x64_en-US.msi /qn DEPLOYMENT_FILE=\\\\server\\share\\{base_name}"
+            ),
+        },
+        RolloutCommand {
+            how: "macOS, package plus the file",
+            command: format!(
+                "sudo install -d \"/Library/Application Support/Lifeline\" && sudo install -m 0644 {quoted} \"/Library/Application Support/Lifeline/deployment.toml\" && sudo installer -pkg Lifeline.pkg -target /"
+            ),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use lifeline_protocol::GroupRef;
+
+    #[test]
+    fn the_rollout_commands_name_the_file_for_both_ways() {
+        let commands = rollout_commands("acme.toml");
+        assert_eq!(
+            commands[0].command,
+            "cargo xtask dist --deployment acme.toml"
+        );
+        assert!(
+            commands.iter().any(|c| c
+                .command
+                .contains("DEPLOYMENT_FILE=\\\\server\\share\\acme.toml")),
+            "the MSI property names the file: {commands:?}"
+        );
+        assert!(
+            commands
+                .iter()
+                .filter(|c| c.how.contains("generic"))
+                .all(|c| c.command.contains("/etc/lifeline/deployment.toml"))
+        );
+    }
 
     #[test]
     fn the_deployment_file_parses_back_with_the_key_and_url() {

@@ -194,16 +194,25 @@ pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> 
                 admin::create_deployment(store, &secret, name.as_str(), group.id, &server_url, now)
                     .await?;
             let file = admin::deployment_file(&created.deployment, &created.key);
-            match out {
+            let file_name = match &out {
                 Some(path) => {
-                    write_new_file(&path, &file)?;
+                    write_new_file(path, &file)?;
                     eprintln!(
                         "deployment {} written to {}",
                         created.deployment.id,
                         path.display()
                     );
+                    path.display().to_string()
                 }
-                None => print!("{file}"),
+                None => {
+                    print!("{file}");
+                    "deployment.toml".to_owned()
+                }
+            };
+            // On stderr, so that stdout stays the file itself.
+            eprintln!("\nShip it (docs/deploying.md):");
+            for step in admin::rollout_commands(&file_name) {
+                eprintln!("  {}:\n    {}", step.how, step.command);
             }
         }
         Command::Deployment(DeploymentCommand::Revoke { id }) => {

@@ -364,6 +364,7 @@ struct DeploymentCreatedPage {
     name: String,
     key: String,
     file: String,
+    rollout: Vec<admin::RolloutCommand>,
 }
 
 /// Creates a deployment and shows its key and file this once (answered
@@ -393,6 +394,8 @@ pub async fn add_deployment(
         name: created.deployment.name.clone(),
         file: admin::deployment_file(&created.deployment, &created.key),
         key: created.key,
+        // The name the download link saves the file under.
+        rollout: admin::rollout_commands("deployment.toml"),
     })
 }
 

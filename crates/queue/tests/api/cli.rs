@@ -137,3 +137,38 @@ fn bad_settings_and_arguments_are_named_in_the_error() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn deployment_add_prints_the_commands_that_ship_the_file() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path();
+    cli_ok(data, &["group", "add", "Front desk"], "")?;
+    let file_path = data.join("acme.toml");
+    let output = run_cli(
+        data,
+        &[
+            "deployment",
+            "add",
+            "--name",
+            "Acme",
+            "--group",
+            "Front desk",
+            "--server-url",
+            "https://help.example.com",
+            "--out",
+            file_path.to_str().ok_or("path")?,
+        ],
+        "",
+    )?;
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for wanted in [
+        format!("cargo xtask dist --deployment {}", file_path.display()),
+        "/etc/lifeline/deployment.toml".to_owned(),
+        "/qn DEPLOYMENT_FILE=\\\\server\\share\\acme.toml".to_owned(),
+        "installer -pkg".to_owned(),
+    ] {
+        assert!(stderr.contains(&wanted), "{wanted:?} in:\n{stderr}");
+    }
+    Ok(())
+}

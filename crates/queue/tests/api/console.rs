@@ -546,6 +546,16 @@ async fn an_admin_manages_experts_groups_deployments_and_tokens_in_the_console()
         .ok_or("the key is shown")?
         .to_string();
     assert!(key.starts_with("dk_"), "{key}");
+    for command in [
+        "cargo xtask dist --deployment deployment.toml",
+        "/qn DEPLOYMENT_FILE=\\\\server\\share\\deployment.toml",
+        "/etc/lifeline/deployment.toml",
+    ] {
+        assert!(
+            page.contains(command),
+            "the page shows how to ship the file: {command}"
+        );
+    }
     let deployment = app
         .store
         .list_deployments()
