@@ -44,6 +44,7 @@ const FAN_OUT_TIMEOUT: Duration = Duration::from_secs(30);
 const SESSION_PAIRS: usize = 100;
 /// Cases whose customer and expert sockets are held open together.
 const HELD_SESSION_CASES: usize = 5_000;
+const SESSION_DRAIN_LIMIT: Duration = Duration::from_secs(180);
 
 const CREATE_BODY: &[u8] = br#"{"channel":"sos","description":"bench"}"#;
 
@@ -176,6 +177,7 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
         2 * HELD_SESSION_CASES
     );
     let held_cases = create_cases(addr, &deployment, HELD_SESSION_CASES).await?;
+    let held_cases_access = held_cases.clone();
     let rss_before_sessions = server.rss_bytes()?;
     let sockets: Vec<(String, HeaderValue)> = held_cases
         .into_iter()
@@ -196,17 +198,27 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
         mib(rss_before_sessions),
         mib(rss_with_sessions)
     );
+    // Closing 10,000 sockets means 10,000 "left" writes; let the server record
+    // them before the create phase, and say how long that took.
+    let (held_open, held_failures, held_problem) =
+        (held.open, held.failures, held.first_problem.clone());
+    drop(held);
+    let drained = drain_sessions(addr, &held_cases_access).await?;
+    eprintln!(
+        "xtask:   closed; every case read disconnected after {:.1} s",
+        drained.as_secs_f64()
+    );
     let sessions = Sessions {
         round_trips,
         round_trip_failures,
         round_trip_problem,
-        held_open: held.open,
-        held_failures: held.failures,
-        held_problem: held.first_problem.clone(),
+        held_open,
+        held_failures,
+        held_problem,
         rss_before: rss_before_sessions,
         rss_with: rss_with_sessions,
+        drained,
     };
-    drop(held);
     server.ensure_running()?;
 
     eprintln!(
@@ -284,6 +296,41 @@ async fn create_cases(
         });
     }
     Ok(cases)
+}
+
+/// Waits until every case reads with nobody connected; returns how long it took.
+async fn drain_sessions(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Duration> {
+    let started = Instant::now();
+    let mut connection = Connection::open(addr).await?;
+    let mut pending: Vec<&CaseAccess> = cases.iter().collect();
+    while !pending.is_empty() {
+        if started.elapsed() > SESSION_DRAIN_LIMIT {
+            bail!(
+                "{} cases still read connected {SESSION_DRAIN_LIMIT:?} after their sockets closed",
+                pending.len()
+            );
+        }
+        let mut still = Vec::new();
+        for case in pending {
+            let read = connection
+                .json(
+                    request(Method::GET, &format!("/api/v1/cases/{}", case.id))
+                        .header(AUTHORIZATION, case.authorization.clone())
+                        .body(Body::default())?,
+                    StatusCode::OK,
+                )
+                .await
+                .context("failed to read a case")?;
+            if read["customer_connected"] == true || read["expert_connected"] == true {
+                still.push(case);
+            }
+        }
+        pending = still;
+        if !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+    Ok(started.elapsed())
 }
 
 /// The id of the demo expert, from `GET /api/v1/experts`.
@@ -558,6 +605,8 @@ struct Sessions {
     held_problem: Option<String>,
     rss_before: u64,
     rss_with: u64,
+    /// From closing every socket to every case reading disconnected.
+    drained: Duration,
 }
 
 struct Report {
@@ -605,10 +654,11 @@ impl Report {
             ));
         }
         let mut held_result = format!(
-            "{} with {} sockets open (+{})",
+            "{} with {} sockets open (+{}); all closes recorded {:.1} s after",
             mib(sessions.rss_with),
             thousands(sessions.held_open as f64),
             mib(sessions.rss_with.saturating_sub(sessions.rss_before)),
+            sessions.drained.as_secs_f64(),
         );
         if sessions.held_failures > 0 {
             held_result.push_str(&format!(
