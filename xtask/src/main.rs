@@ -3,6 +3,7 @@
 mod bench;
 mod cargo;
 mod demo;
+mod dist;
 mod postgres;
 mod queue_cli;
 mod system;
@@ -35,6 +36,9 @@ enum Command {
     Demo(demo::Args),
     /// Measure a part of the system against its targets.
     Bench(bench::Args),
+    /// Build the release installers for this OS (Linux: .deb and .rpm) with
+    /// the size-tuned `dist` profile; `--deployment FILE` makes a branded build.
+    Dist(dist::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Dist(args) => dist::run(&args),
     };
     match outcome {
         Ok(code) => code,
