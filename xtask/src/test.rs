@@ -1,10 +1,12 @@
 //! `cargo xtask test`: the one command that runs every test.
 
+use std::path::Path;
 use std::process::{Command, ExitCode, ExitStatus};
+use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
-use crate::{cargo, postgres, system};
+use crate::{cargo, dist, postgres, system};
 
 /// The virtual screen the real-window test runs on.
 const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
@@ -18,9 +20,18 @@ pub struct Args {
     /// create database `test`). Implied when the CI variable is set.
     #[arg(long)]
     setup_postgres: bool,
+    /// Only the installer test: build a branded `.deb` with `cargo xtask
+    /// dist`, then install it into a throwaway root and run it under Xvfb
+    /// with a system-wide deployment file (writes
+    /// /etc/lifeline/deployment.toml, so it runs as root).
+    #[arg(long)]
+    dist: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
+    if args.dist {
+        return run_dist(args);
+    }
     if !args.no_install {
         system::ensure_packages(system::TEST_PACKAGES)?;
         system::ensure_tauri_driver()?;
@@ -55,6 +66,79 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Packages the installed `.deb` is run with, on top of the build's.
+const DIST_TEST_PACKAGES: &[&str] = &[
+    "libayatana-appindicator3-1",
+    "xvfb",
+    "xauth",
+    "dbus",
+    "file",
+];
+
+/// The bundled deployment file of the test's branded build: a server that
+/// does not exist, so a case on the test's server shows that the
+/// system-wide file won.
+const BUNDLED_DEPLOYMENT: &str = r##"# The installer test's bundled file: it must lose to /etc/lifeline.
+server_url = "http://127.0.0.1:9"
+deployment_key = "dk_bundled-file-must-lose"
+
+[branding]
+company_name = "Acme bundled"
+accent_color = "#654321"
+logo = "acme.png"
+
+[behaviour]
+shortcut_name = "Acme Help"
+"##;
+
+fn run_dist(args: &Args) -> Result<ExitCode> {
+    if !args.no_install {
+        dist::ensure_build_tools(DIST_TEST_PACKAGES)?;
+    }
+    if !system::is_root() {
+        bail!("the installer test writes /etc/lifeline/deployment.toml: run it as root (CI does)");
+    }
+    let started = Instant::now();
+    let branding = tempfile::tempdir().context("failed to create a temporary folder")?;
+    let deployment = branding.path().join("acme.toml");
+    std::fs::write(&deployment, BUNDLED_DEPLOYMENT)
+        .context("failed to write the bundled deployment file")?;
+    std::fs::copy(
+        cargo::workspace_root().join("icons/sos/sos.png"),
+        branding.path().join("acme.png"),
+    )
+    .context("failed to copy the test logo")?;
+    let bundles = dist::build(Some(&deployment), &["deb".to_owned()])?;
+    let [deb] = bundles.as_slice() else {
+        bail!("expected one .deb, the bundler made {bundles:?}");
+    };
+    let built = started.elapsed();
+
+    let mut command = under_display(&[
+        "test",
+        "--package",
+        "lifeline-e2e",
+        "--test",
+        "installed_package",
+        "--",
+        "--ignored",
+    ]);
+    command.env("LIFELINE_DIST_DEB", &deb.path);
+    let status = cargo::run_streaming(command, "cargo test")?;
+    eprintln!(
+        "xtask: installer test: .deb {} bytes ({}), built in {:.0} s, whole run {:.0} s",
+        deb.bytes,
+        Path::new(&deb.path).display(),
+        built.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        exit_code(status)
+    })
 }
 
 /// `cargo <args>` under a virtual display and its own D-Bus session, so the

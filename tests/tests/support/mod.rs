@@ -178,6 +178,15 @@ impl ProcessGroup {
         let child = command.process_group(0).spawn()?;
         Ok(Self { child })
     }
+
+    /// The child's stdout, when it was spawned with `Stdio::piped()`.
+    pub fn stdout(&mut self) -> Fallible<std::process::ChildStdout> {
+        Ok(self
+            .child
+            .stdout
+            .take()
+            .ok_or("the process's stdout is not piped")?)
+    }
 }
 
 impl Drop for ProcessGroup {
