@@ -171,10 +171,12 @@ async fn messages_go_both_ways_in_order_reach_the_event_stream_and_replay_on_joi
 
     let mut sent = Vec::new();
     for i in 0..4 {
+        // Each send waits until the message is back, so the order of sending
+        // is the order stored: the customer's socket sees both sides' messages.
         sent.push(customer.send(&format!("customer {i}")).await?);
+        messages(&mut customer_events, 1).await?;
         sent.push(expert.send(&format!("expert {i}")).await?);
-        // Each waits for its echo, so the order of sending is the order stored.
-        messages(&mut customer_events, 2).await?;
+        messages(&mut customer_events, 1).await?;
     }
     let seen_by_expert = messages(&mut expert_events, 8).await?;
     let ids: Vec<Uuid> = seen_by_expert.iter().map(|m| m.id).collect();
