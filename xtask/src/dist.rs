@@ -462,6 +462,49 @@ mod tests {
     }
 
     #[test]
+    fn staging_puts_the_logo_next_to_the_file_and_the_file_still_finds_it() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::create_dir(dir.path().join("branding"))?;
+        std::fs::copy(
+            cargo::workspace_root().join("icons/sos/sos.png"),
+            dir.path().join("branding/acme.png"),
+        )?;
+        let source = dir.path().join("acme.toml");
+        std::fs::write(
+            &source,
+            "server_url = \"https://help.acme.com\"\ndeployment_key = \"dk_x\"\n\n\
+             [branding]\ncompany_name = \"Acme\"\naccent_color = \"#112233\"\nlogo = \"branding/acme.png\"\n\n\
+             [behaviour]\nshortcut_name = \"Acme SOS\"\n",
+        )?;
+        let staging = dir.path().join("staging");
+
+        let config_path = stage_branding(&source, &staging)?;
+
+        let staged = Deployment::load(&staging.join("deployment.toml"), DeploymentSource::Bundled)?;
+        assert_eq!(staged.logo_path(), Some(staging.join("acme.png").as_path()));
+        assert_eq!(staged.deployment_key(), "dk_x");
+        let config: serde_json::Value = serde_json::from_slice(&std::fs::read(config_path)?)?;
+        assert_eq!(config["productName"], "Acme SOS");
+        let resources = config["bundle"]["resources"].as_object().expect("a map");
+        assert_eq!(resources.len(), 2, "{resources:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_broken_deployment_file_stops_the_build_naming_the_problem() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let source = dir.path().join("acme.toml");
+        std::fs::write(
+            &source,
+            "server_url = \"ftp://x\"\ndeployment_key = \"dk_x\"\n",
+        )
+        .expect("written");
+        let error = stage_branding(&source, &dir.path().join("staging"))
+            .expect_err("an ftp URL is refused");
+        assert!(format!("{error:#}").contains("server_url"), "{error:#}");
+    }
+
+    #[test]
     fn a_build_named_like_the_generic_package_does_not_conflict_with_itself() {
         let config = branded_config("Lifeline", &[]);
         assert!(config["bundle"].get("linux").is_none());
