@@ -107,7 +107,10 @@ fn run_dist(args: &Args) -> Result<ExitCode> {
         dist::ensure_build_tools(DIST_TEST_PACKAGES)?;
     }
     if !system::is_root() {
-        bail!("the installer test writes /etc/lifeline/deployment.toml: run it as root (CI does)");
+        bail!(
+            "the installer test writes /etc/lifeline/deployment.toml, so it runs as root (CI does): \
+             run `sudo -E cargo xtask test --dist`, or leave it out with `cargo xtask test --skip-dist`"
+        );
     }
     let started = Instant::now();
     let branding = tempfile::tempdir().context("failed to create a temporary folder")?;
