@@ -140,6 +140,9 @@
     }
     connect.addEventListener("click", () => {
       wanted = true;
+      // From now on the page must not reload on its own: the join itself is
+      // a change of this case, and its notice may beat the socket's "open".
+      setInSession(true);
       say("Connecting…");
       open();
     });
