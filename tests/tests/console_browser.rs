@@ -222,18 +222,7 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
         .await?;
     let case_id = created.case.id;
     sign_in(&browser.client, &server, PASSWORD).await?;
-    browser
-        .client
-        .goto(&format!("{}/cases/{case_id}", server.base_url))
-        .await?;
-
-    browser
-        .client
-        .find(Locator::Id("connect"))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for_text("presence-expert", "yes").await?;
+    browser.connect_to_case(&server, case_id).await?;
     assert_eq!(server.case(case_id).await?.state, CaseState::Pending);
 
     let (customer, mut customer_events) = lifeline_client::join_session(
@@ -247,26 +236,8 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
     assert_eq!(server.case(case_id).await?.state, CaseState::InProgress);
 
     customer.send("The printer blinks orange").await?;
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::XPath(
-            "//ol[@id='chat']/li[contains(., 'The printer blinks orange')]",
-        ))
-        .await?;
-    browser
-        .client
-        .find(Locator::Id("chat-text"))
-        .await?
-        .send_keys("Let me have a look")
-        .await?;
-    browser
-        .client
-        .find(Locator::Id("chat-send"))
-        .await?
-        .click()
-        .await?;
+    browser.wait_for_chat("The printer blinks orange").await?;
+    browser.send_chat("Let me have a look").await?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         match tokio::time::timeout_at(deadline, customer_events.recv()).await {

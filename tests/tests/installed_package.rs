@@ -29,7 +29,7 @@ const SYSTEM_DEPLOYMENT: &str = "/etc/lifeline/deployment.toml";
 const SYSTEM_SHORTCUT_NAME: &str = "Acme SOS from etc";
 
 #[test]
-#[ignore = "needs the .deb: run with `cargo xtask test --dist`"]
+#[ignore = "needs the release .deb: `cargo xtask test` builds it and runs this last (`--dist`: only this)"]
 fn the_installed_package_uses_the_system_wide_deployment_file_and_registers_a_case() -> TestResult {
     let deb = PathBuf::from(
         std::env::var_os(DEB_ENV)

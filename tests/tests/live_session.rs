@@ -54,17 +54,7 @@ async fn the_expert_connects_in_the_console_the_customer_joins_in_the_app_and_th
 
     // The expert connects from the case page.
     sign_in(&browser.client, &server, PASSWORD).await?;
-    browser
-        .client
-        .goto(&format!("{}/cases/{case_id}", server.base_url))
-        .await?;
-    browser
-        .client
-        .find(Locator::Id("connect"))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for_text("presence-expert", "yes").await?;
+    browser.connect_to_case(&server, case_id).await?;
 
     // The customer is asked, and joins.
     let asked = wait_for_text(&window, "connect-question", Duration::from_secs(5), |t| {
@@ -94,27 +84,8 @@ async fn the_expert_connects_in_the_console_the_customer_joins_in_the_app_and_th
         .send_keys("The printer blinks orange")
         .await?;
     window.find(Locator::Id("chat-send")).await?.click().await?;
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::XPath(
-            "//ol[@id='chat']/li[contains(., 'The printer blinks orange')]",
-        ))
-        .await
-        .map_err(|e| format!("the customer's message did not reach the console: {e}"))?;
-    browser
-        .client
-        .find(Locator::Id("chat-text"))
-        .await?
-        .send_keys("Let me have a look")
-        .await?;
-    browser
-        .client
-        .find(Locator::Id("chat-send"))
-        .await?
-        .click()
-        .await?;
+    browser.wait_for_chat("The printer blinks orange").await?;
+    browser.send_chat("Let me have a look").await?;
     let chat = wait_for_text(&window, "chat", Duration::from_secs(5), |t| {
         t.contains("Let me have a look")
     })

@@ -161,6 +161,48 @@ impl Browser {
             .map_err(|e| format!("clicking {css}: {e}").into())
     }
 
+    /// Opens the case page and clicks Connect; waits until the page shows
+    /// the expert in the session.
+    pub async fn connect_to_case(&self, server: &Server, case_id: uuid::Uuid) -> TestResult {
+        self.client
+            .goto(&format!("{}/cases/{case_id}", server.base_url))
+            .await?;
+        self.client
+            .find(Locator::Id("connect"))
+            .await?
+            .click()
+            .await?;
+        self.wait_for_text("presence-expert", "yes").await
+    }
+
+    /// Types a chat message on the case page and sends it.
+    pub async fn send_chat(&self, text: &str) -> TestResult {
+        self.client
+            .find(Locator::Id("chat-text"))
+            .await?
+            .send_keys(text)
+            .await?;
+        self.client
+            .find(Locator::Id("chat-send"))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Waits (5 s at most) until the case page's chat shows `text`.
+    pub async fn wait_for_chat(&self, text: &str) -> TestResult {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::XPath(&format!(
+                "//ol[@id='chat']/li[contains(., '{text}')]"
+            )))
+            .await
+            .map_err(|e| format!("{text:?} did not show in the console's chat: {e}"))?;
+        Ok(())
+    }
+
     pub async fn screenshot(&self, name: &str) -> TestResult {
         if let Some(dir) = &self.screenshots {
             std::fs::create_dir_all(dir)?;
