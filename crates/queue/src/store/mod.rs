@@ -1,6 +1,6 @@
 //! What handlers call: the [`Store`] trait, its requests and answers, and
-//! [`StoreError`]. One implementation, [`crate::rules::QueueStore`], runs the
-//! queue's rules over a database backend ([`storage`]: SQLite today,
+//! [`StoreError`]. One implementation, `rules::QueueStore`, runs the
+//! queue's rules over a database backend (`storage`: SQLite today,
 //! PostgreSQL in its own issue). Handlers only ever see [`Store`].
 //!
 //! Store methods take the current time as an argument: expiry is decided at

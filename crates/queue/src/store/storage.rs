@@ -1,5 +1,5 @@
 //! What a database backend provides, and nothing more: committed reads, and
-//! write transactions in which the queue's rules ([`crate::rules`]) run.
+//! write transactions in which the queue's rules (`crate::rules`) run.
 //!
 //! A backend implements [`Storage`] (reads, and running a write job in a
 //! transaction) and, for the transaction it hands each job, [`CaseWrites`]

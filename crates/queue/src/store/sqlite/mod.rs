@@ -1,10 +1,10 @@
 //! The embedded SQLite backend, on rusqlite: storage only, no rule (those are
-//! in [`crate::rules`], run inside this backend's write transactions).
+//! in `crate::rules`, run inside this backend's write transactions).
 //!
 //! SQLite allows one writer at a time, so every write goes to one thread that
-//! owns the only writing connection ([`writer`]: group commit). Reads run in
+//! owns the only writing connection (`writer`: group commit). Reads run in
 //! place on the calling task, on a read-only connection from a small pool
-//! ([`read_pool`]), and see committed data only (WAL). They are single indexed
+//! (`read_pool`), and see committed data only (WAL). They are single indexed
 //! lookups or bounded pages, served from SQLite's page cache in microseconds —
 //! less than the two thread switches a hand-off to a reader thread costs.
 //!
