@@ -17,18 +17,33 @@ use crate::store::{NewExpert, Store, StoreError};
 /// Shortest console password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 12;
 
+/// A console password that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// Shorter than [`PASSWORD_MIN_CHARS`].
+    #[error("password: at least {PASSWORD_MIN_CHARS} characters")]
+    TooShort,
+    /// argon2 refused it.
+    #[error("password: {0}")]
+    Hashing(argon2::password_hash::Error),
+}
+
+impl From<PasswordError> for StoreError {
+    fn from(error: PasswordError) -> Self {
+        StoreError::Invalid(error.to_string())
+    }
+}
+
 /// Hashes a console password with argon2id (the crate's defaults: 19 MiB, 2 passes).
-pub fn hash_password(password: &str) -> Result<String, StoreError> {
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     if password.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(StoreError::Invalid(format!(
-            "password: at least {PASSWORD_MIN_CHARS} characters"
-        )));
+        return Err(PasswordError::TooShort);
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| StoreError::Invalid(format!("password: {e}")))
+        .map_err(PasswordError::Hashing)
 }
 
 /// Whether `password` matches a stored PHC hash; a malformed hash never matches.

@@ -13,11 +13,12 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::console::sign_in::SignInGuard;
-use crate::credentials::ServerSecret;
+use crate::credentials::{ServerSecret, hash_token};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
+use crate::rules::{CaseTokenHash, QueueStore};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
 
@@ -66,12 +67,20 @@ pub async fn open_store(
         Some(secret) => secret.clone(),
         None => ServerSecret::load_or_create(&config.data_dir)?,
     };
+    // The store gets the hash of a case's token, never the secret.
+    let case_token_hash: CaseTokenHash = {
+        let secret = secret.clone();
+        Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
+    };
     let store: Arc<dyn Store> = if config.database_url.starts_with("sqlite:") {
-        Arc::new(
-            SqliteStore::open(&config.database_url, hub, config.case_ttl)
-                .await
-                .with_context(|| format!("failed to open the database {}", config.database_url))?,
-        )
+        let sqlite = SqliteStore::open(&config.database_url)
+            .with_context(|| format!("failed to open the database {}", config.database_url))?;
+        Arc::new(QueueStore::new(
+            sqlite,
+            hub,
+            config.case_ttl,
+            case_token_hash,
+        ))
     } else {
         anyhow::bail!(
             "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"

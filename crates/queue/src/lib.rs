@@ -6,7 +6,6 @@
 
 pub mod admin;
 mod app;
-mod assignment;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -17,6 +16,7 @@ pub mod hub;
 mod metrics;
 mod presence;
 mod rate_limit;
+mod rules;
 pub mod store;
 
 pub use app::{App, AppState, build, build_with_clock, open_store};

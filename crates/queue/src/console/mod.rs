@@ -276,6 +276,12 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<crate::admin::PasswordError> for PageError {
+    fn from(error: crate::admin::PasswordError) -> Self {
+        Self(ApiError::invalid(error.to_string()))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

@@ -41,22 +41,15 @@ fn case_location(id: Uuid) -> HeaderValue {
     HeaderValue::from_str(&format!("/api/v1/cases/{id}")).expect("a UUID path is a valid header")
 }
 
-/// The create answer, byte for byte the same on every replay: the stored first
+/// The create answer, byte for byte the same on every replay: the first
 /// snapshot of the case, and the token derived from its id.
-fn created_response(state: &AppState, case_id: Uuid, case_json: &str) -> Response {
-    let token = state.secret.case_token(case_id);
-    let body = format!(r#"{{"case":{case_json},"token":"{token}"}}"#);
-    let location = case_location(case_id);
+fn created_response(state: &AppState, case: Case) -> Response {
+    let token = state.secret.case_token(case.id);
+    let location = case_location(case.id);
     (
         StatusCode::CREATED,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::LOCATION, location),
-        ],
-        body,
+        [(header::LOCATION, location)],
+        Json(CaseWithToken { case, token }),
     )
         .into_response()
 }
@@ -109,20 +102,17 @@ pub async fn create_case(
         customer: request.customer.unwrap_or_default(),
         description: request.description,
         device: request.device.unwrap_or_default(),
-        secret: state.secret.clone(),
     };
     match state
         .store
         .create_customer_case(new, state.clock.now())
         .await?
     {
-        CreateOutcome::Created { case_id, case_json } => {
+        CreateOutcome::Created(case) => {
             state.metrics.case_created(request.channel);
-            Ok(created_response(&state, case_id, &case_json))
+            Ok(created_response(&state, *case))
         }
-        CreateOutcome::Replayed { case_id, case_json } => {
-            Ok(created_response(&state, case_id, &case_json))
-        }
+        CreateOutcome::Replayed(case) => Ok(created_response(&state, *case)),
         CreateOutcome::Mismatch => Err(ApiError::idempotency_mismatch()),
     }
 }
@@ -180,7 +170,6 @@ pub async fn join_case(
         .claim_manual_case(
             request.code,
             request.device.unwrap_or_default(),
-            &state.secret,
             state.clock.now(),
         )
         .await?

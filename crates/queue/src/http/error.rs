@@ -127,13 +127,17 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::not_found("resource"),
-            StoreError::Conflict(message) => Self::conflict(message),
+            conflict @ (StoreError::CaseFinal(_) | StoreError::NoFreeCode) => {
+                Self::conflict(conflict.to_string())
+            }
             StoreError::Taken(what) => Self::conflict(format!("{what} is already taken")),
             StoreError::Invalid(message) => Self::invalid(message),
             StoreError::Unavailable => Self::unavailable(),
-            other @ (StoreError::Database(_) | StoreError::Corrupt(_) | StoreError::Commit(_)) => {
-                Self::internal(other)
-            }
+            other @ (StoreError::Database(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Commit(_)
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::ThreadStart { .. }) => Self::internal(other),
         }
     }
 }

@@ -1,12 +1,15 @@
-//! Storage: one trait, implemented for SQLite (embedded, default) and meant
-//! for PostgreSQL (several instances, its own issue). Handlers only ever see [`Store`].
+//! What handlers call: the [`Store`] trait, its requests and answers, and
+//! [`StoreError`]. One implementation, `rules::QueueStore`, runs the
+//! queue's rules over a database backend (`storage`: SQLite today,
+//! PostgreSQL in its own issue). Handlers only ever see [`Store`].
 //!
 //! Store methods take the current time as an argument: expiry is decided at
 //! read time from it, so a case read after its deadline reads `expired` even
 //! before the sweep has written it.
 
-mod rows;
+pub(crate) mod rows;
 pub mod sqlite;
+pub(crate) mod storage;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -18,18 +21,21 @@ use lifeline_protocol::{
     UpdateCaseRequest,
 };
 
-use crate::credentials::{ServerSecret, TokenHash};
+use crate::credentials::TokenHash;
 use crate::hub::CaseEvent;
 
-/// What can go wrong in storage.
+/// What can go wrong in storage, whichever the database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No such row (or not visible to the caller).
     #[error("not found")]
     NotFound,
-    /// The row's state forbids the change, e.g. the case is final.
-    #[error("{0}")]
-    Conflict(String),
+    /// The case is closed or expired: final states take no changes.
+    #[error("the case is {}", .0.as_str())]
+    CaseFinal(CaseState),
+    /// Every random session code tried was taken by an open case.
+    #[error("no free session code found; try again")]
+    NoFreeCode,
     /// The request names something that does not exist or cannot be used.
     #[error("{0}")]
     Invalid(String),
@@ -39,12 +45,30 @@ pub enum StoreError {
     /// A unique name or address is taken.
     #[error("{0} is already taken")]
     Taken(&'static str),
-    /// The database failed.
+    /// The database failed; the backend's own error is the source.
     #[error("database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The database holds something that does not parse.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The database was written by a newer server, whose schema this one does not know.
+    #[error(
+        "the database has schema version {found}, newer than this server knows ({known}); upgrade the server"
+    )]
+    SchemaTooNew {
+        /// The database's schema version.
+        found: i64,
+        /// The newest this server knows.
+        known: usize,
+    },
+    /// A thread the storage needs (writer, checkpoints) could not be started.
+    #[error("cannot start the storage's {thread} thread: {source}")]
+    ThreadStart {
+        /// Which thread.
+        thread: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The writer is gone (shutting down).
     #[error("storage is shutting down")]
     Unavailable,
@@ -120,17 +144,16 @@ pub struct NewCustomerCase {
     pub description: Option<Description>,
     /// Device.
     pub device: Device,
-    /// Derives the new case's token, whose hash the case answers to.
-    pub secret: ServerSecret,
 }
 
 /// What became of a create request.
 #[derive(Debug, Clone)]
 pub enum CreateOutcome {
-    /// A new case; `case_json` is its first snapshot.
-    Created { case_id: Uuid, case_json: String },
-    /// The same key and body came before: the original answer.
-    Replayed { case_id: Uuid, case_json: String },
+    /// A new case, as its first snapshot.
+    Created(Box<Case>),
+    /// The same key and body came before: the case's first snapshot again,
+    /// so the answer is the same byte for byte.
+    Replayed(Box<Case>),
     /// The same key came before with another body.
     Mismatch,
 }
@@ -301,7 +324,6 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         code: SessionCode,
         device: Device,
-        secret: &ServerSecret,
         now: OffsetDateTime,
     ) -> Result<Option<Case>, StoreError>;
     /// A case as it stands at `now`.

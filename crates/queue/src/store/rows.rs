@@ -1,5 +1,5 @@
-//! Rows as both databases return them, and their conversion to wire types.
-//! Expiry is applied here, at read time, from the `now` passed in.
+//! A case row as every backend returns it, and its conversion to the wire
+//! type. Expiry is applied here, at read time, from the `now` passed in.
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -12,25 +12,8 @@ use lifeline_protocol::{
 use super::StoreError;
 use crate::clock::{from_millis, to_millis};
 
-/// The columns every case query selects (alias `c`). Names come from scalar
-/// subqueries rather than joins: for a one-row lookup SQLite's join machinery
-/// (it builds a Bloom filter per run) costs several times the lookup itself.
-pub(crate) const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, \
-     (SELECT name FROM groups WHERE id = c.group_id) AS group_name, \
-     c.assignee_id, (SELECT display_name FROM experts WHERE id = c.assignee_id) AS assignee_name, \
-     c.customer_name, c.customer_email, c.description, c.device, c.expert_connected, \
-     c.customer_connected, c.ever_joined, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
-     c.last_event_seq";
-
-/// How many open unassigned cases of the same group are ahead of `c`: its
-/// queue position less one. Selected after [`CASE_COLUMNS`]; binds `now`.
-pub(crate) const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group_id = c.group_id \
-     AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
-     AND w.expires_at > ?) AS ahead";
-
-/// What those columns select from.
-pub(crate) const CASE_FROM: &str = "cases c";
-
+/// A stored case, with `ahead`: how many open unassigned cases of its group
+/// came before it (its queue position less one).
 #[derive(Debug)]
 pub(crate) struct CaseRow {
     pub id: Uuid,
@@ -71,34 +54,6 @@ pub(crate) fn state_at(stored: CaseState, expires_at: i64, now: OffsetDateTime) 
 }
 
 impl CaseRow {
-    /// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_AHEAD`].
-    pub fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: row.get("id")?,
-            code: row.get("code")?,
-            state: row.get("state")?,
-            channel: row.get("channel")?,
-            group_id: row.get("group_id")?,
-            group_name: row.get("group_name")?,
-            assignee_id: row.get("assignee_id")?,
-            assignee_name: row.get("assignee_name")?,
-            customer_name: row.get("customer_name")?,
-            customer_email: row.get("customer_email")?,
-            description: row.get("description")?,
-            device: row.get("device")?,
-            expert_connected: row.get("expert_connected")?,
-            customer_connected: row.get("customer_connected")?,
-            ever_joined: row.get("ever_joined")?,
-            created_at: row.get("created_at")?,
-            updated_at: row.get("updated_at")?,
-            expires_at: row.get("expires_at")?,
-            closed_at: row.get("closed_at")?,
-            closed_by: row.get("closed_by")?,
-            last_event_seq: row.get("last_event_seq")?,
-            ahead: row.get("ahead")?,
-        })
-    }
-
     pub fn stored_state(&self) -> Result<CaseState, StoreError> {
         CaseState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))
     }

@@ -1,34 +1,18 @@
-//! Automatic assignment: which available expert gets which waiting case.
-//!
-//! Plain functions over what the store read inside the writer's transaction.
-//! Every write goes through the single writer, so two plans never run at once:
-//! no case is assigned twice and no expert is skipped or doubled by concurrent
-//! creates.
+//! Automatic assignment: which available expert gets which waiting case
+//! ([`plan`], a plain function), and running it inside a write transaction
+//! ([`Tx::auto_assign`]). The group's policy is loaded for update first, so
+//! two plans of a group never interleave (on SQLite the single writer already
+//! serializes them): no case is assigned twice and no expert is skipped or
+//! doubled by concurrent creates.
 
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use lifeline_protocol::AssignmentPolicy;
 
-/// An active, available member of the group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    /// The expert.
-    pub id: Uuid,
-    /// Open cases assigned to them now.
-    pub open_assigned: u32,
-    /// When a case was last given to them automatically.
-    pub last_assigned_at: Option<OffsetDateTime>,
-}
-
-/// An open, unassigned case of the group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitingCase {
-    /// The case (UUID v7: ids sort by arrival).
-    pub id: Uuid,
-    /// Its deadline; an expired case is not handed out.
-    pub expires_at: OffsetDateTime,
-}
+use super::Tx;
+use crate::store::StoreError;
+use crate::store::storage::{Candidate, WaitingCase};
 
 /// One decision of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +79,38 @@ fn least_busy(candidates: &[Candidate]) -> usize {
         .min_by_key(|(_, c)| (c.open_assigned, c.last_assigned_at, c.id))
         .map(|(index, _)| index)
         .expect("candidates is not empty")
+}
+
+impl Tx<'_> {
+    /// Runs the group's automatic assignment over its waiting cases, in this
+    /// transaction.
+    pub(super) fn auto_assign(
+        &mut self,
+        group: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let Some((policy, last_round_robin)) = self.store.assignment_policy_for_update(group)?
+        else {
+            return Ok(());
+        };
+        if policy == AssignmentPolicy::Off {
+            return Ok(());
+        }
+        let candidates = self.store.assignment_candidates(group, now)?;
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let waiting = self.store.waiting_cases(group, now)?;
+        let plan = plan(policy, &waiting, &candidates, last_round_robin, now);
+        for decision in &plan {
+            self.assign(decision.case_id, Some(decision.expert_id), "system", now)?;
+            self.store.set_last_assigned(decision.expert_id, now)?;
+        }
+        if let Some(last) = plan.last() {
+            self.store.set_last_round_robin(group, last.expert_id)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

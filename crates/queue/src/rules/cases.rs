@@ -1,0 +1,358 @@
+//! Creating, editing, assigning and closing cases; refusing changes to final
+//! cases; recording every change as an event; keeping each group's waiting
+//! counter (cases open and unassigned) as cases enter and leave the line.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng as _;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    Case, CaseState, Channel, ClosedBy, Device, GroupRef, HistoryAction, SessionCode,
+    UpdateCaseRequest,
+};
+
+use super::Tx;
+use crate::clock::{from_millis, to_millis};
+use crate::credentials::TokenHash;
+use crate::hub::{CaseEvent, EventKind};
+use crate::store::rows::CaseRow;
+use crate::store::storage::{EventRow, NewCaseRow};
+use crate::store::{Actor, CreateOutcome, NewCustomerCase, NewManualCase, StoreError};
+
+/// Attempts at a free random code before giving up (a collision is 1 in 10^9 per open case).
+const CODE_ATTEMPTS: usize = 16;
+
+fn random_code() -> SessionCode {
+    let n = rand::rng().random_range(0..1_000_000_000u32);
+    SessionCode::from_number(n).expect("below 10^9")
+}
+
+/// How a case's `closed_by` names who closed it.
+fn closed_by(actor: &Actor) -> ClosedBy {
+    match actor {
+        Actor::Customer => ClosedBy::Customer,
+        Actor::Expert { .. } => ClosedBy::Expert,
+        Actor::System => ClosedBy::System,
+    }
+}
+
+/// A customer's create, exactly once per (deployment, idempotency key): a
+/// repeat with the same body gets the case's first snapshot again, another
+/// body a mismatch. The case answers to the token hashed by `token_hash`.
+pub(super) fn create_customer_case(
+    tx: &mut Tx<'_>,
+    new: &NewCustomerCase,
+    token_hash: &(dyn Fn(Uuid) -> TokenHash + Send + Sync),
+    ttl: Duration,
+    now: OffsetDateTime,
+) -> Result<CreateOutcome, StoreError> {
+    let earlier = tx
+        .store
+        .case_by_idempotency_key(new.deployment.id, new.idempotency_key.as_str())?;
+    if let Some((case_id, request_hash)) = earlier {
+        if request_hash != new.request_hash {
+            return Ok(CreateOutcome::Mismatch);
+        }
+        let data = tx
+            .store
+            .event_data(case_id, 1)?
+            .ok_or(StoreError::NotFound)?;
+        let case: Case = serde_json::from_str(&data)
+            .map_err(|e| StoreError::Corrupt(format!("first event of {case_id}: {e}")))?;
+        return Ok(CreateOutcome::Replayed(Box::new(case)));
+    }
+    // Made here, in the transaction, so ids increase in commit order.
+    let case_id = Uuid::now_v7();
+    let token_hash = token_hash(case_id);
+    let group = GroupRef {
+        id: new.deployment.group_id,
+        name: new.deployment.group_name.clone(),
+    };
+    let case = tx.create_case(
+        NewCaseRow {
+            id: case_id,
+            channel: new.channel,
+            group: &group,
+            customer: &new.customer,
+            description: new.description.as_ref(),
+            device: &new.device,
+            token_hash: Some(&token_hash),
+            deployment_id: Some(new.deployment.id),
+            idempotency_key: Some(new.idempotency_key.as_str()),
+            request_hash: Some(&new.request_hash),
+            created_by: None,
+            now,
+            expires_at: now + ttl,
+        },
+        "customer",
+    )?;
+    tx.auto_assign(group.id, now)?;
+    Ok(CreateOutcome::Created(Box::new(case)))
+}
+
+/// A case an expert opens for a customer who will claim it by its code.
+pub(super) fn create_manual_case(
+    tx: &mut Tx<'_>,
+    new: &NewManualCase,
+    by: &Actor,
+    ttl: Duration,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
+    let group = tx
+        .store
+        .group(new.group_id)?
+        .ok_or_else(|| StoreError::Invalid(format!("group: no group {}", new.group_id)))?;
+    let created_by = match by {
+        Actor::Expert { id, .. } => Some(*id),
+        _ => None,
+    };
+    let group = GroupRef {
+        id: group.id,
+        name: group.name,
+    };
+    let case_id = tx
+        .create_case(
+            NewCaseRow {
+                id: Uuid::now_v7(),
+                channel: Channel::Manual,
+                group: &group,
+                customer: &new.customer,
+                description: new.description.as_ref(),
+                device: &Device::default(),
+                token_hash: None,
+                deployment_id: None,
+                idempotency_key: None,
+                request_hash: None,
+                created_by,
+                now,
+                expires_at: now + ttl,
+            },
+            by.label(),
+        )?
+        .id;
+    tx.auto_assign(group.id, now)?;
+    tx.store
+        .case_for_update(case_id, now)?
+        .ok_or(StoreError::NotFound)?
+        .into_case(now)
+}
+
+/// A customer claims an open manual case nobody claimed yet by its code; the
+/// case then answers to the token hashed by `token_hash`.
+pub(super) fn claim_manual_case(
+    tx: &mut Tx<'_>,
+    code: &SessionCode,
+    device: &Device,
+    token_hash: &(dyn Fn(Uuid) -> TokenHash + Send + Sync),
+    now: OffsetDateTime,
+) -> Result<Option<Case>, StoreError> {
+    let Some(id) = tx.store.claimable_case(code, now)? else {
+        return Ok(None);
+    };
+    tx.store.set_claimed(id, &token_hash(id), device, now)?;
+    Ok(Some(tx.record_change(
+        id,
+        HistoryAction::Claimed,
+        "customer",
+        None,
+        now,
+    )?))
+}
+
+/// Changes the description or customer details of an open case. An empty
+/// description clears it; a customer given replaces the one stored.
+pub(super) fn update_case(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    update: &UpdateCaseRequest,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
+    let row = tx.open_case(id, now)?;
+    let description = match &update.description {
+        Some(d) if d.as_str().trim().is_empty() => None,
+        Some(d) => Some(d.as_str()),
+        None => row.description.as_deref(),
+    };
+    let (name, email) = match &update.customer {
+        Some(c) => (
+            c.name.as_ref().map(|n| n.as_str()),
+            c.email.as_ref().map(|e| e.as_str()),
+        ),
+        None => (row.customer_name.as_deref(), row.customer_email.as_deref()),
+    };
+    tx.store.set_details(id, description, name, email, now)?;
+    tx.record_change(id, HistoryAction::Edited, by.label(), None, now)
+}
+
+/// Closes an open case: it leaves the waiting line and its session.
+pub(super) fn close_case(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
+    let row = tx.open_case(id, now)?;
+    if row.assignee_id.is_none() {
+        tx.store.add_waiting(row.group_id, -1)?;
+    }
+    tx.store
+        .set_final(id, CaseState::Closed, closed_by(by), now)?;
+    tx.record_change(id, HistoryAction::Closed, by.label(), None, now)
+}
+
+impl Tx<'_> {
+    /// Loads a case for a change, refusing a final one.
+    pub(super) fn open_case(
+        &mut self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<CaseRow, StoreError> {
+        let row = self
+            .store
+            .case_for_update(id, now)?
+            .ok_or(StoreError::NotFound)?;
+        let state = row.state_at(now)?;
+        if state.is_final() {
+            return Err(StoreError::CaseFinal(state));
+        }
+        Ok(row)
+    }
+
+    /// Assigns an open case to an active expert, or unassigns it; the case
+    /// leaves or re-enters the waiting line.
+    pub(super) fn assign(
+        &mut self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        let row = self.open_case(id, now)?;
+        if row.assignee_id == expert {
+            return row.into_case(now);
+        }
+        let assignee_name = match expert {
+            Some(expert_id) => {
+                Some(self.store.active_expert_name(expert_id)?.ok_or_else(|| {
+                    StoreError::Invalid("expert_id: no such active expert".into())
+                })?)
+            }
+            None => None,
+        };
+        match (row.assignee_id, expert) {
+            (None, Some(_)) => {
+                self.store.add_waiting(row.group_id, -1)?;
+            }
+            (Some(_), None) => {
+                self.store.add_waiting(row.group_id, 1)?;
+            }
+            _ => {}
+        }
+        self.store.set_assignee(id, expert, now)?;
+        let action = if expert.is_some() {
+            HistoryAction::Assigned
+        } else {
+            HistoryAction::Unassigned
+        };
+        self.record_change(id, action, actor, assignee_name.as_deref(), now)
+    }
+
+    /// Inserts a new case under a fresh random code (retrying on the rare
+    /// collision with another open case), puts it last in its group's line
+    /// and records its creation. The case is built from what was inserted,
+    /// not read back: creates are the hot path.
+    fn create_case(&mut self, row: NewCaseRow<'_>, actor: &str) -> Result<Case, StoreError> {
+        for _ in 0..CODE_ATTEMPTS {
+            let code = random_code();
+            if !self.store.insert_case(&row, &code)? {
+                continue;
+            }
+            // Ids grow in commit order, so the new case is last in its line.
+            let waiting = self.store.add_waiting(row.group.id, 1)?;
+            let case = Case {
+                id: row.id,
+                code,
+                state: CaseState::New,
+                channel: row.channel,
+                group: row.group.clone(),
+                assignee: None,
+                customer: row.customer.clone(),
+                description: row.description.cloned(),
+                device: row.device.clone(),
+                expert_connected: false,
+                customer_connected: false,
+                queue_position: u32::try_from(waiting).ok(),
+                created_at: from_millis(to_millis(row.now)),
+                updated_at: from_millis(to_millis(row.now)),
+                expires_at: from_millis(to_millis(row.expires_at)),
+                closed_at: None,
+                closed_by: None,
+                history: None,
+            };
+            self.store_event(&case, 1, HistoryAction::Created, actor, None, row.now)?;
+            return Ok(case);
+        }
+        Err(StoreError::NoFreeCode)
+    }
+
+    /// Records a change of a case: bumps its event counter, stores the new
+    /// snapshot (and the history line), and queues the event for publication.
+    pub(super) fn record_change(
+        &mut self,
+        case_id: Uuid,
+        action: HistoryAction,
+        actor: &str,
+        detail: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        let seq = self.store.next_event_seq(case_id)?;
+        let case = self
+            .store
+            .case_for_update(case_id, now)?
+            .ok_or(StoreError::NotFound)?
+            .into_case(now)?;
+        self.store_event(&case, seq, action, actor, detail, now)?;
+        Ok(case)
+    }
+
+    /// Stores a case snapshot as event `seq` (and history line), and queues
+    /// it for publication after commit.
+    fn store_event(
+        &mut self,
+        case: &Case,
+        seq: i64,
+        action: HistoryAction,
+        actor: &str,
+        detail: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let data: Arc<str> = serde_json::to_string(case)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .into();
+        let is_final = case.state.is_final();
+        self.store.insert_event(&EventRow {
+            case_id: case.id,
+            seq,
+            kind: EventKind::Case,
+            action: Some(action),
+            actor,
+            detail,
+            data: &data,
+            is_final,
+            at: now,
+        })?;
+        self.events.push(CaseEvent {
+            case_id: case.id,
+            group_id: case.group.id,
+            seq,
+            kind: EventKind::Case,
+            is_final,
+            data,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,478 @@
+//! The queue's rules, written once over the storage traits
+//! ([`crate::store::storage`]) and knowing no database: what a create, an
+//! assignment, a close, a presence change, a chat message and the expiry
+//! sweep do, what they refuse, what they record and whom they tell.
+//!
+//! [`QueueStore`] is the one [`Store`] handlers call. Its writes run a rule
+//! inside the backend's write transaction ([`Tx`]) and answer after the
+//! commit, publishing the events the rule recorded, in commit order; its
+//! reads ask the backend and apply expiry at read time.
+//!
+//! - `cases`: creating (idempotency, codes, case tokens), editing,
+//!   assigning, closing; refusing changes to final cases; recording events
+//!   and keeping each group's waiting counter.
+//! - `assignment`: automatic assignment (the plan, and running it).
+//! - `session`: presence to state, chat.
+//! - `expiry`: the sweep.
+//! - `people`: experts, groups, credentials, deployments.
+
+pub(crate) mod assignment;
+mod cases;
+mod expiry;
+mod people;
+mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    AssignmentPolicy, Case, CaseState, ChatMessage, Deployment, Device, Expert, Group,
+    HistoryEntry, MessageFrom, SessionCode, UpdateCaseRequest,
+};
+
+use crate::credentials::TokenHash;
+use crate::hub::{CaseEvent, Hub};
+use crate::store::rows::CaseRow;
+use crate::store::storage::{JobDone, PeopleReads, Storage, WriteJob, WriteTx};
+use crate::store::{
+    Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
+    NewExpert, NewManualCase, SignInRecord, Store, StoreError, TokenInfo,
+};
+
+/// Cases expired per write by the sweep.
+const EXPIRE_BATCH: u32 = 500;
+
+/// The hash of a case's token, from its id. The store is handed this, never
+/// the server secret it is derived from.
+pub type CaseTokenHash = Arc<dyn Fn(Uuid) -> TokenHash + Send + Sync>;
+
+/// The [`Store`]: the queue's rules over a storage backend `S`.
+pub struct QueueStore<S> {
+    storage: S,
+    hub: Arc<Hub>,
+    case_ttl: Duration,
+    case_token_hash: CaseTokenHash,
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueStore")
+            .field("storage", &self.storage)
+            .field("case_ttl", &self.case_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A write in progress: the backend's transaction, and the events the rules
+/// recorded, published once it commits.
+pub(crate) struct Tx<'a> {
+    store: &'a mut dyn WriteTx,
+    events: Vec<CaseEvent>,
+}
+
+impl<S: Storage> QueueStore<S> {
+    /// The rules over `storage`; committed events go to `hub`, cases expire
+    /// `case_ttl` after creation, and case tokens hash by `case_token_hash`.
+    pub fn new(
+        storage: S,
+        hub: Arc<Hub>,
+        case_ttl: Duration,
+        case_token_hash: CaseTokenHash,
+    ) -> Self {
+        Self {
+            storage,
+            hub,
+            case_ttl,
+            case_token_hash,
+        }
+    }
+
+    /// Runs `work` in a write transaction; answers after the commit, and
+    /// only then publishes the events it recorded.
+    async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let hub = Arc::clone(&self.hub);
+        let job: WriteJob = Box::new(move |store: &mut dyn WriteTx| {
+            let mut tx = Tx {
+                store,
+                events: Vec::new(),
+            };
+            let result = work(&mut tx);
+            let events = tx.events;
+            JobDone {
+                succeeded: result.is_ok(),
+                then: Box::new(move |commit: Result<(), String>| {
+                    let outcome = match (commit, result) {
+                        (Ok(()), Ok(value)) => {
+                            for event in events {
+                                hub.publish(event);
+                            }
+                            Ok(value)
+                        }
+                        (Err(message), Ok(_)) => Err(StoreError::Commit(message)),
+                        (_, Err(e)) => Err(e),
+                    };
+                    // The caller may have gone away (request cancelled); the write stands.
+                    let _ = reply.send(outcome);
+                }),
+            }
+        });
+        self.storage.transact(job).await?;
+        answer.await.map_err(|_| StoreError::Unavailable)?
+    }
+}
+
+fn case_at(row: Option<CaseRow>, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
+    row.map(|row| row.into_case(now)).transpose()
+}
+
+#[async_trait]
+impl<S: Storage> Store for QueueStore<S> {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.storage.ping().await
+    }
+
+    async fn deployment_by_key(
+        &self,
+        key_hash: &TokenHash,
+    ) -> Result<Option<DeploymentAuth>, StoreError> {
+        self.storage.deployment_by_key(key_hash).await
+    }
+
+    async fn expert_by_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> Result<Option<ExpertAuth>, StoreError> {
+        self.storage.expert_by_token(token_hash).await
+    }
+
+    async fn sign_in_record(&self, email: &str) -> Result<Option<SignInRecord>, StoreError> {
+        self.storage.sign_in_record(email).await
+    }
+
+    async fn create_console_session(
+        &self,
+        token_hash: TokenHash,
+        expert: Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            people::start_console_session(tx, &token_hash, expert, now, expires_at)
+        })
+        .await
+    }
+
+    async fn expert_by_session(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<ExpertAuth>, StoreError> {
+        self.storage.expert_by_session(token_hash, now).await
+    }
+
+    async fn end_console_session(&self, token_hash: TokenHash) -> Result<(), StoreError> {
+        self.write(move |tx| tx.store.delete_console_session(&token_hash))
+            .await
+    }
+
+    async fn create_customer_case(
+        &self,
+        new: NewCustomerCase,
+        now: OffsetDateTime,
+    ) -> Result<CreateOutcome, StoreError> {
+        let (ttl, token_hash) = (self.case_ttl, Arc::clone(&self.case_token_hash));
+        self.write(move |tx| cases::create_customer_case(tx, &new, &*token_hash, ttl, now))
+            .await
+    }
+
+    async fn create_manual_case(
+        &self,
+        new: NewManualCase,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        let ttl = self.case_ttl;
+        self.write(move |tx| cases::create_manual_case(tx, &new, &by, ttl, now))
+            .await
+    }
+
+    async fn claim_manual_case(
+        &self,
+        code: SessionCode,
+        device: Device,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError> {
+        let token_hash = Arc::clone(&self.case_token_hash);
+        self.write(move |tx| cases::claim_manual_case(tx, &code, &device, &*token_hash, now))
+            .await
+    }
+
+    async fn case(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
+        case_at(self.storage.case_row(id, now).await?, now)
+    }
+
+    async fn case_by_token(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError> {
+        case_at(self.storage.case_row_by_token(token_hash, now).await?, now)
+    }
+
+    async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+        self.storage.case_creator(id).await
+    }
+
+    async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.storage.history(id).await
+    }
+
+    async fn update_case(
+        &self,
+        id: Uuid,
+        update: UpdateCaseRequest,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(move |tx| cases::update_case(tx, id, &update, &by, now))
+            .await
+    }
+
+    async fn close_case(
+        &self,
+        id: Uuid,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(move |tx| cases::close_case(tx, id, &by, now))
+            .await
+    }
+
+    async fn assign_case(
+        &self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(move |tx| tx.assign(id, expert, by.label(), now))
+            .await
+    }
+
+    async fn set_presence(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        connected: bool,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(move |tx| session::set_presence(tx, id, side, connected, &by, now))
+            .await
+    }
+
+    async fn add_message(
+        &self,
+        id: Uuid,
+        message: ChatMessage,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.write(move |tx| session::add_message(tx, id, &message, now))
+            .await
+    }
+
+    async fn messages(&self, id: Uuid) -> Result<Vec<ChatMessage>, StoreError> {
+        self.storage.messages(id).await
+    }
+
+    async fn list_cases(
+        &self,
+        query: CaseQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Case>, StoreError> {
+        self.storage
+            .case_rows(query, now)
+            .await?
+            .into_iter()
+            .map(|row| row.into_case(now))
+            .collect()
+    }
+
+    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
+        self.storage.events_after(id, seq).await
+    }
+
+    async fn case_with_seq(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Case, i64)>, StoreError> {
+        match self.storage.case_row(id, now).await? {
+            Some(row) => {
+                let seq = row.last_event_seq;
+                Ok(Some((row.into_case(now)?, seq)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let mut total = 0;
+        loop {
+            let expired = self
+                .write(move |tx| expiry::expire_due(tx, now, EXPIRE_BATCH))
+                .await?;
+            total += expired;
+            if expired < EXPIRE_BATCH as usize {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn count_open_by_state(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(CaseState, i64)>, StoreError> {
+        self.storage.count_open_by_state(now).await
+    }
+
+    async fn create_group(&self, name: &str, now: OffsetDateTime) -> Result<Group, StoreError> {
+        let name = name.to_string();
+        self.write(move |tx| people::create_group(tx, name, now))
+            .await
+    }
+
+    async fn list_groups(&self) -> Result<Vec<Group>, StoreError> {
+        self.storage.list_groups().await
+    }
+
+    async fn group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError> {
+        self.storage.group_by_name(name).await
+    }
+
+    async fn set_assignment_policy(
+        &self,
+        group: Uuid,
+        policy: AssignmentPolicy,
+        now: OffsetDateTime,
+    ) -> Result<Group, StoreError> {
+        self.write(move |tx| people::set_assignment_policy(tx, group, policy, now))
+            .await
+    }
+
+    async fn create_expert(
+        &self,
+        new: NewExpert,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
+        self.write(move |tx| people::create_expert(tx, &new, now))
+            .await
+    }
+
+    async fn list_experts(&self) -> Result<Vec<Expert>, StoreError> {
+        self.storage.list_experts().await
+    }
+
+    async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError> {
+        self.storage.expert_id_by_email(email).await
+    }
+
+    async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError> {
+        PeopleReads::expert(&self.storage, id).await
+    }
+
+    async fn set_availability(
+        &self,
+        expert: Uuid,
+        available: bool,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
+        self.write(move |tx| people::set_availability(tx, expert, available, now))
+            .await
+    }
+
+    async fn change_expert(
+        &self,
+        expert: Uuid,
+        change: ExpertChange,
+        now: OffsetDateTime,
+    ) -> Result<Expert, StoreError> {
+        self.write(move |tx| people::change_expert(tx, expert, change, now))
+            .await
+    }
+
+    async fn list_expert_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.storage.list_expert_tokens().await
+    }
+
+    async fn revoke_expert_token(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            if tx.store.revoke_expert_token(id, now)? {
+                Ok(())
+            } else {
+                Err(StoreError::NotFound)
+            }
+        })
+        .await
+    }
+
+    async fn add_expert_token(
+        &self,
+        expert: Uuid,
+        token_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Uuid, StoreError> {
+        self.write(move |tx| {
+            let id = Uuid::now_v7();
+            tx.store.insert_expert_token(id, expert, &token_hash, now)?;
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn create_deployment(
+        &self,
+        id: Uuid,
+        name: &str,
+        group: Uuid,
+        server_url: &str,
+        key_hash: TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
+        let (name, server_url) = (name.to_string(), server_url.to_string());
+        self.write(move |tx| {
+            people::create_deployment(tx, id, &name, group, &server_url, &key_hash, now)
+        })
+        .await
+    }
+
+    async fn list_deployments(&self) -> Result<Vec<Deployment>, StoreError> {
+        self.storage.list_deployments().await
+    }
+
+    async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>, StoreError> {
+        PeopleReads::deployment(&self.storage, id).await
+    }
+
+    async fn revoke_deployment(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
+        self.write(move |tx| {
+            tx.store.revoke_deployment(id, now)?;
+            tx.store.deployment(id)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+}

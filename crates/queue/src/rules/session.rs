@@ -1,0 +1,96 @@
+//! The live session's rules: which state the presence of the two sides
+//! leads to, and chat messages stored once.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{Case, CaseState, ChatMessage, HistoryAction, MessageFrom};
+
+use super::Tx;
+use crate::hub::{CaseEvent, EventKind};
+use crate::store::storage::EventRow;
+use crate::store::{Actor, StoreError};
+
+/// One side of the case's session came in or went out: sets its presence,
+/// moves the state ([`CaseState::from_presence`]) and records joined or left.
+/// Joining a final case is refused; leaving one changes nothing (closing
+/// already cleared its presence), nor does a side that is already where it goes.
+pub(super) fn set_presence(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    side: MessageFrom,
+    connected: bool,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
+    let row = tx
+        .store
+        .case_for_update(id, now)?
+        .ok_or(StoreError::NotFound)?;
+    let state = row.state_at(now)?;
+    if state.is_final() {
+        if connected {
+            return Err(StoreError::CaseFinal(state));
+        }
+        return row.into_case(now);
+    }
+    let (mut expert, mut customer) = (row.expert_connected, row.customer_connected);
+    let was = match side {
+        MessageFrom::Expert => std::mem::replace(&mut expert, connected),
+        MessageFrom::Customer => std::mem::replace(&mut customer, connected),
+    };
+    if was == connected {
+        return row.into_case(now);
+    }
+    let ever_joined = row.ever_joined || connected;
+    let new_state = CaseState::from_presence(expert, customer, ever_joined);
+    tx.store
+        .set_presence(id, expert, customer, ever_joined, new_state, now)?;
+    let action = if connected {
+        HistoryAction::Joined
+    } else {
+        HistoryAction::Left
+    };
+    tx.record_change(id, action, by.label(), None, now)
+}
+
+/// Stores a chat message of an open case as an event of kind `message`;
+/// `false` when a message with its id is already stored (a re-send after a
+/// reconnect).
+pub(super) fn add_message(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    message: &ChatMessage,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let row = tx.open_case(id, now)?;
+    if tx.store.message_stored(id, message.id)? {
+        return Ok(false);
+    }
+    let seq = tx.store.next_event_seq(id)?;
+    let data: Arc<str> = serde_json::to_string(message)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .into();
+    tx.store.insert_event(&EventRow {
+        case_id: id,
+        seq,
+        kind: EventKind::Message,
+        action: None,
+        actor: &message.author,
+        detail: None,
+        data: &data,
+        is_final: false,
+        at: now,
+    })?;
+    tx.events.push(CaseEvent {
+        case_id: id,
+        group_id: row.group_id,
+        seq,
+        kind: EventKind::Message,
+        is_final: false,
+        data,
+    });
+    Ok(true)
+}

@@ -1,0 +1,270 @@
+//! Reading cases ([`CaseReads`], on the read pool), and the case row every
+//! case query selects.
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, Row, ToSql, params};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{CaseState, ChatMessage, HistoryAction, HistoryEntry};
+
+use super::{SqliteStore, all, one};
+use crate::clock::{from_millis, to_millis};
+use crate::credentials::TokenHash;
+use crate::hub::{CaseEvent, EventKind};
+use crate::store::rows::CaseRow;
+use crate::store::storage::CaseReads;
+use crate::store::{AssigneeFilter, CaseQuery, StateFilter, StoreError};
+
+/// The columns every case query selects (alias `c`). Names come from scalar
+/// subqueries rather than joins: for a one-row lookup SQLite's join machinery
+/// (it builds a Bloom filter per run) costs several times the lookup itself.
+const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, \
+     (SELECT name FROM groups WHERE id = c.group_id) AS group_name, \
+     c.assignee_id, (SELECT display_name FROM experts WHERE id = c.assignee_id) AS assignee_name, \
+     c.customer_name, c.customer_email, c.description, c.device, c.expert_connected, \
+     c.customer_connected, c.ever_joined, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
+     c.last_event_seq";
+
+/// How many open unassigned cases of the same group are ahead of `c`: its
+/// queue position less one. Selected after [`CASE_COLUMNS`]; binds `now`.
+const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group_id = c.group_id \
+     AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
+     AND w.expires_at > ?) AS ahead";
+
+static CASE_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.id = ?"));
+static CASE_BY_TOKEN: LazyLock<String> = LazyLock::new(|| {
+    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.token_hash = ?")
+});
+
+/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_AHEAD`].
+fn case_row(row: &Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: row.get("id")?,
+        code: row.get("code")?,
+        state: row.get("state")?,
+        channel: row.get("channel")?,
+        group_id: row.get("group_id")?,
+        group_name: row.get("group_name")?,
+        assignee_id: row.get("assignee_id")?,
+        assignee_name: row.get("assignee_name")?,
+        customer_name: row.get("customer_name")?,
+        customer_email: row.get("customer_email")?,
+        description: row.get("description")?,
+        device: row.get("device")?,
+        expert_connected: row.get("expert_connected")?,
+        customer_connected: row.get("customer_connected")?,
+        ever_joined: row.get("ever_joined")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        expires_at: row.get("expires_at")?,
+        closed_at: row.get("closed_at")?,
+        closed_by: row.get("closed_by")?,
+        last_event_seq: row.get("last_event_seq")?,
+        ahead: row.get("ahead")?,
+    })
+}
+
+pub(super) fn load_row(
+    conn: &Connection,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<CaseRow>, StoreError> {
+    one(conn, &CASE_BY_ID, params![to_millis(now), id], case_row)
+}
+
+/// The case list's statement and its arguments; `None` when no case can match.
+fn list_statement(
+    query: &CaseQuery,
+    now: OffsetDateTime,
+) -> Option<(String, Vec<Box<dyn ToSql + Send>>)> {
+    let now_ms = to_millis(now);
+    // `now` is the first parameter: CASE_AHEAD's placeholder comes first.
+    let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE 1 = 1");
+    let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(now_ms)];
+    match query.state {
+        StateFilter::Open => {
+            sql.push_str(" AND c.state IN ('new', 'pending', 'in_progress') AND c.expires_at > ?");
+            args.push(Box::new(now_ms));
+        }
+        StateFilter::Only(CaseState::Expired) => {
+            sql.push_str(" AND (c.state = 'expired' OR (c.state IN ('new', 'pending', 'in_progress') AND c.expires_at <= ?))");
+            args.push(Box::new(now_ms));
+        }
+        StateFilter::Only(CaseState::Closed) => sql.push_str(" AND c.state = 'closed'"),
+        StateFilter::Only(open) => {
+            sql.push_str(" AND c.state = ? AND c.expires_at > ?");
+            args.push(Box::new(open.as_str()));
+            args.push(Box::new(now_ms));
+        }
+        StateFilter::All => {}
+    }
+    if let Some(group) = query.group {
+        sql.push_str(" AND c.group_id = ?");
+        args.push(Box::new(group));
+    }
+    match query.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Unassigned => sql.push_str(" AND c.assignee_id IS NULL"),
+        AssigneeFilter::Expert(id) => {
+            sql.push_str(" AND c.assignee_id = ?");
+            args.push(Box::new(id));
+        }
+    }
+    if let Some(groups) = &query.visible_groups {
+        if groups.is_empty() {
+            return None;
+        }
+        sql.push_str(" AND c.group_id IN (");
+        sql.push_str(&vec!["?"; groups.len()].join(", "));
+        sql.push(')');
+        args.extend(groups.iter().map(|g| Box::new(*g) as Box<dyn ToSql + Send>));
+    }
+    if let Some(after) = query.after {
+        sql.push_str(" AND c.id > ?");
+        args.push(Box::new(after));
+    }
+    sql.push_str(" ORDER BY c.id LIMIT ?");
+    args.push(Box::new(i64::from(query.limit)));
+    Some((sql, args))
+}
+
+impl CaseReads for SqliteStore {
+    async fn case_row(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<CaseRow>, StoreError> {
+        self.reads.with(|conn| load_row(conn, id, now))
+    }
+
+    async fn case_row_by_token(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<CaseRow>, StoreError> {
+        // One statement: credential, case and queue position together.
+        self.reads.with(|conn| {
+            one(
+                conn,
+                &CASE_BY_TOKEN,
+                params![to_millis(now), token_hash.as_slice()],
+                case_row,
+            )
+        })
+    }
+
+    async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+        self.reads.with(|conn| {
+            let creator: Option<Option<Uuid>> = one(
+                conn,
+                "SELECT created_by FROM cases WHERE id = ?",
+                [id],
+                |r| r.get(0),
+            )?;
+            Ok(creator.flatten())
+        })
+    }
+
+    async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.reads.with(|conn| {
+            let rows = all(
+                conn,
+                "SELECT action, actor, detail, at FROM case_events WHERE case_id = ? AND action IS NOT NULL ORDER BY seq",
+                [id],
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            rows.into_iter()
+                .map(|(action, actor, detail, at)| {
+                    let action = HistoryAction::parse(&action)
+                        .ok_or_else(|| StoreError::Corrupt(format!("history action: {action:?}")))?;
+                    Ok(HistoryEntry { action, actor, detail, at: from_millis(at) })
+                })
+                .collect()
+        })
+    }
+
+    async fn messages(&self, id: Uuid) -> Result<Vec<ChatMessage>, StoreError> {
+        self.reads.with(|conn| {
+            let rows = all(
+                conn,
+                "SELECT data FROM case_events WHERE case_id = ? AND kind = 'message' ORDER BY seq",
+                [id],
+                |r| r.get::<_, String>(0),
+            )?;
+            rows.iter()
+                .map(|data| {
+                    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(e.to_string()))
+                })
+                .collect()
+        })
+    }
+
+    async fn case_rows(
+        &self,
+        query: CaseQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<CaseRow>, StoreError> {
+        let Some((sql, args)) = list_statement(&query, now) else {
+            return Ok(Vec::new());
+        };
+        self.reads.with(|conn| {
+            let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref() as &dyn ToSql).collect();
+            all(conn, &sql, refs.as_slice(), case_row)
+        })
+    }
+
+    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
+        self.reads.with(|conn| {
+            let rows = all(
+                conn,
+                "SELECT seq, kind, data, final, (SELECT group_id FROM cases WHERE id = case_id) \
+                 FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq",
+                params![id, seq],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                    ))
+                },
+            )?;
+            rows.into_iter()
+                .map(|(seq, kind, data, is_final, group_id)| {
+                    let kind = EventKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("event kind: {kind:?}")))?;
+                    Ok(CaseEvent {
+                        case_id: id,
+                        group_id,
+                        seq,
+                        kind,
+                        is_final,
+                        data: data.into(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn count_open_by_state(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(CaseState, i64)>, StoreError> {
+        self.reads.with(|conn| {
+            let rows = all(
+                conn,
+                "SELECT state, COUNT(*) FROM cases WHERE state IN ('new', 'pending', 'in_progress') AND expires_at > ? GROUP BY state",
+                [to_millis(now)],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )?;
+            Ok(CaseState::ALL
+                .into_iter()
+                .filter(|s| !s.is_final())
+                .map(|state| {
+                    let count = rows.iter().find(|(s, _)| s == state.as_str()).map_or(0, |(_, n)| *n);
+                    (state, count)
+                })
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! Opening the database file: its connections' settings and the migrations.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::store::StoreError;
+
+/// The schema, in order; `PRAGMA user_version` records how many are applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_initial.sql"),
+    include_str!("../../../migrations/sqlite/0002_console.sql"),
+    include_str!("../../../migrations/sqlite/0003_session.sql"),
+];
+
+/// Statements kept prepared per connection (the case list's filter
+/// combinations among them).
+const STATEMENT_CACHE: usize = 128;
+
+/// The file a `sqlite://PATH` (or `sqlite:PATH`) URL names.
+pub(super) fn database_path(url: &str) -> Result<PathBuf, StoreError> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .filter(|p| !p.is_empty() && !p.contains('?'))
+        .ok_or_else(|| {
+            StoreError::Invalid(format!("database_url: expected sqlite://PATH, got {url:?}"))
+        })?;
+    Ok(PathBuf::from(path))
+}
+
+pub(super) fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// Opens the writing connection: WAL, a full fsync per commit, foreign keys
+/// on, no automatic checkpoints (a thread of their own runs them), and the
+/// schema brought up to date.
+pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let mut writer = open_connection(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )?;
+    writer.pragma_update(None, "journal_mode", "WAL")?;
+    writer.pragma_update(None, "synchronous", "FULL")?;
+    writer.pragma_update(None, "foreign_keys", "ON")?;
+    // Checkpoints (copying the WAL back into the database, with an fsync of
+    // its own) run on their own thread, so commits never wait for one.
+    writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+    migrate(&mut writer)?;
+    Ok(writer)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let applied = usize::try_from(found).unwrap_or(usize::MAX);
+    if applied > MIGRATIONS.len() {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "applied database migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    #[test]
+    fn database_urls_name_a_file() {
+        assert_eq!(
+            database_path("sqlite:///var/lib/x.db").ok(),
+            Some(PathBuf::from("/var/lib/x.db"))
+        );
+        assert_eq!(
+            database_path("sqlite:data/x.db").ok(),
+            Some(PathBuf::from("data/x.db"))
+        );
+        assert!(database_path("sqlite://").is_err());
+        assert!(database_path("sqlite://x.db?mode=ro").is_err());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() -> Result<(), StoreError> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let path = dir.path().join("x.db");
+        let conn = Connection::open(&path)?;
+        conn.pragma_update(None, "user_version", 99)?;
+        drop(conn);
+        let url = format!("sqlite://{}", path.display());
+        let error = SqliteStore::open(&url).expect_err("a newer schema must be refused");
+        assert!(
+            error.to_string().contains("newer than this server"),
+            "{error}"
+        );
+        Ok(())
+    }
+}

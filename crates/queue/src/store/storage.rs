@@ -1,0 +1,446 @@
+//! What a database backend provides, and nothing more: committed reads, and
+//! write transactions in which the queue's rules (`crate::rules`) run.
+//!
+//! A backend implements [`Storage`] (reads, and running a write job in a
+//! transaction) and, for the transaction it hands each job, [`CaseWrites`]
+//! and [`PeopleWrites`]: single statements (load for update, insert, append
+//! an event, move the waiting counter, read the candidates for assignment…).
+//! It decides nothing: which state a change leads to, what is refused, what
+//! is recorded and what is assigned to whom is decided by the rules.
+//!
+//! The write side is synchronous and transaction-closure based: a job is a
+//! closure the backend runs inside its transaction and, once the transaction's
+//! fate is known, tells how it ended. SQLite runs every job on its one writer
+//! thread with no await point and no allocation per statement; a PostgreSQL
+//! backend runs each job on a blocking thread holding a pooled connection
+//! (`BEGIN … COMMIT` around it, `SELECT … FOR UPDATE` in the loads), one hop
+//! per write, which its network round trips dwarf. Reads are async, so a
+//! network database awaits them and SQLite answers them in place.
+
+use std::future::Future;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use lifeline_protocol::{
+    AssignmentPolicy, CaseState, ChatMessage, ClosedBy, Customer, Deployment, Description, Device,
+    Expert, Group, GroupRef, HistoryAction, HistoryEntry, SessionCode,
+};
+
+use super::rows::CaseRow;
+use super::{
+    CaseQuery, DeploymentAuth, ExpertAuth, NewExpert, SignInRecord, StoreError, TokenInfo,
+};
+use crate::credentials::TokenHash;
+use crate::hub::{CaseEvent, EventKind};
+
+/// Told once the transaction holding a job ended: `Ok` after its commit,
+/// `Err` with the reason when it did not commit (nothing was written).
+pub type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+/// One write: runs inside the backend's write transaction.
+pub type WriteJob = Box<dyn FnOnce(&mut dyn WriteTx) -> JobDone + Send>;
+
+/// What a job answers to the backend that ran it.
+pub struct JobDone {
+    /// Whether the job's work stands; a failed job's statements are undone
+    /// alone (other jobs of the same transaction stay).
+    pub succeeded: bool,
+    /// Called with the transaction's fate.
+    pub then: Completion,
+}
+
+/// A database backend: reads, and write transactions.
+pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'static {
+    /// Hands `job` to a write transaction. Returns once it is queued;
+    /// [`StoreError::Unavailable`] when the backend is shutting down.
+    fn transact(&self, job: WriteJob) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Checks that the database answers.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The transaction a write job runs in.
+pub trait WriteTx: CaseWrites + PeopleWrites {}
+
+impl<T: CaseWrites + PeopleWrites> WriteTx for T {}
+
+/// Reads of cases, committed data only.
+pub trait CaseReads {
+    /// A case as stored, with its queue position at `now`.
+    fn case_row(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
+    /// The case whose token hashes to `token_hash`, with its queue position.
+    fn case_row_by_token(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
+    /// Who created a case, if an expert did.
+    fn case_creator(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<Uuid>, StoreError>> + Send;
+    /// History lines of a case, oldest first.
+    fn history(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Vec<HistoryEntry>, StoreError>> + Send;
+    /// Chat messages of a case, oldest first.
+    fn messages(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Vec<ChatMessage>, StoreError>> + Send;
+    /// A page of cases under the query's filters, with their queue positions.
+    fn case_rows(
+        &self,
+        query: CaseQuery,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<CaseRow>, StoreError>> + Send;
+    /// Stored events of a case after `seq`, oldest first.
+    fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+    ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
+    /// Cases open at `now`, counted by stored state.
+    fn count_open_by_state(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<(CaseState, i64)>, StoreError>> + Send;
+}
+
+/// Reads of credentials, experts, groups and deployments.
+pub trait PeopleReads {
+    /// The deployment of an unrevoked key.
+    fn deployment_by_key(
+        &self,
+        key_hash: &TokenHash,
+    ) -> impl Future<Output = Result<Option<DeploymentAuth>, StoreError>> + Send;
+    /// The active expert of an unrevoked API token.
+    fn expert_by_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> impl Future<Output = Result<Option<ExpertAuth>, StoreError>> + Send;
+    /// The sign-in record of an address.
+    fn sign_in_record(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<SignInRecord>, StoreError>> + Send;
+    /// The active expert of a console session unexpired at `now`.
+    fn expert_by_session(
+        &self,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<ExpertAuth>, StoreError>> + Send;
+    /// Every group, by name.
+    fn list_groups(&self) -> impl Future<Output = Result<Vec<Group>, StoreError>> + Send;
+    /// A group by name.
+    fn group_by_name(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Group>, StoreError>> + Send;
+    /// Every expert, by name.
+    fn list_experts(&self) -> impl Future<Output = Result<Vec<Expert>, StoreError>> + Send;
+    /// An expert's id by sign-in address.
+    fn expert_id_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<Uuid>, StoreError>> + Send;
+    /// An expert by id.
+    fn expert(&self, id: Uuid) -> impl Future<Output = Result<Option<Expert>, StoreError>> + Send;
+    /// Every API token, newest first.
+    fn list_expert_tokens(&self)
+    -> impl Future<Output = Result<Vec<TokenInfo>, StoreError>> + Send;
+    /// Every deployment, newest first.
+    fn list_deployments(&self) -> impl Future<Output = Result<Vec<Deployment>, StoreError>> + Send;
+    /// A deployment by id.
+    fn deployment(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<Deployment>, StoreError>> + Send;
+}
+
+/// A case row to insert, in state `new` with event 1 recorded by the caller.
+#[derive(Debug)]
+pub struct NewCaseRow<'a> {
+    /// UUID v7, made in the writer so ids grow in commit order.
+    pub id: Uuid,
+    /// How it was created.
+    pub channel: lifeline_protocol::Channel,
+    /// Its group.
+    pub group: &'a GroupRef,
+    /// Customer details.
+    pub customer: &'a Customer,
+    /// Description.
+    pub description: Option<&'a Description>,
+    /// Device.
+    pub device: &'a Device,
+    /// Hash of the case token, when the case has one.
+    pub token_hash: Option<&'a TokenHash>,
+    /// The deployment a customer create came through.
+    pub deployment_id: Option<Uuid>,
+    /// The customer create's idempotency key.
+    pub idempotency_key: Option<&'a str>,
+    /// SHA-256 of the customer create's canonical body.
+    pub request_hash: Option<&'a [u8; 32]>,
+    /// The expert who created a manual case.
+    pub created_by: Option<Uuid>,
+    /// Creation time.
+    pub now: OffsetDateTime,
+    /// Deadline.
+    pub expires_at: OffsetDateTime,
+}
+
+/// One event of a case to append: a snapshot (with its history line) or a chat message.
+#[derive(Debug)]
+pub struct EventRow<'a> {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its number, from [`CaseWrites::next_event_seq`] (1 for the creation).
+    pub seq: i64,
+    /// Snapshot or message.
+    pub kind: EventKind,
+    /// The history line's action; `None` for a message.
+    pub action: Option<HistoryAction>,
+    /// Who did it, in the history's words (a message's author).
+    pub actor: &'a str,
+    /// The history line's detail.
+    pub detail: Option<&'a str>,
+    /// The JSON payload.
+    pub data: &'a str,
+    /// Whether the case is final after it.
+    pub is_final: bool,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// An active, available member of the group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The expert.
+    pub id: Uuid,
+    /// Open cases assigned to them now.
+    pub open_assigned: u32,
+    /// When a case was last given to them automatically.
+    pub last_assigned_at: Option<OffsetDateTime>,
+}
+
+/// An open, unassigned case of the group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingCase {
+    /// The case (UUID v7: ids sort by arrival).
+    pub id: Uuid,
+    /// Its deadline; an expired case is not handed out.
+    pub expires_at: OffsetDateTime,
+}
+
+/// An open case past its deadline, for the sweep.
+#[derive(Debug, Clone, Copy)]
+pub struct DueCase {
+    /// The case.
+    pub id: Uuid,
+    /// Its group.
+    pub group_id: Uuid,
+    /// Its assignee; an unassigned case leaves the waiting line.
+    pub assignee_id: Option<Uuid>,
+    /// Its deadline: when it expired.
+    pub expires_at: OffsetDateTime,
+}
+
+/// Statements on cases inside a write transaction.
+pub trait CaseWrites {
+    /// A case as stored, with its queue position at `now`, locked for this
+    /// transaction's changes.
+    fn case_for_update(
+        &mut self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<CaseRow>, StoreError>;
+    /// The case an earlier create of this deployment made with this key, and its request hash.
+    fn case_by_idempotency_key(
+        &mut self,
+        deployment: Uuid,
+        key: &str,
+    ) -> Result<Option<(Uuid, Vec<u8>)>, StoreError>;
+    /// The payload of event `seq` of a case.
+    fn event_data(&mut self, case_id: Uuid, seq: i64) -> Result<Option<String>, StoreError>;
+    /// Inserts a case under `code`; `false` when the code is taken by an open case.
+    fn insert_case(&mut self, row: &NewCaseRow<'_>, code: &SessionCode)
+    -> Result<bool, StoreError>;
+    /// Moves a group's count of waiting cases by `delta`; returns the new count.
+    fn add_waiting(&mut self, group: Uuid, delta: i64) -> Result<i64, StoreError>;
+    /// Bumps a case's event counter; returns the new event's number.
+    fn next_event_seq(&mut self, case_id: Uuid) -> Result<i64, StoreError>;
+    /// Appends an event.
+    fn insert_event(&mut self, event: &EventRow<'_>) -> Result<(), StoreError>;
+    /// Whether a chat message with this id is stored for the case.
+    fn message_stored(&mut self, case_id: Uuid, message: Uuid) -> Result<bool, StoreError>;
+    /// The open, unexpired, unclaimed manual case with this code.
+    fn claimable_case(
+        &mut self,
+        code: &SessionCode,
+        now: OffsetDateTime,
+    ) -> Result<Option<Uuid>, StoreError>;
+    /// Gives a manual case its customer: token hash and device.
+    fn set_claimed(
+        &mut self,
+        id: Uuid,
+        token_hash: &TokenHash,
+        device: &Device,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Sets description and customer details.
+    fn set_details(
+        &mut self,
+        id: Uuid,
+        description: Option<&str>,
+        customer_name: Option<&str>,
+        customer_email: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Sets or clears the assignee.
+    fn set_assignee(
+        &mut self,
+        id: Uuid,
+        expert: Option<Uuid>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Sets the session's presence flags and the state they lead to.
+    fn set_presence(
+        &mut self,
+        id: Uuid,
+        expert_connected: bool,
+        customer_connected: bool,
+        ever_joined: bool,
+        state: CaseState,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Writes a final state, closed at `at` by `by`, with nobody connected.
+    fn set_final(
+        &mut self,
+        id: Uuid,
+        state: CaseState,
+        by: ClosedBy,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Up to `limit` open cases whose deadline is not after `now`, earliest first.
+    fn due_for_expiry(
+        &mut self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<DueCase>, StoreError>;
+    /// The display name of an active expert.
+    fn active_expert_name(&mut self, id: Uuid) -> Result<Option<String>, StoreError>;
+    /// A group's assignment policy and its last round-robin pick, locked for
+    /// this transaction (so assignment plans of a group never interleave).
+    fn assignment_policy_for_update(
+        &mut self,
+        group: Uuid,
+    ) -> Result<Option<(AssignmentPolicy, Option<Uuid>)>, StoreError>;
+    /// The group's active, available members with their open assigned cases at `now`.
+    fn assignment_candidates(
+        &mut self,
+        group: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Candidate>, StoreError>;
+    /// The group's open, unassigned cases unexpired at `now`, oldest first.
+    fn waiting_cases(
+        &mut self,
+        group: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Vec<WaitingCase>, StoreError>;
+    /// Records when an expert was last given a case automatically.
+    fn set_last_assigned(&mut self, expert: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Records the group's last round-robin pick.
+    fn set_last_round_robin(&mut self, group: Uuid, expert: Uuid) -> Result<(), StoreError>;
+}
+
+/// Statements on experts, groups, credentials and deployments inside a write transaction.
+pub trait PeopleWrites {
+    /// A group by id.
+    fn group(&mut self, id: Uuid) -> Result<Option<Group>, StoreError>;
+    /// Inserts a group ([`StoreError::Taken`] when the name is).
+    fn insert_group(&mut self, id: Uuid, name: &str, now: OffsetDateTime)
+    -> Result<(), StoreError>;
+    /// Sets a group's policy; `false` when there is no such group.
+    fn set_assignment_policy(
+        &mut self,
+        group: Uuid,
+        policy: AssignmentPolicy,
+    ) -> Result<bool, StoreError>;
+    /// An expert by id.
+    fn expert(&mut self, id: Uuid) -> Result<Option<Expert>, StoreError>;
+    /// Inserts an expert ([`StoreError::Taken`] when the address is).
+    fn insert_expert(
+        &mut self,
+        id: Uuid,
+        new: &NewExpert,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Adds an expert to a group (nothing when already in).
+    fn add_member(&mut self, group: Uuid, expert: Uuid) -> Result<(), StoreError>;
+    /// Removes an expert from a group.
+    fn remove_member(&mut self, group: Uuid, expert: Uuid) -> Result<(), StoreError>;
+    /// The groups of an expert, by id.
+    fn expert_groups(&mut self, expert: Uuid) -> Result<Vec<Uuid>, StoreError>;
+    /// Marks an expert available or away.
+    fn set_available(&mut self, expert: Uuid, available: bool) -> Result<(), StoreError>;
+    /// Activates or deactivates an expert.
+    fn set_active(&mut self, expert: Uuid, active: bool) -> Result<(), StoreError>;
+    /// Makes an expert admin or not.
+    fn set_admin(&mut self, expert: Uuid, admin: bool) -> Result<(), StoreError>;
+    /// Sets an expert's password hash (PHC string).
+    fn set_password_hash(&mut self, expert: Uuid, hash: &str) -> Result<(), StoreError>;
+    /// Stores a console session's hash.
+    fn insert_console_session(
+        &mut self,
+        token_hash: &TokenHash,
+        expert: Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Deletes a console session.
+    fn delete_console_session(&mut self, token_hash: &TokenHash) -> Result<(), StoreError>;
+    /// Deletes an expert's console sessions, all of them or only those expired at `expired_at`.
+    fn delete_console_sessions(
+        &mut self,
+        expert: Uuid,
+        expired_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError>;
+    /// Stores an API token's hash.
+    fn insert_expert_token(
+        &mut self,
+        id: Uuid,
+        expert: Uuid,
+        token_hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Revokes an API token (keeping the first revocation time); `false` when there is none.
+    fn revoke_expert_token(&mut self, id: Uuid, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Inserts a deployment.
+    fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError>;
+    /// Revokes a deployment's key (keeping the first revocation time).
+    fn revoke_deployment(&mut self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// A deployment by id.
+    fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>, StoreError>;
+}
+
+/// A deployment to insert.
+#[derive(Debug)]
+pub struct NewDeploymentRow<'a> {
+    /// Its id (its key is derived from it).
+    pub id: Uuid,
+    /// Its name.
+    pub name: &'a str,
+    /// The group its cases land in.
+    pub group: Uuid,
+    /// The server URL its file names.
+    pub server_url: &'a str,
+    /// Hash of its key.
+    pub key_hash: &'a TokenHash,
+    /// Creation time.
+    pub now: OffsetDateTime,
+}
