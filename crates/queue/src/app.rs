@@ -4,50 +4,37 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse as _, Response};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
 
+use crate::api_error::ApiError;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::console::sign_in::SignInGuard;
 use crate::credentials::{ServerSecret, hash_token};
+use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
 use crate::rules::{CaseTokenHash, QueueStore};
+use crate::sign_in_guard::SignInGuard;
+use crate::state::AppState;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use crate::{console, http};
 
 /// How often the sweep writes `expired` for cases past their deadline. Reads
 /// are exact regardless; this only bounds how late the `expired` event is.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
-
-/// What every handler shares.
-#[derive(Debug)]
-pub struct AppState {
-    /// Storage.
-    pub store: Arc<dyn Store>,
-    /// Live event fan-out.
-    pub hub: Arc<Hub>,
-    /// The time.
-    pub clock: Arc<dyn Clock>,
-    /// Derives case tokens and deployment keys.
-    pub secret: ServerSecret,
-    /// Per-address limit on create and join; `None` when off.
-    pub rate_limiter: Option<IpRateLimiter>,
-    /// Prometheus metrics.
-    pub metrics: Metrics,
-    /// Failed console sign-ins, for slowing down and locking out.
-    pub sign_ins: SignInGuard,
-    /// Open session sockets per case and side.
-    pub presence: Presence,
-    /// Cancelled at shutdown: long-lived streams end.
-    pub shutdown: CancellationToken,
-}
 
 /// A built server, bound and ready to serve.
 #[derive(Debug)]
@@ -72,19 +59,16 @@ pub async fn open_store(
         let secret = secret.clone();
         Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
     };
-    let store: Arc<dyn Store> = if config.database_url.starts_with("sqlite:") {
-        let sqlite = SqliteStore::open(&config.database_url)
-            .with_context(|| format!("failed to open the database {}", config.database_url))?;
-        Arc::new(QueueStore::new(
-            sqlite,
-            hub,
-            config.case_ttl,
-            case_token_hash,
-        ))
-    } else {
-        anyhow::bail!(
+    let store: Arc<dyn Store> = match &config.database_url {
+        DatabaseUrl::Sqlite(_) => {
+            // The store reads the file's name from the URL text.
+            let sqlite = SqliteStore::open(&config.database_url.to_string())
+                .with_context(|| format!("failed to open the database {}", config.database_url))?;
+            Arc::new(QueueStore::new(sqlite, hub, config.case_ttl, case_token_hash))
+        }
+        DatabaseUrl::Postgres(_) => anyhow::bail!(
             "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
-        )
+        ),
     };
     Ok((store, secret))
 }
@@ -141,7 +125,7 @@ impl App {
     ) -> anyhow::Result<()> {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
-        let router = crate::http::router(Arc::clone(&state));
+        let router = router(Arc::clone(&state));
         let token = state.shutdown.clone();
         let result = axum::serve(
             self.listener,
@@ -158,6 +142,61 @@ impl App {
         let _ = sweeper.await;
         result
     }
+}
+
+/// Every route of the server, built here once: the API and the console side
+/// by side (neither knows the other), then what wraps every request.
+fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .merge(http::router(Arc::clone(&state)))
+        .merge(console::router())
+        .fallback(|| async { ApiError::not_found("route") })
+        .method_not_allowed_fallback(|| async { ApiError::not_found("route") })
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            record_request,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(state)
+}
+
+/// The route a request matched (its template, not its ids), or `unmatched`.
+fn route_of(request: &Request) -> &str {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+}
+
+/// One span per request, named by the route it matched, so traces group by
+/// endpoint rather than by every case id.
+fn request_span(request: &Request) -> Span {
+    let route = route_of(request);
+    tracing::info_span!(
+        "request",
+        otel.name = %format!("{} {route}", request.method()),
+        http.request.method = %request.method(),
+        http.route = route,
+    )
+}
+
+/// Times each request into the latency histogram, labelled by matched route.
+async fn record_request(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = route_of(&request).to_owned();
+    let response = next.run(request).await.into_response();
+    state.metrics.request(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 /// Expires cases past their deadline, publishing the `expired` events.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::credentials::ServerSecret;
+use crate::database_url::DatabaseUrl;
 
 /// The name of the config file looked for in the working directory and the data dir.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
@@ -28,8 +29,8 @@ pub enum RateLimit {
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// `sqlite://…` or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://…` or `postgres://…`; shows without its password.
+    pub database_url: DatabaseUrl,
     /// How long a case stays open before it expires.
     pub case_ttl: Duration,
     /// Where the database and the server secret live.
@@ -137,17 +138,11 @@ impl Config {
         };
 
         let database_url = match pick(&DATABASE_URL, from_file.database_url) {
-            Some(url)
-                if url.starts_with("sqlite:")
-                    || url.starts_with("postgres://")
-                    || url.starts_with("postgresql://") =>
-            {
-                url
-            }
+            // The error holds the URL without its password; the value is not echoed again.
             Some(url) => {
-                return Err(DATABASE_URL.invalid(&url, "expected sqlite://PATH or postgres://…"));
+                DatabaseUrl::parse(&url).map_err(|e| DATABASE_URL.invalid("…", e.to_string()))?
             }
-            None => format!("sqlite://{}", data_dir.join("lifeline.db").display()),
+            None => DatabaseUrl::sqlite(data_dir.join("lifeline.db")),
         };
 
         let case_ttl = match pick(&CASE_TTL, from_file.case_ttl) {
@@ -311,6 +306,27 @@ mod tests {
         let err =
             Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
         assert!(err.to_string().contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_database_url_is_refused_without_its_password() {
+        let err = Config::load(
+            None,
+            &env(&[("LIFELINE_DATABASE_URL", "mysql://root:hunter2@db/queue")]),
+        )
+        .expect_err("mysql is not ours");
+        let message = err.to_string();
+        assert!(
+            message.contains("database_url") && message.contains("mysql://root:***@db/queue"),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
+        let config = Config::load(
+            None,
+            &env(&[("LIFELINE_DATABASE_URL", "postgres://q:hunter2@db/queue")]),
+        )
+        .expect("a postgres URL is a valid setting");
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[test]

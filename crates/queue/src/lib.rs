@@ -5,19 +5,29 @@
 //! `main.rs` only parses the command line.
 
 pub mod admin;
+mod api_error;
 mod app;
+mod caller;
+mod case_access;
+mod case_filters;
 pub mod cli;
 pub mod clock;
 pub mod config;
 mod console;
 pub mod credentials;
+pub mod database_url;
 mod http;
 pub mod hub;
+mod ids;
 mod metrics;
 mod presence;
 mod rate_limit;
 mod rules;
+mod sign_in_guard;
+mod state;
 pub mod store;
+mod within_rate;
 
-pub use app::{App, AppState, build, build_with_clock, open_store};
+pub use app::{App, build, build_with_clock, open_store};
 pub use config::Config;
+pub use state::AppState;

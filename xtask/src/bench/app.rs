@@ -26,6 +26,7 @@ use tempfile::TempDir;
 
 use super::load::Latencies;
 use super::queue_server::LocalServer;
+use super::report::{mib, millis, print_table, verdict};
 use crate::cargo::{self, Profile};
 
 const LAUNCHES: usize = 10;
@@ -97,8 +98,8 @@ pub fn run() -> Result<ExitCode> {
         let (app_time, hello_time) = (app.time_to_ready()?, hello.time_to_ready()?);
         eprintln!(
             "xtask:   {round:>2}: click-to-code {}, hello-world first paint {}",
-            ms(app_time),
-            ms(hello_time)
+            millis(app_time),
+            millis(hello_time)
         );
         app_times.push(app_time);
         hello_times.push(hello_time);
@@ -521,66 +522,83 @@ impl Report {
             "{} cold launches each (fresh HOME), alternating, after one warm-up each",
             self.click_to_code.count()
         );
+        let deb_name = self
+            .deb
+            .path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let rows = [
+            [
+                "click-to-code (spawn → code painted), median / p95".to_owned(),
+                format!("p95 ≤ {}", millis(TARGET_CLICK_TO_CODE_P95)),
+                format!(
+                    "{} / {} — {}",
+                    millis(code_p50),
+                    millis(code_p95),
+                    verdict(code_p95 <= TARGET_CLICK_TO_CODE_P95)
+                ),
+            ],
+            [
+                "hello-world first paint (spawn → painted), median / p95".to_owned(),
+                "—".to_owned(),
+                format!("{} / {}", millis(hello_p50), millis(hello_p95)),
+            ],
+            [
+                format!(
+                    "click-to-code p95 / hello-world p95 (medians: {:.2})",
+                    code_p50.as_secs_f64() / hello_p50.as_secs_f64()
+                ),
+                format!("≤ {TARGET_CLICK_TO_CODE_VS_HELLO}"),
+                format!(
+                    "{time_ratio:.2} — {}",
+                    verdict(time_ratio <= TARGET_CLICK_TO_CODE_VS_HELLO)
+                ),
+            ],
+            [
+                format!(
+                    "app tree PSS / hello-world tree PSS, after {}s idle",
+                    IDLE.as_secs()
+                ),
+                format!("≤ {TARGET_PSS_VS_HELLO}"),
+                format!(
+                    "{} / {} = {pss_ratio:.2} — {}",
+                    kib(self.app_tree.pss_kib()),
+                    kib(self.hello_tree.pss_kib()),
+                    verdict(pss_ratio <= TARGET_PSS_VS_HELLO)
+                ),
+            ],
+            [
+                format!(".deb ({deb_name})"),
+                format!("≤ {:.1} MB", TARGET_DEB_BYTES as f64 / 1e6),
+                format!(
+                    "{:.2} MB — {}",
+                    self.deb.bytes as f64 / 1e6,
+                    verdict(self.deb.bytes <= TARGET_DEB_BYTES)
+                ),
+            ],
+        ];
         println!();
-        println!("| measure | target | result |");
-        println!("|---|---|---|");
-        println!(
-            "| click-to-code (spawn → code painted), median / p95 | p95 ≤ {} | {} / {} — {} |",
-            ms(TARGET_CLICK_TO_CODE_P95),
-            ms(code_p50),
-            ms(code_p95),
-            verdict(code_p95 <= TARGET_CLICK_TO_CODE_P95)
-        );
-        println!(
-            "| hello-world first paint (spawn → painted), median / p95 | — | {} / {} |",
-            ms(hello_p50),
-            ms(hello_p95)
-        );
-        println!(
-            "| click-to-code p95 / hello-world p95 (medians: {:.2}) | ≤ {TARGET_CLICK_TO_CODE_VS_HELLO} | {time_ratio:.2} — {} |",
-            code_p50.as_secs_f64() / hello_p50.as_secs_f64(),
-            verdict(time_ratio <= TARGET_CLICK_TO_CODE_VS_HELLO)
-        );
-        println!(
-            "| app tree PSS / hello-world tree PSS, after {}s idle | ≤ {TARGET_PSS_VS_HELLO} | {} / {} = {pss_ratio:.2} — {} |",
-            IDLE.as_secs(),
-            mib(self.app_tree.pss_kib()),
-            mib(self.hello_tree.pss_kib()),
-            verdict(pss_ratio <= TARGET_PSS_VS_HELLO)
-        );
-        println!(
-            "| .deb ({}) | ≤ {:.1} MB | {:.2} MB — {} |",
-            self.deb
-                .path
-                .file_name()
-                .map(|name| name.to_string_lossy())
-                .unwrap_or_default(),
-            TARGET_DEB_BYTES as f64 / 1e6,
-            self.deb.bytes as f64 / 1e6,
-            verdict(self.deb.bytes <= TARGET_DEB_BYTES)
-        );
+        print_table(&["measure", "target", "result"], &rows);
         println!();
         println!("Memory after {}s idle:", IDLE.as_secs());
         println!();
-        println!("| process | RSS | PSS |");
-        println!("|---|---|---|");
+        let mut memory = Vec::new();
         for tree in [&self.app_tree, &self.hello_tree] {
             for process in &tree.processes {
-                println!(
-                    "| {} / {} | {} | {} |",
-                    tree.name,
-                    process.name,
-                    mib(process.rss_kib),
-                    mib(process.pss_kib)
-                );
+                memory.push([
+                    format!("{} / {}", tree.name, process.name),
+                    kib(process.rss_kib),
+                    kib(process.pss_kib),
+                ]);
             }
-            println!(
-                "| **{} tree** | **{}** | **{}** |",
-                tree.name,
-                mib(tree.rss_kib()),
-                mib(tree.pss_kib())
-            );
+            memory.push([
+                format!("**{} tree**", tree.name),
+                format!("**{}**", kib(tree.rss_kib())),
+                format!("**{}**", kib(tree.pss_kib())),
+            ]);
         }
+        print_table(&["process", "RSS", "PSS"], &memory);
         if self.deb.bytes > TARGET_DEB_BYTES && !self.deb.largest.is_empty() {
             println!();
             println!("Largest files in the .deb (uncompressed):");
@@ -591,14 +609,7 @@ impl Report {
     }
 }
 
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "**missed**" }
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
-}
-
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
+/// KiB, as /proc gives them, in MiB.
+fn kib(kib: u64) -> String {
+    mib(kib * 1024)
 }

@@ -4,6 +4,7 @@ mod app;
 mod echo;
 mod load;
 mod queue_server;
+mod report;
 mod server;
 mod session;
 mod sse;

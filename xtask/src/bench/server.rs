@@ -24,6 +24,7 @@ use uuid::Uuid;
 use super::echo::EchoServer;
 use super::load::{Body, Connection, Latencies, Load, Run};
 use super::queue_server::LocalServer;
+use super::report::{mib, print_table, show, thousands, verdict};
 use super::session;
 use super::sse::EventStream;
 use crate::cargo::{self, Profile};
@@ -790,35 +791,6 @@ impl Report {
     }
 }
 
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
-    let mut widths = header.map(|cell| cell.chars().count());
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(header.to_vec());
-    println!(
-        "|{}|",
-        widths
-            .iter()
-            .map(|width| "-".repeat(width + 2))
-            .collect::<Vec<_>>()
-            .join("|")
-    );
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
-    }
-}
-
 fn rate_with_latency(run: &Run) -> String {
     format!(
         "{}/s, p50 {}, p99 {}",
@@ -839,59 +811,4 @@ fn with_problems(result: String, run: &Run) -> String {
 
 fn summary(run: &Run) -> String {
     with_problems(rate_with_latency(run), run)
-}
-
-fn verdict(met: bool) -> String {
-    if met { "MET" } else { "MISSED" }.to_owned()
-}
-
-fn show(duration: Option<Duration>) -> String {
-    match duration {
-        None => "n/a".to_owned(),
-        Some(duration) => {
-            let ms = duration.as_secs_f64() * 1000.0;
-            if ms < 10.0 {
-                format!("{ms:.2} ms")
-            } else {
-                format!("{ms:.1} ms")
-            }
-        }
-    }
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// A whole number with thousands separators: `12,345`.
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated_with_commas() {
-        assert_eq!(thousands(0.0), "0");
-        assert_eq!(thousands(999.4), "999");
-        assert_eq!(thousands(1000.0), "1,000");
-        assert_eq!(thousands(1_234_567.0), "1,234,567");
-    }
-
-    #[test]
-    fn short_durations_get_two_decimals() {
-        assert_eq!(show(Some(Duration::from_micros(8_123))), "8.12 ms");
-        assert_eq!(show(Some(Duration::from_millis(25))), "25.0 ms");
-        assert_eq!(show(None), "n/a");
-    }
 }

@@ -13,12 +13,12 @@ use uuid::Uuid;
 use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole};
 
 use super::auth::NoFields;
+use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{SelectOption, select_options, timestamp};
-use super::{Layout, PageError, Signed, SignedForm, page, see_other};
 use crate::admin;
-use crate::app::AppState;
-use crate::http::ApiError;
-use crate::http::extract::parse_id;
+use crate::api_error::ApiError;
+use crate::ids::parse_id;
+use crate::state::AppState;
 use crate::store::ExpertChange;
 
 /// An expert as the experts page lists them.

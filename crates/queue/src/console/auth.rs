@@ -11,14 +11,14 @@ use axum::response::Response;
 use serde::Deserialize;
 use time::Duration;
 
-use super::sign_in::Verdict;
-use super::{Layout, PageError, SignedForm, page, see_other};
+use super::page::{Layout, PageError, SignedForm, page, see_other};
 use crate::admin::verify_password;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::caller::{SESSION_COOKIE, session_cookie};
 use crate::credentials::{hash_token, new_console_session_token};
-use crate::http::ApiError;
-use crate::http::cases::check_rate;
-use crate::http::extract::{SESSION_COOKIE, session_cookie};
+use crate::sign_in_guard::Verdict;
+use crate::state::AppState;
+use crate::within_rate::check_rate;
 
 /// How long a console session lasts: a working day and a bit.
 const SESSION_LIFETIME: Duration = Duration::hours(12);

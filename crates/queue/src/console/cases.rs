@@ -17,14 +17,15 @@ use uuid::Uuid;
 use lifeline_protocol::{CaseState, Channel, Customer, CustomerName, Description, Email, GroupRef};
 
 use super::auth::NoFields;
+use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, select_options};
-use super::{Layout, PageError, Signed, SignedForm, page, see_other};
-use crate::app::AppState;
-use crate::http::ApiError;
-use crate::http::caller::expert_actor;
-use crate::http::cases::{ListParams, case_filters, check_expert_may_close};
-use crate::http::extract::parse_id;
+use crate::api_error::ApiError;
+use crate::caller::expert_actor;
+use crate::case_access::{check_expert_may_close, visible_case};
+use crate::case_filters::{ListParams, case_filters};
 use crate::hub::QueueChange;
+use crate::ids::parse_id;
+use crate::state::AppState;
 use crate::store::{CaseQuery, ExpertAuth, NewManualCase};
 
 /// Rows on the queue page; the queue of one company rarely holds more open cases.
@@ -265,20 +266,6 @@ pub async fn case_page(
         experts,
         me: signed.expert.id,
     })
-}
-
-/// A case in one of the expert's groups; 404 otherwise, as in the API.
-async fn visible_case(
-    state: &AppState,
-    expert: &ExpertAuth,
-    id: Uuid,
-) -> Result<lifeline_protocol::Case, PageError> {
-    state
-        .store
-        .case(id, state.clock.now())
-        .await?
-        .filter(|case| expert.sees_group(case.group.id))
-        .ok_or_else(|| ApiError::not_found("case").into())
 }
 
 #[derive(Debug, Deserialize)]

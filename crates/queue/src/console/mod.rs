@@ -7,28 +7,19 @@
 mod admin;
 mod auth;
 mod cases;
-pub(crate) mod sign_in;
+mod page;
 mod views;
 
 use std::sync::Arc;
 
-use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::request::Parts;
+use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::app::AppState;
-use crate::credentials::same_secret;
-use crate::http::ApiError;
-use crate::http::caller::expert_from_session;
-use crate::http::extract::session_cookie;
-use crate::store::{ExpertAuth, StoreError};
+use crate::state::AppState;
 
 /// Scripts, styles and everything else from this origin only; no inline
 /// script or style, no framing, forms post only here.
@@ -37,7 +28,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
      base-uri 'none'";
 
 /// The console's routes.
-pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+pub fn router() -> Router<Arc<AppState>> {
     let pages = Router::new()
         .route("/", get(cases::queue_page))
         .route("/console/rows", get(cases::queue_rows))
@@ -102,7 +93,6 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .with_state(state)
 }
 
 /// The console's assets, compiled into the binary.
@@ -126,196 +116,4 @@ async fn static_file(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// What the page frame shows: who is signed in, the CSRF token for its forms.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    pub signed_in: bool,
-    pub expert_name: String,
-    pub admin: bool,
-    pub available: bool,
-    pub csrf: String,
-    /// Which navigation entry is current.
-    pub section: &'static str,
-}
-
-/// A signed-in expert on a console page.
-#[derive(Debug)]
-pub struct Signed {
-    pub expert: ExpertAuth,
-    /// The session's CSRF token.
-    pub csrf: String,
-}
-
-impl Signed {
-    /// The page frame for `section`.
-    pub async fn layout(
-        &self,
-        state: &AppState,
-        section: &'static str,
-    ) -> Result<Layout, PageError> {
-        let available = state
-            .store
-            .expert(self.expert.id)
-            .await?
-            .is_some_and(|e| e.available);
-        Ok(Layout {
-            signed_in: true,
-            expert_name: self.expert.display_name.clone(),
-            admin: self.expert.admin,
-            available,
-            csrf: self.csrf.clone(),
-            section,
-        })
-    }
-
-    /// Admin pages refuse plain experts.
-    pub fn require_admin(&self) -> Result<(), PageError> {
-        if self.expert.admin {
-            Ok(())
-        } else {
-            Err(PageError::from(ApiError::forbidden(
-                "this page is for admins",
-            )))
-        }
-    }
-}
-
-impl FromRequestParts<Arc<AppState>> for Signed {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Response> {
-        let not_signed_in = || {
-            // Scripts' requests get a status they can act on; pages go to sign-in.
-            if parts.uri.path().starts_with("/console/") {
-                StatusCode::UNAUTHORIZED.into_response()
-            } else {
-                Redirect::to("/sign-in").into_response()
-            }
-        };
-        let Some(token) = session_cookie(&parts.headers) else {
-            return Err(not_signed_in());
-        };
-        match expert_from_session(state, token).await {
-            Ok(expert) => Ok(Signed {
-                expert,
-                csrf: state.secret.csrf_token(token),
-            }),
-            Err(e) if e.status() == StatusCode::UNAUTHORIZED => Err(not_signed_in()),
-            Err(e) => Err(PageError::from(e).into_response()),
-        }
-    }
-}
-
-/// A console form post: the signed-in expert and the form's fields, accepted
-/// only with the session's CSRF token in the `csrf` field.
-#[derive(Debug)]
-pub struct SignedForm<T> {
-    pub signed: Signed,
-    pub form: T,
-}
-
-impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for SignedForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let signed = Signed::from_request_parts(&mut parts, state).await?;
-        let request = Request::from_parts(parts, body);
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| PageError::bad_request(e.body_text()).into_response())?;
-        let sent = form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_default();
-        if !same_secret(&sent, &signed.csrf) {
-            return Err(PageError::from(ApiError::forbidden(
-                "this form is out of date or did not come from the console (CSRF check failed); reload the page and try again",
-            ))
-            .into_response());
-        }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            PageError::bad_request(format!("the form is not valid: {e}")).into_response()
-        })?;
-        Ok(Self { signed, form })
-    }
-}
-
-/// Renders a template as a page.
-pub fn page(template: &impl Template) -> Result<Response, PageError> {
-    let html = template
-        .render()
-        .map_err(|e| PageError::from(ApiError::internal(format!("template failed: {e}"))))?;
-    Ok(Html(html).into_response())
-}
-
-/// A failure shown as a page, with the API's status and message.
-#[derive(Debug)]
-pub struct PageError(ApiError);
-
-impl PageError {
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self(ApiError::bad_request(message))
-    }
-}
-
-impl From<ApiError> for PageError {
-    fn from(error: ApiError) -> Self {
-        Self(error)
-    }
-}
-
-impl From<StoreError> for PageError {
-    fn from(error: StoreError) -> Self {
-        Self(ApiError::from(error))
-    }
-}
-
-impl From<crate::admin::PasswordError> for PageError {
-    fn from(error: crate::admin::PasswordError) -> Self {
-        Self(ApiError::invalid(error.to_string()))
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    layout: Layout,
-    title: &'a str,
-    message: &'a str,
-    back: &'a str,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let status = self.0.status();
-        let title = match status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::FORBIDDEN => "Not allowed",
-            StatusCode::CONFLICT => "Cannot do that now",
-            StatusCode::TOO_MANY_REQUESTS => "Slow down",
-            s if s.is_server_error() => "Something went wrong",
-            _ => "Cannot do that",
-        };
-        let page = ErrorPage {
-            layout: Layout::default(),
-            title,
-            message: self.0.message(),
-            back: "/",
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, self.0.message().to_string()).into_response(),
-        }
-    }
-}
-
-/// Where a form post goes next (Post/Redirect/Get).
-pub fn see_other(path: &str) -> Response {
-    Redirect::to(path).into_response()
 }

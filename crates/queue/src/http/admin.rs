@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use lifeline_protocol::{
@@ -12,20 +12,20 @@ use lifeline_protocol::{
     Deployment, ErrorBody, Expert, Group, NewDeployment, SetAssignmentPolicyRequest,
 };
 
-use super::caller::{admin_caller, expert_caller};
-use super::error::ApiError;
-use super::extract::{JsonBody, parse_id};
+use super::extract::JsonBody;
 use crate::admin;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::caller::{AdminCaller, ExpertCaller};
+use crate::ids::parse_id;
+use crate::state::AppState;
 
 /// Every expert.
 #[utoipa::path(get, path = "/api/v1/experts", tag = "admin",
     responses((status = 200, body = Vec<Expert>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list_experts(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
 ) -> Result<Json<Vec<Expert>>, ApiError> {
-    admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_experts().await?))
 }
 
@@ -34,10 +34,9 @@ pub async fn list_experts(
     responses((status = 201, body = Expert), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_expert(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Expert>), ApiError> {
-    admin_caller(&state, &headers).await?;
     let request: CreateExpertRequest = body.parse()?;
     let expert = admin::create_expert(
         state.store.as_ref(),
@@ -57,10 +56,9 @@ pub async fn create_expert(
     responses((status = 200, body = Expert)), security(("bearer" = [])))]
 pub async fn set_availability(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    ExpertCaller(expert): ExpertCaller,
     body: JsonBody,
 ) -> Result<Json<Expert>, ApiError> {
-    let expert = expert_caller(&state, &headers).await?;
     let request: AvailabilityRequest = body.parse()?;
     Ok(Json(
         state
@@ -75,9 +73,8 @@ pub async fn set_availability(
     responses((status = 200, body = Vec<Group>)), security(("bearer" = [])))]
 pub async fn list_groups(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
 ) -> Result<Json<Vec<Group>>, ApiError> {
-    admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_groups().await?))
 }
 
@@ -86,10 +83,9 @@ pub async fn list_groups(
     responses((status = 201, body = Group), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_group(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Group>), ApiError> {
-    admin_caller(&state, &headers).await?;
     let request: CreateGroupRequest = body.parse()?;
     let group = state
         .store
@@ -104,11 +100,10 @@ pub async fn create_group(
     responses((status = 200, body = Group), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_assignment_policy(
     State(state): State<Arc<AppState>>,
+    _: AdminCaller,
     Path(id): Path<String>,
-    headers: HeaderMap,
     body: JsonBody,
 ) -> Result<Json<Group>, ApiError> {
-    admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "group id")?;
     let request: SetAssignmentPolicyRequest = body.parse()?;
     Ok(Json(
@@ -124,9 +119,8 @@ pub async fn set_assignment_policy(
     responses((status = 200, body = Vec<Deployment>)), security(("bearer" = [])))]
 pub async fn list_deployments(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
 ) -> Result<Json<Vec<Deployment>>, ApiError> {
-    admin_caller(&state, &headers).await?;
     Ok(Json(state.store.list_deployments().await?))
 }
 
@@ -135,10 +129,9 @@ pub async fn list_deployments(
     responses((status = 201, body = NewDeployment), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_deployment(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    _: AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<NewDeployment>), ApiError> {
-    admin_caller(&state, &headers).await?;
     let request: CreateDeploymentRequest = body.parse()?;
     let created = admin::create_deployment(
         state.store.as_ref(),
@@ -158,10 +151,9 @@ pub async fn create_deployment(
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn revoke_deployment(
     State(state): State<Arc<AppState>>,
+    _: AdminCaller,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Deployment>, ApiError> {
-    admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "deployment id")?;
     Ok(Json(
         state.store.revoke_deployment(id, state.clock.now()).await?,
@@ -176,10 +168,9 @@ pub async fn revoke_deployment(
     security(("bearer" = [])))]
 pub async fn deployment_file(
     State(state): State<Arc<AppState>>,
+    _: AdminCaller,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    admin_caller(&state, &headers).await?;
     let id = parse_id(&id, "deployment id")?;
     let deployment = state
         .store

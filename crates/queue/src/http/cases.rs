@@ -1,40 +1,33 @@
 //! Case endpoints, for customers (`dk_`, `ct_`) and experts (`et_`).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use tracing::instrument;
 use uuid::Uuid;
 
 use lifeline_protocol::{
     AssignRequest, Case, CaseList, CaseState, CaseWithToken, Channel, CreateCaseRequest, ErrorBody,
-    IDEMPOTENCY_KEY_HEADER, IdempotencyKey, JoinCaseRequest, ManualCaseRequest, UpdateCaseRequest,
+    JoinCaseRequest, ManualCaseRequest, UpdateCaseRequest,
     limits::{CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT},
 };
 
-use super::caller::{CaseCaller, case_caller, deployment_caller, expert_actor, expert_caller};
-use super::error::ApiError;
-use super::extract::{JsonBody, bearer, parse_id};
-use crate::app::AppState;
-use crate::credentials::TokenKind;
-use crate::store::{
-    AssigneeFilter, CaseQuery, CreateOutcome, ExpertAuth, NewCustomerCase, NewManualCase,
-    StateFilter,
+use super::extract::{IdempotencyKeyHeader, JsonBody};
+use crate::api_error::ApiError;
+use crate::caller::{
+    CaseAccess, CaseCaller, CaseCreator, DeploymentCaller, ExpertCaller, expert_actor,
 };
-
-pub(crate) fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
-    match &state.rate_limiter {
-        Some(limiter) => limiter.check(peer.ip()).map_err(ApiError::rate_limited),
-        None => Ok(()),
-    }
-}
+use crate::case_access::check_expert_may_close;
+use crate::case_filters::{ListParams, case_filters};
+use crate::state::AppState;
+use crate::store::{CaseQuery, CreateOutcome, ExpertAuth, NewCustomerCase, NewManualCase};
+use crate::within_rate::WithinRate;
 
 /// The `Location` of a created case.
 fn case_location(id: Uuid) -> HeaderValue {
@@ -68,26 +61,18 @@ fn created_response(state: &AppState, case: Case) -> Response {
     ),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn create_case(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    creator: CaseCreator,
+    key: IdempotencyKeyHeader,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    if bearer(&headers)?.kind == TokenKind::Expert {
-        return create_manual_case(&state, &headers, &body).await;
-    }
-    check_rate(&state, peer)?;
-    let deployment = deployment_caller(&state, &headers).await?;
-    let key = headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .ok_or_else(|| ApiError::bad_request("the Idempotency-Key header is required"))?
-        .to_str()
-        .map_err(|_| ApiError::bad_request("Idempotency-Key: visible ASCII characters only"))
-        .and_then(|text| {
-            IdempotencyKey::parse(text)
-                .map_err(|e| ApiError::bad_request(format!("Idempotency-Key: {e}")))
-        })?;
+    let deployment = match creator {
+        CaseCreator::Expert(expert) => return create_manual_case(&state, expert, &body).await,
+        CaseCreator::Deployment(deployment) => deployment,
+    };
+    let key = key.require()?;
     let request: CreateCaseRequest = body.parse()?;
     if !matches!(request.channel, Channel::Sos | Channel::App) {
         return Err(ApiError::invalid("channel: must be sos or app"));
@@ -119,10 +104,9 @@ pub async fn create_case(
 
 async fn create_manual_case(
     state: &AppState,
-    headers: &HeaderMap,
+    expert: ExpertAuth,
     body: &JsonBody,
 ) -> Result<Response, ApiError> {
-    let expert = expert_caller(state, headers).await?;
     let request: ManualCaseRequest = body.parse()?;
     if !expert.sees_group(request.group) {
         return Err(ApiError::invalid("group: not one of your groups"));
@@ -156,14 +140,13 @@ async fn create_manual_case(
     ),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn join_case(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    _: WithinRate,
+    _: DeploymentCaller,
     body: JsonBody,
 ) -> Result<Json<CaseWithToken>, ApiError> {
-    check_rate(&state, peer)?;
-    deployment_caller(&state, &headers).await?;
     let request: JoinCaseRequest = body.parse()?;
     let case = state
         .store
@@ -185,13 +168,15 @@ pub async fn join_case(
     responses((status = 200, body = Case), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
 pub async fn get_case(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    CaseAccess {
+        id,
+        caller,
+        mut case,
+    }: CaseAccess,
 ) -> Result<Json<Case>, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    let (caller, mut case) = case_caller(&state, &headers, id).await?;
     if let CaseCaller::Expert(_) = caller {
         case.history = Some(state.store.history(id).await?);
     }
@@ -205,14 +190,12 @@ pub async fn get_case(
     responses((status = 200, body = Case), (status = 409, description = "The case is final", body = ErrorBody)),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
 pub async fn update_case(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    CaseAccess { id, caller, .. }: CaseAccess,
     body: JsonBody,
 ) -> Result<Json<Case>, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    let (caller, _) = case_caller(&state, &headers, id).await?;
     let update: UpdateCaseRequest = body.parse()?;
     Ok(Json(
         state
@@ -229,13 +212,11 @@ pub async fn update_case(
     responses((status = 200, body = Case), (status = 403, body = ErrorBody), (status = 409, description = "Already final", body = ErrorBody)),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
 pub async fn close_case(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    CaseAccess { id, caller, case }: CaseAccess,
 ) -> Result<Json<Case>, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    let (caller, case) = case_caller(&state, &headers, id).await?;
     if let CaseCaller::Expert(expert) = &caller {
         check_expert_may_close(&state, expert, &case).await?;
     }
@@ -247,21 +228,6 @@ pub async fn close_case(
     Ok(Json(closed))
 }
 
-/// Experts may close a case they are assigned to or created; admins any.
-pub(crate) async fn check_expert_may_close(
-    state: &AppState,
-    expert: &ExpertAuth,
-    case: &Case,
-) -> Result<(), ApiError> {
-    let is_assignee = case.assignee.as_ref().is_some_and(|a| a.id == expert.id);
-    if expert.admin || is_assignee || state.store.case_creator(case.id).await? == Some(expert.id) {
-        return Ok(());
-    }
-    Err(ApiError::forbidden(
-        "only the assignee, the creator or an admin may close this case",
-    ))
-}
-
 /// Assigns a case to an expert, or unassigns it (`expert_id: null`).
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/assign", tag = "cases", request_body = AssignRequest,
@@ -269,14 +235,12 @@ pub(crate) async fn check_expert_may_close(
     responses((status = 200, body = Case), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
 pub async fn assign_case(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    CaseAccess { id, caller, .. }: CaseAccess,
     body: JsonBody,
 ) -> Result<Json<Case>, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    let (caller, _) = case_caller(&state, &headers, id).await?;
     let CaseCaller::Expert(expert) = caller else {
         return Err(ApiError::not_found("case"));
     };
@@ -293,22 +257,6 @@ pub async fn assign_case(
     Ok(Json(case))
 }
 
-/// Query of the case list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// `open` (default), `all`, or one state.
-    pub(crate) state: Option<String>,
-    /// Only this group.
-    pub(crate) group: Option<String>,
-    /// `me`, `none`, `any` (default) or an expert id.
-    pub(crate) assignee: Option<String>,
-    /// From a previous page's `next_cursor`.
-    pub(crate) cursor: Option<String>,
-    /// Page size, 1–200 (default 50).
-    pub(crate) limit: Option<u32>,
-}
-
 /// Cursors are opaque to clients: the last case id, base64url.
 fn encode_cursor(case: &Case) -> String {
     URL_SAFE_NO_PAD.encode(case.id.as_bytes())
@@ -318,46 +266,18 @@ fn decode_cursor(text: &str) -> Option<Uuid> {
     Uuid::from_slice(&URL_SAFE_NO_PAD.decode(text).ok()?).ok()
 }
 
-/// The filters of a case list query, parsed; shared with the console's queue.
-pub(crate) fn case_filters(
-    params: &ListParams,
-    expert: &ExpertAuth,
-) -> Result<(StateFilter, Option<Uuid>, AssigneeFilter), ApiError> {
-    let state_filter = match params.state.as_deref() {
-        None | Some("open") => StateFilter::Open,
-        Some("all") => StateFilter::All,
-        Some(name) => StateFilter::Only(CaseState::parse(name).ok_or_else(|| {
-            ApiError::bad_request(
-                "state: expected open, all, new, pending, in_progress, closed or expired",
-            )
-        })?),
-    };
-    let group = params
-        .group
-        .as_deref()
-        .map(|g| parse_id(g, "group"))
-        .transpose()?;
-    let assignee = match params.assignee.as_deref() {
-        None | Some("any") => AssigneeFilter::Anyone,
-        Some("none") => AssigneeFilter::Unassigned,
-        Some("me") => AssigneeFilter::Expert(expert.id),
-        Some(id) => AssigneeFilter::Expert(parse_id(id, "assignee")?),
-    };
-    Ok((state_filter, group, assignee))
-}
-
 /// The queue: cases of the caller's groups, oldest first.
 #[utoipa::path(
     get, path = "/api/v1/cases", tag = "cases", params(ListParams),
     responses((status = 200, body = CaseList), (status = 400, body = ErrorBody)),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn list_cases(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    ExpertCaller(expert): ExpertCaller,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CaseList>, ApiError> {
-    let expert = expert_caller(&state, &headers).await?;
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (state_filter, group, assignee) = case_filters(&params, &expert)?;
     let after = params

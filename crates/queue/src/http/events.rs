@@ -6,21 +6,21 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
+use tracing::instrument;
 use uuid::Uuid;
 
 use lifeline_protocol::ErrorBody;
 
-use super::caller::case_caller;
-use super::error::ApiError;
-use super::extract::parse_id;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::caller::CaseAccess;
 use crate::hub::{CaseEvent, EventKind, Subscription};
+use crate::state::AppState;
 
 /// Comments keep proxies and clients from timing the stream out (API.md: at least every 15 s).
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
@@ -45,13 +45,12 @@ fn to_sse(event: &CaseEvent) -> Event {
     ),
     security(("bearer" = []))
 )]
+#[instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
 pub async fn case_events(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    CaseAccess { id, .. }: CaseAccess,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    case_caller(&state, &headers, id).await?;
     let last_event_id = match headers.get("last-event-id") {
         Some(value) => Some(
             value

@@ -1,14 +1,17 @@
-//! Request parsing that answers in our error shape: JSON bodies, bearer
-//! credentials, ids.
+//! Request parsing that answers in our error shape: JSON bodies and the
+//! `Idempotency-Key` header.
+
+use std::convert::Infallible;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
-use uuid::Uuid;
 
-use super::error::ApiError;
-use crate::credentials::{TokenHash, TokenKind, hash_token};
+use lifeline_protocol::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
+
+use crate::api_error::ApiError;
 
 /// A JSON request body, not yet parsed: content type checked, size limited by
 /// the route's `DefaultBodyLimit`. Parse with [`JsonBody::parse`].
@@ -84,52 +87,38 @@ fn without_position(message: &str) -> &str {
     message.rsplit_once(" at line ").map_or(message, |(m, _)| m)
 }
 
-/// A bearer credential: its kind (from the prefix) and its hash.
-#[derive(Debug, Clone, Copy)]
-pub struct Bearer {
-    /// What the prefix says it is.
-    pub kind: TokenKind,
-    /// Its SHA-256, for lookup.
-    pub hash: TokenHash,
+/// The `Idempotency-Key` header, read but not yet demanded: only a
+/// customer's create needs it, and only once the caller is known, so
+/// [`IdempotencyKeyHeader::require`] gives its error where it is asked for.
+#[derive(Debug)]
+pub struct IdempotencyKeyHeader(Result<IdempotencyKey, ApiError>);
+
+impl IdempotencyKeyHeader {
+    /// The key; missing or malformed is 400.
+    pub fn require(self) -> Result<IdempotencyKey, ApiError> {
+        self.0
+    }
 }
 
-/// Reads `Authorization: Bearer …`; missing or malformed is 401.
-pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
-    let kind = TokenKind::of(token).ok_or_else(|| ApiError::unauthorized("malformed token"))?;
-    Ok(Bearer {
-        kind,
-        hash: hash_token(token),
-    })
-}
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
+    type Rejection = Infallible;
 
-/// Name of the console's session cookie.
-pub const SESSION_COOKIE: &str = "lifeline_session";
-
-/// The console session token from the `Cookie` header(s), if any.
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value)
-        .filter(|value| !value.is_empty())
-}
-
-/// Parses an id from the path; a malformed one is 400.
-pub fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{what}: not a UUID")))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let key = parts
+            .headers
+            .get(IDEMPOTENCY_KEY_HEADER)
+            .ok_or_else(|| ApiError::bad_request("the Idempotency-Key header is required"))
+            .and_then(|value| {
+                value.to_str().map_err(|_| {
+                    ApiError::bad_request("Idempotency-Key: visible ASCII characters only")
+                })
+            })
+            .and_then(|text| {
+                IdempotencyKey::parse(text)
+                    .map_err(|e| ApiError::bad_request(format!("Idempotency-Key: {e}")))
+            });
+        Ok(Self(key))
+    }
 }
 
 #[cfg(test)]

@@ -1,34 +1,29 @@
-//! The HTTP layer: routes, body limits, request metrics.
+//! The JSON API: its routes, body limits and CSRF lock, and health and metrics.
 
 mod admin;
-pub(crate) mod caller;
-pub(crate) mod cases;
-mod error;
+mod cases;
+mod csrf;
 mod events;
-pub(crate) mod extract;
+mod extract;
 mod openapi;
 mod ops;
 mod session;
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::{Extension, Router};
-use tower_http::trace::TraceLayer;
 
 use lifeline_protocol::limits::{BODY_MAX_BYTES, CREATE_BODY_MAX_BYTES};
 
-pub use error::ApiError;
 use extract::BodyLimit;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
-/// The server's routes.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The API's routes, and health and metrics.
+pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let create = Router::new()
         .route(
             "/api/v1/cases",
@@ -74,43 +69,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/openapi.json", get(ops::openapi))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));
-    let api = create.merge(api).layer(middleware::from_fn_with_state(
-        Arc::clone(&state),
-        caller::require_csrf_with_cookie,
-    ));
-    Router::new()
+    create
         .merge(api)
-        .merge(crate::console::router(Arc::clone(&state)))
+        .layer(middleware::from_fn_with_state(
+            state,
+            csrf::require_csrf_with_cookie,
+        ))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
-        .fallback(|| async { ApiError::not_found("route") })
-        .method_not_allowed_fallback(|| async { ApiError::not_found("route") })
-        .route_layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
-            record_request,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
-}
-
-/// Times each request into the latency histogram, labelled by matched route.
-async fn record_request(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(request).await.into_response();
-    state.metrics.request(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
 }

@@ -8,8 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi as _;
 
-use super::error::ApiError;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::state::AppState;
 
 /// 200 when the database answers.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use tokio::sync::broadcast;
@@ -14,11 +14,10 @@ use uuid::Uuid;
 use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_MAX_CHARS, MESSAGE_REFILL_MS};
 use lifeline_protocol::{ChatMessage, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
 
-use super::caller::{CaseCaller, case_caller, uses_console_cookie};
-use super::error::ApiError;
-use super::extract::parse_id;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::caller::{CaseAccess, CaseCaller, uses_console_cookie};
 use crate::hub::{CaseEvent, EventKind, Subscription};
+use crate::state::AppState;
 use crate::store::Actor;
 
 /// Socket buffers: chat frames are small (2000 characters at most), and the
@@ -58,12 +57,10 @@ const SILENT_FOR: Duration = Duration::from_secs(7);
 )]
 pub async fn case_session(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    CaseAccess { id, caller, case }: CaseAccess,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id, "case id")?;
-    let (caller, case) = case_caller(&state, &headers, id).await?;
     if uses_console_cookie(&headers) && !same_origin(&headers) {
         // A cookie rides along on cross-site WebSocket handshakes too.
         return Err(ApiError::forbidden(

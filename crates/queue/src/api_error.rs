@@ -142,6 +142,13 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// For logs and spans: the status and the message.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status, self.message)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody::new(self.code, self.message);

@@ -1,0 +1,306 @@
+//! Who is calling, and what they may reach: credentials read from the request
+//! (bearer token or console cookie) and resolved against the store, as
+//! extractors that open each handler.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse as _, Response};
+use uuid::Uuid;
+
+use lifeline_protocol::Case;
+
+use crate::api_error::ApiError;
+use crate::case_access::visible_case;
+use crate::credentials::{TokenHash, TokenKind, hash_token};
+use crate::ids::CaseId;
+use crate::state::AppState;
+use crate::store::{Actor, DeploymentAuth, ExpertAuth};
+use crate::within_rate::WithinRate;
+
+/// Someone allowed to see one case.
+#[derive(Debug)]
+pub enum CaseCaller {
+    /// The customer holding the case's token.
+    Customer,
+    /// An expert of the case's group, or an admin.
+    Expert(ExpertAuth),
+}
+
+impl CaseCaller {
+    /// The history's actor.
+    pub fn actor(&self) -> Actor {
+        match self {
+            CaseCaller::Customer => Actor::Customer,
+            CaseCaller::Expert(expert) => expert_actor(expert),
+        }
+    }
+}
+
+/// The history's actor for an expert.
+pub fn expert_actor(expert: &ExpertAuth) -> Actor {
+    Actor::Expert {
+        id: expert.id,
+        name: expert.display_name.clone(),
+    }
+}
+
+/// A bearer credential: its kind (from the prefix) and its hash.
+#[derive(Debug, Clone, Copy)]
+pub struct Bearer {
+    /// What the prefix says it is.
+    pub kind: TokenKind,
+    /// Its SHA-256, for lookup.
+    pub hash: TokenHash,
+}
+
+/// Reads `Authorization: Bearer …`; missing or malformed is 401.
+pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
+    let kind = TokenKind::of(token).ok_or_else(|| ApiError::unauthorized("malformed token"))?;
+    Ok(Bearer {
+        kind,
+        hash: hash_token(token),
+    })
+}
+
+/// Name of the console's session cookie.
+pub const SESSION_COOKIE: &str = "lifeline_session";
+
+/// The console session token from the `Cookie` header(s), if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+/// The console session cookie, when no bearer credential is given (a bearer
+/// token always wins: integrations never depend on a browser's cookies).
+pub fn console_session(headers: &HeaderMap) -> Option<&str> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    session_cookie(headers)
+}
+
+/// Whether the request is authenticated by the console cookie.
+pub fn uses_console_cookie(headers: &HeaderMap) -> bool {
+    console_session(headers).is_some()
+}
+
+/// The expert signed in with a console session.
+pub async fn expert_from_session(state: &AppState, token: &str) -> Result<ExpertAuth, ApiError> {
+    state
+        .store
+        .expert_by_session(&hash_token(token), state.clock.now())
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the console session has ended; sign in again"))
+}
+
+async fn expert_from_token(state: &AppState, hash: &TokenHash) -> Result<ExpertAuth, ApiError> {
+    state
+        .store
+        .expert_by_token(hash)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("unknown or revoked expert token"))
+}
+
+async fn deployment_from_key(
+    state: &AppState,
+    hash: &TokenHash,
+) -> Result<DeploymentAuth, ApiError> {
+    state
+        .store
+        .deployment_by_key(hash)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("unknown or revoked deployment key"))
+}
+
+/// An expert calling an expert endpoint (`et_` token or console session).
+async fn expert_caller(state: &AppState, headers: &HeaderMap) -> Result<ExpertAuth, ApiError> {
+    if let Some(session) = console_session(headers) {
+        return expert_from_session(state, session).await;
+    }
+    let credential = bearer(headers)?;
+    match credential.kind {
+        TokenKind::Expert => expert_from_token(state, &credential.hash).await,
+        _ => Err(ApiError::forbidden("this endpoint is for experts")),
+    }
+}
+
+/// A deployment key calling a customer endpoint.
+async fn deployment_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<DeploymentAuth, ApiError> {
+    let credential = bearer(headers)?;
+    match credential.kind {
+        TokenKind::Deployment => deployment_from_key(state, &credential.hash).await,
+        _ => Err(ApiError::forbidden("this endpoint takes a deployment key")),
+    }
+}
+
+/// Resolves the caller of `/api/v1/cases/{id}…` and the case as it stands.
+/// A case token for another case, an expert outside the case's groups, or a
+/// deployment key all get 404: they may not learn that the case exists.
+async fn case_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: Uuid,
+) -> Result<(CaseCaller, Case), ApiError> {
+    if let Some(session) = console_session(headers) {
+        let expert = expert_from_session(state, session).await?;
+        let case = visible_case(state, &expert, id).await?;
+        return Ok((CaseCaller::Expert(expert), case));
+    }
+    let credential = bearer(headers)?;
+    match credential.kind {
+        TokenKind::Case => {
+            let case = state
+                .store
+                .case_by_token(&credential.hash, state.clock.now())
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("unknown case token"))?;
+            if case.id != id {
+                return Err(ApiError::not_found("case"));
+            }
+            Ok((CaseCaller::Customer, case))
+        }
+        TokenKind::Expert => {
+            let expert = expert_from_token(state, &credential.hash).await?;
+            let case = visible_case(state, &expert, id).await?;
+            Ok((CaseCaller::Expert(expert), case))
+        }
+        TokenKind::Deployment => {
+            deployment_from_key(state, &credential.hash).await?;
+            Err(ApiError::not_found("case"))
+        }
+    }
+}
+
+/// An expert: an `et_` token, or the console cookie when no token is sent.
+#[derive(Debug)]
+pub struct ExpertCaller(pub ExpertAuth);
+
+impl FromRequestParts<Arc<AppState>> for ExpertCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        expert_caller(state, &parts.headers).await.map(Self)
+    }
+}
+
+/// An expert who is an admin; other experts get 403.
+#[derive(Debug)]
+pub struct AdminCaller;
+
+impl FromRequestParts<Arc<AppState>> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let expert = expert_caller(state, &parts.headers).await?;
+        if !expert.admin {
+            return Err(ApiError::forbidden("this endpoint is for admins"));
+        }
+        Ok(Self)
+    }
+}
+
+/// A deployment key (`dk_`): the app on a customer's machine.
+#[derive(Debug)]
+pub struct DeploymentCaller;
+
+impl FromRequestParts<Arc<AppState>> for DeploymentCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        deployment_caller(state, &parts.headers).await?;
+        Ok(Self)
+    }
+}
+
+/// Who creates a case: an expert with an `et_` token (a manual case), or a
+/// deployment key (a customer's request), the latter within its address's
+/// rate. The console cookie does not create cases through the API.
+#[derive(Debug)]
+pub enum CaseCreator {
+    /// An expert's manual case.
+    Expert(ExpertAuth),
+    /// A customer's request through the app.
+    Deployment(DeploymentAuth),
+}
+
+impl FromRequestParts<Arc<AppState>> for CaseCreator {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Response> {
+        let credential = bearer(&parts.headers).map_err(|e| e.into_response())?;
+        if credential.kind == TokenKind::Expert {
+            return expert_from_token(state, &credential.hash)
+                .await
+                .map(Self::Expert)
+                .map_err(|e| e.into_response());
+        }
+        WithinRate::from_request_parts(parts, state).await?;
+        deployment_caller(state, &parts.headers)
+            .await
+            .map(Self::Deployment)
+            .map_err(|e| e.into_response())
+    }
+}
+
+/// The caller of `/api/v1/cases/{id}…` and the case as it stands: the case's
+/// customer, or an expert who sees it. Anyone else gets 404 (or 401 for a
+/// credential that is no good at all).
+#[derive(Debug)]
+pub struct CaseAccess {
+    /// The case's id, from the path.
+    pub id: Uuid,
+    /// Who is calling.
+    pub caller: CaseCaller,
+    /// The case, read as the call began.
+    pub case: Case,
+}
+
+impl FromRequestParts<Arc<AppState>> for CaseAccess {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Response> {
+        let CaseId(id) = CaseId::from_request_parts(parts, state).await?;
+        let (caller, case) = case_caller(state, &parts.headers, id)
+            .await
+            .map_err(|e| e.into_response())?;
+        Ok(Self { id, caller, case })
+    }
+}
