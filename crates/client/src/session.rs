@@ -333,6 +333,11 @@ impl Runner {
                 SessionEvent::Message(message)
             }
             ServerFrame::Error { code, message } => SessionEvent::Refused { code, message },
+            // The remote screen is not wired into the client session yet.
+            ServerFrame::Screen(_)
+            | ServerFrame::ScreenAck { .. }
+            | ServerFrame::ScreenRefresh
+            | ServerFrame::Input { .. } => return None,
         };
         if self.events.send(event).await.is_err() {
             return Some(Connection::Over("the window stopped listening".into()));

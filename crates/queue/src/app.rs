@@ -26,6 +26,7 @@ use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
 use crate::rules::{CaseTokenHash, QueueStore};
+use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::state::AppState;
 use crate::store::Store;
@@ -64,7 +65,12 @@ pub async fn open_store(
             // The store reads the file's name from the URL text.
             let sqlite = SqliteStore::open(&config.database_url.to_string())
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            Arc::new(QueueStore::new(sqlite, hub, config.case_ttl, case_token_hash))
+            Arc::new(QueueStore::new(
+                sqlite,
+                hub,
+                config.case_ttl,
+                case_token_hash,
+            ))
         }
         DatabaseUrl::Postgres(_) => anyhow::bail!(
             "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
@@ -94,6 +100,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),
+        screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });
     Ok(App { listener, state })

@@ -23,6 +23,7 @@ mod metrics;
 mod presence;
 mod rate_limit;
 mod rules;
+mod screen;
 mod sign_in_guard;
 mod state;
 pub mod store;

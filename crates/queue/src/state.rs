@@ -10,6 +10,7 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
+use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::store::Store;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub sign_ins: SignInGuard,
     /// Open session sockets per case and side.
     pub presence: Presence,
+    /// The remote screen of each case: consent and relay, in memory only.
+    pub screens: Screens,
     /// Cancelled at shutdown: long-lived streams end.
     pub shutdown: CancellationToken,
 }

@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 use lifeline_protocol::{
     AssignmentPolicy, Case, CaseState, ChatMessage, Deployment, Device, Expert, Group,
-    HistoryEntry, MessageFrom, SessionCode, UpdateCaseRequest,
+    HistoryAction, HistoryEntry, MessageFrom, SessionCode, UpdateCaseRequest,
 };
 
 use crate::credentials::TokenHash;
@@ -278,6 +278,18 @@ impl<S: Storage> Store for QueueStore<S> {
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
         self.write(move |tx| session::set_presence(tx, id, side, connected, &by, now))
+            .await
+    }
+
+    async fn record_history(
+        &self,
+        id: Uuid,
+        action: HistoryAction,
+        by: Actor,
+        detail: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| session::record_history(tx, id, action, &by, detail.as_deref(), now))
             .await
     }
 

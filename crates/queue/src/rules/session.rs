@@ -56,6 +56,21 @@ pub(super) fn set_presence(
     tx.record_change(id, action, by.label(), None, now)
 }
 
+/// Records one line of an open case's history that changes nothing else
+/// (the remote screen's consent changes); a final case refuses it.
+pub(super) fn record_history(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    action: HistoryAction,
+    by: &Actor,
+    detail: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.open_case(id, now)?;
+    tx.record_change(id, action, by.label(), detail, now)?;
+    Ok(())
+}
+
 /// Stores a chat message of an open case as an event of kind `message`;
 /// `false` when a message with its id is already stored (a re-send after a
 /// reconnect).
