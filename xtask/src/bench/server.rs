@@ -790,7 +790,7 @@ impl Report {
     }
 }
 
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+pub(super) fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths = header.map(|cell| cell.chars().count());
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -841,11 +841,11 @@ fn summary(run: &Run) -> String {
     with_problems(rate_with_latency(run), run)
 }
 
-fn verdict(met: bool) -> String {
+pub(super) fn verdict(met: bool) -> String {
     if met { "MET" } else { "MISSED" }.to_owned()
 }
 
-fn show(duration: Option<Duration>) -> String {
+pub(super) fn show(duration: Option<Duration>) -> String {
     match duration {
         None => "n/a".to_owned(),
         Some(duration) => {
