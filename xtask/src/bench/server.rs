@@ -116,9 +116,9 @@ fn raise_open_file_limit() -> Result<u64> {
 
 /// A case and the `Authorization` value of its `ct_` token.
 #[derive(Debug, Clone)]
-struct CaseAccess {
-    id: String,
-    authorization: HeaderValue,
+pub(super) struct CaseAccess {
+    pub(super) id: String,
+    pub(super) authorization: HeaderValue,
 }
 
 async fn measure(local: &mut LocalServer) -> Result<Report> {
@@ -270,7 +270,7 @@ async fn measure_sessions(local: &mut LocalServer) -> Result<Sessions> {
     Ok(sessions)
 }
 
-fn bearer(token: &str) -> Result<HeaderValue> {
+pub(super) fn bearer(token: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(&format!("Bearer {token}"))
         .context("the token is not a valid header value")
 }
@@ -293,7 +293,7 @@ fn create_case_request(deployment: &HeaderValue) -> Request<Body> {
 }
 
 /// Creates `count` cases, one after another, and returns them with their tokens.
-async fn create_cases(
+pub(super) async fn create_cases(
     addr: SocketAddr,
     deployment: &HeaderValue,
     count: usize,
