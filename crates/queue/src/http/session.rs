@@ -11,8 +11,8 @@ use axum::response::Response;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_MAX_CHARS, MESSAGE_REFILL_MS};
-use lifeline_protocol::{ChatMessage, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
+use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_REFILL_MS};
+use lifeline_protocol::{ChatMessage, ChatText, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
 
 use super::caller::{CaseCaller, case_caller, uses_console_cookie};
 use super::error::ApiError;
@@ -277,16 +277,7 @@ async fn receive(
         text,
         id: message_id,
     } = frame;
-    let text = text.trim();
-    if text.is_empty() {
-        return Err((ErrorCode::Validation, "text: must not be empty".into()));
-    }
-    if text.chars().count() > MESSAGE_MAX_CHARS {
-        return Err((
-            ErrorCode::Validation,
-            format!("text: at most {MESSAGE_MAX_CHARS} characters"),
-        ));
-    }
+    let text = ChatText::parse(text).map_err(|e| (ErrorCode::Validation, format!("text: {e}")))?;
     if !budget.take() {
         return Err((
             ErrorCode::RateLimited,
@@ -298,7 +289,7 @@ async fn receive(
         id: message_id.unwrap_or_else(Uuid::now_v7),
         from: side.from,
         author: side.author.clone(),
-        text: text.to_string(),
+        text: text.into(),
         sent_at: now,
     };
     state
