@@ -3,11 +3,12 @@
 
 use std::io::Write as _;
 
-use lifeline_protocol::{Channel, Description, SessionCode, UpdateCaseRequest};
+use lifeline_client::{Problem, ProblemCode};
+use lifeline_protocol::{Channel, ChatText, Description, SessionCode, UpdateCaseRequest};
 use tauri::{AppHandle, State};
 
-use crate::core::{self, Core};
-use crate::view::{CaseView, Problem, View};
+use crate::flows::{self, Shell};
+use crate::view::{CaseView, View};
 
 /// Every command, for `invoke_handler`.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -26,52 +27,49 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 
 /// The whole view, for a window that just loaded.
 #[tauri::command]
-fn get_view(core: State<'_, Core>) -> View {
-    core.view().clone()
+fn get_view(shell: State<'_, Shell>) -> View {
+    shell.view().clone()
 }
 
 /// "Request help": asks for help (channel `app`) unless a case is open.
 #[tauri::command]
 fn request_help(app: AppHandle) {
-    core::ask_for_help(&app, Channel::App);
+    flows::ask_for_help(&app, Channel::App);
 }
 
 /// Adds or changes the description of the open case.
 #[tauri::command]
 async fn set_description(
     app: AppHandle,
-    core: State<'_, Core>,
+    shell: State<'_, Shell>,
     text: String,
 ) -> Result<CaseView, Problem> {
-    let ready = core.ready()?;
-    let description =
-        Description::parse(text).map_err(|error| Problem::new("invalid_description", error))?;
-    let open = open_case(ready)?;
+    let installation = shell.installation()?;
+    let description = Description::parse(text)
+        .map_err(|error| Problem::new(ProblemCode::InvalidDescription, error))?;
+    let open = installation.open_case()?;
     let request = UpdateCaseRequest {
         description: Some(description),
         customer: None,
     };
-    let case = ready
+    let case = installation
         .client
         .update_case(&open.token, open.id, &request)
-        .await
-        .map_err(client_problem)?;
-    core::show_case(&app, &case);
+        .await?;
+    flows::show_case(&app, &case);
     Ok(CaseView::of(&case))
 }
 
 /// Cancels the open case (the window asked for confirmation first).
 #[tauri::command]
-async fn cancel_request(app: AppHandle, core: State<'_, Core>) -> Result<(), Problem> {
-    let ready = core.ready()?;
-    let open = open_case(ready)?;
-    let closed = lifeline_client::cancel_case(&ready.client, &ready.store, &open)
-        .await
-        .map_err(|error| Problem::new(error.code(), &error))?;
-    core::stop_following(&app);
+async fn cancel_request(app: AppHandle, shell: State<'_, Shell>) -> Result<(), Problem> {
+    let installation = shell.installation()?;
+    let open = installation.open_case()?;
+    let closed = installation.cancel_case(&open).await?;
+    flows::stop_following(&app);
     match closed {
-        Some(case) => core::show_case(&app, &case),
-        None => core::update_view(&app, |view| view.case = None),
+        Some(case) => flows::show_case(&app, &case),
+        None => flows::update_view(&app, |view| view.case = None),
     }
     Ok(())
 }
@@ -90,68 +88,43 @@ fn code_painted() {
 
 /// Joins the manual case whose code an expert gave the customer.
 #[tauri::command]
-async fn join_case(app: AppHandle, core: State<'_, Core>, code: String) -> Result<(), Problem> {
-    let ready = core.ready()?;
-    let code = SessionCode::parse(&code).map_err(|error| Problem::new("invalid_code", error))?;
-    if !core.begin_busy() {
-        return Err(Problem::new("busy", "a help request is under way"));
-    }
-    let joined = lifeline_client::join_case(
-        &ready.client,
-        &ready.deployment,
-        &ready.store,
-        code,
-        ready.device.clone(),
-    )
-    .await;
-    core.end_busy();
-    let opened = joined.map_err(|error| Problem::new(error.code(), &error))?;
-    core::stop_following(&app);
-    core::follow(&app, opened);
+async fn join_case(app: AppHandle, shell: State<'_, Shell>, code: String) -> Result<(), Problem> {
+    let installation = shell.installation()?;
+    let code =
+        SessionCode::parse(&code).map_err(|error| Problem::new(ProblemCode::InvalidCode, error))?;
+    let Some(busy) = shell.claim_busy() else {
+        return Err(Problem::new(
+            ProblemCode::Busy,
+            "a help request is under way",
+        ));
+    };
+    // Released as soon as the join is answered, or if this command is dropped.
+    let joined = installation.join_case(code).await;
+    drop(busy);
+    let opened = joined?;
+    flows::stop_following(&app);
+    flows::follow(&app, opened);
     Ok(())
 }
 
 /// Joins the live session: the expert asked to connect, or the customer starts it.
 /// Async so it runs on the async runtime, where the session's task is spawned.
 #[tauri::command]
-async fn join_session(app: AppHandle, core: State<'_, Core>) -> Result<(), Problem> {
-    let open = open_case(core.ready()?)?;
-    core::join_session(&app, open.id, open.token)
+async fn join_session(app: AppHandle, shell: State<'_, Shell>) -> Result<(), Problem> {
+    let open = shell.installation()?.open_case()?;
+    flows::join_session(&app, open.id, open.token)
 }
 
 /// Leaves the live session ("Not now" after joining, or "Leave").
 #[tauri::command]
 fn leave_session(app: AppHandle) {
-    core::leave_session(&app);
+    flows::leave_session(&app);
 }
 
 /// Sends a chat message to the expert.
 #[tauri::command]
 async fn send_message(app: AppHandle, text: String) -> Result<(), Problem> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Problem::new("invalid_message", "the message is empty"));
-    }
-    if text.chars().count() > lifeline_protocol::limits::MESSAGE_MAX_CHARS {
-        return Err(Problem::new("invalid_message", "the message is too long"));
-    }
-    core::send_chat(&app, text).await
-}
-
-fn open_case(ready: &core::Ready) -> Result<lifeline_client::OpenCase, Problem> {
-    ready
-        .store
-        .load()
-        .map_err(|error| Problem::new("state", error))?
-        .open_case
-        .ok_or_else(|| Problem::new("no_case", "there is no open case"))
-}
-
-fn client_problem(error: lifeline_client::ClientError) -> Problem {
-    let code = match error.code() {
-        Some(code) => code.as_str(),
-        None if error.is_retryable() => "unreachable",
-        None => "refused",
-    };
-    Problem::new(code, error)
+    let text = ChatText::parse(text)
+        .map_err(|error| Problem::new(ProblemCode::InvalidMessage, format!("message: {error}")))?;
+    flows::send_chat(&app, &text).await
 }

@@ -8,7 +8,7 @@
 
 mod args;
 mod commands;
-mod core;
+mod flows;
 mod logging;
 mod texts;
 mod tray;
@@ -18,7 +18,7 @@ use clap::Parser;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::args::Args;
-use crate::core::Core;
+use crate::flows::Shell;
 
 /// The label of the one window.
 const MAIN_WINDOW: &str = "main";
@@ -29,9 +29,9 @@ fn main() {
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             tracing::info!(?argv, "a second launch handed over");
-            core::show_window(app);
+            flows::show_window(app);
             if Args::try_parse_from(&argv).is_ok_and(|args| args.sos) {
-                core::ask_for_help(app, lifeline_protocol::Channel::Sos);
+                flows::ask_for_help(app, lifeline_protocol::Channel::Sos);
             }
         }))
         .plugin(tauri_plugin_autostart::init(
@@ -55,9 +55,9 @@ fn main() {
             app.manage(log_guard);
             tracing::info!(?args, version = env!("CARGO_PKG_VERSION"), "starting");
 
-            let core = Core::start(app.handle(), &args);
-            let title = core.window_title();
-            app.manage(core);
+            let shell = Shell::start(app.handle(), &args);
+            let title = shell.window_title();
+            app.manage(shell);
 
             WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                 .title(title)
@@ -68,7 +68,7 @@ fn main() {
             if let Err(error) = tray::create(app.handle()) {
                 tracing::warn!(%error, "no tray icon");
             }
-            core::begin(app.handle(), &args);
+            flows::begin(app.handle(), &args);
             Ok(())
         });
     if let Err(error) = builder.run(tauri::generate_context!()) {

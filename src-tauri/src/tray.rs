@@ -4,14 +4,14 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 
-use crate::core::{self, Core};
+use crate::flows::{self, Shell};
 use crate::texts;
 
 const TRAY_ID: &str = "main";
 
 /// Puts the icon in the tray, its words in the app's language.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let language = app.state::<Core>().language();
+    let language = app.state::<Shell>().language();
     let item = |id: &str, key: &str| {
         MenuItem::with_id(
             app,
@@ -26,15 +26,15 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     let quit = item("quit", "tray.quit")?;
     let menu = Menu::with_items(app, &[&request, &show, &quit])?;
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
-        .tooltip(app.state::<Core>().window_title())
+        .tooltip(app.state::<Shell>().window_title())
         .menu(&menu)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| match event.id().as_ref() {
             "request" => {
-                core::show_window(app);
-                core::ask_for_help(app, lifeline_protocol::Channel::App);
+                flows::show_window(app);
+                flows::ask_for_help(app, lifeline_protocol::Channel::App);
             }
-            "show" => core::show_window(app),
+            "show" => flows::show_window(app),
             "quit" => app.exit(0),
             _ => {}
         });

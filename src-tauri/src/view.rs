@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use lifeline_client::{CustomerStatus, Deployment, RetryReason};
+use lifeline_client::{CustomerStatus, Deployment, Problem, RetryReason};
 use lifeline_protocol::Case;
 use serde::Serialize;
 
@@ -148,26 +148,6 @@ impl Offline {
                 RetryReason::RateLimited => "rate_limited",
                 RetryReason::ServerError => "server_error",
             },
-        }
-    }
-}
-
-/// An error as the UI gets it: a code from a closed set (the UI words it from
-/// its locale file) and a message for people and logs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// Stable code; the UI branches on it, never on the message.
-    pub code: String,
-    /// The detail in English.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem with a code and a message.
-    pub fn new(code: &str, message: impl ToString) -> Self {
-        Self {
-            code: code.to_owned(),
-            message: message.to_string(),
         }
     }
 }

@@ -13,17 +13,22 @@
 //! - [`request_help`]: one SOS click, creating exactly one case.
 //! - [`watch`]: a case followed live, through network trouble.
 //! - [`shortcut`]: the SOS shortcut on the desktop, installed once.
-//! - [`join_case`], [`cancel_case`]: the customer's other actions on a case.
+//! - [`Installation`]: the deployment, client, state and device every
+//!   customer action uses; joining and cancelling a case.
+//! - [`BusyFlag`]: one help request or join at a time, released even when cancelled.
+//! - [`Problem`]: what went wrong, as the window gets it (`{code, message}`).
 //! - [`CustomerStatus`]: where a case stands, as the customer reads it.
 //! - [`choose_language`]: the language the window speaks.
 //! - [`screen`]: the customer's screen shared with an expert, and remote input.
 
 mod backoff;
-mod customer_case;
+mod busy;
 mod deployment;
 mod error;
 mod events;
+mod installation;
 mod locale;
+mod problem;
 mod queue;
 pub mod screen;
 mod session;
@@ -35,14 +40,16 @@ mod status;
 mod watch;
 
 pub use backoff::{Backoff, RetryReason};
-pub use customer_case::{cancel_case, join_case, this_device};
+pub use busy::{BusyClaim, BusyFlag};
 pub use deployment::{
     DEPLOYMENT_ENV, Deployment, DeploymentError, DeploymentSource, DiscoveryPaths,
     system_deployment_path,
 };
 pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
+pub use installation::Installation;
 pub use locale::choose_language;
+pub use problem::{Problem, ProblemCode};
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
 pub use session::{Session, SessionClosed, SessionEvent, SessionSender, join as join_session};
 pub use sos::{OpenedCase, SosError, SosProgress, request_help};

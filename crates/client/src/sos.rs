@@ -188,7 +188,7 @@ async fn resume(
 ) -> Result<Option<OpenedCase>, SosError> {
     if open.server_url != deployment.server_url() {
         tracing::info!(case.id = %open.id, "forgetting a case of another server");
-        forget(state, open.id)?;
+        state.forget_case(open.id)?;
         return Ok(None);
     }
     on_progress(SosProgress::Resuming { case_id: open.id });
@@ -204,7 +204,7 @@ async fn resume(
         })),
         Ok(case) => {
             tracing::info!(case.id = %open.id, state = case.state.as_str(), "the remembered case is over");
-            forget(state, open.id)?;
+            state.forget_case(open.id)?;
             Ok(None)
         }
         Err(error)
@@ -214,20 +214,11 @@ async fn resume(
             ) =>
         {
             tracing::info!(case.id = %open.id, %error, "the server no longer knows the remembered case");
-            forget(state, open.id)?;
+            state.forget_case(open.id)?;
             Ok(None)
         }
         Err(error) => Err(SosError::Refused(error)),
     }
-}
-
-fn forget(state: &StateStore, case_id: Uuid) -> Result<(), StateError> {
-    state.update(|s| {
-        if s.open_case.as_ref().map(|c| c.id) == Some(case_id) {
-            s.open_case = None;
-        }
-    })?;
-    Ok(())
 }
 
 /// Calls `call` until the server answers with something other than a

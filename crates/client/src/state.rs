@@ -144,6 +144,18 @@ impl StateStore {
         Ok(state)
     }
 
+    /// Forgets case `case_id` if it is the open case (it is over, cancelled or
+    /// unknown to the server), so the next start does not resume it. Another
+    /// open case, opened meanwhile, is kept.
+    pub fn forget_case(&self, case_id: Uuid) -> Result<(), StateError> {
+        self.update(|s| {
+            if s.open_case.as_ref().is_some_and(|c| c.id == case_id) {
+                s.open_case = None;
+            }
+        })
+        .map(drop)
+    }
+
     fn guard(&self) -> std::sync::MutexGuard<'_, ()> {
         // A panic while holding the lock leaves no half-written file (writes are
         // atomic), so the state is still good to use.
@@ -304,6 +316,30 @@ mod tests {
         let store = StateStore::new(dir.path().join("state.json"));
         store.update(|state| state.shortcut_installed = true)?;
         assert!(store.load()?.shortcut_installed);
+        Ok(())
+    }
+
+    #[test]
+    fn forgetting_a_case_forgets_only_that_case() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = StateStore::new(dir.path().join("state.json"));
+        let state = sample_state()?;
+        store.save(&state)?;
+
+        store.forget_case(Uuid::from_u128(2))?;
+        assert_eq!(
+            store.load()?,
+            state,
+            "another case's end leaves the open case"
+        );
+
+        store.forget_case(Uuid::from_u128(1))?;
+        let after = store.load()?;
+        assert_eq!(after.open_case, None, "the finished case is not resumed");
+        assert_eq!(
+            after.pending_request, state.pending_request,
+            "the rest of the state stays"
+        );
         Ok(())
     }
 

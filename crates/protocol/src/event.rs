@@ -44,7 +44,10 @@ pub const EVENT_MESSAGE: &str = "message";
 pub enum ClientFrame {
     /// Send a chat message.
     Message {
-        /// The text, 1 to [`MESSAGE_MAX_CHARS`](crate::limits::MESSAGE_MAX_CHARS) characters.
+        /// The text, 1 to [`MESSAGE_MAX_CHARS`](crate::limits::MESSAGE_MAX_CHARS)
+        /// characters once trimmed. Kept as sent on the wire, so the server can
+        /// answer a refused text in its own error frame; it reads it as a
+        /// [`ChatText`](crate::ChatText).
         text: String,
         /// The sender's id for it (UUID), so a message re-sent after a
         /// reconnect is stored once. The server makes one when absent.

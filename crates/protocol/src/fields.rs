@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::limits::{
     CUSTOMER_NAME_MAX_CHARS, DESCRIPTION_MAX_CHARS, DEVICE_FIELD_MAX_CHARS, EMAIL_MAX_CHARS,
-    IDEMPOTENCY_KEY_MAX_LEN, SHORT_TEXT_MAX_CHARS,
+    IDEMPOTENCY_KEY_MAX_LEN, MESSAGE_MAX_CHARS, SHORT_TEXT_MAX_CHARS,
 };
 
 /// Why a field value was refused; the message is meant for people.
@@ -163,6 +163,62 @@ impl fmt::Display for Email {
     }
 }
 
+/// The text of a chat message: trimmed of surrounding whitespace, then 1 to
+/// [`MESSAGE_MAX_CHARS`] characters. Line breaks and tabs inside are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+pub struct ChatText(String);
+
+impl ChatText {
+    /// Longest accepted text after trimming, in characters.
+    pub const MAX_CHARS: usize = MESSAGE_MAX_CHARS;
+
+    /// Trims the text, checks the rule and wraps it.
+    pub fn parse(text: impl Into<String>) -> Result<Self, FieldError> {
+        let text = text.into();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(FieldError::new("must not be empty"));
+        }
+        if trimmed.chars().count() > MESSAGE_MAX_CHARS {
+            return Err(FieldError::new(format!(
+                "at most {MESSAGE_MAX_CHARS} characters"
+            )));
+        }
+        // Only allocate again when there was something to trim.
+        Ok(Self(if trimmed.len() == text.len() {
+            text
+        } else {
+            trimmed.to_owned()
+        }))
+    }
+
+    /// The text itself, trimmed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ChatText {
+    type Error = FieldError;
+    fn try_from(text: String) -> Result<Self, FieldError> {
+        Self::parse(text)
+    }
+}
+
+impl From<ChatText> for String {
+    fn from(value: ChatText) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for ChatText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The client's key for one help request: 1–255 visible ASCII characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -260,7 +316,33 @@ mod tests {
     }
 
     #[test]
+    fn chat_text_is_trimmed_and_holds_one_to_2000_characters() {
+        let text = ChatText::parse("  hello\nthere \t").expect("a message with words is fine");
+        assert_eq!(text.as_str(), "hello\nthere", "surrounding whitespace goes");
+        assert_eq!(
+            ChatText::parse(" \n\t ").map_err(|e| e.to_string()),
+            Err("must not be empty".to_owned())
+        );
+        assert!(
+            ChatText::parse(format!(" {} ", "é".repeat(2000))).is_ok(),
+            "2000 characters fit, counted after trimming and by characters not bytes"
+        );
+        assert_eq!(
+            ChatText::parse("x".repeat(2001)).map_err(|e| e.to_string()),
+            Err("at most 2000 characters".to_owned())
+        );
+    }
+
+    #[test]
     fn deserializing_runs_the_same_checks() {
+        assert!(serde_json::from_str::<ChatText>("\"   \"").is_err());
+        assert_eq!(
+            serde_json::from_str::<ChatText>("\" hi \"")
+                .map(String::from)
+                .ok(),
+            Some("hi".to_owned()),
+            "deserializing trims like parse"
+        );
         let too_long = format!("\"{}\"", "x".repeat(201));
         assert!(serde_json::from_str::<DeviceField>(&too_long).is_err());
     }

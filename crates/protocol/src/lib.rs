@@ -29,7 +29,7 @@ pub use deployment_file::{Behaviour, Branding, DeploymentFile, Language};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{ChatMessage, ClientFrame, EVENT_CASE, EVENT_MESSAGE, MessageFrom, ServerFrame};
 pub use fields::{
-    CustomerName, Description, DeviceField, Email, FieldError, IdempotencyKey, ShortText,
+    ChatText, CustomerName, Description, DeviceField, Email, FieldError, IdempotencyKey, ShortText,
 };
 pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,

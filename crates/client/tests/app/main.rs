@@ -2,6 +2,7 @@
 
 mod deployment;
 mod helpers;
+mod installation;
 mod shortcut;
 mod sos;
 mod watch;

@@ -11,9 +11,9 @@ use axum::response::Response;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_MAX_CHARS, MESSAGE_REFILL_MS};
+use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_REFILL_MS};
 use lifeline_protocol::screen::MAX_MESSAGE_BYTES;
-use lifeline_protocol::{ChatMessage, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
+use lifeline_protocol::{ChatMessage, ChatText, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
 
 use crate::api_error::ApiError;
 use crate::caller::{CaseAccess, CaseCaller, uses_console_cookie};
@@ -383,16 +383,7 @@ async fn chat(
     message_id: Option<Uuid>,
     budget: &mut MessageBudget,
 ) -> Result<(), (ErrorCode, String)> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err((ErrorCode::Validation, "text: must not be empty".into()));
-    }
-    if text.chars().count() > MESSAGE_MAX_CHARS {
-        return Err((
-            ErrorCode::Validation,
-            format!("text: at most {MESSAGE_MAX_CHARS} characters"),
-        ));
-    }
+    let text = ChatText::parse(text).map_err(|e| (ErrorCode::Validation, format!("text: {e}")))?;
     if !budget.take() {
         return Err((
             ErrorCode::RateLimited,
@@ -404,7 +395,7 @@ async fn chat(
         id: message_id.unwrap_or_else(Uuid::now_v7),
         from: side.from,
         author: side.author.clone(),
-        text: text.to_string(),
+        text: text.into(),
         sent_at: now,
     };
     state

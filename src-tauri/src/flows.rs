@@ -1,55 +1,42 @@
-//! The app's shared state and its flows: start-up, asking for help, following
-//! the case. Each step is a call into `lifeline-client`; this module only
-//! keeps the window's [`View`] in step and tells the window.
+//! The customer's flows in the window: start-up, asking for help, following
+//! the case, the live session and its chat. Each step is a call into
+//! `lifeline-client`; this module only keeps the window's [`View`] in step
+//! and tells the window.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use lifeline_client::shortcut::{ShortcutDirs, ShortcutKind, ShortcutTarget, ensure_shortcut};
 use lifeline_client::{
-    Backoff, CaseWatch, Deployment, Notice, OpenedCase, QueueClient, Session, SessionEvent,
-    SosProgress, StateStore, WatchEvent,
+    Backoff, BusyClaim, BusyFlag, CaseWatch, Installation, Notice, OpenedCase, Problem,
+    ProblemCode, Session, SessionEvent, SosProgress, WatchEvent,
 };
-use lifeline_protocol::{Case, Channel, Device};
+use lifeline_protocol::{Case, Channel, ChatText};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
 use crate::args::Args;
 use crate::texts;
-use crate::view::{BrandingView, CaseView, MessageView, Offline, Problem, SessionView, View};
+use crate::view::{BrandingView, CaseView, MessageView, Offline, SessionView, View};
 
 /// The event carrying the whole [`View`] to the window.
 pub const VIEW_EVENT: &str = "view";
 
-/// What a working deployment gives the app.
+/// Managed state: the installation (or why there is none), the window's
+/// view, and the running watcher and session.
 #[derive(Debug)]
-pub struct Ready {
-    /// The deployment file in use.
-    pub deployment: Deployment,
-    /// The queue server's client.
-    pub client: QueueClient,
-    /// The app's memory between runs.
-    pub store: StateStore,
-    /// How the app describes this machine to the server.
-    pub device: Device,
-}
-
-/// Managed state: the deployment (or why there is none), the window's view,
-/// and the running watcher.
-#[derive(Debug)]
-pub struct Core {
-    ready: Option<Ready>,
+pub struct Shell {
+    installation: Option<Installation>,
     view: Mutex<View>,
     watch: Mutex<Option<CaseWatch>>,
     /// The live session, while the customer is in it.
     session: Mutex<Option<Session>>,
-    /// A help request or join is under way; a second one waits for it.
-    busy: AtomicBool,
+    /// A help request or join is under way; a second one is refused.
+    busy: BusyFlag,
 }
 
-impl Core {
+impl Shell {
     /// Finds the deployment and sets up the client and state; a problem with
     /// any of them becomes the window's broken-deployment state.
     pub fn start(app: &AppHandle, args: &Args) -> Self {
@@ -60,23 +47,24 @@ impl Core {
             .ok()
             .map(|dir| dir.join("deployment.toml"));
         let mut view = View::default();
-        let ready = match Self::prepare(
+        let installation = match Installation::prepare(
             args.deployment.as_deref(),
             bundled.as_deref(),
             os_locale.as_deref(),
+            env!("CARGO_PKG_VERSION"),
         ) {
-            Ok(ready) => {
-                let behaviour = ready.deployment.behaviour();
+            Ok(installation) => {
+                let behaviour = installation.deployment.behaviour();
                 view.language = lifeline_client::choose_language(
                     &behaviour.language,
                     os_locale.as_deref(),
                     &texts::available(),
                     texts::FALLBACK_LANGUAGE,
                 );
-                view.branding = BrandingView::of(&ready.deployment);
-                view.server_host = Some(ready.deployment.server_host());
-                tracing::info!(deployment = ?ready.deployment, "deployment loaded");
-                Some(ready)
+                view.branding = BrandingView::of(&installation.deployment);
+                view.server_host = Some(installation.deployment.server_host());
+                tracing::info!(deployment = ?installation.deployment, "deployment loaded");
+                Some(installation)
             }
             Err(problem) => {
                 tracing::error!(code = %problem.code, message = %problem.message, "no usable deployment");
@@ -91,40 +79,21 @@ impl Core {
             }
         };
         Self {
-            ready,
+            installation,
             view: Mutex::new(view),
             watch: Mutex::new(None),
             session: Mutex::new(None),
-            busy: AtomicBool::new(false),
+            busy: BusyFlag::default(),
         }
     }
 
-    fn prepare(
-        explicit: Option<&Path>,
-        bundled: Option<&Path>,
-        os_locale: Option<&str>,
-    ) -> Result<Ready, Problem> {
-        let deployment = Deployment::discover(explicit, bundled)
-            .map_err(|error| Problem::new(&format!("deployment_{}", error.code()), error))?;
-        let client = QueueClient::new(deployment.server_url())
-            .map_err(|error| Problem::new("deployment_invalid", error))?;
-        let store = StateStore::in_data_dir().map_err(|error| Problem::new("state", error))?;
-        let device = lifeline_client::this_device(env!("CARGO_PKG_VERSION"), os_locale);
-        Ok(Ready {
-            deployment,
-            client,
-            store,
-            device,
-        })
-    }
-
     /// The deployment, client and state, or the problem that stops everything.
-    pub fn ready(&self) -> Result<&Ready, Problem> {
-        self.ready.as_ref().ok_or_else(|| {
+    pub fn installation(&self) -> Result<&Installation, Problem> {
+        self.installation.as_ref().ok_or_else(|| {
             self.view()
                 .broken
                 .clone()
-                .unwrap_or_else(|| Problem::new("deployment_not_found", "no deployment"))
+                .unwrap_or_else(|| Problem::new(ProblemCode::DeploymentNotFound, "no deployment"))
         })
     }
 
@@ -149,14 +118,10 @@ impl Core {
         self.view().language.clone()
     }
 
-    /// Claims the right to start a request; `false` when one is under way.
-    pub fn begin_busy(&self) -> bool {
-        !self.busy.swap(true, Ordering::SeqCst)
-    }
-
-    /// Ends the request started by [`Core::begin_busy`].
-    pub fn end_busy(&self) {
-        self.busy.store(false, Ordering::SeqCst);
+    /// Claims the right to start a help request or join; `None` while one is
+    /// under way. The claim ends when dropped, also when its task is cancelled.
+    pub fn claim_busy(&self) -> Option<BusyClaim> {
+        self.busy.claim()
     }
 
     fn set_watch(&self, watch: Option<CaseWatch>) {
@@ -170,9 +135,9 @@ impl Core {
 
 /// Changes the view and sends the whole of it to the window.
 pub fn update_view(app: &AppHandle, change: impl FnOnce(&mut View)) {
-    let core = app.state::<Core>();
+    let shell = app.state::<Shell>();
     let view = {
-        let mut view = core.view();
+        let mut view = shell.view();
         change(&mut view);
         view.clone()
     };
@@ -194,14 +159,14 @@ pub fn show_window(app: &AppHandle) {
 /// shortcut, then the case — a new SOS request when started with `--sos`, the
 /// open (or half-sent) case otherwise, or nothing until the customer asks.
 pub fn begin(app: &AppHandle, args: &Args) {
-    let core = app.state::<Core>();
-    let Ok(ready) = core.ready() else {
+    let shell = app.state::<Shell>();
+    let Ok(installation) = shell.installation() else {
         return;
     };
-    apply_autostart(app, ready.deployment.behaviour().autostart);
-    install_shortcut(app, ready);
+    apply_autostart(app, installation.deployment.behaviour().autostart);
+    install_shortcut(app, installation);
 
-    let remembered = ready.store.load().unwrap_or_else(|error| {
+    let remembered = installation.store.load().unwrap_or_else(|error| {
         tracing::warn!(%error, "cannot read the app state");
         Default::default()
     });
@@ -227,7 +192,7 @@ fn apply_autostart(app: &AppHandle, wanted: bool) {
     }
 }
 
-fn install_shortcut(app: &AppHandle, ready: &Ready) {
+fn install_shortcut(app: &AppHandle, installation: &Installation) {
     let Ok(exe) = std::env::current_exe() else {
         tracing::warn!("cannot tell where the app is; no shortcut");
         return;
@@ -248,8 +213,8 @@ fn install_shortcut(app: &AppHandle, ready: &Ready) {
         default_icon,
     };
     match ensure_shortcut(
-        &ready.deployment,
-        &ready.store,
+        &installation.deployment,
+        &installation.store,
         &target,
         &dirs,
         ShortcutKind::for_this_os(),
@@ -274,15 +239,19 @@ fn launch_target(exe: PathBuf) -> PathBuf {
 /// Asks for help in the background (resuming the open case if there is one)
 /// and follows the case it gets. A request already under way is not doubled.
 pub fn ask_for_help(app: &AppHandle, channel: Channel) {
-    let core = app.state::<Core>();
-    if core.ready().is_err() || !core.begin_busy() {
+    let shell = app.state::<Shell>();
+    if shell.installation().is_err() {
         return;
     }
+    let Some(busy) = shell.claim_busy() else {
+        return;
+    };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let core = app.state::<Core>();
-        let Ok(ready) = core.ready() else {
-            core.end_busy();
+        // Held until the request ends, however it ends.
+        let _busy = busy;
+        let shell = app.state::<Shell>();
+        let Ok(installation) = shell.installation() else {
             return;
         };
         update_view(&app, |view| {
@@ -296,14 +265,8 @@ pub fn ask_for_help(app: &AppHandle, channel: Channel) {
         });
         let mut backoff = Backoff::standard();
         let progress_app = app.clone();
-        let answer = lifeline_client::request_help(
-            &ready.client,
-            &ready.deployment,
-            &ready.store,
-            channel,
-            ready.device.clone(),
-            &mut backoff,
-            move |progress| {
+        let answer = installation
+            .request_help(channel, &mut backoff, move |progress| {
                 if let SosProgress::Retrying {
                     retry_in, reason, ..
                 } = progress
@@ -312,9 +275,8 @@ pub fn ask_for_help(app: &AppHandle, channel: Channel) {
                         view.offline = Some(Offline::new(retry_in, reason));
                     });
                 }
-            },
-        )
-        .await;
+            })
+            .await;
         match answer {
             Ok(opened) => follow(&app, opened),
             Err(error) => {
@@ -322,18 +284,19 @@ pub fn ask_for_help(app: &AppHandle, channel: Channel) {
                 update_view(&app, |view| {
                     view.requesting = false;
                     view.offline = None;
-                    view.problem = Some(Problem::new(error.code(), &error));
+                    view.problem = Some(Problem::from(error));
                 });
             }
         }
-        core.end_busy();
     });
 }
 
 /// Shows an opened case and follows it live until it ends or another replaces it.
 pub fn follow(app: &AppHandle, opened: OpenedCase) {
-    let core = app.state::<Core>();
-    let Ok(ready) = core.ready() else { return };
+    let shell = app.state::<Shell>();
+    let Ok(installation) = shell.installation() else {
+        return;
+    };
     leave_session(app);
     update_view(app, |view| {
         view.requesting = false;
@@ -343,12 +306,12 @@ pub fn follow(app: &AppHandle, opened: OpenedCase) {
         view.session = SessionView::default();
     });
     let (watch, mut events) = lifeline_client::watch(
-        ready.client.clone(),
+        installation.client.clone(),
         opened.stored.token.clone(),
         opened.stored.id,
         Backoff::standard(),
     );
-    core.set_watch(Some(watch));
+    shell.set_watch(Some(watch));
     let case_id = opened.stored.id;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -361,8 +324,7 @@ pub fn follow(app: &AppHandle, opened: OpenedCase) {
                 }),
                 WatchEvent::Online => update_view(&app, |view| view.offline = None),
                 WatchEvent::Refused { code, detail } => update_view(&app, |view| {
-                    let code = code.map_or("refused", lifeline_protocol::ErrorCode::as_str);
-                    view.problem = Some(Problem::new(code, detail));
+                    view.problem = Some(Problem::new(ProblemCode::refused(code), detail));
                 }),
             }
         }
@@ -371,42 +333,37 @@ pub fn follow(app: &AppHandle, opened: OpenedCase) {
 
 /// Shows a new description of the case, notifying what is news.
 pub fn show_case(app: &AppHandle, case: &Case) {
-    let core = app.state::<Core>();
+    let shell = app.state::<Shell>();
     let shown = CaseView::of(case);
-    let before = core.view().case.as_ref().map(|c| c.status.clone());
+    let before = shell.view().case.as_ref().map(|c| c.status.clone());
     if let Some(notice) = shown.status.notice_since(before.as_ref()) {
-        notify(app, &core.language(), &notice);
+        notify(app, &shell.language(), &notice);
     }
-    if shown.status.is_final()
-        && let Ok(ready) = core.ready()
+    if let Ok(installation) = shell.installation()
+        && let Err(error) = installation.forget_finished_case(case)
     {
-        // The case is over: the next start must not resume it.
-        let _ = ready.store.update(|s| {
-            if s.open_case.as_ref().map(|c| c.id) == Some(case.id) {
-                s.open_case = None;
-            }
-        });
+        tracing::warn!(%error, "cannot forget the finished case");
     }
     update_view(app, |view| view.case = Some(shown));
 }
 
 /// Stops following the case (it was cancelled here).
 pub fn stop_following(app: &AppHandle) {
-    app.state::<Core>().set_watch(None);
+    app.state::<Shell>().set_watch(None);
     leave_session(app);
 }
 
 /// Joins the live session of the open case (accepting the expert's request,
 /// or starting it). Already in it: nothing happens.
 pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Result<(), Problem> {
-    let core = app.state::<Core>();
-    let ready = core.ready()?;
-    let mut session = core.session();
+    let shell = app.state::<Shell>();
+    let installation = shell.installation()?;
+    let mut session = shell.session();
     if session.as_ref().is_some_and(|s| !s.is_finished()) {
         return Ok(());
     }
     let (joined, mut events) =
-        lifeline_client::join_session(&ready.client, token, case_id, Backoff::standard());
+        lifeline_client::join_session(&installation.client, token, case_id, Backoff::standard());
     *session = Some(joined);
     drop(session);
     update_view(app, |view| {
@@ -426,7 +383,7 @@ pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Resu
                     view.session.messages.push(MessageView::of(&message));
                 }),
                 SessionEvent::Refused { code, message } => update_view(&app, |view| {
-                    view.problem = Some(Problem::new(code.as_str(), message));
+                    view.problem = Some(Problem::new(ProblemCode::Api(code), message));
                 }),
                 SessionEvent::Reconnecting { .. } => {
                     update_view(&app, |view| view.session.reconnecting = true);
@@ -446,7 +403,7 @@ pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Resu
 
 /// Leaves the live session, if the customer is in it.
 pub fn leave_session(app: &AppHandle) {
-    let session = app.state::<Core>().session().take();
+    let session = app.state::<Shell>().session().take();
     if let Some(session) = session {
         tauri::async_runtime::spawn(session.leave());
     }
@@ -457,20 +414,20 @@ pub fn leave_session(app: &AppHandle) {
 }
 
 /// Sends a chat message in the session.
-pub async fn send_chat(app: &AppHandle, text: &str) -> Result<(), Problem> {
+pub async fn send_chat(app: &AppHandle, text: &ChatText) -> Result<(), Problem> {
     let sending = {
-        let core = app.state::<Core>();
-        let session = core.session();
+        let shell = app.state::<Shell>();
+        let session = shell.session();
         let Some(session) = session.as_ref() else {
-            return Err(Problem::new("no_session", "not in a session"));
+            return Err(Problem::new(ProblemCode::NoSession, "not in a session"));
         };
         session.sender()
     };
     sending
-        .send(text)
+        .send(text.as_str())
         .await
         .map(drop)
-        .map_err(|error| Problem::new("no_session", error))
+        .map_err(|error| Problem::new(ProblemCode::NoSession, error))
 }
 
 fn notify(app: &AppHandle, language: &str, notice: &Notice) {
