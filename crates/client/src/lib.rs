@@ -13,6 +13,8 @@
 //! - [`request_help`]: one SOS click, creating exactly one case.
 //! - [`watch`]: a case followed live, through network trouble.
 //! - [`shortcut`]: the SOS shortcut on the desktop, installed once.
+//! - [`join_session`], [`join_session_sharing`]: the live session, with the
+//!   customer's screen shared only on consent.
 //! - [`join_case`], [`cancel_case`]: the customer's other actions on a case.
 //! - [`CustomerStatus`]: where a case stands, as the customer reads it.
 //! - [`choose_language`]: the language the window speaks.
@@ -25,6 +27,7 @@ mod events;
 mod locale;
 mod queue;
 mod session;
+mod sharing;
 pub mod shortcut;
 mod sos;
 mod sse;
@@ -42,7 +45,11 @@ pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
 pub use locale::choose_language;
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
-pub use session::{Session, SessionClosed, SessionEvent, SessionSender, join as join_session};
+pub use session::{
+    Session, SessionClosed, SessionEvent, SessionSender, join as join_session,
+    join_sharing as join_session_sharing,
+};
+pub use sharing::{ScreenAccess, ScreenError, ScreenShare};
 pub use sos::{OpenedCase, SosError, SosProgress, request_help};
 pub use state::{OpenCase, PendingRequest, State, StateError, StateStore};
 pub use status::{CustomerStatus, Notice};

@@ -2,6 +2,7 @@
 
 mod deployment;
 mod helpers;
+mod screen;
 mod shortcut;
 mod sos;
 mod watch;
