@@ -449,7 +449,10 @@ impl Runner {
                 SessionEvent::Message(message)
             }
             ServerFrame::Error { code, message } => SessionEvent::Refused { code, message },
-            screen => {
+            screen @ (ServerFrame::Screen(_)
+            | ServerFrame::ScreenAck { .. }
+            | ServerFrame::ScreenRefresh
+            | ServerFrame::Input { .. }) => {
                 match &mut self.sharing {
                     Some(sharing) => sharing.receive(screen, outgoing),
                     None => tracing::debug!(?screen, "a screen frame on a side without a screen"),

@@ -258,6 +258,28 @@ pub enum HistoryAction {
     Closed,
     /// The case expired.
     Expired,
+    /// An expert asked to see the screen.
+    ScreenRequested,
+    /// The customer shared the screen (a request answered Share).
+    ScreenShared,
+    /// The customer answered Not now, or the request lapsed (actor `system`).
+    ScreenDeclined,
+    /// The customer paused sharing.
+    ScreenPaused,
+    /// The customer resumed sharing.
+    ScreenResumed,
+    /// Sharing ended: stopped by the customer, or by the server (`system`)
+    /// when the customer's socket dropped or the case ended.
+    ScreenStopped,
+    /// An expert asked to use mouse and keyboard.
+    ControlRequested,
+    /// The customer granted control.
+    ControlGranted,
+    /// The customer answered Not now, or the request lapsed (actor `system`).
+    ControlDeclined,
+    /// Control ended: taken back by the customer, or ended by the server
+    /// (`system`) with sharing.
+    ControlRevoked,
 }
 
 impl HistoryAction {
@@ -273,6 +295,16 @@ impl HistoryAction {
             HistoryAction::Left => "left",
             HistoryAction::Closed => "closed",
             HistoryAction::Expired => "expired",
+            HistoryAction::ScreenRequested => "screen_requested",
+            HistoryAction::ScreenShared => "screen_shared",
+            HistoryAction::ScreenDeclined => "screen_declined",
+            HistoryAction::ScreenPaused => "screen_paused",
+            HistoryAction::ScreenResumed => "screen_resumed",
+            HistoryAction::ScreenStopped => "screen_stopped",
+            HistoryAction::ControlRequested => "control_requested",
+            HistoryAction::ControlGranted => "control_granted",
+            HistoryAction::ControlDeclined => "control_declined",
+            HistoryAction::ControlRevoked => "control_revoked",
         }
     }
 
@@ -280,7 +312,25 @@ impl HistoryAction {
     pub fn parse(text: &str) -> Option<Self> {
         use HistoryAction::*;
         [
-            Created, Assigned, Unassigned, Claimed, Edited, Joined, Left, Closed, Expired,
+            Created,
+            Assigned,
+            Unassigned,
+            Claimed,
+            Edited,
+            Joined,
+            Left,
+            Closed,
+            Expired,
+            ScreenRequested,
+            ScreenShared,
+            ScreenDeclined,
+            ScreenPaused,
+            ScreenResumed,
+            ScreenStopped,
+            ControlRequested,
+            ControlGranted,
+            ControlDeclined,
+            ControlRevoked,
         ]
         .into_iter()
         .find(|a| a.as_str() == text)
@@ -338,6 +388,21 @@ mod tests {
             CaseState::from_presence(false, false, true),
             CaseState::Pending
         );
+    }
+
+    #[test]
+    fn history_actions_parse_their_wire_names() {
+        for name in [
+            "joined",
+            "screen_requested",
+            "control_revoked",
+            "screen_resumed",
+        ] {
+            let action = HistoryAction::parse(name).expect("known");
+            assert_eq!(action.as_str(), name);
+            let json = serde_json::to_string(&action).expect("serializes");
+            assert_eq!(json, format!("\"{name}\""));
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::screen::{InputEvent, ScreenMode, ScreenState, ShareStatus};
+
 /// Which side wrote a chat message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -49,6 +51,46 @@ pub enum ClientFrame {
         #[serde(default)]
         id: Option<Uuid>,
     },
+    /// Expert: ask to see the screen or to use mouse and keyboard.
+    ScreenRequest {
+        /// What is asked for.
+        mode: ScreenMode,
+    },
+    /// Customer: Share (`allow`) or Not now to the pending request of `mode`.
+    ScreenAnswer {
+        /// Which request is answered.
+        mode: ScreenMode,
+        /// Share / allow (`true`) or Not now.
+        allow: bool,
+    },
+    /// Customer: capture started or resumed (with the screen size), paused, or stopped.
+    ScreenStatus {
+        /// What the capture does now.
+        status: ShareStatus,
+        /// Screen width in pixels; required with `sharing`.
+        #[serde(default)]
+        width: u16,
+        /// Screen height in pixels; required with `sharing`.
+        #[serde(default)]
+        height: u16,
+    },
+    /// Customer: take control back at once.
+    ScreenRevokeControl,
+    /// Expert who views: stop viewing (and controlling); asking again needs
+    /// the customer's consent again.
+    ScreenStop,
+    /// Expert: update `seq` is drawn (flow control).
+    ScreenAck {
+        /// The update's sequence number.
+        seq: u32,
+    },
+    /// Expert: send the whole screen next.
+    ScreenRefresh,
+    /// Expert with control granted: one input event for the customer's computer.
+    Input {
+        /// The event.
+        event: InputEvent,
+    },
 }
 
 /// A text frame the server pushes over a case's WebSocket.
@@ -70,5 +112,20 @@ pub enum ServerFrame {
         code: crate::ErrorCode,
         /// In words.
         message: String,
+    },
+    /// The screen's consent state, after every change (and on joining while
+    /// it is not all off).
+    Screen(ScreenState),
+    /// To the customer: a viewer drew update `seq` (the fastest viewer paces the sender).
+    ScreenAck {
+        /// The update's sequence number.
+        seq: u32,
+    },
+    /// To the customer: send the whole screen next (a viewer joined or fell behind).
+    ScreenRefresh,
+    /// To the customer: an input event from the expert who has control.
+    Input {
+        /// The event.
+        event: InputEvent,
     },
 }

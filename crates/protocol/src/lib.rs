@@ -15,6 +15,7 @@ mod event;
 mod fields;
 pub mod limits;
 mod requests;
+pub mod screen;
 
 pub use admin::{
     AssignmentPolicy, Deployment, Expert, ExpertRole, Group, NewDeployment, NewExpertToken,
@@ -34,6 +35,9 @@ pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,
     CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, JoinCaseRequest,
     ManualCaseRequest, SetAssignmentPolicyRequest, UpdateCaseRequest,
+};
+pub use screen::{
+    ControlState, InputEvent, MouseButton, ScreenMode, ScreenState, ShareStatus, ViewState,
 };
 
 /// Prefix of a deployment key: creates cases in one group, joins manual cases.

@@ -276,7 +276,13 @@ async fn receive(
     let ClientFrame::Message {
         text,
         id: message_id,
-    } = frame;
+    } = frame
+    else {
+        return Err((
+            ErrorCode::Validation,
+            "screen frames are not relayed yet".into(),
+        ));
+    };
     let text = text.trim();
     if text.is_empty() {
         return Err((ErrorCode::Validation, "text: must not be empty".into()));
