@@ -18,6 +18,7 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
+use crate::screen::Screens;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub sign_ins: SignInGuard,
     /// Open session sockets per case and side.
     pub presence: Presence,
+    /// The remote screen of each case: consent and relay, in memory only.
+    pub screens: Screens,
     /// Cancelled at shutdown: long-lived streams end.
     pub shutdown: CancellationToken,
 }
@@ -101,6 +104,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),
+        screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });
     Ok(App { listener, state })

@@ -17,6 +17,7 @@ pub mod hub;
 mod metrics;
 mod presence;
 mod rate_limit;
+mod screen;
 pub mod store;
 
 pub use app::{App, AppState, build, build_with_clock, open_store};

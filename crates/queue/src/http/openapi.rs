@@ -31,6 +31,7 @@ use super::{admin, cases, events, session};
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
         lifeline_protocol::ClientFrame, lifeline_protocol::ServerFrame,
+        lifeline_protocol::ScreenState, lifeline_protocol::InputEvent,
     )),
     modifiers(&BearerAuth),
     tags((name = "cases", description = "Service cases"), (name = "experts"), (name = "admin"))

@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_MAX_CHARS, MESSAGE_REFILL_MS};
+use lifeline_protocol::screen::MAX_MESSAGE_BYTES;
 use lifeline_protocol::{ChatMessage, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
 
 use super::caller::{CaseCaller, case_caller, uses_console_cookie};
@@ -19,14 +20,16 @@ use super::error::ApiError;
 use super::extract::parse_id;
 use crate::app::AppState;
 use crate::hub::{CaseEvent, EventKind, Subscription};
+use crate::screen::{Asker, Link, Outgoing, ScreenFrame, Transition};
 use crate::store::Actor;
 
 /// Socket buffers: chat frames are small (2000 characters at most), and the
 /// 128 KiB defaults made each open socket cost ~47 KiB of RSS (measured with
 /// 10,000 sockets in `cargo xtask bench server`).
 const READ_BUFFER: usize = 4 * 1024;
-/// The largest frame or message a side may send: a chat frame with room to spare.
-const MAX_INBOUND: usize = 16 * 1024;
+/// The largest frame or message a side may send: a binary screen update.
+/// Text frames are checked by their own limits once read.
+const MAX_INBOUND: usize = MAX_MESSAGE_BYTES;
 
 /// How often the server pings each socket.
 const PING_EVERY: Duration = Duration::from_secs(2);
@@ -46,11 +49,30 @@ const SILENT_FOR: Duration = Duration::from_secs(7);
 /// (over 2000 characters, more than 10 messages at once then 1/s, not JSON)
 /// and the socket stays open. The server pings every 2 s; a side silent for
 /// 7 s is disconnected. Cookie sessions must come from the console's origin.
+///
+/// The remote screen rides on the same socket. Expert → server:
+/// `screen_request {mode: view|control}`, `screen_stop`, `screen_ack {seq}` (update drawn),
+/// `screen_refresh`, `input {event: InputEvent}` (only while control is granted
+/// to this expert, coordinates inside the shared screen). Customer → server:
+/// `screen_answer {mode, allow}`, `screen_status {status: sharing|paused|stopped,
+/// width, height}`, `screen_revoke_control`, and binary screen updates (only
+/// while sharing, ≤ 65536 bytes each: a 14-byte header — u8 version 1, u8 kind 1,
+/// u8 flags (bit 0 last message of the update, bit 1 full update), u8 0, u32 seq,
+/// u16 width, u16 height, u16 count — then `count` rectangles: u16 x, y, w, h,
+/// u8 codec (1 JPEG, 2 solid RGB, 3 cursor), u32 length, payload; big-endian).
+/// Server → both: `screen` (the whole consent state after every change);
+/// to experts that asked to view: the binary updates, as sent; to the customer:
+/// `screen_ack {seq}`, `screen_refresh` (a viewer joined or fell behind: forget
+/// unacknowledged updates, send a full one) and `input`. A request lapses after
+/// 60 s; sharing and control end when the customer's socket closes or the case
+/// ends. Limits per case: 4 viewers, 60 updates/s, 16 MiB/s, screens up to
+/// 7680×4320; a refused frame gets an `error` frame. Frames are never stored;
+/// the consent changes go into the case's history.
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/session", tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
     responses(
-        (status = 101, description = "WebSocket: JSON text frames `ClientFrame` in, `ServerFrame` out"),
+        (status = 101, description = "WebSocket: JSON text frames `ClientFrame` in, `ServerFrame` out; binary screen updates from the sharing customer to the viewing experts"),
         (status = 401, body = lifeline_protocol::ErrorBody), (status = 404, body = lifeline_protocol::ErrorBody),
         (status = 409, description = "The case is closed or expired", body = lifeline_protocol::ErrorBody),
     ),
@@ -143,9 +165,21 @@ async fn run(state: Arc<AppState>, id: Uuid, side: Side, mut socket: WebSocket) 
         let _ = socket.send(Message::Close(None)).await;
         return;
     }
-    if let Err(e) = converse(&state, id, &side, &mut socket, &mut subscription).await {
+    let asker = match &side.actor {
+        Actor::Expert { id, name } => Some(Asker {
+            id: *id,
+            name: name.clone(),
+        }),
+        Actor::Customer | Actor::System => None,
+    };
+    let mut link = state.screens.join(id, asker);
+    let conversation = converse(&state, id, &side, &mut socket, &mut subscription, &mut link).await;
+    if let Err(e) = conversation {
         tracing::debug!(case.id = %id, reason = %e, "session socket ended");
     }
+    // Control ends at once when the customer's socket goes; then the rest.
+    let ended = state.screens.leave(&link);
+    record(&state, id, &link, ended).await;
     let _ = socket.send(Message::Close(None)).await;
     if let Err(e) = state
         .presence
@@ -170,6 +204,7 @@ async fn converse(
     side: &Side,
     socket: &mut WebSocket,
     subscription: &mut Subscription,
+    link: &mut Link,
 ) -> Result<(), String> {
     let stored = state
         .store
@@ -190,6 +225,10 @@ async fn converse(
         send_text(socket, event_frame(event)).await?;
         last_message_seq = event.seq;
     }
+    let mut screen_states = link.states();
+    if let Some(screen) = screen_states.initial() {
+        send(socket, &ServerFrame::Screen(screen)).await?;
+    }
 
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut check = tokio::time::interval(Duration::from_secs(1));
@@ -205,6 +244,17 @@ async fn converse(
                 if heard.elapsed() > SILENT_FOR {
                     return Err("no answer to pings".into());
                 }
+                let lapsed = link.lapse(state.clock.now());
+                record(state, id, link, lapsed).await;
+            }
+            outgoing = link.next() => match outgoing {
+                Outgoing::Binary(update) => {
+                    socket.send(Message::Binary(update)).await.map_err(|e| e.to_string())?;
+                }
+                Outgoing::Frame(frame) => send(socket, &frame).await?,
+            },
+            Some(screen) = screen_states.changed() => {
+                send(socket, &ServerFrame::Screen(screen)).await?;
             }
             received = socket.recv() => {
                 let frame = match received {
@@ -215,13 +265,15 @@ async fn converse(
                 heard = Instant::now();
                 match frame {
                     Message::Text(text) => {
-                        if let Err((code, message)) = receive(state, id, side, &text, &mut sending).await {
+                        if let Err((code, message)) = receive(state, id, side, &text, &mut sending, link).await {
                             send(socket, &error_frame(code, &message)).await?;
                         }
                     }
                     Message::Close(_) => return Ok(()),
-                    Message::Binary(_) => {
-                        send(socket, &error_frame(ErrorCode::Validation, "frames are JSON text")).await?;
+                    Message::Binary(update) => {
+                        if let Err(refused) = link.relay(update) {
+                            send(socket, &error_frame(refused.code, &refused.message)).await?;
+                        }
                     }
                     Message::Ping(_) | Message::Pong(_) => {}
                 }
@@ -236,6 +288,8 @@ async fn converse(
                     }
                     send_text(socket, event_frame(&event)).await?;
                     if event.is_final {
+                        let ended = link.end("the case ended");
+                        record(state, id, link, ended).await;
                         return Ok(());
                     }
                 }
@@ -250,6 +304,8 @@ async fn converse(
                     let is_final = case.state.is_final();
                     send(socket, &ServerFrame::Case(case)).await?;
                     if is_final {
+                        let ended = link.end("the case ended");
+                        record(state, id, link, ended).await;
                         return Ok(());
                     }
                 }
@@ -259,13 +315,15 @@ async fn converse(
     }
 }
 
-/// Handles one frame from the side: a chat message to store and relay.
+/// Handles one text frame from the side: a chat message to store and relay,
+/// or a screen frame for the case's screen relay.
 async fn receive(
     state: &AppState,
     id: Uuid,
     side: &Side,
     text: &str,
     budget: &mut MessageBudget,
+    link: &Link,
 ) -> Result<(), (ErrorCode, String)> {
     let frame: ClientFrame = serde_json::from_str(text).map_err(|e| {
         (
@@ -273,16 +331,61 @@ async fn receive(
             format!("not a session frame ({e}); expected {{\"type\":\"message\",\"text\":\"…\"}}"),
         )
     })?;
-    let ClientFrame::Message {
-        text,
-        id: message_id,
-    } = frame
-    else {
-        return Err((
-            ErrorCode::Validation,
-            "screen frames are not relayed yet".into(),
-        ));
+    let screen = match frame {
+        ClientFrame::Message {
+            text,
+            id: message_id,
+        } => return chat(state, id, side, &text, message_id, budget).await,
+        ClientFrame::ScreenRequest { mode } => ScreenFrame::Request(mode),
+        ClientFrame::ScreenAnswer { mode, allow } => ScreenFrame::Answer(mode, allow),
+        ClientFrame::ScreenStatus {
+            status,
+            width,
+            height,
+        } => ScreenFrame::Status(status, width, height),
+        ClientFrame::ScreenRevokeControl => ScreenFrame::RevokeControl,
+        ClientFrame::ScreenStop => ScreenFrame::Stop,
+        ClientFrame::ScreenAck { seq } => ScreenFrame::Ack(seq),
+        ClientFrame::ScreenRefresh => ScreenFrame::Refresh,
+        ClientFrame::Input { event } => ScreenFrame::Input(event),
     };
+    let changed = link
+        .receive(screen, state.clock.now())
+        .map_err(|refused| (refused.code, refused.message))?;
+    record(state, id, link, changed).await;
+    Ok(())
+}
+
+/// Writes the screen's consent changes into the case's history. A final
+/// case refuses them: its `closed` / `expired` line says why sharing ended.
+async fn record(state: &AppState, id: Uuid, link: &Link, changes: Vec<Transition>) {
+    for change in changes {
+        let written = state
+            .store
+            .record_history(
+                id,
+                change.action,
+                change.actor,
+                change.detail.map(str::to_string),
+                state.clock.now(),
+            )
+            .await;
+        if let Err(e) = written {
+            tracing::debug!(case.id = %id, action = change.action.as_str(), error = %e, "screen change not recorded");
+        }
+    }
+    link.publish();
+}
+
+/// A chat message to store and relay.
+async fn chat(
+    state: &AppState,
+    id: Uuid,
+    side: &Side,
+    text: &str,
+    message_id: Option<Uuid>,
+    budget: &mut MessageBudget,
+) -> Result<(), (ErrorCode, String)> {
     let text = text.trim();
     if text.is_empty() {
         return Err((ErrorCode::Validation, "text: must not be empty".into()));

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use lifeline_protocol::{
     AssignmentPolicy, Case, CaseState, Channel, ChatMessage, Customer, Deployment, Description,
-    Device, Email, Expert, Group, HistoryEntry, IdempotencyKey, MessageFrom, SessionCode,
-    UpdateCaseRequest,
+    Device, Email, Expert, Group, HistoryAction, HistoryEntry, IdempotencyKey, MessageFrom,
+    SessionCode, UpdateCaseRequest,
 };
 
 use crate::credentials::{ServerSecret, TokenHash};
@@ -350,6 +350,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError>;
+    /// Records one line of an open case's history that changes nothing else
+    /// (the remote screen's consent changes). A final case is a conflict.
+    async fn record_history(
+        &self,
+        id: Uuid,
+        action: HistoryAction,
+        by: Actor,
+        detail: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
     /// Stores a chat message of an open case; `false` when a message with
     /// its id is already stored (a re-send after a reconnect).
     async fn add_message(

@@ -1154,6 +1154,22 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn record_history(
+        &self,
+        id: Uuid,
+        action: HistoryAction,
+        by: Actor,
+        detail: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            tx.open_row(id, now)?;
+            tx.record_change(id, action, by.label(), detail.as_deref(), now)?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn add_message(
         &self,
         id: Uuid,

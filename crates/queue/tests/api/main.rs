@@ -14,5 +14,6 @@ mod lifecycle;
 mod ops;
 mod process;
 mod rate_limit;
+mod screen;
 mod session;
 mod validation;
