@@ -307,7 +307,8 @@ impl Runner {
         }
     }
 
-    async fn connect(&self) -> Result<Socket, Connect> {
+    // `&mut`: the runner is not `Sync` (a screen being shared is `Send` only).
+    async fn connect(&mut self) -> Result<Socket, Connect> {
         let mut request = self
             .url
             .as_str()

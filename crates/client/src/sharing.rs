@@ -629,10 +629,10 @@ mod tests {
         let (counted, recorded) = (Arc::clone(&captures), Arc::clone(&played));
         let access = ScreenAccess::new(
             move || {
-                Ok(ScreenSource::from_capturer(Box::new(Changing {
+                ScreenSource::from_capturer(Box::new(Changing {
                     colour: 0,
                     captures: Arc::clone(&counted),
-                })))
+                }))
             },
             move || Ok(Injector::from_sink(Box::new(Recording(Arc::clone(&recorded))))),
         );
