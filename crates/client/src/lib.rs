@@ -18,6 +18,7 @@
 //! - [`join_case`], [`cancel_case`]: the customer's other actions on a case.
 //! - [`CustomerStatus`]: where a case stands, as the customer reads it.
 //! - [`choose_language`]: the language the window speaks.
+//! - [`screen`]: the customer's screen shared with an expert, and remote input.
 
 mod backoff;
 mod customer_case;
@@ -26,6 +27,7 @@ mod error;
 mod events;
 mod locale;
 mod queue;
+pub mod screen;
 mod session;
 mod sharing;
 pub mod shortcut;

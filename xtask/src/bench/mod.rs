@@ -4,6 +4,8 @@ mod app;
 mod echo;
 mod load;
 mod queue_server;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod screen;
 mod server;
 mod session;
 mod sse;
@@ -29,6 +31,10 @@ enum Target {
     /// The desktop app: click-to-code over cold launches, memory after 60 s
     /// idle and the `.deb` size, against a hello-world Tauri window.
     App,
+    /// The remote screen's sender on a private Xvfb: bytes and updates per
+    /// second for an idle screen, typing and scrolling at two sizes, capture
+    /// + encode time, and glass-to-glass latency.
+    Screen,
 }
 
 impl Target {
@@ -36,6 +42,7 @@ impl Target {
         match self {
             Target::Server => "server",
             Target::App => "app",
+            Target::Screen => "screen",
         }
     }
 }
@@ -65,5 +72,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     match args.target {
         Target::Server => server::run(),
         Target::App => app::run(),
+        #[cfg(all(unix, not(target_os = "macos")))]
+        Target::Screen => screen::run(),
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Target::Screen => anyhow::bail!("bench screen needs X11 (Xvfb): Linux or a BSD"),
     }
 }

@@ -115,9 +115,9 @@ fn raise_open_file_limit() -> Result<u64> {
 
 /// A case and the `Authorization` value of its `ct_` token.
 #[derive(Debug, Clone)]
-struct CaseAccess {
-    id: String,
-    authorization: HeaderValue,
+pub(super) struct CaseAccess {
+    pub(super) id: String,
+    pub(super) authorization: HeaderValue,
 }
 
 async fn measure(local: &mut LocalServer) -> Result<Report> {
@@ -269,7 +269,7 @@ async fn measure_sessions(local: &mut LocalServer) -> Result<Sessions> {
     Ok(sessions)
 }
 
-fn bearer(token: &str) -> Result<HeaderValue> {
+pub(super) fn bearer(token: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(&format!("Bearer {token}"))
         .context("the token is not a valid header value")
 }
@@ -292,7 +292,7 @@ fn create_case_request(deployment: &HeaderValue) -> Request<Body> {
 }
 
 /// Creates `count` cases, one after another, and returns them with their tokens.
-async fn create_cases(
+pub(super) async fn create_cases(
     addr: SocketAddr,
     deployment: &HeaderValue,
     count: usize,
@@ -790,7 +790,7 @@ impl Report {
     }
 }
 
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+pub(super) fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths = header.map(|cell| cell.chars().count());
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -841,11 +841,11 @@ fn summary(run: &Run) -> String {
     with_problems(rate_with_latency(run), run)
 }
 
-fn verdict(met: bool) -> String {
+pub(super) fn verdict(met: bool) -> String {
     if met { "MET" } else { "MISSED" }.to_owned()
 }
 
-fn show(duration: Option<Duration>) -> String {
+pub(super) fn show(duration: Option<Duration>) -> String {
     match duration {
         None => "n/a".to_owned(),
         Some(duration) => {

@@ -17,7 +17,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::load::Latencies;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(super) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Round trips per pair of sockets: within the server's burst of 10 messages
 /// per socket, so its chat rate limit never sets the figure.
@@ -27,7 +27,11 @@ const OPEN_CONCURRENCY: usize = 200;
 const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens the session socket of case `case_id` with `authorization`.
-async fn open(addr: SocketAddr, case_id: &str, authorization: &HeaderValue) -> Result<Socket> {
+pub(super) async fn open(
+    addr: SocketAddr,
+    case_id: &str,
+    authorization: &HeaderValue,
+) -> Result<Socket> {
     let mut request = format!("ws://{addr}/api/v1/cases/{case_id}/session")
         .into_client_request()
         .context("a session URL")?;
