@@ -66,7 +66,11 @@ pub fn show_sharing(app: &AppHandle, sharing: bool) -> tauri::Result<()> {
     let core = app.state::<Core>();
     let title = core.window_title();
     let tooltip = if sharing {
-        texts::text(&core.language(), "window.title_sharing", &[("title", &title)])
+        texts::text(
+            &core.language(),
+            "window.title_sharing",
+            &[("title", &title)],
+        )
     } else {
         title
     };

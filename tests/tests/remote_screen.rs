@@ -92,7 +92,7 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
     browser.wait_for_text("presence-customer", "yes").await?;
 
     // The expert asks to see the screen; the customer is asked, and shares.
-    click(&browser.client, "screen-view").await?;
+    click(&browser.client, "view-screen").await?;
     let asked = wait_for_text(
         &window,
         "screen-request-question",
@@ -100,7 +100,10 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
         |t| t.contains(EXPERT_NAME),
     )
     .await?;
-    assert_eq!(asked, format!("{EXPERT_NAME} wants to see your screen (view only)"));
+    assert_eq!(
+        asked,
+        format!("{EXPERT_NAME} wants to see your screen (view only)")
+    );
     window_screenshot(&window, "customer-screen-request.png").await?;
     click(&window, "screen-share").await?;
     let banner = wait_for_text(&window, "screen-banner-text", Duration::from_secs(5), |t| {
@@ -117,7 +120,10 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
     expected[3] = RECOLOURED;
     let started = Instant::now();
     wait_for_colours(&browser.client, &expected).await?;
-    eprintln!("the recoloured quadrant showed after {:?}", started.elapsed());
+    eprintln!(
+        "the recoloured quadrant showed after {:?}",
+        started.elapsed()
+    );
     browser.screenshot("console-screen.png").await?;
 
     // Control: asked separately, granted in the window.
@@ -181,7 +187,7 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
 
 /// The expert asks for control in the console; the customer allows it in the window.
 async fn grant_control(console: &Client, window: &Client) -> TestResult {
-    click(console, "screen-control").await?;
+    click(console, "request-control").await?;
     let asked = wait_for_text(
         window,
         "control-request-question",
@@ -304,15 +310,18 @@ async fn wait_for_console_control(client: &Client, granted: bool) -> TestResult 
     loop {
         let state = client
             .execute(
-                r#"return document.getElementById("screen-canvas")?.dataset.control ?? null;"#,
+                r#"return document.getElementById("screen-canvas").classList.contains("controlling");"#,
                 vec![],
             )
             .await?;
-        if (state == json!("granted")) == granted {
+        if state == json!(granted) {
             return Ok(());
         }
         if Instant::now() > deadline {
-            return Err(format!("the console's control state is {state}, granted: {granted} expected").into());
+            return Err(format!(
+                "the console's control state is {state}, granted: {granted} expected"
+            )
+            .into());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -378,7 +387,9 @@ async fn wait_for_received(
             return Ok(received);
         }
         if Instant::now() > deadline {
-            return Err(format!("the test window did not get what was expected: {received:?}").into());
+            return Err(
+                format!("the test window did not get what was expected: {received:?}").into(),
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -19,7 +19,9 @@ use uuid::Uuid;
 
 use crate::backoff::Backoff;
 use crate::queue::QueueClient;
-use crate::sharing::{CAPTURE_INTERVAL, Outgoing, ScreenAccess, ScreenCommand, ScreenError, ScreenShare, Sharing};
+use crate::sharing::{
+    CAPTURE_INTERVAL, Outgoing, ScreenAccess, ScreenCommand, ScreenError, ScreenShare, Sharing,
+};
 
 /// How many events may wait for the window before the session waits for it.
 const EVENT_BUFFER: usize = 64;
@@ -398,7 +400,9 @@ impl Runner {
             for item in outgoing.drain(..) {
                 let message = match item {
                     Outgoing::Frame(frame) => Message::Text(
-                        serde_json::to_string(&frame).expect("a frame serializes").into(),
+                        serde_json::to_string(&frame)
+                            .expect("a frame serializes")
+                            .into(),
                     ),
                     Outgoing::Binary(bytes) => Message::Binary(bytes.into()),
                 };

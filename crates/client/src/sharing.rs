@@ -256,7 +256,8 @@ impl Sharing {
 
     fn on_state(&mut self, state: ScreenState, out: &mut Vec<Outgoing>) {
         let lapses = Instant::now() + Duration::from_secs(REQUEST_LAPSES_AFTER_SECS);
-        let newly_asked = state.view == ViewState::Requested && self.state.view != ViewState::Requested;
+        let newly_asked =
+            state.view == ViewState::Requested && self.state.view != ViewState::Requested;
         if state.control == ControlState::Requested && self.state.control != ControlState::Requested
         {
             self.control_lapses = Some(lapses);
@@ -634,7 +635,11 @@ mod tests {
                     captures: Arc::clone(&counted),
                 }))
             },
-            move || Ok(Injector::from_sink(Box::new(Recording(Arc::clone(&recorded))))),
+            move || {
+                Ok(Injector::from_sink(Box::new(Recording(Arc::clone(
+                    &recorded,
+                )))))
+            },
         );
         Fixture {
             sharing: Sharing::new(access),
@@ -656,7 +661,11 @@ mod tests {
     }
 
     /// Runs what the blocking threads report until `done` holds (5 s at most).
-    async fn settle(sharing: &mut Sharing, out: &mut Vec<Outgoing>, done: impl Fn(&[Outgoing]) -> bool) {
+    async fn settle(
+        sharing: &mut Sharing,
+        out: &mut Vec<Outgoing>,
+        done: impl Fn(&[Outgoing]) -> bool,
+    ) {
         let deadline = Instant::now() + Duration::from_secs(5);
         while !done(out) {
             let captured = tokio::time::timeout_at(deadline, sharing.next_captured())
@@ -710,7 +719,11 @@ mod tests {
             )
             .expect("a pending request");
         settle(sharing, &mut out, |out| !out.is_empty()).await;
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 0, "nothing read yet");
+        assert_eq!(
+            fixture.captures.load(Ordering::SeqCst),
+            0,
+            "nothing read yet"
+        );
         assert!(matches!(
             &out[..],
             [
@@ -732,7 +745,11 @@ mod tests {
         for _ in 0..5 {
             sharing.pump();
         }
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 2, "no third capture without an ack");
+        assert_eq!(
+            fixture.captures.load(Ordering::SeqCst),
+            2,
+            "no third capture without an ack"
+        );
         sharing.receive(ServerFrame::ScreenAck { seq: 1 }, &mut out);
         settle(sharing, &mut out, |out| updates(out) == 3).await;
         assert_eq!(fixture.captures.load(Ordering::SeqCst), 3);
@@ -758,9 +775,15 @@ mod tests {
         let sharing = &mut fixture.sharing;
         let mut out = Vec::new();
         let click = |x| InputEvent::PointerMove { x, y: 1 };
-        sharing.receive(state(ViewState::Sharing, ControlState::Requested, 1), &mut out);
+        sharing.receive(
+            state(ViewState::Sharing, ControlState::Requested, 1),
+            &mut out,
+        );
         sharing.receive(ServerFrame::Input { event: click(1) }, &mut out);
-        sharing.receive(state(ViewState::Sharing, ControlState::Granted, 1), &mut out);
+        sharing.receive(
+            state(ViewState::Sharing, ControlState::Granted, 1),
+            &mut out,
+        );
         sharing.receive(ServerFrame::Input { event: click(2) }, &mut out);
         sharing
             .command(ScreenCommand::RevokeControl, &mut out)

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use x11rb::connection::Connection as _;
 use x11rb::protocol::Event;
 use x11rb::protocol::xproto::{
-    ChangeWindowAttributesAux, ConfigureWindowAux, ConnectionExt as _, CreateWindowAux,
-    EventMask, InputFocus, KeyButMask, StackMode, Visibility, Window, WindowClass,
+    ChangeWindowAttributesAux, ConfigureWindowAux, ConnectionExt as _, CreateWindowAux, EventMask,
+    InputFocus, KeyButMask, StackMode, Visibility, Window, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 
@@ -40,8 +40,7 @@ impl Display {
         };
         for number in 90..200 {
             let socket = format!("/tmp/.X11-unix/X{number}");
-            if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-            {
+            if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists() {
                 continue;
             }
             let name = format!(":{number}");
@@ -198,7 +197,8 @@ fn handle(
     match event {
         Event::VisibilityNotify(event) if event.state != Visibility::UNOBSCURED => {
             // Another window (the app's, when it shows itself) came on top.
-            connection.configure_window(top, &ConfigureWindowAux::new().stack_mode(StackMode::ABOVE))?;
+            connection
+                .configure_window(top, &ConfigureWindowAux::new().stack_mode(StackMode::ABOVE))?;
             connection.flush()?;
         }
         Event::ButtonPress(event) => {
@@ -206,13 +206,13 @@ fn handle(
             connection.set_input_focus(InputFocus::POINTER_ROOT, top, x11rb::CURRENT_TIME)?;
             connection.flush()?;
             let mut record = record.lock().unwrap_or_else(|e| e.into_inner());
-            record.clicks.push((event.root_x, event.root_y, event.detail));
+            record
+                .clicks
+                .push((event.root_x, event.root_y, event.detail));
         }
         Event::KeyPress(event) => {
             // Asked each time: an input injector may remap keycodes on the fly.
-            let mapping = connection
-                .get_keyboard_mapping(event.detail, 1)?
-                .reply()?;
+            let mapping = connection.get_keyboard_mapping(event.detail, 1)?.reply()?;
             let shifted = u16::from(event.state) & u16::from(KeyButMask::SHIFT) != 0;
             let per = usize::from(mapping.keysyms_per_keycode);
             let keysym = mapping

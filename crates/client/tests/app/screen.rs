@@ -133,7 +133,10 @@ impl Customer {
     }
 
     /// Skips events until the screen matches `wanted`.
-    async fn screen_until(&mut self, wanted: impl Fn(&ScreenShare) -> bool) -> Fallible<ScreenShare> {
+    async fn screen_until(
+        &mut self,
+        wanted: impl Fn(&ScreenShare) -> bool,
+    ) -> Fallible<ScreenShare> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match timeout(deadline - Instant::now(), self.events.recv()).await {
@@ -169,9 +172,10 @@ impl Expert {
     async fn connect(server: &TestServer, case_id: Uuid) -> Fallible<Self> {
         let url = format!("ws://{}/api/v1/cases/{case_id}/session", server.addr);
         let mut request = url.into_client_request()?;
-        request
-            .headers_mut()
-            .insert("authorization", format!("Bearer {}", server.expert_token).parse()?);
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {}", server.expert_token).parse()?,
+        );
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Self { socket })
     }
@@ -202,7 +206,10 @@ impl Expert {
     }
 
     /// Skips until the screen state matches.
-    async fn state_until(&mut self, wanted: impl Fn(&ScreenState) -> bool) -> Fallible<ScreenState> {
+    async fn state_until(
+        &mut self,
+        wanted: impl Fn(&ScreenState) -> bool,
+    ) -> Fallible<ScreenState> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match self.next(deadline - Instant::now()).await? {
@@ -229,7 +236,10 @@ impl Expert {
     async fn updates_within(&mut self, wait: Duration) -> Fallible<Vec<ScreenHeader>> {
         let deadline = Instant::now() + wait;
         let mut updates = Vec::new();
-        while let Some(got) = self.next(deadline.saturating_duration_since(Instant::now())).await? {
+        while let Some(got) = self
+            .next(deadline.saturating_duration_since(Instant::now()))
+            .await?
+        {
             if let Got::Update(header) = got {
                 updates.push(header);
             }
@@ -266,7 +276,11 @@ async fn the_screen_is_read_only_after_share_and_paced_by_the_viewer() -> TestRe
         .await?;
     assert_eq!(asked.expert.as_deref(), Some("Ana"));
     assert!(asked.available);
-    assert_eq!(customer.captures(), 0, "nothing is read before the customer says yes");
+    assert_eq!(
+        customer.captures(),
+        0,
+        "nothing is read before the customer says yes"
+    );
 
     customer
         .session
@@ -295,9 +309,7 @@ async fn the_screen_is_read_only_after_share_and_paced_by_the_viewer() -> TestRe
     );
     assert!(customer.captures() <= got.len() + 1, "the sender waits too");
     let newest = got.last().map_or(0, |u| u.seq);
-    expert
-        .send(&ClientFrame::ScreenAck { seq: newest })
-        .await?;
+    expert.send(&ClientFrame::ScreenAck { seq: newest }).await?;
     let next = expert.update().await?;
     assert!(next.seq > newest);
 
@@ -308,10 +320,21 @@ async fn the_screen_is_read_only_after_share_and_paced_by_the_viewer() -> TestRe
         .set_sharing(ShareStatus::Paused)
         .await?;
     expert.state_until(|s| s.view == ViewState::Paused).await?;
-    expert.send(&ClientFrame::ScreenAck { seq: next.seq }).await?;
+    expert
+        .send(&ClientFrame::ScreenAck { seq: next.seq })
+        .await?;
     let captured = customer.captures();
-    assert!(expert.updates_within(Duration::from_millis(500)).await?.len() <= 1);
-    assert!(customer.captures() <= captured + 1, "paused: no capture after the one under way");
+    assert!(
+        expert
+            .updates_within(Duration::from_millis(500))
+            .await?
+            .len()
+            <= 1
+    );
+    assert!(
+        customer.captures() <= captured + 1,
+        "paused: no capture after the one under way"
+    );
 
     // Resumed: the whole screen again. Stopped: the expert must ask again.
     customer
@@ -336,8 +359,15 @@ async fn the_screen_is_read_only_after_share_and_paced_by_the_viewer() -> TestRe
         .answer_screen(ScreenMode::View, true)
         .await;
     assert!(answer.is_err(), "no pending request after stop: {answer:?}");
-    expert.send(&ClientFrame::ScreenAck { seq: resumed.seq }).await?;
-    assert!(expert.updates_within(Duration::from_millis(300)).await?.is_empty());
+    expert
+        .send(&ClientFrame::ScreenAck { seq: resumed.seq })
+        .await?;
+    assert!(
+        expert
+            .updates_within(Duration::from_millis(300))
+            .await?
+            .is_empty()
+    );
     assert!(customer.captures() <= stopped_at + 1);
     Ok(())
 }
@@ -400,7 +430,9 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
 
     // Taken back: refused again, nothing more played.
     customer.session.sender().revoke_control().await?;
-    expert.state_until(|s| s.control == ControlState::Off).await?;
+    expert
+        .state_until(|s| s.control == ControlState::Off)
+        .await?;
     expert.send(&ClientFrame::Input { event: click(3) }).await?;
     expert.refusal().await?;
     assert_eq!(*customer.played.lock().expect("not poisoned"), [click(2)]);
@@ -411,6 +443,9 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
     customer.screen_until(|s| s.view == ViewState::Off).await?;
     let captured = customer.captures();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(customer.captures() <= captured + 1, "no capture after the drop");
+    assert!(
+        customer.captures() <= captured + 1,
+        "no capture after the drop"
+    );
     Ok(())
 }
