@@ -11,10 +11,12 @@ mod support;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
+use lifeline_protocol::screen::{Rectangle, UpdateEncoder};
 use lifeline_protocol::{
     CaseState, Channel, CreateCaseRequest, Customer, CustomerName, Description, IdempotencyKey,
 };
 use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 use support::browser::{Browser, fill_sign_in, sign_in};
@@ -272,6 +274,216 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
     }
     assert_eq!(server.case(case_id).await?.state, CaseState::Pending);
     drop(customer);
+    browser.close().await
+}
+
+/// The customer's side of the session on a raw WebSocket, as the desktop app speaks it.
+struct RawCustomer {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl RawCustomer {
+    async fn join(server: &Server, token: &str, id: Uuid) -> Fallible<Self> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+        let mut request = format!(
+            "{}/api/v1/cases/{id}/session",
+            server.base_url.replace("http://", "ws://")
+        )
+        .into_client_request()?;
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse()?);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Self { socket })
+    }
+
+    async fn send(&mut self, frame: serde_json::Value) -> TestResult {
+        use futures_util::SinkExt as _;
+        self.socket.send(Message::text(frame.to_string())).await?;
+        Ok(())
+    }
+
+    async fn send_binary(&mut self, bytes: Vec<u8>) -> TestResult {
+        use futures_util::SinkExt as _;
+        self.socket.send(Message::binary(bytes)).await?;
+        Ok(())
+    }
+
+    /// The next JSON frame `pick` accepts, skipping others (5 s at most).
+    async fn expect(
+        &mut self,
+        what: &str,
+        pick: impl Fn(&serde_json::Value) -> bool,
+    ) -> Fallible<serde_json::Value> {
+        use futures_util::StreamExt as _;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .map_err(|_| format!("no {what} reached the customer within 5 s"))?;
+            match frame {
+                Some(Ok(Message::Text(text))) => {
+                    let frame: serde_json::Value = serde_json::from_str(&text)?;
+                    if pick(&frame) {
+                        return Ok(frame);
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => return Err(format!("the customer's socket ended: {other:?}").into()),
+            }
+        }
+    }
+}
+
+/// The colour of one pixel of the console's screen canvas.
+async fn canvas_pixel(browser: &Browser, x: u32, y: u32) -> Fallible<[u8; 3]> {
+    let rgba = browser
+        .client
+        .execute(
+            "const c = document.getElementById('screen-canvas');\
+             return Array.from(c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data);",
+            vec![json!(x), json!(y)],
+        )
+        .await?;
+    let rgba: Vec<u8> = serde_json::from_value(rgba)?;
+    Ok([rgba[0], rgba[1], rgba[2]])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control_input()
+-> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let request = CreateCaseRequest {
+        channel: Channel::Sos,
+        customer: None,
+        description: None,
+        device: None,
+    };
+    let created = server
+        .client
+        .create_case(
+            &server.deployment_key,
+            &IdempotencyKey::generate(),
+            &request,
+        )
+        .await?;
+    let case_id = created.case.id;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    browser.connect_to_case(&server, case_id).await?;
+    let mut customer = RawCustomer::join(&server, &created.token, case_id).await?;
+    browser.wait_for_text("presence-customer", "yes").await?;
+
+    browser
+        .client
+        .find(Locator::Id("view-screen"))
+        .await?
+        .click()
+        .await?;
+    let asked = customer
+        .expect("a view request", |f| {
+            f["type"] == "screen" && f["view"] == "requested"
+        })
+        .await?;
+    assert_eq!(asked["expert"], EXPERT_NAME);
+    browser
+        .wait_for_text(
+            "screen-status",
+            "Waiting for the customer to share the screen…",
+        )
+        .await?;
+
+    // The customer shares a 64×48 screen of four coloured quadrants.
+    customer
+        .send(json!({"type":"screen_answer","mode":"view","allow":true}))
+        .await?;
+    customer
+        .send(json!({"type":"screen_status","status":"sharing","width":64,"height":48}))
+        .await?;
+    let quadrants: [(u16, u16, [u8; 3]); 4] = [
+        (0, 0, [220, 30, 30]),
+        (32, 0, [30, 200, 60]),
+        (0, 24, [30, 60, 220]),
+        (32, 24, [250, 250, 250]),
+    ];
+    let mut update = UpdateEncoder::new(1, 64, 48, true)?;
+    for (x, y, rgb) in &quadrants {
+        update.push(Rectangle::solid(*x, *y, 32, 24, rgb))?;
+    }
+    for message in update.finish() {
+        customer.send_binary(message).await?;
+    }
+    let ack = customer
+        .expect("the console's ack", |f| f["type"] == "screen_ack")
+        .await?;
+    assert_eq!(ack["seq"], 1, "acked once drawn");
+    for (x, y, rgb) in quadrants {
+        let centre = canvas_pixel(&browser, u32::from(x) + 16, u32::from(y) + 12).await?;
+        assert_eq!(centre, rgb, "the quadrant at ({x}, {y})");
+    }
+    browser
+        .wait_for_text(
+            "screen-status",
+            "Viewing the customer's screen (view only).",
+        )
+        .await?;
+    browser.screenshot("console-screen.png").await?;
+
+    // Control: asked for apart, granted by the customer, then a click on the
+    // picture arrives in the customer's screen pixels.
+    browser
+        .client
+        .find(Locator::Id("request-control"))
+        .await?
+        .click()
+        .await?;
+    customer
+        .expect("a control request", |f| {
+            f["type"] == "screen" && f["control"] == "requested"
+        })
+        .await?;
+    customer
+        .send(json!({"type":"screen_answer","mode":"control","allow":true}))
+        .await?;
+    browser
+        .wait_for_text(
+            "screen-status",
+            "You control the customer's mouse and keyboard. Click the picture, then type.",
+        )
+        .await?;
+    browser
+        .client
+        .find(Locator::Id("screen-canvas"))
+        .await?
+        .click()
+        .await?;
+    let click = customer
+        .expect("a click", |f| {
+            f["type"] == "input" && f["event"]["kind"] == "button"
+        })
+        .await?;
+    let event = &click["event"];
+    assert_eq!(event["button"], "left");
+    assert_eq!(event["down"], true);
+    let (x, y) = (
+        event["x"].as_u64().unwrap_or(0),
+        event["y"].as_u64().unwrap_or(0),
+    );
+    assert!(
+        (31..=33).contains(&x) && (23..=25).contains(&y),
+        "the canvas centre maps to the screen centre: ({x}, {y})"
+    );
+
+    customer
+        .send(json!({"type":"screen_status","status":"stopped"}))
+        .await?;
+    browser
+        .wait_for_text("screen-status", "Screen sharing ended.")
+        .await?;
     browser.close().await
 }
 

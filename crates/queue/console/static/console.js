@@ -71,12 +71,16 @@
     let socket = null;
     let wanted = false;
     let retry = 500;
+    const screen = setUpScreen((frame) => {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    });
 
     function say(text) { status.textContent = text; }
     function show(inSessionNow) {
       connect.hidden = inSessionNow;
       leave.hidden = !inSessionNow;
       form.hidden = !inSessionNow;
+      document.getElementById("screen").hidden = !inSessionNow;
       setInSession(inSessionNow);
     }
     function newId() {
@@ -118,20 +122,24 @@
     }
     function open() {
       socket = new WebSocket(url);
+      socket.binaryType = "arraybuffer";
       socket.addEventListener("open", () => {
         retry = 500;
         show(true);
         unsent.forEach(sendFrame);
       });
       socket.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) { screen.onUpdate(event.data); return; }
         let frame;
         try { frame = JSON.parse(event.data); } catch (_) { return; }
         if (frame.type === "case") onCase(frame);
         else if (frame.type === "message") onMessage(frame);
+        else if (frame.type === "screen") screen.onState(frame);
         else if (frame.type === "error") say(frame.message);
       });
       socket.addEventListener("close", () => {
         socket = null;
+        screen.reset();
         if (!wanted) { show(false); say("Not connected."); return; }
         say(`Connection lost; reconnecting in ${Math.round(retry / 1000)} s…`);
         window.setTimeout(() => { if (wanted) open(); }, retry);
@@ -159,5 +167,207 @@
       sendFrame(message);
       input.value = "";
     });
+  }
+
+  // The customer's screen (docs/architecture.md, "The remote screen"): View
+  // screen asks over the session socket; binary updates are drawn into an
+  // offscreen canvas in order, the cursor on top, and each update is acked
+  // once drawn (the customer sends no more than 2 ahead). While control is
+  // granted, pointer and keys over the focused canvas become input frames in
+  // the customer's screen pixels.
+  function setUpScreen(send) {
+    const status = document.getElementById("screen-status");
+    const view = document.getElementById("view-screen");
+    const control = document.getElementById("request-control");
+    const stop = document.getElementById("stop-screen");
+    const canvas = document.getElementById("screen-canvas");
+    const context = canvas.getContext("2d");
+    const pixels = document.createElement("canvas");
+    const pixelContext = pixels.getContext("2d");
+    const cursor = { x: 0, y: 0, hotX: 0, hotY: 0, image: null };
+    let state = { view: "off", control: "off" };
+    let viewing = false; // this page asked and the customer has not stopped
+    let drawing = Promise.resolve();
+    let pendingMove = null;
+
+    function say(text) { status.textContent = text; }
+    function controlling() { return viewing && state.control === "granted" && state.view === "sharing"; }
+    function render() {
+      view.hidden = viewing;
+      control.hidden = !viewing || state.control !== "off" || !["sharing", "paused"].includes(state.view);
+      stop.hidden = !viewing;
+      canvas.hidden = !viewing || !["sharing", "paused"].includes(state.view);
+      canvas.classList.toggle("paused", state.view === "paused");
+      canvas.classList.toggle("controlling", controlling());
+      if (!viewing) {
+        say(state.view === "off" ? "The customer's screen is not shared."
+          : `${state.expert || "Another expert"} is working with the customer's screen.`);
+      } else if (state.view === "requested") {
+        say("Waiting for the customer to share the screen…");
+      } else if (state.view === "paused") {
+        say("The customer paused sharing.");
+      } else if (state.control === "requested") {
+        say("Waiting for the customer to allow control…");
+      } else if (state.control === "granted") {
+        say("You control the customer's mouse and keyboard. Click the picture, then type.");
+      } else {
+        say("Viewing the customer's screen (view only).");
+      }
+    }
+
+    function onState(next) {
+      const wasViewing = viewing && state.view !== "off";
+      state = next;
+      if (viewing && state.view === "off" && wasViewing) {
+        viewing = false;
+        render();
+        say("Screen sharing ended.");
+        return;
+      }
+      render();
+    }
+
+    function resize(width, height) {
+      if (pixels.width !== width || pixels.height !== height) {
+        pixels.width = width;
+        pixels.height = height;
+        canvas.width = width;
+        canvas.height = height;
+      }
+    }
+
+    // Reads one message; null when it is not a screen update this page understands.
+    function parse(buffer) {
+      const data = new DataView(buffer);
+      if (buffer.byteLength < 14 || data.getUint8(0) !== 1 || data.getUint8(1) !== 1) return null;
+      const flags = data.getUint8(2);
+      const message = {
+        last: (flags & 1) !== 0,
+        seq: data.getUint32(4),
+        width: data.getUint16(8),
+        height: data.getUint16(10),
+        rects: [],
+      };
+      let at = 14;
+      const count = data.getUint16(12);
+      for (let i = 0; i < count; i += 1) {
+        if (at + 13 > buffer.byteLength) return null;
+        const rect = {
+          x: data.getUint16(at), y: data.getUint16(at + 2),
+          w: data.getUint16(at + 4), h: data.getUint16(at + 6),
+          codec: data.getUint8(at + 8),
+        };
+        const len = data.getUint32(at + 9);
+        at += 13;
+        if (at + len > buffer.byteLength) return null;
+        rect.payload = new Uint8Array(buffer, at, len);
+        at += len;
+        message.rects.push(rect);
+      }
+      return message;
+    }
+
+    async function draw(buffer) {
+      const message = parse(buffer);
+      if (!message) return;
+      resize(message.width, message.height);
+      // Decode the JPEGs together, then paint every rectangle in order.
+      const images = await Promise.all(message.rects.map((r) => (r.codec === 1
+        ? createImageBitmap(new Blob([r.payload], { type: "image/jpeg" })).catch(() => null)
+        : null)));
+      for (let i = 0; i < message.rects.length; i += 1) {
+        const r = message.rects[i];
+        if (r.codec === 1 && images[i]) {
+          pixelContext.drawImage(images[i], r.x, r.y, r.w, r.h);
+          images[i].close();
+        } else if (r.codec === 2 && r.payload.length === 3) {
+          pixelContext.fillStyle = `rgb(${r.payload[0]}, ${r.payload[1]}, ${r.payload[2]})`;
+          pixelContext.fillRect(r.x, r.y, r.w, r.h);
+        } else if (r.codec === 3 && r.payload.length >= 4) {
+          cursor.x = r.x;
+          cursor.y = r.y;
+          const p = new DataView(r.payload.buffer, r.payload.byteOffset, r.payload.length);
+          if (r.w > 0 && r.h > 0 && r.payload.length === 4 + r.w * r.h * 4) {
+            cursor.hotX = p.getUint16(0);
+            cursor.hotY = p.getUint16(2);
+            const rgba = new ImageData(new Uint8ClampedArray(r.payload.slice(4)), r.w, r.h);
+            if (cursor.image) cursor.image.close();
+            cursor.image = await createImageBitmap(rgba);
+          }
+        }
+      }
+      if (message.last) {
+        context.drawImage(pixels, 0, 0);
+        if (cursor.image) context.drawImage(cursor.image, cursor.x - cursor.hotX, cursor.y - cursor.hotY);
+        send({ type: "screen_ack", seq: message.seq });
+      }
+    }
+
+    function onUpdate(buffer) {
+      if (!viewing) return;
+      drawing = drawing.then(() => draw(buffer)).catch(() => {});
+    }
+
+    function reset() {
+      viewing = false;
+      state = { view: "off", control: "off" };
+      render();
+    }
+
+    // Page coordinates to the customer's screen pixels.
+    function toScreen(event) {
+      const box = canvas.getBoundingClientRect();
+      const clamp = (v, max) => Math.min(Math.max(Math.floor(v), 0), max - 1);
+      return {
+        x: clamp(((event.clientX - box.left) * canvas.width) / box.width, canvas.width),
+        y: clamp(((event.clientY - box.top) * canvas.height) / box.height, canvas.height),
+      };
+    }
+    function input(event) { if (controlling()) send({ type: "input", event }); }
+    const buttons = ["left", "middle", "right"];
+
+    canvas.addEventListener("pointermove", (event) => {
+      if (!controlling()) return;
+      // One move per frame is plenty.
+      if (pendingMove === null) {
+        window.requestAnimationFrame(() => { input({ kind: "pointer_move", ...pendingMove }); pendingMove = null; });
+      }
+      pendingMove = toScreen(event);
+    });
+    ["pointerdown", "pointerup"].forEach((type) => {
+      canvas.addEventListener(type, (event) => {
+        if (!controlling() || !buttons[event.button]) return;
+        event.preventDefault();
+        canvas.focus();
+        input({ kind: "button", ...toScreen(event), button: buttons[event.button], down: type === "pointerdown" });
+      });
+    });
+    canvas.addEventListener("contextmenu", (event) => { if (controlling()) event.preventDefault(); });
+    canvas.addEventListener("wheel", (event) => {
+      if (!controlling()) return;
+      event.preventDefault();
+      input({ kind: "wheel", ...toScreen(event), dx: Math.sign(event.deltaX), dy: Math.sign(event.deltaY) });
+    }, { passive: false });
+    ["keydown", "keyup"].forEach((type) => {
+      canvas.addEventListener(type, (event) => {
+        if (!controlling() || event.isComposing) return;
+        event.preventDefault();
+        input({ kind: "key", key: event.key, down: type === "keydown" });
+      });
+    });
+
+    view.addEventListener("click", () => {
+      viewing = true;
+      send({ type: "screen_request", mode: "view" });
+      render();
+    });
+    control.addEventListener("click", () => send({ type: "screen_request", mode: "control" }));
+    stop.addEventListener("click", () => {
+      send({ type: "screen_stop" });
+      viewing = false;
+      render();
+    });
+    render();
+    return { onState, onUpdate, reset };
   }
 })();
