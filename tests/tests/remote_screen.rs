@@ -132,8 +132,8 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
     // A click and some text on the canvas reach the test window.
     let target = (1000, 260);
     click_canvas(&browser.client, target).await?;
-    let click = wait_for_received(&pattern, |r| !r.clicks.is_empty()).await?;
-    let (x, y, button) = click.clicks[0];
+    let received = wait_for_received(&pattern, |r| !r.clicks.is_empty()).await?;
+    let (x, y, button) = received.clicks[0];
     assert_eq!(button, 1, "the left button");
     assert!(
         near((x, y), target),
