@@ -158,6 +158,10 @@ type Socket =
 
 /// What the expert's socket got.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one at a time in a test; boxing would clutter every match"
+)]
 enum Got {
     Frame(ServerFrame),
     Update(ScreenHeader),
