@@ -129,7 +129,7 @@ async function render(next) {
   renderOffline();
 
   if (view.broken) {
-    for (const id of ["idle", "requesting", "case", "join"]) $(id).hidden = true;
+    for (const id of ["idle", "requesting", "case", "join", "screen-banner"]) $(id).hidden = true;
     $("broken").hidden = false;
     $("broken-detail").textContent = view.broken.message;
     showError(null);
@@ -138,6 +138,7 @@ async function render(next) {
   }
   $("broken").hidden = true;
   showError(view.problem);
+  renderScreen();
 
   const kase = view.case;
   const over = !kase || kase.status.kind === "closed" || kase.status.kind === "expired";
@@ -199,6 +200,33 @@ function renderSession(kase, over, expert) {
   if (session.messages.length < chat.children.length) chat.replaceChildren();
 }
 
+// The remote screen: the expert's requests, and while shared a banner and a
+// frame round the window that cannot be missed, with Pause / Stop and, while
+// the expert controls, "Take back control" (also Escape).
+function renderScreen() {
+  const screen = view.screen;
+  const name = screen.expert ?? t("status.expert_unknown");
+  const shared = screen.view === "sharing" || screen.view === "paused";
+  const controlled = screen.control === "granted";
+  document.body.classList.toggle("screen-shared", shared);
+  document.body.classList.toggle("screen-controlled", controlled);
+  $("screen-request-question").textContent = t("screen.request", { name });
+  $("screen-request").hidden = screen.view !== "requested" || !screen.available;
+  $("control-request-question").textContent = t("screen.control_request", { name });
+  $("control-request").hidden = screen.control !== "requested";
+  $("screen-unavailable").hidden = !screen.unavailable_asked;
+  $("screen-banner").hidden = !shared;
+  const banner = controlled ? t("screen.controlled", { name })
+    : screen.view === "paused" ? t("screen.paused", { name }) : t("screen.sharing", { name });
+  $("screen-banner-text").textContent = shared ? banner : "";
+  $("control-revoke").hidden = !controlled;
+  $("screen-pause").hidden = screen.view !== "sharing";
+  $("screen-resume").hidden = screen.view !== "paused";
+  if (screen.view === "requested" && screen.available) announce(t("screen.request", { name }));
+  else if (screen.control === "requested") announce(t("screen.control_request", { name }));
+  else if (shared) announce(banner);
+}
+
 async function call(command, args) {
   try {
     showError(null);
@@ -251,8 +279,26 @@ function wire() {
     await call("cancel_request").then(() => announce(t("cancel.done"))).catch(() => {});
   });
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !$("cancel-confirm").hidden) $("keep-request").click();
+    if (event.key !== "Escape") return;
+    // Taking control back comes first: one key, wherever the focus is in the window.
+    if (view?.screen?.control === "granted") {
+      event.preventDefault();
+      call("revoke_control").catch(() => {});
+    } else if (!$("cancel-confirm").hidden) {
+      $("keep-request").click();
+    }
   });
+
+  const answer = (mode, allow) => call("answer_screen", { mode, allow }).catch(() => {});
+  $("screen-share").addEventListener("click", () => answer("view", true));
+  $("screen-decline").addEventListener("click", () => answer("view", false));
+  $("control-allow").addEventListener("click", () => answer("control", true));
+  $("control-decline").addEventListener("click", () => answer("control", false));
+  const sharing = (status) => call("set_screen_sharing", { status }).catch(() => {});
+  $("screen-pause").addEventListener("click", () => sharing("paused"));
+  $("screen-resume").addEventListener("click", () => sharing("sharing"));
+  $("screen-stop").addEventListener("click", () => sharing("stopped"));
+  $("control-revoke").addEventListener("click", () => call("revoke_control").catch(() => {}));
 
   $("join-session").addEventListener("click", () => call("join_session").then(() => $("chat-text").focus()).catch(() => {}));
   $("start-session").addEventListener("click", () => call("join_session").then(() => $("chat-text").focus()).catch(() => {}));

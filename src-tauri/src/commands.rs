@@ -21,7 +21,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         code_painted,
         join_session,
         leave_session,
-        send_message
+        send_message,
+        crate::screen::answer_screen,
+        crate::screen::set_screen_sharing,
+        crate::screen::revoke_control
     ]
 }
 

@@ -362,8 +362,13 @@ pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Resu
     if session.as_ref().is_some_and(|s| !s.is_finished()) {
         return Ok(());
     }
-    let (joined, mut events) =
-        lifeline_client::join_session(&installation.client, token, case_id, Backoff::standard());
+    let (joined, mut events) = lifeline_client::join_session_sharing(
+        &installation.client,
+        token,
+        case_id,
+        Backoff::standard(),
+        lifeline_client::ScreenAccess::this_system(),
+    );
     *session = Some(joined);
     drop(session);
     update_view(app, |view| {
@@ -379,6 +384,7 @@ pub fn join_session(app: &AppHandle, case_id: uuid::Uuid, token: String) -> Resu
                 }
                 SessionEvent::Case(case) if case.id == case_id => show_case(&app, &case),
                 SessionEvent::Case(_) => {}
+                SessionEvent::Screen(share) => crate::screen::show(&app, &share),
                 SessionEvent::Message(message) => update_view(&app, |view| {
                     view.session.messages.push(MessageView::of(&message));
                 }),
@@ -430,6 +436,26 @@ pub async fn send_chat(app: &AppHandle, text: &ChatText) -> Result<(), Problem> 
         .map_err(|error| Problem::new(ProblemCode::NoSession, error))
 }
 
+/// The open session's sender, for the screen's answers.
+pub fn session_sender(app: &AppHandle) -> Result<lifeline_client::SessionSender, Problem> {
+    let shell = app.state::<Shell>();
+    let session = shell.session();
+    session
+        .as_ref()
+        .map(Session::sender)
+        .ok_or_else(|| Problem::new(ProblemCode::NoSession, "not in a session"))
+}
+
+/// Shows the notification `{key}.title` / `{key}.body` about expert `name`.
+pub fn notify_text(app: &AppHandle, language: &str, key: &str, name: &str) {
+    let values = [("name", name)];
+    let title = texts::text(language, &format!("{key}.title"), &values);
+    let body = texts::text(language, &format!("{key}.body"), &values);
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::info!(%error, "cannot show a notification");
+    }
+}
+
 fn notify(app: &AppHandle, language: &str, notice: &Notice) {
     let (key, name) = match notice {
         Notice::ExpertAssigned { expert } => ("notify.assigned", Some(expert.as_str())),
@@ -437,10 +463,5 @@ fn notify(app: &AppHandle, language: &str, notice: &Notice) {
         Notice::Closed => ("notify.closed", None),
         Notice::Expired => ("notify.expired", None),
     };
-    let values = [("name", name.unwrap_or("—"))];
-    let title = texts::text(language, &format!("{key}.title"), &values);
-    let body = texts::text(language, &format!("{key}.body"), &values);
-    if let Err(error) = app.notification().builder().title(title).body(body).show() {
-        tracing::info!(%error, "cannot show a notification");
-    }
+    notify_text(app, language, key, name.unwrap_or("—"));
 }

@@ -10,6 +10,7 @@ mod args;
 mod commands;
 mod flows;
 mod logging;
+mod screen;
 mod texts;
 mod tray;
 mod view;

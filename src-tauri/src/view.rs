@@ -32,6 +32,8 @@ pub struct View {
     pub problem: Option<Problem>,
     /// The live session with the expert.
     pub session: SessionView,
+    /// The remote screen: requests, sharing, control.
+    pub screen: crate::screen::ScreenView,
 }
 
 /// The customer's side of the live session.

@@ -17,6 +17,8 @@
 //!   customer action uses; joining and cancelling a case.
 //! - [`BusyFlag`]: one help request or join at a time, released even when cancelled.
 //! - [`Problem`]: what went wrong, as the window gets it (`{code, message}`).
+//! - [`join_session`], [`join_session_sharing`]: the live session, with the
+//!   customer's screen shared only on consent.
 //! - [`CustomerStatus`]: where a case stands, as the customer reads it.
 //! - [`choose_language`]: the language the window speaks.
 //! - [`screen`]: the customer's screen shared with an expert, and remote input.
@@ -32,6 +34,7 @@ mod problem;
 mod queue;
 pub mod screen;
 mod session;
+mod sharing;
 pub mod shortcut;
 mod sos;
 mod sse;
@@ -51,7 +54,11 @@ pub use installation::Installation;
 pub use locale::choose_language;
 pub use problem::{Problem, ProblemCode};
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
-pub use session::{Session, SessionClosed, SessionEvent, SessionSender, join as join_session};
+pub use session::{
+    Session, SessionClosed, SessionEvent, SessionSender, join as join_session,
+    join_sharing as join_session_sharing,
+};
+pub use sharing::{ScreenAccess, ScreenError, ScreenShare};
 pub use sos::{OpenedCase, SosError, SosProgress, request_help};
 pub use state::{OpenCase, PendingRequest, State, StateError, StateStore};
 pub use status::{CustomerStatus, Notice};

@@ -46,6 +46,12 @@ pub enum ProblemCode {
     NoCase,
     /// The customer is not in the live session.
     NoSession,
+    /// The expert's screen request is no longer pending (answered, or lapsed).
+    ScreenLapsed,
+    /// This system cannot share its screen (yet).
+    ScreenUnavailable,
+    /// The screen is not being shared, so there is nothing to pause or stop.
+    ScreenNotShared,
 }
 
 impl ProblemCode {
@@ -68,6 +74,9 @@ impl ProblemCode {
             ProblemCode::Busy => "busy",
             ProblemCode::NoCase => "no_case",
             ProblemCode::NoSession => "no_session",
+            ProblemCode::ScreenLapsed => "screen_lapsed",
+            ProblemCode::ScreenUnavailable => "screen_unavailable",
+            ProblemCode::ScreenNotShared => "screen_not_shared",
         }
     }
 

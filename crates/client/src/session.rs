@@ -1,12 +1,14 @@
 //! The live session from either side: the case's WebSocket, kept open while
 //! the user is in (reconnecting with backoff after a blip), chat sent with the
 //! sender's own message ids so a message re-sent after a reconnect is stored
-//! once, and every message passed on once.
+//! once, and every message passed on once. The customer's side also shares
+//! the screen through it ([`join_sharing`], [`crate::sharing`]).
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use lifeline_protocol::screen::{ScreenMode, ShareStatus};
 use lifeline_protocol::{Case, ChatMessage, ClientFrame, ErrorCode, ServerFrame};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -17,6 +19,9 @@ use uuid::Uuid;
 
 use crate::backoff::Backoff;
 use crate::queue::QueueClient;
+use crate::sharing::{
+    CAPTURE_INTERVAL, Outgoing, ScreenAccess, ScreenCommand, ScreenError, ScreenShare, Sharing,
+};
 
 /// How many events may wait for the window before the session waits for it.
 const EVENT_BUFFER: usize = 64;
@@ -34,6 +39,9 @@ pub enum SessionEvent {
     Case(Case),
     /// A chat message, each one once (also the ones replayed on joining).
     Message(ChatMessage),
+    /// The customer's screen as it now stands (only in a [`join_sharing`]
+    /// session): requests, sharing, control.
+    Screen(ScreenShare),
     /// The server refused a frame (too long, too fast); the session goes on.
     Refused {
         /// The API error code.
@@ -65,6 +73,7 @@ pub struct Session {
 #[derive(Debug)]
 enum Command {
     Send { text: String, id: Uuid },
+    Screen(ScreenCommand, oneshot::Sender<Result<(), ScreenError>>),
     Leave(oneshot::Sender<()>),
 }
 
@@ -88,6 +97,33 @@ impl SessionSender {
             .await
             .map_err(|_| SessionClosed)?;
         Ok(id)
+    }
+
+    /// Answers the expert's pending request: Share / Not now for
+    /// [`ScreenMode::View`], Allow / Not now for [`ScreenMode::Control`].
+    /// Sharing starts only after this; a lapsed request is an error.
+    pub async fn answer_screen(&self, mode: ScreenMode, allow: bool) -> Result<(), ScreenError> {
+        self.screen(ScreenCommand::Answer { mode, allow }).await
+    }
+
+    /// Pause ([`ShareStatus::Paused`]), Resume ([`ShareStatus::Sharing`]) or
+    /// Stop ([`ShareStatus::Stopped`]: the expert must ask again).
+    pub async fn set_sharing(&self, status: ShareStatus) -> Result<(), ScreenError> {
+        self.screen(ScreenCommand::Status(status)).await
+    }
+
+    /// Takes control back: input stops being applied at once.
+    pub async fn revoke_control(&self) -> Result<(), ScreenError> {
+        self.screen(ScreenCommand::RevokeControl).await
+    }
+
+    async fn screen(&self, command: ScreenCommand) -> Result<(), ScreenError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Screen(command, reply))
+            .await
+            .map_err(|_| ScreenError::SessionClosed)?;
+        answer.await.map_err(|_| ScreenError::SessionClosed)?
     }
 }
 
@@ -138,6 +174,29 @@ pub fn join(
     case_id: Uuid,
     backoff: Backoff,
 ) -> (Session, mpsc::Receiver<SessionEvent>) {
+    start(client, token, case_id, backoff, None)
+}
+
+/// Joins as the customer with a screen to share through `access`: the
+/// expert's requests arrive as [`SessionEvent::Screen`], and nothing is
+/// captured until the customer answers yes ([`SessionSender::answer_screen`]).
+pub fn join_sharing(
+    client: &QueueClient,
+    token: String,
+    case_id: Uuid,
+    backoff: Backoff,
+    access: ScreenAccess,
+) -> (Session, mpsc::Receiver<SessionEvent>) {
+    start(client, token, case_id, backoff, Some(Sharing::new(access)))
+}
+
+fn start(
+    client: &QueueClient,
+    token: String,
+    case_id: Uuid,
+    backoff: Backoff,
+    sharing: Option<Sharing>,
+) -> (Session, mpsc::Receiver<SessionEvent>) {
     let (events, receiver) = mpsc::channel(EVENT_BUFFER);
     let (commands, inbox) = mpsc::channel(EVENT_BUFFER);
     let url = session_url(client.base_url(), case_id);
@@ -149,6 +208,7 @@ pub fn join(
         inbox,
         outbox: Vec::new(),
         seen: HashSet::new(),
+        sharing,
     };
     let task = tokio::spawn(runner.run());
     (Session { commands, task }, receiver)
@@ -175,6 +235,8 @@ struct Runner {
     outbox: Vec<(Uuid, String)>,
     /// Messages already passed on.
     seen: HashSet<Uuid>,
+    /// The customer's screen, when this side has one to share.
+    sharing: Option<Sharing>,
 }
 
 /// How one connection ended.
@@ -199,6 +261,14 @@ impl Runner {
                     Connection::Dropped
                 }
             };
+            // Without the socket nothing of the screen goes on: capture and
+            // input stop now, and the expert must ask again.
+            if let Some(sharing) = &mut self.sharing {
+                sharing.reset();
+            }
+            if self.screen_changed().await.is_err() {
+                return;
+            }
             match ended {
                 Connection::Over(reason) => {
                     let _ = self.events.send(SessionEvent::Ended { reason }).await;
@@ -222,6 +292,9 @@ impl Runner {
                             () = &mut wait => break,
                             command = self.inbox.recv() => match command {
                                 Some(Command::Send { text, id }) => self.outbox.push((id, text)),
+                                Some(Command::Screen(_, reply)) => {
+                                    let _ = reply.send(Err(ScreenError::SessionClosed));
+                                }
                                 Some(Command::Leave(done)) => {
                                     let _ = self.events.send(SessionEvent::Ended { reason: "left".into() }).await;
                                     let _ = done.send(());
@@ -236,7 +309,8 @@ impl Runner {
         }
     }
 
-    async fn connect(&self) -> Result<Socket, Connect> {
+    // `&mut`: the runner is not `Sync` (a screen being shared is `Send` only).
+    async fn connect(&mut self) -> Result<Socket, Connect> {
         let mut request = self
             .url
             .as_str()
@@ -273,6 +347,9 @@ impl Runner {
                 return Connection::Dropped;
             }
         }
+        let mut tick = tokio::time::interval(CAPTURE_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut outgoing = Vec::new();
         loop {
             tokio::select! {
                 command = self.inbox.recv() => match command {
@@ -281,6 +358,13 @@ impl Runner {
                         if send_message(&mut socket, id, text).await.is_err() {
                             return Connection::Dropped;
                         }
+                    }
+                    Some(Command::Screen(command, reply)) => {
+                        let done = match &mut self.sharing {
+                            Some(sharing) => sharing.command(command, &mut outgoing),
+                            None => Err(ScreenError::Unavailable("this side shares no screen".into())),
+                        };
+                        let _ = reply.send(done);
                     }
                     Some(Command::Leave(done)) => {
                         let _ = socket.close(None).await;
@@ -294,7 +378,7 @@ impl Runner {
                 },
                 frame = socket.next() => match frame {
                     Some(Ok(Message::Text(text))) => {
-                        if let Some(over) = self.receive(&text).await {
+                        if let Some(over) = self.receive(&text, &mut outgoing).await {
                             return over;
                         }
                     }
@@ -302,12 +386,49 @@ impl Runner {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Connection::Dropped,
                     Some(Ok(_)) => {}
                 },
+                captured = next_captured(&mut self.sharing) => {
+                    if let Some(sharing) = &mut self.sharing {
+                        sharing.on_captured(captured, &mut outgoing);
+                    }
+                }
+                _ = tick.tick(), if self.sharing.is_some() => {
+                    if let Some(sharing) = &mut self.sharing {
+                        sharing.pump();
+                    }
+                }
+            }
+            for item in outgoing.drain(..) {
+                let message = match item {
+                    Outgoing::Frame(frame) => Message::Text(
+                        serde_json::to_string(&frame)
+                            .expect("a frame serializes")
+                            .into(),
+                    ),
+                    Outgoing::Binary(bytes) => Message::Binary(bytes.into()),
+                };
+                if socket.send(message).await.is_err() {
+                    return Connection::Dropped;
+                }
+            }
+            if self.screen_changed().await.is_err() {
+                return Connection::Over("the window stopped listening".into());
             }
         }
     }
 
+    /// Tells the window about the screen when its state changed.
+    async fn screen_changed(&mut self) -> Result<(), SessionClosed> {
+        let Some(share) = self.sharing.as_mut().and_then(Sharing::changed) else {
+            return Ok(());
+        };
+        self.events
+            .send(SessionEvent::Screen(share))
+            .await
+            .map_err(|_| SessionClosed)
+    }
+
     /// Handles one server frame; `Some` when the session is over.
-    async fn receive(&mut self, text: &str) -> Option<Connection> {
+    async fn receive(&mut self, text: &str, outgoing: &mut Vec<Outgoing>) -> Option<Connection> {
         let frame: ServerFrame = match serde_json::from_str(text) {
             Ok(frame) => frame,
             Err(e) => {
@@ -333,16 +454,29 @@ impl Runner {
                 SessionEvent::Message(message)
             }
             ServerFrame::Error { code, message } => SessionEvent::Refused { code, message },
-            // The remote screen is not wired into the client session yet.
-            ServerFrame::Screen(_)
+            screen @ (ServerFrame::Screen(_)
             | ServerFrame::ScreenAck { .. }
             | ServerFrame::ScreenRefresh
-            | ServerFrame::Input { .. } => return None,
+            | ServerFrame::Input { .. }) => {
+                match &mut self.sharing {
+                    Some(sharing) => sharing.receive(screen, outgoing),
+                    None => tracing::debug!(?screen, "a screen frame on a side without a screen"),
+                }
+                return None;
+            }
         };
         if self.events.send(event).await.is_err() {
             return Some(Connection::Over("the window stopped listening".into()));
         }
         None
+    }
+}
+
+/// What the capture thread reported; pending forever without a screen.
+async fn next_captured(sharing: &mut Option<Sharing>) -> crate::sharing::Captured {
+    match sharing {
+        Some(sharing) => sharing.next_captured().await,
+        None => std::future::pending().await,
     }
 }
 

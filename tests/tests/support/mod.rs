@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod display;
 pub mod window;
 
 use std::collections::HashMap;
@@ -177,6 +178,11 @@ impl ProcessGroup {
         use std::os::unix::process::CommandExt as _;
         let child = command.process_group(0).spawn()?;
         Ok(Self { child })
+    }
+
+    /// Whether the process has ended.
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
     /// The child's stdout, when it was spawned with `Stdio::piped()`.

@@ -3,6 +3,7 @@
 mod deployment;
 mod helpers;
 mod installation;
+mod screen;
 mod shortcut;
 mod sos;
 mod watch;
