@@ -61,9 +61,8 @@ pub async fn open_store(
         Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
     };
     let store: Arc<dyn Store> = match &config.database_url {
-        DatabaseUrl::Sqlite(_) => {
-            // The store reads the file's name from the URL text.
-            let sqlite = SqliteStore::open(&config.database_url.to_string())
+        DatabaseUrl::Sqlite(path) => {
+            let sqlite = SqliteStore::open(path)
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
             Arc::new(QueueStore::new(
                 sqlite,

@@ -185,6 +185,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn create_customer_case(
         &self,
         new: NewCustomerCase,
@@ -195,6 +196,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn create_manual_case(
         &self,
         new: NewManualCase,
@@ -206,6 +208,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn claim_manual_case(
         &self,
         code: SessionCode,
@@ -237,6 +240,7 @@ impl<S: Storage> Store for QueueStore<S> {
         self.storage.history(id).await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn update_case(
         &self,
         id: Uuid,
@@ -248,6 +252,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn close_case(
         &self,
         id: Uuid,
@@ -258,6 +263,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn assign_case(
         &self,
         id: Uuid,
@@ -269,6 +275,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn set_presence(
         &self,
         id: Uuid,
@@ -281,6 +288,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn record_history(
         &self,
         id: Uuid,
@@ -293,6 +301,7 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
     async fn add_message(
         &self,
         id: Uuid,
@@ -338,6 +347,7 @@ impl<S: Storage> Store for QueueStore<S> {
         }
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {

@@ -27,6 +27,8 @@ mod people_writes;
 mod read_pool;
 mod writer;
 
+use std::path::Path;
+
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, Params, Row};
 use tokio::sync::mpsc;
 
@@ -45,12 +47,11 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if missing) the database at `url`, runs the migrations
-    /// and starts the writer and checkpoint threads.
-    pub fn open(url: &str) -> Result<Self, StoreError> {
-        let path = open::database_path(url)?;
-        let writer = open::open_writer(&path)?;
-        let checkpoints = open::open_connection(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    /// Opens (creating if missing) the database file at `path`, runs the
+    /// migrations and starts the writer and checkpoint threads.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let writer = open::open_writer(path)?;
+        let checkpoints = open::open_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -59,7 +60,7 @@ impl SqliteStore {
                 thread: "checkpoint",
                 source,
             })?;
-        let reads = ReadPool::open(path)?;
+        let reads = ReadPool::open(path.to_path_buf())?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("sqlite-write".into())

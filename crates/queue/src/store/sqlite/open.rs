@@ -1,6 +1,6 @@
 //! Opening the database file: its connections' settings and the migrations.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -17,18 +17,6 @@ const MIGRATIONS: &[&str] = &[
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
 const STATEMENT_CACHE: usize = 128;
-
-/// The file a `sqlite://PATH` (or `sqlite:PATH`) URL names.
-pub(super) fn database_path(url: &str) -> Result<PathBuf, StoreError> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .filter(|p| !p.is_empty() && !p.contains('?'))
-        .ok_or_else(|| {
-            StoreError::Invalid(format!("database_url: expected sqlite://PATH, got {url:?}"))
-        })?;
-    Ok(PathBuf::from(path))
-}
 
 pub(super) fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
@@ -80,28 +68,13 @@ mod tests {
     use crate::store::sqlite::SqliteStore;
 
     #[test]
-    fn database_urls_name_a_file() {
-        assert_eq!(
-            database_path("sqlite:///var/lib/x.db").ok(),
-            Some(PathBuf::from("/var/lib/x.db"))
-        );
-        assert_eq!(
-            database_path("sqlite:data/x.db").ok(),
-            Some(PathBuf::from("data/x.db"))
-        );
-        assert!(database_path("sqlite://").is_err());
-        assert!(database_path("sqlite://x.db?mode=ro").is_err());
-    }
-
-    #[test]
     fn a_database_from_a_newer_server_is_refused() -> Result<(), StoreError> {
         let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let path = dir.path().join("x.db");
         let conn = Connection::open(&path)?;
         conn.pragma_update(None, "user_version", 99)?;
         drop(conn);
-        let url = format!("sqlite://{}", path.display());
-        let error = SqliteStore::open(&url).expect_err("a newer schema must be refused");
+        let error = SqliteStore::open(&path).expect_err("a newer schema must be refused");
         assert!(
             error.to_string().contains("newer than this server"),
             "{error}"
