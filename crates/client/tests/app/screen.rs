@@ -10,10 +10,11 @@ use std::time::Duration;
 use futures_util::{SinkExt as _, StreamExt as _};
 use lifeline_client::screen::{
     CaptureError, Capturer, Cursor, Frame, InjectError, Injector, InputSink, Rect, ScreenSource,
-    Size,
+    Size, Unavailable,
 };
 use lifeline_client::{
-    ScreenAccess, ScreenShare, Session, SessionEvent, join_session_sharing, request_help,
+    ScreenAccess, ScreenError, ScreenShare, Session, SessionEvent, join_session_sharing,
+    request_help,
 };
 use lifeline_protocol::screen::{
     ControlState, InputEvent, ScreenHeader, ScreenMode, ScreenState, ShareStatus, ViewState,
@@ -85,20 +86,6 @@ struct Customer {
 
 impl Customer {
     async fn join(server: &TestServer) -> Fallible<Self> {
-        let app = TestDesktop::new(&server.base_url(), &server.deployment_key)?;
-        let opened = request_help(
-            &app.client,
-            &app.deployment,
-            &app.state,
-            Channel::Sos,
-            Device::default(),
-            &mut quick_backoff(),
-            |_| {},
-        )
-        .await?;
-        app.client
-            .assign(&server.expert_token, opened.case.id, Some(server.expert_id))
-            .await?;
         let captures = Arc::new(AtomicUsize::new(0));
         let played = Arc::new(Mutex::new(Vec::new()));
         let (counted, recorded) = (Arc::clone(&captures), Arc::clone(&played));
@@ -115,6 +102,31 @@ impl Customer {
                 )))))
             },
         );
+        Self::join_with(server, access, captures, played).await
+    }
+
+    /// Joins with `access` to the screen; `captures` and `played` are what
+    /// its screen and input count and record.
+    async fn join_with(
+        server: &TestServer,
+        access: ScreenAccess,
+        captures: Arc<AtomicUsize>,
+        played: Arc<Mutex<Vec<InputEvent>>>,
+    ) -> Fallible<Self> {
+        let app = TestDesktop::new(&server.base_url(), &server.deployment_key)?;
+        let opened = request_help(
+            &app.client,
+            &app.deployment,
+            &app.state,
+            Channel::Sos,
+            Device::default(),
+            &mut quick_backoff(),
+            |_| {},
+        )
+        .await?;
+        app.client
+            .assign(&server.expert_token, opened.case.id, Some(server.expert_id))
+            .await?;
         let (session, events) = join_session_sharing(
             &app.client,
             opened.stored.token.clone(),
@@ -450,6 +462,56 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
     assert!(
         customer.captures() <= captured + 1,
         "no capture after the drop"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_system_that_cannot_share_declines_the_request_and_says_why() -> TestResult {
+    let server = TestServer::spawn().await?;
+    let access = ScreenAccess::new(|| Err(Unavailable::Wayland), || Err(Unavailable::Wayland));
+    let mut customer = Customer::join_with(
+        &server,
+        access,
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(Mutex::new(Vec::new())),
+    )
+    .await?;
+    let mut expert = Expert::connect(&server, customer.case_id).await?;
+
+    expert
+        .send(&ClientFrame::ScreenRequest {
+            mode: ScreenMode::View,
+        })
+        .await?;
+    let told = customer.screen_until(|s| s.unavailable_asked).await?;
+    assert!(
+        !told.available,
+        "the window learns this system cannot share"
+    );
+    expert
+        .state_until(|s| s.view == ViewState::Off)
+        .await
+        .map_err(|e| format!("the request is declined for the customer: {e}"))?;
+
+    let answer = customer
+        .session
+        .sender()
+        .answer_screen(ScreenMode::View, true)
+        .await;
+    assert!(
+        matches!(answer, Err(ScreenError::Unavailable(ref reason)) if reason.contains("not available")),
+        "Share answers why it cannot: {answer:?}"
+    );
+    let case = lifeline_client::QueueClient::new(&server.base_url())?
+        .get_case(&server.expert_token, customer.case_id)
+        .await?;
+    let history = case.history.unwrap_or_default();
+    assert!(
+        history
+            .iter()
+            .any(|line| line.action == lifeline_protocol::HistoryAction::ScreenDeclined),
+        "the case history records the decline: {history:?}"
     );
     Ok(())
 }
