@@ -3,10 +3,7 @@
 //! window showing a known four-colour pattern that records the clicks and
 //! the text it receives.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use x11rb::connection::Connection as _;
 use x11rb::protocol::Event;
@@ -16,7 +13,9 @@ use x11rb::protocol::xproto::{
 };
 use x11rb::rust_connection::RustConnection;
 
-use super::{Fallible, ProcessGroup, find_program, missing_tools};
+use lifeline_client::screen::VirtualDisplay;
+
+use super::{Fallible, find_program, missing_tools};
 
 /// Width and height of the test display.
 pub const WIDTH: u16 = 1280;
@@ -26,55 +25,25 @@ pub const HEIGHT: u16 = 800;
 pub struct Display {
     /// `:N`, for `DISPLAY`.
     pub name: String,
-    _server: ProcessGroup,
+    _server: VirtualDisplay,
 }
 
 impl Display {
-    /// Starts Xvfb on the first free display number from 90; `None` only
+    /// Starts Xvfb on a free display number (the client crate's
+    /// [`VirtualDisplay`], as the screen tests and benchmark use); `None` only
     /// when Xvfb is missing outside CI with `LIFELINE_SKIP_E2E=1`.
     pub fn start_or_skip() -> Fallible<Option<Self>> {
-        let Some(xvfb) = find_program("Xvfb") else {
+        if find_program("Xvfb").is_none() {
             let missing = ["Xvfb not found (Debian: apt-get install xvfb)".to_string()];
             missing_tools("the remote-screen test", &missing)?;
             return Ok(None);
-        };
-        for number in 90..200 {
-            let socket = format!("/tmp/.X11-unix/X{number}");
-            if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists() {
-                continue;
-            }
-            let name = format!(":{number}");
-            let mut server = ProcessGroup::spawn(
-                Command::new(&xvfb)
-                    .args([
-                        name.as_str(),
-                        "-screen",
-                        "0",
-                        &format!("{WIDTH}x{HEIGHT}x24"),
-                        "-noreset",
-                        "-nolisten",
-                        "tcp",
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null()),
-            )?;
-            // Ready when a client can connect; gone early when another
-            // process took the number first.
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                if x11rb::connect(Some(&name)).is_ok() {
-                    return Ok(Some(Self {
-                        name,
-                        _server: server,
-                    }));
-                }
-                if server.has_exited() || Instant::now() > deadline {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
         }
-        Err("no free X display number for Xvfb between :90 and :199".into())
+        let server = VirtualDisplay::start(WIDTH, HEIGHT)
+            .map_err(|e| format!("cannot start Xvfb at {WIDTH}x{HEIGHT}: {e}"))?;
+        Ok(Some(Self {
+            name: server.name().to_string(),
+            _server: server,
+        }))
     }
 }
 

@@ -180,11 +180,6 @@ impl ProcessGroup {
         Ok(Self { child })
     }
 
-    /// Whether the process has ended.
-    pub fn has_exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
-    }
-
     /// The child's stdout, when it was spawned with `Stdio::piped()`.
     pub fn stdout(&mut self) -> Fallible<std::process::ChildStdout> {
         Ok(self
