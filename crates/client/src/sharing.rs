@@ -93,6 +93,18 @@ impl ScreenAccess {
         Self::new(ScreenSource::open, Injector::open)
     }
 
+    /// A screen and input made in memory ([`SyntheticProbe`]): the screen
+    /// changes on every capture; the probe counts captures and keeps what was played.
+    pub fn synthetic(size: crate::screen::Size) -> (Self, crate::screen::SyntheticProbe) {
+        let probe = crate::screen::SyntheticProbe::default();
+        let (screen, input) = (probe.clone(), probe.clone());
+        let access = Self::new(
+            move || ScreenSource::from_capturer(Box::new(screen.screen(size))),
+            move || Ok(Injector::from_sink(Box::new(input.input(size)))),
+        );
+        (access, probe)
+    }
+
     /// Access through `open_source` and `open_injector` (another display, a
     /// synthetic screen).
     pub fn new(
@@ -565,87 +577,24 @@ impl Sharing {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use super::*;
-    use crate::screen::{
-        CaptureError, Capturer, Cursor, Frame, InjectError, InputSink, Rect, Size,
-    };
+    use crate::screen::{Size, SyntheticProbe};
 
     const SIZE: Size = Size {
         width: 64,
         height: 48,
     };
 
-    /// A screen whose colour changes on every capture, counting the captures.
-    struct Changing {
-        colour: u32,
-        captures: Arc<AtomicUsize>,
-    }
-
-    impl Capturer for Changing {
-        fn size(&self) -> Size {
-            SIZE
-        }
-
-        fn capture(&mut self, frame: &mut Frame, _full: bool) -> Result<Vec<Rect>, CaptureError> {
-            self.captures.fetch_add(1, Ordering::SeqCst);
-            self.colour = self.colour.wrapping_add(0x10_2030) & 0xFF_FFFF;
-            frame.fill(Rect::whole(SIZE), self.colour);
-            Ok(vec![Rect::whole(SIZE)])
-        }
-
-        fn cursor(&mut self) -> Result<Option<Cursor>, CaptureError> {
-            Ok(None)
-        }
-    }
-
-    /// Input that records what it is given.
-    struct Recording(Arc<Mutex<Vec<InputEvent>>>);
-
-    impl InputSink for Recording {
-        fn size(&self) -> Size {
-            SIZE
-        }
-
-        fn inject(&mut self, event: &InputEvent) -> Result<(), InjectError> {
-            self.0.lock().expect("not poisoned").push(event.clone());
-            Ok(())
-        }
-
-        fn release_all(&mut self) -> Result<(), InjectError> {
-            Ok(())
-        }
-    }
-
     struct Fixture {
         sharing: Sharing,
-        captures: Arc<AtomicUsize>,
-        played: Arc<Mutex<Vec<InputEvent>>>,
+        probe: SyntheticProbe,
     }
 
     fn fixture() -> Fixture {
-        let captures = Arc::new(AtomicUsize::new(0));
-        let played = Arc::new(Mutex::new(Vec::new()));
-        let (counted, recorded) = (Arc::clone(&captures), Arc::clone(&played));
-        let access = ScreenAccess::new(
-            move || {
-                ScreenSource::from_capturer(Box::new(Changing {
-                    colour: 0,
-                    captures: Arc::clone(&counted),
-                }))
-            },
-            move || {
-                Ok(Injector::from_sink(Box::new(Recording(Arc::clone(
-                    &recorded,
-                )))))
-            },
-        );
+        let (access, probe) = ScreenAccess::synthetic(SIZE);
         Fixture {
             sharing: Sharing::new(access),
-            captures,
-            played,
+            probe,
         }
     }
 
@@ -701,7 +650,7 @@ mod tests {
             &mut out,
         );
         assert_eq!(answer, Err(ScreenError::NoRequest("view")));
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 0);
+        assert_eq!(fixture.probe.captures(), 0);
     }
 
     #[tokio::test]
@@ -720,11 +669,7 @@ mod tests {
             )
             .expect("a pending request");
         settle(sharing, &mut out, |out| !out.is_empty()).await;
-        assert_eq!(
-            fixture.captures.load(Ordering::SeqCst),
-            0,
-            "nothing read yet"
-        );
+        assert_eq!(fixture.probe.captures(), 0, "nothing read yet");
         assert!(matches!(
             &out[..],
             [
@@ -747,13 +692,13 @@ mod tests {
             sharing.pump();
         }
         assert_eq!(
-            fixture.captures.load(Ordering::SeqCst),
+            fixture.probe.captures(),
             2,
             "no third capture without an ack"
         );
         sharing.receive(ServerFrame::ScreenAck { seq: 1 }, &mut out);
         settle(sharing, &mut out, |out| updates(out) == 3).await;
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 3);
+        assert_eq!(fixture.probe.captures(), 3);
 
         // Paused: nothing more is read.
         sharing
@@ -761,13 +706,13 @@ mod tests {
             .expect("shared");
         sharing.receive(ServerFrame::ScreenAck { seq: 3 }, &mut out);
         sharing.pump();
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 3);
+        assert_eq!(fixture.probe.captures(), 3);
 
         // The socket drops: everything stops.
         sharing.reset();
         sharing.pump();
         assert_eq!(sharing.share().view, ViewState::Off);
-        assert_eq!(fixture.captures.load(Ordering::SeqCst), 3);
+        assert_eq!(fixture.probe.captures(), 3);
     }
 
     #[tokio::test]
@@ -795,10 +740,10 @@ mod tests {
             [Outgoing::Frame(ClientFrame::ScreenRevokeControl)]
         ));
         let deadline = Instant::now() + Duration::from_secs(5);
-        while fixture.played.lock().expect("not poisoned").is_empty() {
+        while fixture.probe.played().is_empty() {
             assert!(Instant::now() < deadline, "the granted event is played");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        assert_eq!(*fixture.played.lock().expect("not poisoned"), [click(2)]);
+        assert_eq!(fixture.probe.played(), [click(2)]);
     }
 }

@@ -16,6 +16,7 @@ mod canvas;
 mod capture;
 mod encode;
 mod input;
+mod synthetic;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11;
 
@@ -23,6 +24,7 @@ pub use canvas::{Canvas, PaintError, Painted};
 pub use capture::{CaptureError, Capturer, Cursor, Frame, Rect, Size};
 pub use encode::Update;
 pub use input::{InjectError, Injector, InputSink};
+pub use synthetic::{ChangingScreen, RecordingInput, SyntheticProbe};
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use x11::VirtualDisplay;
 

@@ -3,15 +3,10 @@
 //! input played only while control is granted, and everything stopped when
 //! the customer's socket drops.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use lifeline_client::screen::{
-    CaptureError, Capturer, Cursor, Frame, InjectError, Injector, InputSink, Rect, ScreenSource,
-    Size, Unavailable,
-};
+use lifeline_client::screen::{Size, SyntheticProbe, Unavailable};
 use lifeline_client::{
     ScreenAccess, ScreenError, ScreenShare, Session, SessionEvent, join_session_sharing,
     request_help,
@@ -33,85 +28,27 @@ const SIZE: Size = Size {
     height: 64,
 };
 
-/// A screen that changes on every capture, counting the captures.
-struct Changing {
-    colour: u32,
-    captures: Arc<AtomicUsize>,
-}
-
-impl Capturer for Changing {
-    fn size(&self) -> Size {
-        SIZE
-    }
-
-    fn capture(&mut self, frame: &mut Frame, _full: bool) -> Result<Vec<Rect>, CaptureError> {
-        self.captures.fetch_add(1, Ordering::SeqCst);
-        self.colour = self.colour.wrapping_add(0x10_2030) & 0xFF_FFFF;
-        frame.fill(Rect::whole(SIZE), self.colour);
-        Ok(vec![Rect::whole(SIZE)])
-    }
-
-    fn cursor(&mut self) -> Result<Option<Cursor>, CaptureError> {
-        Ok(None)
-    }
-}
-
-/// Mouse and keyboard that record what they are given.
-struct Recording(Arc<Mutex<Vec<InputEvent>>>);
-
-impl InputSink for Recording {
-    fn size(&self) -> Size {
-        SIZE
-    }
-
-    fn inject(&mut self, event: &InputEvent) -> Result<(), InjectError> {
-        self.0.lock().expect("not poisoned").push(event.clone());
-        Ok(())
-    }
-
-    fn release_all(&mut self) -> Result<(), InjectError> {
-        Ok(())
-    }
-}
-
 /// The customer's app, in a session, with a synthetic screen.
 struct Customer {
     session: Session,
     events: Receiver<SessionEvent>,
-    captures: Arc<AtomicUsize>,
-    played: Arc<Mutex<Vec<InputEvent>>>,
+    probe: SyntheticProbe,
     case_id: Uuid,
     _app: TestDesktop,
 }
 
 impl Customer {
     async fn join(server: &TestServer) -> Fallible<Self> {
-        let captures = Arc::new(AtomicUsize::new(0));
-        let played = Arc::new(Mutex::new(Vec::new()));
-        let (counted, recorded) = (Arc::clone(&captures), Arc::clone(&played));
-        let access = ScreenAccess::new(
-            move || {
-                ScreenSource::from_capturer(Box::new(Changing {
-                    colour: 0,
-                    captures: Arc::clone(&counted),
-                }))
-            },
-            move || {
-                Ok(Injector::from_sink(Box::new(Recording(Arc::clone(
-                    &recorded,
-                )))))
-            },
-        );
-        Self::join_with(server, access, captures, played).await
+        let (access, probe) = ScreenAccess::synthetic(SIZE);
+        Self::join_with(server, access, probe).await
     }
 
-    /// Joins with `access` to the screen; `captures` and `played` are what
-    /// its screen and input count and record.
+    /// Joins with `access` to the screen; `probe` is what its screen and
+    /// input count and record.
     async fn join_with(
         server: &TestServer,
         access: ScreenAccess,
-        captures: Arc<AtomicUsize>,
-        played: Arc<Mutex<Vec<InputEvent>>>,
+        probe: SyntheticProbe,
     ) -> Fallible<Self> {
         let app = TestDesktop::new(&server.base_url(), &server.deployment_key)?;
         let opened = request_help(
@@ -137,8 +74,7 @@ impl Customer {
         Ok(Self {
             session,
             events,
-            captures,
-            played,
+            probe,
             case_id: opened.case.id,
             _app: app,
         })
@@ -161,7 +97,7 @@ impl Customer {
     }
 
     fn captures(&self) -> usize {
-        self.captures.load(Ordering::SeqCst)
+        self.probe.captures()
     }
 }
 
@@ -439,7 +375,7 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
         .await?;
     expert.send(&ClientFrame::Input { event: click(2) }).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while customer.played.lock().expect("not poisoned").is_empty() {
+    while customer.probe.played().is_empty() {
         assert!(Instant::now() < deadline, "the granted click is played");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -451,7 +387,7 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
         .await?;
     expert.send(&ClientFrame::Input { event: click(3) }).await?;
     expert.refusal().await?;
-    assert_eq!(*customer.played.lock().expect("not poisoned"), [click(2)]);
+    assert_eq!(customer.probe.played(), [click(2)]);
 
     // The customer's socket drops (the server goes away): capture stops at
     // once and the consent is gone.
@@ -470,13 +406,7 @@ async fn input_is_played_only_while_granted_and_a_dropped_socket_stops_everythin
 async fn a_system_that_cannot_share_declines_the_request_and_says_why() -> TestResult {
     let server = TestServer::spawn().await?;
     let access = ScreenAccess::new(|| Err(Unavailable::Wayland), || Err(Unavailable::Wayland));
-    let mut customer = Customer::join_with(
-        &server,
-        access,
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(Mutex::new(Vec::new())),
-    )
-    .await?;
+    let mut customer = Customer::join_with(&server, access, SyntheticProbe::default()).await?;
     let mut expert = Expert::connect(&server, customer.case_id).await?;
 
     expert
