@@ -63,7 +63,7 @@ pub fn build_binaries<const N: usize>(
     features: &[&str],
 ) -> Result<[PathBuf; N]> {
     let mut cargo = command();
-    cargo.args(["build", "--message-format=json-render-diagnostics"]);
+    cargo.arg("build");
     for (package, binary) in binaries {
         cargo.args(["--package", package, "--bin", binary]);
     }
@@ -82,7 +82,41 @@ pub fn build_binaries<const N: usize>(
             ""
         }
     );
+    let executables = run_build(cargo, &binaries.map(|(_, binary)| binary), &names)?;
+    let mut found = Vec::with_capacity(N);
+    for (executable, (package, binary)) in executables.into_iter().zip(binaries) {
+        found.push(executable.with_context(|| {
+            format!("cargo build -p {package} reported no `{binary}` executable")
+        })?);
+    }
+    Ok(found
+        .try_into()
+        .expect("one executable for each requested binary"))
+}
+
+/// Builds every target of the workspace in the debug profile, exactly what
+/// `cargo test --workspace --all-targets` then runs without building again, and
+/// returns the executable of `binary`. One feature resolution for the app and
+/// all the tests: a `-p` build would compile the dependencies a second time
+/// with other features, doubling the target dir (CI's disk ran out on that).
+pub fn build_workspace_tests(binary: &str) -> Result<PathBuf> {
+    let mut cargo = command();
+    cargo.args(["build", "--workspace", "--all-targets"]);
+    eprintln!("xtask: building the workspace and its tests");
+    let [executable] = run_build(cargo, &[binary], "the workspace")?;
+    executable.with_context(|| format!("cargo build --workspace reported no `{binary}` executable"))
+}
+
+/// Runs `cargo` (a build command) with JSON messages on stdout and returns, for
+/// each name in `binaries`, the executable cargo reported for that binary
+/// target (not its unit-test harness).
+fn run_build<const N: usize>(
+    mut cargo: Command,
+    binaries: &[&str; N],
+    names: &str,
+) -> Result<[Option<PathBuf>; N]> {
     let mut child = cargo
+        .arg("--message-format=json-render-diagnostics")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -94,14 +128,17 @@ pub fn build_binaries<const N: usize>(
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
-        if message["reason"] != "compiler-artifact" {
+        if message["reason"] != "compiler-artifact" || message["profile"]["test"] == true {
             continue;
         }
         let Some(path) = message["executable"].as_str() else {
             continue;
         };
-        for (slot, (_, binary)) in executables.iter_mut().zip(binaries) {
-            if message["target"]["name"] == binary {
+        let is_bin = message["target"]["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|kind| kind == "bin"));
+        for (slot, binary) in executables.iter_mut().zip(binaries) {
+            if is_bin && message["target"]["name"] == *binary {
                 *slot = Some(PathBuf::from(path));
             }
         }
@@ -110,15 +147,7 @@ pub fn build_binaries<const N: usize>(
     if !status.success() {
         bail!("cargo build of {names} failed ({status})");
     }
-    let mut found = Vec::with_capacity(N);
-    for (executable, (package, binary)) in executables.into_iter().zip(binaries) {
-        found.push(executable.with_context(|| {
-            format!("cargo build -p {package} reported no `{binary}` executable")
-        })?);
-    }
-    Ok(found
-        .try_into()
-        .expect("one executable for each requested binary"))
+    Ok(executables)
 }
 
 /// Runs a command with inherited stdio and returns its status.

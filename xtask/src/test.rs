@@ -50,9 +50,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         None => eprintln!("xtask: TEST_DATABASE_URL unset: storage tests run on SQLite only"),
     }
 
-    // Built here rather than by the window test itself: one build, with the
-    // app's own feature set, before the test run holds the target dir.
-    let app = cargo::build_binary("lifeline", "lifeline", cargo::Profile::Debug)?;
+    // Built here rather than by the window test itself, before the test run
+    // holds the target dir; the tests below then build nothing more.
+    let app = cargo::build_workspace_tests("lifeline")?;
 
     for cargo_args in [
         &["test", "--workspace", "--all-targets"][..],
@@ -130,8 +130,8 @@ fn run_dist(args: &Args) -> Result<ExitCode> {
 
     let mut command = under_display(&[
         "test",
-        "--package",
-        "lifeline-e2e",
+        // `--workspace`, as above: the same features, so nothing is rebuilt.
+        "--workspace",
         "--test",
         "installed_package",
         "--",
