@@ -93,9 +93,40 @@ impl ApiError {
         error
     }
 
+    /// 429 with `Retry-After`: the deployment key's own budget is used up.
+    pub fn deployment_rate_limited(retry_after_secs: u64) -> Self {
+        let mut error = Self::rate_limited(retry_after_secs);
+        error.message =
+            format!("too many requests with this deployment key; retry in {retry_after_secs} s");
+        error
+    }
+
+    /// 408: the request body stopped arriving.
+    pub fn body_too_slow() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::Validation,
+            "the request body arrived too slowly",
+        )
+    }
+
+    /// 503: the answer took longer than the server allows any request.
+    pub fn answer_too_slow() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            "the server took too long to answer; try again",
+        )
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// Seconds to wait before trying again, for a refusal that knows.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.retry_after_secs
     }
 
     /// The message for the user (generic for 5xx).
@@ -111,6 +142,17 @@ impl ApiError {
             ErrorCode::Internal,
             "internal error",
         )
+    }
+
+    /// 503 with `Retry-After`: the server has no room for this now.
+    pub fn overloaded(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            message,
+        );
+        error.retry_after_secs = Some(retry_after_secs);
+        error
     }
 
     /// 503 while shutting down; same body shape.

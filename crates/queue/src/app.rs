@@ -8,15 +8,19 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse as _, Response};
-use tokio::net::TcpListener;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
+use tower::ServiceExt as _;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::api_error::ApiError;
+use crate::client_addr::{ClientAddr, resolve_client};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::credentials::{ServerSecret, hash_token};
@@ -24,7 +28,8 @@ use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
-use crate::rate_limit::IpRateLimiter;
+use crate::rate_limit::RateLimits;
+use crate::request_limits::{RequestLimits, limit_request};
 use crate::rules::{CaseTokenHash, QueueStore};
 use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
@@ -37,11 +42,15 @@ use crate::{console, http};
 /// are exact regardless; this only bounds how late the `expired` event is.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How long an accept error (out of file descriptors, say) pauses accepting.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
 /// A built server, bound and ready to serve.
 #[derive(Debug)]
 pub struct App {
     listener: TcpListener,
     state: Arc<AppState>,
+    header_read_timeout: Duration,
 }
 
 /// Opens the storage named by `config` (running migrations) and the server secret.
@@ -95,14 +104,20 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         hub,
         clock,
         secret,
-        rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
+        rate_limits: RateLimits::new(&config),
+        trusted_proxies: config.trusted_proxies.clone(),
+        request_limits: RequestLimits::new(&config),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),
         screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });
-    Ok(App { listener, state })
+    Ok(App {
+        listener,
+        state,
+        header_read_timeout: config.header_read_timeout,
+    })
 }
 
 impl App {
@@ -125,6 +140,10 @@ impl App {
 
     /// Serves until `shutdown` completes, then stops taking connections, ends
     /// event streams and waits for requests in flight.
+    ///
+    /// The accept loop is ours rather than `axum::serve`'s because that sets
+    /// no timer on its connections, so a client could take forever to send
+    /// its headers.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -132,21 +151,73 @@ impl App {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
         let router = router(Arc::clone(&state));
-        let token = state.shutdown.clone();
-        let result = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down");
-            token.cancel();
-        })
-        .await
-        .context("server failed");
+        // Each connection holds a receiver; all dropped means all finished.
+        let (finished, connection_open) = tokio::sync::watch::channel(());
+        tokio::pin!(shutdown);
+        loop {
+            let accepted = tokio::select! {
+                () = &mut shutdown => break,
+                accepted = self.listener.accept() => accepted,
+            };
+            match accepted {
+                Ok((stream, peer)) => {
+                    tokio::spawn(serve_connection(
+                        stream,
+                        peer,
+                        router.clone(),
+                        self.header_read_timeout,
+                        state.shutdown.clone(),
+                        connection_open.clone(),
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                }
+            }
+        }
+        tracing::info!("shutting down");
+        drop(self.listener);
         state.shutdown.cancel();
+        drop(connection_open);
+        finished.closed().await;
         let _ = sweeper.await;
-        result
+        Ok(())
+    }
+}
+
+/// Serves one connection (HTTP/1.1, with upgrades for the session socket)
+/// until it closes, or gracefully once `shutdown` is cancelled.
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    header_read_timeout: Duration,
+    shutdown: CancellationToken,
+    _open: tokio::sync::watch::Receiver<()>,
+) {
+    let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+        let mut request = request.map(Body::new);
+        request.extensions_mut().insert(ConnectInfo(peer));
+        router.clone().oneshot(request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = shutdown.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(error = %e, %peer, "connection ended with an error");
     }
 }
 
@@ -162,7 +233,16 @@ fn router(state: Arc<AppState>) -> Router {
             Arc::clone(&state),
             record_request,
         ))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            limit_request,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // Outermost, so the span and everything inside see the client.
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            resolve_client,
+        ))
         .with_state(state)
 }
 
@@ -178,11 +258,16 @@ fn route_of(request: &Request) -> &str {
 /// endpoint rather than by every case id.
 fn request_span(request: &Request) -> Span {
     let route = route_of(request);
+    let client = request
+        .extensions()
+        .get::<ClientAddr>()
+        .map(ToString::to_string);
     tracing::info_span!(
         "request",
         otel.name = %format!("{} {route}", request.method()),
         http.request.method = %request.method(),
         http.route = route,
+        client.address = client,
     )
 }
 
@@ -224,8 +309,6 @@ async fn sweep(state: Arc<AppState>) {
             }
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
         }
-        if let Some(limiter) = &state.rate_limiter {
-            limiter.forget_idle();
-        }
+        state.rate_limits.forget_idle();
     }
 }

@@ -14,11 +14,13 @@ use lifeline_protocol::Case;
 
 use crate::api_error::ApiError;
 use crate::case_access::visible_case;
+use crate::client_addr::ClientAddr;
 use crate::credentials::{TokenHash, TokenKind, hash_token};
 use crate::ids::CaseId;
+use crate::rate_limit::Purpose;
 use crate::state::AppState;
 use crate::store::{Actor, DeploymentAuth, ExpertAuth};
-use crate::within_rate::WithinRate;
+use crate::within_rate::{charge_deployment, charge_if_refused};
 
 /// Someone allowed to see one case.
 #[derive(Debug)]
@@ -228,25 +230,33 @@ impl FromRequestParts<Arc<AppState>> for AdminCaller {
     }
 }
 
-/// A deployment key (`dk_`): the app on a customer's machine.
+/// A deployment key (`dk_`, the app on a customer's machine) entering a
+/// manual case's code, within its address's join budget and the key's own.
 #[derive(Debug)]
-pub struct DeploymentCaller;
+pub struct JoiningDeployment;
 
-impl FromRequestParts<Arc<AppState>> for DeploymentCaller {
+impl FromRequestParts<Arc<AppState>> for JoiningDeployment {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        deployment_caller(state, &parts.headers).await?;
+        let client = ClientAddr::from_request_parts(parts, state).await?;
+        let deployment = charge_if_refused(
+            state,
+            client,
+            deployment_caller(state, &parts.headers).await,
+        )?;
+        charge_deployment(state, client, Purpose::Join, &deployment)?;
         Ok(Self)
     }
 }
 
 /// Who creates a case: an expert with an `et_` token (a manual case), or a
 /// deployment key (a customer's request), the latter within its address's
-/// rate. The console cookie does not create cases through the API.
+/// create budget and the key's own. The console cookie does not create cases
+/// through the API.
 #[derive(Debug)]
 pub enum CaseCreator {
     /// An expert's manual case.
@@ -256,24 +266,29 @@ pub enum CaseCreator {
 }
 
 impl FromRequestParts<Arc<AppState>> for CaseCreator {
-    type Rejection = Response;
+    type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &Arc<AppState>,
-    ) -> Result<Self, Response> {
-        let credential = bearer(&parts.headers).map_err(|e| e.into_response())?;
-        if credential.kind == TokenKind::Expert {
-            return expert_from_token(state, &credential.hash)
+    ) -> Result<Self, ApiError> {
+        let client = ClientAddr::from_request_parts(parts, state).await?;
+        let creator = async {
+            let credential = bearer(&parts.headers)?;
+            if credential.kind == TokenKind::Expert {
+                return expert_from_token(state, &credential.hash)
+                    .await
+                    .map(Self::Expert);
+            }
+            deployment_caller(state, &parts.headers)
                 .await
-                .map(Self::Expert)
-                .map_err(|e| e.into_response());
+                .map(Self::Deployment)
+        };
+        let creator = charge_if_refused(state, client, creator.await)?;
+        if let Self::Deployment(deployment) = &creator {
+            charge_deployment(state, client, Purpose::Create, deployment)?;
         }
-        WithinRate::from_request_parts(parts, state).await?;
-        deployment_caller(state, &parts.headers)
-            .await
-            .map(Self::Deployment)
-            .map_err(|e| e.into_response())
+        Ok(creator)
     }
 }
 

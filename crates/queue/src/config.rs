@@ -3,19 +3,20 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::client_addr::TrustedProxies;
 use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
 
 /// The name of the config file looked for in the working directory and the data dir.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
 
-/// How many case creations and code entries one address may make.
+/// How many requests of one kind one address (or key) may make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateLimit {
     /// No limit (benchmarks and load tests).
@@ -35,8 +36,28 @@ pub struct Config {
     pub case_ttl: Duration,
     /// Where the database and the server secret live.
     pub data_dir: PathBuf,
-    /// Per-address limit on case creation and code entry.
+    /// Per-address limit on create and join requests with a missing or
+    /// wrong credential, and the default of the three per-purpose limits.
     pub rate_limit_per_ip: RateLimit,
+    /// Per-address limit on case creation with a valid deployment key.
+    pub rate_limit_create: RateLimit,
+    /// Per-address limit on code entry with a valid deployment key.
+    pub rate_limit_join: RateLimit,
+    /// Per-address limit on console sign-in attempts.
+    pub rate_limit_sign_in: RateLimit,
+    /// Per-deployment-key limit on create and join together.
+    pub rate_limit_per_key: RateLimit,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// How long a request body may pause between two pieces.
+    pub request_body_timeout: Duration,
+    /// How long a request may take until its answer starts (event streams
+    /// and sessions run on after that).
+    pub request_timeout: Duration,
+    /// Requests handled at once; more get 503.
+    pub max_concurrent_requests: NonZeroUsize,
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
@@ -67,7 +88,51 @@ struct FileConfig {
     case_ttl: Option<String>,
     data_dir: Option<String>,
     rate_limit_per_ip: Option<String>,
+    rate_limit_create: Option<String>,
+    rate_limit_join: Option<String>,
+    rate_limit_sign_in: Option<String>,
+    rate_limit_per_key: Option<String>,
+    trusted_proxies: Option<TextList>,
+    header_read_timeout: Option<String>,
+    request_body_timeout: Option<String>,
+    request_timeout: Option<String>,
+    max_concurrent_requests: Option<TextOrNumber>,
     secret_key: Option<String>,
+}
+
+/// A list in the file (`["10.0.0.0/8", "::1"]`), or comma-separated text as
+/// in the environment.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TextList {
+    Many(Vec<String>),
+    One(String),
+}
+
+impl TextList {
+    fn joined(self) -> String {
+        match self {
+            TextList::Many(items) => items.join(","),
+            TextList::One(text) => text,
+        }
+    }
+}
+
+/// A number in the file, or its text as in the environment.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Number(i64),
+    Text(String),
+}
+
+impl TextOrNumber {
+    fn text(self) -> String {
+        match self {
+            TextOrNumber::Number(n) => n.to_string(),
+            TextOrNumber::Text(text) => text,
+        }
+    }
 }
 
 struct Setting {
@@ -95,12 +160,79 @@ const RATE_LIMIT: Setting = Setting {
     name: "rate_limit_per_ip",
     env: "LIFELINE_RATE_LIMIT_PER_IP",
 };
+const RATE_LIMIT_CREATE: Setting = Setting {
+    name: "rate_limit_create",
+    env: "LIFELINE_RATE_LIMIT_CREATE",
+};
+const RATE_LIMIT_JOIN: Setting = Setting {
+    name: "rate_limit_join",
+    env: "LIFELINE_RATE_LIMIT_JOIN",
+};
+const RATE_LIMIT_SIGN_IN: Setting = Setting {
+    name: "rate_limit_sign_in",
+    env: "LIFELINE_RATE_LIMIT_SIGN_IN",
+};
+const RATE_LIMIT_PER_KEY: Setting = Setting {
+    name: "rate_limit_per_key",
+    env: "LIFELINE_RATE_LIMIT_PER_KEY",
+};
+const TRUSTED_PROXIES: Setting = Setting {
+    name: "trusted_proxies",
+    env: "LIFELINE_TRUSTED_PROXIES",
+};
+const HEADER_READ_TIMEOUT: Setting = Setting {
+    name: "header_read_timeout",
+    env: "LIFELINE_HEADER_READ_TIMEOUT",
+};
+const REQUEST_BODY_TIMEOUT: Setting = Setting {
+    name: "request_body_timeout",
+    env: "LIFELINE_REQUEST_BODY_TIMEOUT",
+};
+const REQUEST_TIMEOUT: Setting = Setting {
+    name: "request_timeout",
+    env: "LIFELINE_REQUEST_TIMEOUT",
+};
+const MAX_CONCURRENT_REQUESTS: Setting = Setting {
+    name: "max_concurrent_requests",
+    env: "LIFELINE_MAX_CONCURRENT_REQUESTS",
+};
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
     env: "LIFELINE_SECRET_KEY",
 };
 
+/// A per-key budget generous for one company's customers, tight for a
+/// stolen key flooding the queue.
+const DEFAULT_PER_KEY: RateLimit = RateLimit::Every {
+    count: NonZeroU32::new(600).expect("600 is not zero"),
+    period: Duration::from_secs(60),
+};
+
 impl Setting {
+    /// A rate limit, or `default` when unset.
+    fn rate_limit(
+        &self,
+        value: Option<String>,
+        default: RateLimit,
+    ) -> Result<RateLimit, ConfigError> {
+        match value {
+            Some(text) => parse_rate_limit(&text).map_err(|reason| self.invalid(&text, reason)),
+            None => Ok(default),
+        }
+    }
+
+    /// A timeout of at least a second, or `default` when unset.
+    fn timeout(&self, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
+        let Some(text) = value else {
+            return Ok(default);
+        };
+        let timeout = parse_duration(&text).map_err(|reason| self.invalid(&text, reason))?;
+        if timeout < Duration::from_secs(1) {
+            return Err(self.invalid(&text, "must be at least 1s"));
+        }
+        Ok(timeout)
+    }
+
     fn invalid(&self, value: &str, reason: impl Into<String>) -> ConfigError {
         ConfigError::Invalid {
             setting: self.name,
@@ -167,6 +299,59 @@ impl Config {
             },
         };
 
+        // Unset per-purpose limits follow rate_limit_per_ip, so existing
+        // configurations keep their numbers (and `off` still turns all off).
+        let rate_limit_create = RATE_LIMIT_CREATE.rate_limit(
+            pick(&RATE_LIMIT_CREATE, from_file.rate_limit_create),
+            rate_limit_per_ip,
+        )?;
+        let rate_limit_join = RATE_LIMIT_JOIN.rate_limit(
+            pick(&RATE_LIMIT_JOIN, from_file.rate_limit_join),
+            rate_limit_per_ip,
+        )?;
+        let rate_limit_sign_in = RATE_LIMIT_SIGN_IN.rate_limit(
+            pick(&RATE_LIMIT_SIGN_IN, from_file.rate_limit_sign_in),
+            rate_limit_per_ip,
+        )?;
+        let rate_limit_per_key = RATE_LIMIT_PER_KEY.rate_limit(
+            pick(&RATE_LIMIT_PER_KEY, from_file.rate_limit_per_key),
+            match rate_limit_per_ip {
+                RateLimit::Off => RateLimit::Off,
+                RateLimit::Every { .. } => DEFAULT_PER_KEY,
+            },
+        )?;
+
+        let trusted_proxies = match pick(
+            &TRUSTED_PROXIES,
+            from_file.trusted_proxies.map(TextList::joined),
+        ) {
+            Some(text) => TrustedProxies::parse(text.split(','))
+                .map_err(|reason| TRUSTED_PROXIES.invalid(&text, reason))?,
+            None => TrustedProxies::default(),
+        };
+
+        let header_read_timeout = HEADER_READ_TIMEOUT.timeout(
+            pick(&HEADER_READ_TIMEOUT, from_file.header_read_timeout),
+            Duration::from_secs(20),
+        )?;
+        let request_body_timeout = REQUEST_BODY_TIMEOUT.timeout(
+            pick(&REQUEST_BODY_TIMEOUT, from_file.request_body_timeout),
+            Duration::from_secs(20),
+        )?;
+        let request_timeout = REQUEST_TIMEOUT.timeout(
+            pick(&REQUEST_TIMEOUT, from_file.request_timeout),
+            Duration::from_secs(60),
+        )?;
+        let max_concurrent_requests = match pick(
+            &MAX_CONCURRENT_REQUESTS,
+            from_file.max_concurrent_requests.map(TextOrNumber::text),
+        ) {
+            Some(text) => text.trim().parse::<NonZeroUsize>().map_err(|_| {
+                MAX_CONCURRENT_REQUESTS.invalid(&text, "expected a whole number of at least 1")
+            })?,
+            None => NonZeroUsize::new(1024).expect("1024 is not zero"),
+        };
+
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
             Some(text) => Some(
@@ -181,6 +366,15 @@ impl Config {
             case_ttl,
             data_dir,
             rate_limit_per_ip,
+            rate_limit_create,
+            rate_limit_join,
+            rate_limit_sign_in,
+            rate_limit_per_key,
+            trusted_proxies,
+            header_read_timeout,
+            request_body_timeout,
+            request_timeout,
+            max_concurrent_requests,
             secret_key,
         })
     }
@@ -336,6 +530,90 @@ mod tests {
         std::fs::write(&path, "case_tll = \"1h\"\n").expect("write");
         let err = Config::load(Some(&path), &HashMap::new()).expect_err("typo");
         assert!(err.to_string().contains("case_tll"), "{err}");
+    }
+
+    #[test]
+    fn unset_purpose_limits_follow_rate_limit_per_ip() {
+        let config = Config::load(
+            None,
+            &env(&[
+                ("LIFELINE_RATE_LIMIT_PER_IP", "10/min"),
+                ("LIFELINE_RATE_LIMIT_SIGN_IN", "5/min"),
+            ]),
+        )
+        .expect("valid");
+        let ten = parse_rate_limit("10/min").expect("a rate");
+        assert_eq!(config.rate_limit_create, ten);
+        assert_eq!(config.rate_limit_join, ten);
+        assert_eq!(
+            config.rate_limit_sign_in,
+            parse_rate_limit("5/min").expect("a rate")
+        );
+        assert_eq!(config.rate_limit_per_key, DEFAULT_PER_KEY);
+        let off =
+            Config::load(None, &env(&[("LIFELINE_RATE_LIMIT_PER_IP", "off")])).expect("valid");
+        assert!(
+            [
+                off.rate_limit_create,
+                off.rate_limit_join,
+                off.rate_limit_sign_in,
+                off.rate_limit_per_key
+            ]
+            .iter()
+            .all(|limit| *limit == RateLimit::Off),
+            "off still turns every unset limit off"
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_RATE_LIMIT_PER_KEY", "lots")]))
+            .expect_err("bad rate");
+        assert!(err.to_string().contains("rate_limit_per_key"), "{err}");
+    }
+
+    #[test]
+    fn proxies_and_timeouts_load_from_file_and_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(CONFIG_FILE_NAME);
+        std::fs::write(
+            &path,
+            "trusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]\nmax_concurrent_requests = 64\nrequest_timeout = \"30s\"\n",
+        )
+        .expect("write");
+        let config = Config::load(Some(&path), &HashMap::new()).expect("valid");
+        assert_eq!(
+            config.trusted_proxies,
+            TrustedProxies::parse(["10.0.0.0/8", "::1/128"]).expect("ranges")
+        );
+        assert_eq!(config.max_concurrent_requests.get(), 64);
+        assert_eq!(config.request_timeout, Duration::from_secs(30));
+        assert_eq!(
+            config.header_read_timeout,
+            Duration::from_secs(20),
+            "default"
+        );
+        let config = Config::load(
+            Some(&path),
+            &env(&[("LIFELINE_TRUSTED_PROXIES", "192.0.2.0/24, 2001:db8::/32")]),
+        )
+        .expect("valid");
+        assert_eq!(
+            config.trusted_proxies,
+            TrustedProxies::parse(["192.0.2.0/24", "2001:db8::/32"]).expect("ranges")
+        );
+        for (key, value, setting) in [
+            ("LIFELINE_TRUSTED_PROXIES", "10.0.0.0/40", "trusted_proxies"),
+            (
+                "LIFELINE_HEADER_READ_TIMEOUT",
+                "500ms",
+                "header_read_timeout",
+            ),
+            (
+                "LIFELINE_MAX_CONCURRENT_REQUESTS",
+                "0",
+                "max_concurrent_requests",
+            ),
+        ] {
+            let err = Config::load(None, &env(&[(key, value)])).expect_err("a bad value");
+            assert!(err.to_string().contains(setting), "{err}");
+        }
     }
 
     #[test]

@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
-use crate::rate_limit::IpRateLimiter;
+use crate::rate_limit::RateLimits;
+use crate::request_limits::RequestLimits;
 use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::store::Store;
@@ -25,8 +27,12 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Derives case tokens and deployment keys.
     pub secret: ServerSecret,
-    /// Per-address limit on create and join; `None` when off.
-    pub rate_limiter: Option<IpRateLimiter>,
+    /// Rate limits per purpose and address, and per deployment key.
+    pub rate_limits: RateLimits,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Requests at once, body pauses, time to answer.
+    pub request_limits: RequestLimits,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Failed console sign-ins, for slowing down and locking out.

@@ -1,39 +1,43 @@
-//! The per-address limit on case creation, code entry and sign-in, as the
-//! answer a handler gives when an address is over it.
+//! Charging a request to its rate limits at the right moment: a valid
+//! deployment key's create or join to its address's budget for that purpose
+//! and to the key's own budget; a wrong credential to its address's
+//! bad-credential budget, so guessing keys never costs a valid key anything.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
-use axum::response::{IntoResponse as _, Response};
+use axum::http::StatusCode;
 
 use crate::api_error::ApiError;
+use crate::client_addr::ClientAddr;
+use crate::rate_limit::Purpose;
 use crate::state::AppState;
+use crate::store::DeploymentAuth;
 
-/// 429 with `Retry-After` when `peer` is over its limit.
-pub fn check_rate(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
-    match &state.rate_limiter {
-        Some(limiter) => limiter.check(peer.ip()).map_err(ApiError::rate_limited),
-        None => Ok(()),
+/// Passes `authenticated` through; a 401 (no credential, or a wrong one) is
+/// first charged to `client`'s bad-credential budget, and becomes 429 once
+/// that is used up.
+pub fn charge_if_refused<T>(
+    state: &AppState,
+    client: ClientAddr,
+    authenticated: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match authenticated {
+        Err(refused) if refused.status() == StatusCode::UNAUTHORIZED => {
+            state
+                .rate_limits
+                .charge_address(Purpose::BadCredential, client)?;
+            Err(refused)
+        }
+        other => other,
     }
 }
 
-/// A request from an address within its limit.
-#[derive(Debug, Clone, Copy)]
-pub struct WithinRate;
-
-impl FromRequestParts<Arc<AppState>> for WithinRate {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Response> {
-        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_err(|rejection| rejection.into_response())?;
-        check_rate(state, peer).map_err(|e| e.into_response())?;
-        Ok(Self)
-    }
+/// Charges a verified deployment key's request for `purpose` to `client`'s
+/// budget and to the key's: 429 with `Retry-After` when either is used up.
+pub fn charge_deployment(
+    state: &AppState,
+    client: ClientAddr,
+    purpose: Purpose,
+    deployment: &DeploymentAuth,
+) -> Result<(), ApiError> {
+    state.rate_limits.charge_address(purpose, client)?;
+    state.rate_limits.charge_deployment(deployment.id)
 }

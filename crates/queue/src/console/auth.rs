@@ -1,11 +1,10 @@
 //! Signing in and out of the console.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
@@ -15,10 +14,11 @@ use super::page::{Layout, PageError, SignedForm, page, see_other};
 use crate::admin::verify_password;
 use crate::api_error::ApiError;
 use crate::caller::{SESSION_COOKIE, session_cookie};
+use crate::client_addr::ClientAddr;
 use crate::credentials::{hash_token, new_console_session_token};
+use crate::rate_limit::Purpose;
 use crate::sign_in_guard::Verdict;
 use crate::state::AppState;
-use crate::within_rate::check_rate;
 
 /// How long a console session lasts: a working day and a bit.
 const SESSION_LIFETIME: Duration = Duration::hours(12);
@@ -54,11 +54,11 @@ pub struct SignInForm {
 
 pub async fn sign_in(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
-    check_rate(&state, peer)?;
+    state.rate_limits.charge_address(Purpose::SignIn, client)?;
     check_same_origin(&headers)?;
     let now = state.clock.now();
     let refuse = |status: StatusCode, message: String| -> Result<Response, PageError> {

@@ -21,13 +21,12 @@ use lifeline_protocol::{
 use super::extract::{IdempotencyKeyHeader, JsonBody};
 use crate::api_error::ApiError;
 use crate::caller::{
-    CaseAccess, CaseCaller, CaseCreator, DeploymentCaller, ExpertCaller, expert_actor,
+    CaseAccess, CaseCaller, CaseCreator, ExpertCaller, JoiningDeployment, expert_actor,
 };
 use crate::case_access::check_expert_may_close;
 use crate::case_filters::{ListParams, case_filters};
 use crate::state::AppState;
 use crate::store::{CaseQuery, CreateOutcome, ExpertAuth, NewCustomerCase, NewManualCase};
-use crate::within_rate::WithinRate;
 
 /// The `Location` of a created case.
 fn case_location(id: Uuid) -> HeaderValue {
@@ -143,8 +142,7 @@ async fn create_manual_case(
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn join_case(
     State(state): State<Arc<AppState>>,
-    _: WithinRate,
-    _: DeploymentCaller,
+    _: JoiningDeployment,
     body: JsonBody,
 ) -> Result<Json<CaseWithToken>, ApiError> {
     let request: JoinCaseRequest = body.parse()?;

@@ -12,11 +12,13 @@ mod session;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::{Extension, Router};
 
 use lifeline_protocol::limits::{BODY_MAX_BYTES, CREATE_BODY_MAX_BYTES};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use extract::BodyLimit;
 
@@ -74,6 +76,13 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .layer(middleware::from_fn_with_state(
             state,
             csrf::require_csrf_with_cookie,
+        ))
+        // Answers carry case tokens, deployment keys and expert tokens, and
+        // the rest is private too: no cache, browser or proxy, keeps any.
+        // (Event streams keep the `no-cache` they set themselves.)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
