@@ -39,7 +39,8 @@ async fn give_password(app: &TestApp, email: &str) -> TestResult {
     Ok(())
 }
 
-async fn post_sign_in(
+/// Posts the sign-in form as a browser would.
+pub(crate) async fn post_sign_in(
     app: &TestApp,
     email: &str,
     password: &str,

@@ -3,6 +3,7 @@
 
 mod access;
 mod assignment;
+mod caching;
 mod cli;
 mod console;
 mod crash;
@@ -16,4 +17,5 @@ mod process;
 mod rate_limit;
 mod screen;
 mod session;
+mod timeouts;
 mod validation;
