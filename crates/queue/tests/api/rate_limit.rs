@@ -105,11 +105,13 @@ async fn a_client_without_a_valid_key_blocks_no_create_join_or_sign_in() -> Test
         ..Default::default()
     })
     .await;
+    // Well formed, so only the lookup can tell it is wrong.
+    let guessed = format!("dk_{}", "A".repeat(43));
     for attempt in 1..=3 {
-        let guess = create_from(&app, "dk_guessed-key", None).await?;
+        let guess = create_from(&app, &guessed, None).await?;
         assert_eq!(guess.status(), StatusCode::UNAUTHORIZED, "guess {attempt}");
     }
-    let guess = create_from(&app, "dk_guessed-key", None).await?;
+    let guess = create_from(&app, &guessed, None).await?;
     assert!(
         (1..=20).contains(&retry_after(&guess)?),
         "guessing is limited"
