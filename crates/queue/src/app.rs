@@ -231,11 +231,12 @@ fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::not_found("route") })
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            record_request,
-        ))
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
             limit_request,
+        ))
+        // Around the limits, so refusals and timeouts are counted too.
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            record_request,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Outermost, so the span and everything inside see the client.
