@@ -113,6 +113,17 @@ impl ApiError {
         )
     }
 
+    /// 503 with `Retry-After`: the server has no room for this now.
+    pub fn overloaded(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            message,
+        );
+        error.retry_after_secs = Some(retry_after_secs);
+        error
+    }
+
     /// 503 while shutting down; same body shape.
     fn unavailable() -> Self {
         Self::new(

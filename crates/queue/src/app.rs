@@ -23,6 +23,7 @@ use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
 use crate::rules::{CaseTokenHash, QueueStore};
@@ -98,6 +99,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
+        passwords: PasswordGate::default(),
+        public_url: config.public_url,
         presence: Presence::default(),
         screens: Screens::default(),
         shutdown: CancellationToken::new(),

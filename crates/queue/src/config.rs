@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
+use crate::public_url::PublicUrl;
 
 /// The name of the config file looked for in the working directory and the data dir.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
@@ -40,6 +41,10 @@ pub struct Config {
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
+    /// Where browsers reach the console (behind a proxy): its origin is the
+    /// one console requests must come from, and `https` makes the session
+    /// cookie `__Host-` and `Secure`. `None`: the `Host` each request names.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// A setting with a bad value, or an unreadable config file.
@@ -68,6 +73,7 @@ struct FileConfig {
     data_dir: Option<String>,
     rate_limit_per_ip: Option<String>,
     secret_key: Option<String>,
+    public_url: Option<String>,
 }
 
 struct Setting {
@@ -98,6 +104,10 @@ const RATE_LIMIT: Setting = Setting {
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
     env: "LIFELINE_SECRET_KEY",
+};
+const PUBLIC_URL: Setting = Setting {
+    name: "public_url",
+    env: "LIFELINE_PUBLIC_URL",
 };
 
 impl Setting {
@@ -175,6 +185,13 @@ impl Config {
             None => None,
         };
 
+        let public_url = match pick(&PUBLIC_URL, from_file.public_url) {
+            Some(text) => {
+                Some(PublicUrl::parse(&text).map_err(|reason| PUBLIC_URL.invalid(&text, reason))?)
+            }
+            None => None,
+        };
+
         Ok(Config {
             listen,
             database_url,
@@ -182,6 +199,7 @@ impl Config {
             data_dir,
             rate_limit_per_ip,
             secret_key,
+            public_url,
         })
     }
 }
@@ -273,6 +291,7 @@ mod tests {
         assert!(
             matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30)
         );
+        assert_eq!(config.public_url, None);
     }
 
     #[test]
@@ -306,6 +325,16 @@ mod tests {
         let err =
             Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
         assert!(err.to_string().contains("listen"), "{err}");
+        let err = Config::load(
+            None,
+            &env(&[("LIFELINE_PUBLIC_URL", "help.example.com/console")]),
+        )
+        .expect_err("not a URL");
+        assert!(
+            err.to_string().contains("public_url")
+                && err.to_string().contains("LIFELINE_PUBLIC_URL"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -16,4 +16,5 @@ mod process;
 mod rate_limit;
 mod screen;
 mod session;
+mod sign_in;
 mod validation;
