@@ -183,6 +183,10 @@ impl Attempt<'_> {
     pub fn failed(mut self, now: OffsetDateTime) {
         let Some(key) = self.key.take() else { return };
         let mut failures = self.guard.lock();
+        if !failures.contains_key(&key) {
+            // Evicted while the password was checked: it comes back as the newest.
+            make_room(&mut failures, now);
+        }
         let entry = failures.entry(key).or_insert(Failures {
             count: 0,
             pending: 1,
