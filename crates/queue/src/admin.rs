@@ -16,6 +16,9 @@ use crate::store::{NewExpert, Store, StoreError};
 
 /// Shortest console password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest console password accepted: far beyond any passphrase, short
+/// enough that a sign-in form stays small.
+pub const PASSWORD_MAX_CHARS: usize = 1024;
 
 /// A console password that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +26,9 @@ pub enum PasswordError {
     /// Shorter than [`PASSWORD_MIN_CHARS`].
     #[error("password: at least {PASSWORD_MIN_CHARS} characters")]
     TooShort,
+    /// Longer than [`PASSWORD_MAX_CHARS`].
+    #[error("password: at most {PASSWORD_MAX_CHARS} characters")]
+    TooLong,
     /// argon2 refused it.
     #[error("password: {0}")]
     Hashing(argon2::password_hash::Error),
@@ -36,14 +42,24 @@ impl From<PasswordError> for StoreError {
 
 /// Hashes a console password with argon2id (the crate's defaults: 19 MiB, 2 passes).
 pub fn hash_password(password: &str) -> Result<String, PasswordError> {
-    if password.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(PasswordError::TooShort);
-    }
+    check_password_length(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(PasswordError::Hashing)
+}
+
+/// Whether a password's length is within the bounds every stored one keeps.
+pub fn check_password_length(password: &str) -> Result<(), PasswordError> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        Err(PasswordError::TooShort)
+    } else if chars > PASSWORD_MAX_CHARS {
+        Err(PasswordError::TooLong)
+    } else {
+        Ok(())
+    }
 }
 
 /// Whether `password` matches a stored PHC hash; a malformed hash never matches.
@@ -66,6 +82,28 @@ pub async fn create_expert(
     now: OffsetDateTime,
 ) -> Result<Expert, StoreError> {
     let password_hash = password.map(hash_password).transpose()?;
+    create_expert_with_hash(
+        store,
+        email,
+        display_name,
+        password_hash,
+        admin,
+        groups,
+        now,
+    )
+    .await
+}
+
+/// Creates an expert whose password (if any) is already hashed.
+pub async fn create_expert_with_hash(
+    store: &dyn Store,
+    email: Email,
+    display_name: &str,
+    password_hash: Option<String>,
+    admin: bool,
+    groups: Vec<Uuid>,
+    now: OffsetDateTime,
+) -> Result<Expert, StoreError> {
     store
         .create_expert(
             NewExpert {

@@ -27,6 +27,7 @@ use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimits;
 use crate::request_limits::{RequestLimits, limit_request};
@@ -109,6 +110,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         request_limits: RequestLimits::new(&config),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
+        passwords: PasswordGate::default(),
+        public_url: config.public_url,
         presence: Presence::default(),
         screens: Screens::default(),
         shutdown: CancellationToken::new(),

@@ -17,6 +17,7 @@ use crate::case_access::visible_case;
 use crate::client_addr::ClientAddr;
 use crate::credentials::{TokenHash, TokenKind, hash_token};
 use crate::ids::CaseId;
+use crate::public_url::served_over_https;
 use crate::rate_limit::Purpose;
 use crate::state::AppState;
 use crate::store::{Actor, DeploymentAuth, ExpertAuth};
@@ -76,34 +77,50 @@ pub fn bearer(headers: &HeaderMap) -> Result<Bearer, ApiError> {
     })
 }
 
-/// Name of the console's session cookie.
+/// Name of the console's session cookie over plain http.
 pub const SESSION_COOKIE: &str = "lifeline_session";
 
+/// Its name over https. Browsers keep a `__Host-` cookie only when it is
+/// `Secure`, for `Path=/` and without `Domain`, so neither a sibling site nor
+/// a plain-http page can plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-lifeline_session";
+
+/// The session cookie's name for this request: one rule for setting,
+/// clearing and reading it, so only the right one is ever accepted.
+pub fn session_cookie_name(state: &AppState, headers: &HeaderMap) -> &'static str {
+    if served_over_https(state.public_url.as_ref(), headers) {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 /// The console session token from the `Cookie` header(s), if any.
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+pub fn session_cookie<'h>(state: &AppState, headers: &'h HeaderMap) -> Option<&'h str> {
+    let wanted = session_cookie_name(state, headers);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
 }
 
 /// The console session cookie, when no bearer credential is given (a bearer
 /// token always wins: integrations never depend on a browser's cookies).
-pub fn console_session(headers: &HeaderMap) -> Option<&str> {
+pub fn console_session<'h>(state: &AppState, headers: &'h HeaderMap) -> Option<&'h str> {
     if headers.contains_key(header::AUTHORIZATION) {
         return None;
     }
-    session_cookie(headers)
+    session_cookie(state, headers)
 }
 
 /// Whether the request is authenticated by the console cookie.
-pub fn uses_console_cookie(headers: &HeaderMap) -> bool {
-    console_session(headers).is_some()
+pub fn uses_console_cookie(state: &AppState, headers: &HeaderMap) -> bool {
+    console_session(state, headers).is_some()
 }
 
 /// The expert signed in with a console session.
@@ -136,7 +153,7 @@ async fn deployment_from_key(
 
 /// An expert calling an expert endpoint (`et_` token or console session).
 async fn expert_caller(state: &AppState, headers: &HeaderMap) -> Result<ExpertAuth, ApiError> {
-    if let Some(session) = console_session(headers) {
+    if let Some(session) = console_session(state, headers) {
         return expert_from_session(state, session).await;
     }
     let credential = bearer(headers)?;
@@ -166,7 +183,7 @@ async fn case_caller(
     headers: &HeaderMap,
     id: Uuid,
 ) -> Result<(CaseCaller, Case), ApiError> {
-    if let Some(session) = console_session(headers) {
+    if let Some(session) = console_session(state, headers) {
         let expert = expert_from_session(state, session).await?;
         let case = visible_case(state, &expert, id).await?;
         return Ok((CaseCaller::Expert(expert), case));

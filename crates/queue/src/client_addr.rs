@@ -48,6 +48,19 @@ impl TrustedProxies {
     }
 }
 
+/// The key an address is counted under by limits and the sign-in guard: an
+/// IPv6 client usually holds a whole /64, and per-address counts would give
+/// it 2^64 budgets.
+pub fn rate_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & (u128::MAX << 64);
+            IpAddr::V6(Ipv6Addr::from(network))
+        }
+    }
+}
+
 /// Where a request comes from, as far as this server can trust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(IpAddr);
@@ -58,16 +71,9 @@ impl ClientAddr {
         self.0
     }
 
-    /// The key its rate limits are counted under: an IPv6 client usually
-    /// holds a whole /64, so it is counted as one.
+    /// The key its rate limits are counted under: see [`rate_key`].
     pub fn rate_key(self) -> IpAddr {
-        match self.0 {
-            IpAddr::V4(v4) => IpAddr::V4(v4),
-            IpAddr::V6(v6) => {
-                let network = u128::from(v6) & (u128::MAX << 64);
-                IpAddr::V6(Ipv6Addr::from(network))
-            }
-        }
+        rate_key(self.0)
     }
 
     /// The client of a request that reached us from `peer` with `headers`.

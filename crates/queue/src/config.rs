@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::client_addr::TrustedProxies;
 use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
+use crate::public_url::PublicUrl;
 
 /// The name of the config file looked for in the working directory and the data dir.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
@@ -61,6 +62,10 @@ pub struct Config {
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
+    /// Where browsers reach the console (behind a proxy): its origin is the
+    /// one console requests must come from, and `https` makes the session
+    /// cookie `__Host-` and `Secure`. `None`: the `Host` each request names.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// A setting with a bad value, or an unreadable config file.
@@ -98,6 +103,7 @@ struct FileConfig {
     request_timeout: Option<String>,
     max_concurrent_requests: Option<TextOrNumber>,
     secret_key: Option<String>,
+    public_url: Option<String>,
 }
 
 /// A list in the file (`["10.0.0.0/8", "::1"]`), or comma-separated text as
@@ -199,6 +205,10 @@ const MAX_CONCURRENT_REQUESTS: Setting = Setting {
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
     env: "LIFELINE_SECRET_KEY",
+};
+const PUBLIC_URL: Setting = Setting {
+    name: "public_url",
+    env: "LIFELINE_PUBLIC_URL",
 };
 
 /// A per-key budget generous for one company's customers, tight for a
@@ -360,6 +370,13 @@ impl Config {
             None => None,
         };
 
+        let public_url = match pick(&PUBLIC_URL, from_file.public_url) {
+            Some(text) => {
+                Some(PublicUrl::parse(&text).map_err(|reason| PUBLIC_URL.invalid(&text, reason))?)
+            }
+            None => None,
+        };
+
         Ok(Config {
             listen,
             database_url,
@@ -376,6 +393,7 @@ impl Config {
             request_timeout,
             max_concurrent_requests,
             secret_key,
+            public_url,
         })
     }
 }
@@ -467,6 +485,7 @@ mod tests {
         assert!(
             matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30)
         );
+        assert_eq!(config.public_url, None);
     }
 
     #[test]
@@ -500,6 +519,16 @@ mod tests {
         let err =
             Config::load(None, &env(&[("LIFELINE_LISTEN", "nowhere")])).expect_err("bad listen");
         assert!(err.to_string().contains("listen"), "{err}");
+        let err = Config::load(
+            None,
+            &env(&[("LIFELINE_PUBLIC_URL", "help.example.com/console")]),
+        )
+        .expect_err("not a URL");
+        assert!(
+            err.to_string().contains("public_url")
+                && err.to_string().contains("LIFELINE_PUBLIC_URL"),
+            "{err}"
+        );
     }
 
     #[test]

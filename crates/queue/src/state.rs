@@ -9,7 +9,9 @@ use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
+use crate::public_url::PublicUrl;
 use crate::rate_limit::RateLimits;
 use crate::request_limits::RequestLimits;
 use crate::screen::Screens;
@@ -37,6 +39,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Failed console sign-ins, for slowing down and locking out.
     pub sign_ins: SignInGuard,
+    /// Password hashing and checking, a few at a time.
+    pub passwords: PasswordGate,
+    /// Where browsers reach the console, when configured.
+    pub public_url: Option<PublicUrl>,
     /// Open session sockets per case and side.
     pub presence: Presence,
     /// The remote screen of each case: consent and relay, in memory only.

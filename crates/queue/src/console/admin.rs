@@ -127,11 +127,16 @@ pub async fn add_expert(
         "" => Vec::new(),
         id => vec![parse_id(id, "group")?],
     };
-    admin::create_expert(
+    let password_hash = state
+        .passwords
+        .hash(form.password)
+        .await
+        .map_err(ApiError::from)?;
+    admin::create_expert_with_hash(
         state.store.as_ref(),
         email,
         name,
-        Some(&form.password),
+        Some(password_hash),
         form.admin.is_some(),
         groups,
         state.clock.now(),
@@ -165,7 +170,13 @@ pub async fn change_expert(
         "deactivate" => ExpertChange::Active(false),
         "make_admin" => ExpertChange::Admin(true),
         "make_expert" => ExpertChange::Admin(false),
-        "password" => ExpertChange::PasswordHash(admin::hash_password(&form.password)?),
+        "password" => ExpertChange::PasswordHash(
+            state
+                .passwords
+                .hash(form.password)
+                .await
+                .map_err(ApiError::from)?,
+        ),
         other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
     };
     state

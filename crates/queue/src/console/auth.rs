@@ -10,12 +10,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use time::Duration;
 
+use lifeline_protocol::Email;
+
 use super::page::{Layout, PageError, SignedForm, page, see_other};
-use crate::admin::verify_password;
+use crate::admin::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, check_password_length};
 use crate::api_error::ApiError;
-use crate::caller::{SESSION_COOKIE, session_cookie};
+use crate::caller::{SECURE_SESSION_COOKIE, session_cookie, session_cookie_name};
 use crate::client_addr::ClientAddr;
 use crate::credentials::{hash_token, new_console_session_token};
+use crate::public_url::same_origin;
 use crate::rate_limit::Purpose;
 use crate::sign_in_guard::Verdict;
 use crate::state::AppState;
@@ -59,8 +62,7 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
     state.rate_limits.charge_address(Purpose::SignIn, client)?;
-    check_same_origin(&headers)?;
-    let now = state.clock.now();
+    check_same_origin(&state, &headers)?;
     let refuse = |status: StatusCode, message: String| -> Result<Response, PageError> {
         let mut response = page(&SignInPage {
             layout: Layout::default(),
@@ -70,47 +72,67 @@ pub async fn sign_in(
         *response.status_mut() = status;
         Ok(response)
     };
-    if let Verdict::Wait(wait) = state.sign_ins.check(&form.email, now) {
-        let secs = wait.whole_seconds().max(1);
+    // Checked before anything is hashed or remembered.
+    let Ok(email) = Email::parse(form.email.trim()) else {
         return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter the email address you sign in with.".to_string(),
+        );
+    };
+    if check_password_length(&form.password).is_err() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
             format!(
-                "Too many failed sign-ins for this address. Try again in {}.",
-                wait_words(secs)
+                "Wrong email or password (passwords have {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters)."
             ),
         );
     }
-    let record = state.store.sign_in_record(form.email.trim()).await?;
+    let attempt = match state
+        .sign_ins
+        .begin(email.as_str(), client.ip(), state.clock.now())
+    {
+        Verdict::Allowed(attempt) => attempt,
+        Verdict::Wait(wait) => {
+            let secs = wait.whole_seconds().max(1);
+            let mut response = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed sign-ins for this address. Try again in {}.",
+                    wait_words(secs)
+                ),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            return Ok(response);
+        }
+    };
+    // From here an early return (store or gate failure) drops the attempt,
+    // which releases it: only a judged password counts.
+    let record = state.store.sign_in_record(email.as_str()).await?;
     let (hash, expert) = match &record {
         Some(r) if r.active && r.password_hash.is_some() => {
             (r.password_hash.clone().unwrap_or_default(), Some(r.id))
         }
         _ => (DUMMY_HASH.clone(), None),
     };
-    let password = form.password.clone();
-    // argon2 takes tens of milliseconds of CPU: off the async workers.
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::internal(format!("password check panicked: {e}")))?;
+    let matches = state.passwords.verify(form.password.clone(), hash).await?;
     let Some(expert) = expert.filter(|_| matches) else {
-        state.sign_ins.failed(&form.email, now);
+        attempt.failed(state.clock.now());
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Wrong email or password.".to_string(),
         );
     };
-    state.sign_ins.succeeded(&form.email);
+    attempt.succeeded();
+    let now = state.clock.now();
     let token = new_console_session_token();
     state
         .store
         .create_console_session(hash_token(&token), expert, now, now + SESSION_LIFETIME)
         .await?;
     let mut response = see_other("/");
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_LIFETIME.whole_seconds(),
-        if behind_tls(&headers) { "; Secure" } else { "" }
-    );
+    let cookie = session_cookie_header(&state, &headers, &token, SESSION_LIFETIME.whole_seconds());
     response.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(ApiError::internal)?,
@@ -127,41 +149,44 @@ pub async fn sign_out(
     headers: HeaderMap,
     _form: SignedForm<NoFields>,
 ) -> Result<Response, PageError> {
-    if let Some(token) = session_cookie(&headers) {
+    if let Some(token) = session_cookie(&state, &headers) {
         state.store.end_console_session(hash_token(token)).await?;
     }
     let mut response = see_other("/sign-in");
+    let cleared = session_cookie_header(&state, &headers, "", 0);
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("lifeline_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_str(&cleared).map_err(ApiError::internal)?,
     );
     Ok(response)
+}
+
+/// `Set-Cookie` for the session: `__Host-` and `Secure` over https (no
+/// `Domain`, `Path=/`, as that prefix demands), the plain name otherwise.
+fn session_cookie_header(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    max_age_secs: i64,
+) -> String {
+    let name = session_cookie_name(state, headers);
+    let secure = if name == SECURE_SESSION_COOKIE {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
 /// A browser posting the sign-in form from another site (login CSRF) sends
 /// that site as its `Origin`; refuse it. Requests without `Origin` (older
 /// browsers, scripts) are let through: the form holds no privilege yet.
-fn check_same_origin(headers: &HeaderMap) -> Result<(), PageError> {
-    let (Some(origin), Some(host)) = (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) else {
-        return Ok(());
-    };
-    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    if origin_host.eq_ignore_ascii_case(host) {
-        Ok(())
-    } else {
+fn check_same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), PageError> {
+    if same_origin(state.public_url.as_ref(), headers) == Some(false) {
         Err(ApiError::forbidden("sign-in from another site is refused").into())
+    } else {
+        Ok(())
     }
-}
-
-/// Served through a TLS-terminating proxy: the cookie must then be `Secure`.
-fn behind_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
 }
 
 fn wait_words(secs: i64) -> String {

@@ -13,7 +13,7 @@ mod views;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,6 +26,11 @@ use crate::state::AppState;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
+
+/// Largest console form body: the biggest form (a new expert) is well under
+/// 2 KiB; axum's default of 2 MiB would let anyone make the server read and
+/// parse megabytes per request.
+const FORM_BODY_LIMIT: usize = 16 * 1024;
 
 /// The console's routes.
 pub fn router() -> Router<Arc<AppState>> {
@@ -70,6 +75,7 @@ pub fn router() -> Router<Arc<AppState>> {
             get(admin::tokens_page).post(admin::add_token),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -86,7 +86,7 @@ impl FromRequestParts<Arc<AppState>> for Signed {
                 Redirect::to("/sign-in").into_response()
             }
         };
-        let Some(token) = session_cookie(&parts.headers) else {
+        let Some(token) = session_cookie(state, &parts.headers) else {
             return Err(not_signed_in());
         };
         match expert_from_session(state, token).await {
@@ -115,9 +115,14 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for SignedForm<T> {
         let (mut parts, body) = request.into_parts();
         let signed = Signed::from_request_parts(&mut parts, state).await?;
         let request = Request::from_parts(parts, body);
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| PageError::bad_request(e.body_text()).into_response())?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                PageError::from(ApiError::payload_too_large(super::FORM_BODY_LIMIT))
+            } else {
+                PageError::bad_request(e.body_text())
+            }
+            .into_response()
+        })?;
         let sent = form_urlencoded::parse(&bytes)
             .find(|(name, _)| name == "csrf")
             .map(|(_, value)| value.into_owned())

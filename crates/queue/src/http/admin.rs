@@ -38,11 +38,15 @@ pub async fn create_expert(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Expert>), ApiError> {
     let request: CreateExpertRequest = body.parse()?;
-    let expert = admin::create_expert(
+    let password_hash = match request.password {
+        Some(password) => Some(state.passwords.hash(password).await?),
+        None => None,
+    };
+    let expert = admin::create_expert_with_hash(
         state.store.as_ref(),
         request.email,
         request.display_name.as_str(),
-        request.password.as_deref(),
+        password_hash,
         request.admin,
         request.groups,
         state.clock.now(),

@@ -28,7 +28,7 @@ pub async fn require_csrf_with_cookie(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe && let Some(session) = console_session(request.headers()) {
+    if !safe && let Some(session) = console_session(&state, request.headers()) {
         let sent = request
             .headers()
             .get(CSRF_HEADER)

@@ -51,7 +51,7 @@ impl Modify for BearerAuth {
             "console_cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 "lifeline_session",
-                "The console's session; state-changing requests also need X-CSRF-Token.",
+                "The console's session (named `__Host-lifeline_session` when served over https); state-changing requests also need X-CSRF-Token.",
             ))),
         );
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use lifeline_protocol::{ChatMessage, ChatText, ClientFrame, ErrorCode, MessageFr
 use crate::api_error::ApiError;
 use crate::caller::{CaseAccess, CaseCaller, uses_console_cookie};
 use crate::hub::{CaseEvent, EventKind, Subscription};
+use crate::public_url::same_origin;
 use crate::screen::{Asker, Link, Outgoing, ScreenFrame, Transition};
 use crate::state::AppState;
 use crate::store::Actor;
@@ -83,7 +84,9 @@ pub async fn case_session(
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    if uses_console_cookie(&headers) && !same_origin(&headers) {
+    if uses_console_cookie(&state, &headers)
+        && same_origin(state.public_url.as_ref(), &headers) != Some(true)
+    {
         // A cookie rides along on cross-site WebSocket handshakes too.
         return Err(ApiError::forbidden(
             "a console session socket must come from the console's own origin",
@@ -126,16 +129,6 @@ struct Side {
     from: MessageFrom,
     author: String,
     actor: Actor,
-}
-
-fn same_origin(headers: &HeaderMap) -> bool {
-    let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    match (value(header::ORIGIN), value(header::HOST)) {
-        (Some(origin), Some(host)) => origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host)),
-        _ => false,
-    }
 }
 
 /// One socket, from join to leave.

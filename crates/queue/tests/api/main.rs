@@ -17,5 +17,6 @@ mod process;
 mod rate_limit;
 mod screen;
 mod session;
+mod sign_in;
 mod timeouts;
 mod validation;
