@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
+use crate::join_budget::FailedJoinBudget;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
@@ -68,6 +69,7 @@ pub async fn open_store(
                 sqlite,
                 hub,
                 config.case_ttl,
+                config.manual_code_ttl,
                 case_token_hash,
             ))
         }
@@ -96,6 +98,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         clock,
         secret,
         rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
+        join_budget: FailedJoinBudget::new(config.failed_join_budget),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),

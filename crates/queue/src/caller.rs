@@ -230,7 +230,7 @@ impl FromRequestParts<Arc<AppState>> for AdminCaller {
 
 /// A deployment key (`dk_`): the app on a customer's machine.
 #[derive(Debug)]
-pub struct DeploymentCaller;
+pub struct DeploymentCaller(pub DeploymentAuth);
 
 impl FromRequestParts<Arc<AppState>> for DeploymentCaller {
     type Rejection = ApiError;
@@ -239,8 +239,7 @@ impl FromRequestParts<Arc<AppState>> for DeploymentCaller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        deployment_caller(state, &parts.headers).await?;
-        Ok(Self)
+        deployment_caller(state, &parts.headers).await.map(Self)
     }
 }
 

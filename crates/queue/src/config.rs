@@ -37,6 +37,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Per-address limit on case creation and code entry.
     pub rate_limit_per_ip: RateLimit,
+    /// How long the code of a manual case nobody has claimed can be joined.
+    pub manual_code_ttl: Duration,
+    /// Join attempts with a wrong code allowed from all addresses together.
+    pub failed_join_budget: RateLimit,
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
@@ -67,6 +71,8 @@ struct FileConfig {
     case_ttl: Option<String>,
     data_dir: Option<String>,
     rate_limit_per_ip: Option<String>,
+    manual_code_ttl: Option<String>,
+    failed_join_budget: Option<String>,
     secret_key: Option<String>,
 }
 
@@ -94,6 +100,14 @@ const DATA_DIR: Setting = Setting {
 const RATE_LIMIT: Setting = Setting {
     name: "rate_limit_per_ip",
     env: "LIFELINE_RATE_LIMIT_PER_IP",
+};
+const MANUAL_CODE_TTL: Setting = Setting {
+    name: "manual_code_ttl",
+    env: "LIFELINE_MANUAL_CODE_TTL",
+};
+const FAILED_JOIN_BUDGET: Setting = Setting {
+    name: "failed_join_budget",
+    env: "LIFELINE_FAILED_JOIN_BUDGET",
 };
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
@@ -167,6 +181,27 @@ impl Config {
             },
         };
 
+        let manual_code_ttl = match pick(&MANUAL_CODE_TTL, from_file.manual_code_ttl) {
+            Some(text) => {
+                let ttl = parse_duration(&text)
+                    .map_err(|reason| MANUAL_CODE_TTL.invalid(&text, reason))?;
+                if ttl < Duration::from_secs(1) {
+                    return Err(MANUAL_CODE_TTL.invalid(&text, "must be at least 1s"));
+                }
+                ttl
+            }
+            None => Duration::from_secs(15 * 60),
+        };
+
+        let failed_join_budget = match pick(&FAILED_JOIN_BUDGET, from_file.failed_join_budget) {
+            Some(text) => parse_rate_limit(&text)
+                .map_err(|reason| FAILED_JOIN_BUDGET.invalid(&text, reason))?,
+            None => RateLimit::Every {
+                count: NonZeroU32::new(100).expect("100 is not zero"),
+                period: Duration::from_secs(60),
+            },
+        };
+
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
             Some(text) => Some(
@@ -181,6 +216,8 @@ impl Config {
             case_ttl,
             data_dir,
             rate_limit_per_ip,
+            manual_code_ttl,
+            failed_join_budget,
             secret_key,
         })
     }
@@ -273,6 +310,38 @@ mod tests {
         assert!(
             matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30)
         );
+        assert_eq!(config.manual_code_ttl, Duration::from_secs(15 * 60));
+        assert_eq!(
+            config.failed_join_budget,
+            RateLimit::Every {
+                count: NonZeroU32::new(100).expect("nonzero"),
+                period: Duration::from_secs(60)
+            }
+        );
+    }
+
+    #[test]
+    fn the_join_settings_are_read_and_checked() {
+        let config = Config::load(
+            None,
+            &env(&[
+                ("LIFELINE_MANUAL_CODE_TTL", "5m"),
+                ("LIFELINE_FAILED_JOIN_BUDGET", "off"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(config.manual_code_ttl, Duration::from_secs(300));
+        assert_eq!(config.failed_join_budget, RateLimit::Off);
+        let err = Config::load(None, &env(&[("LIFELINE_MANUAL_CODE_TTL", "0s")]))
+            .expect_err("a code that lapses at once");
+        assert!(
+            err.to_string().contains("manual_code_ttl")
+                && err.to_string().contains("LIFELINE_MANUAL_CODE_TTL"),
+            "{err}"
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_FAILED_JOIN_BUDGET", "lots")]))
+            .expect_err("not a budget");
+        assert!(err.to_string().contains("failed_join_budget"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
+use crate::join_budget::FailedJoinBudget;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub secret: ServerSecret,
     /// Per-address limit on create and join; `None` when off.
     pub rate_limiter: Option<IpRateLimiter>,
+    /// Wrong codes allowed from everyone together; `None` when off.
+    pub join_budget: Option<FailedJoinBudget>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Failed console sign-ins, for slowing down and locking out.
