@@ -119,6 +119,17 @@ impl ApiError {
         )
     }
 
+    /// 429 with `Retry-After`: too many wrong codes from everyone together.
+    pub fn join_budget_spent(retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("too many wrong session codes were entered; retry in {retry_after_secs} s"),
+        );
+        error.retry_after_secs = Some(retry_after_secs);
+        error
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
+use crate::join_budget::FailedJoinBudget;
 use crate::metrics::Metrics;
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
@@ -78,6 +79,7 @@ pub async fn open_store(
                 sqlite,
                 hub,
                 config.case_ttl,
+                config.manual_code_ttl,
                 case_token_hash,
             ))
         }
@@ -108,6 +110,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         rate_limits: RateLimits::new(&config),
         trusted_proxies: config.trusted_proxies.clone(),
         request_limits: RequestLimits::new(&config),
+        join_budget: FailedJoinBudget::new(config.failed_join_budget),
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         passwords: PasswordGate::default(),

@@ -250,7 +250,7 @@ impl FromRequestParts<Arc<AppState>> for AdminCaller {
 /// A deployment key (`dk_`, the app on a customer's machine) entering a
 /// manual case's code, within its address's join budget and the key's own.
 #[derive(Debug)]
-pub struct JoiningDeployment;
+pub struct JoiningDeployment(pub DeploymentAuth);
 
 impl FromRequestParts<Arc<AppState>> for JoiningDeployment {
     type Rejection = ApiError;
@@ -266,7 +266,7 @@ impl FromRequestParts<Arc<AppState>> for JoiningDeployment {
             deployment_caller(state, &parts.headers).await,
         )?;
         charge_deployment(state, client, Purpose::Join, &deployment)?;
-        Ok(Self)
+        Ok(Self(deployment))
     }
 }
 

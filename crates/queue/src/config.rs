@@ -59,6 +59,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Requests handled at once; more get 503.
     pub max_concurrent_requests: NonZeroUsize,
+    /// How long the code of a manual case nobody has claimed can be joined.
+    pub manual_code_ttl: Duration,
+    /// Join attempts with a wrong code allowed from all addresses together.
+    pub failed_join_budget: RateLimit,
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
@@ -102,6 +106,8 @@ struct FileConfig {
     request_body_timeout: Option<String>,
     request_timeout: Option<String>,
     max_concurrent_requests: Option<TextOrNumber>,
+    manual_code_ttl: Option<String>,
+    failed_join_budget: Option<String>,
     secret_key: Option<String>,
     public_url: Option<String>,
 }
@@ -201,6 +207,14 @@ const REQUEST_TIMEOUT: Setting = Setting {
 const MAX_CONCURRENT_REQUESTS: Setting = Setting {
     name: "max_concurrent_requests",
     env: "LIFELINE_MAX_CONCURRENT_REQUESTS",
+};
+const MANUAL_CODE_TTL: Setting = Setting {
+    name: "manual_code_ttl",
+    env: "LIFELINE_MANUAL_CODE_TTL",
+};
+const FAILED_JOIN_BUDGET: Setting = Setting {
+    name: "failed_join_budget",
+    env: "LIFELINE_FAILED_JOIN_BUDGET",
 };
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
@@ -362,6 +376,27 @@ impl Config {
             None => NonZeroUsize::new(1024).expect("1024 is not zero"),
         };
 
+        let manual_code_ttl = match pick(&MANUAL_CODE_TTL, from_file.manual_code_ttl) {
+            Some(text) => {
+                let ttl = parse_duration(&text)
+                    .map_err(|reason| MANUAL_CODE_TTL.invalid(&text, reason))?;
+                if ttl < Duration::from_secs(1) {
+                    return Err(MANUAL_CODE_TTL.invalid(&text, "must be at least 1s"));
+                }
+                ttl
+            }
+            None => Duration::from_secs(15 * 60),
+        };
+
+        let failed_join_budget = match pick(&FAILED_JOIN_BUDGET, from_file.failed_join_budget) {
+            Some(text) => parse_rate_limit(&text)
+                .map_err(|reason| FAILED_JOIN_BUDGET.invalid(&text, reason))?,
+            None => RateLimit::Every {
+                count: NonZeroU32::new(100).expect("100 is not zero"),
+                period: Duration::from_secs(60),
+            },
+        };
+
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
             Some(text) => Some(
@@ -392,6 +427,8 @@ impl Config {
             request_body_timeout,
             request_timeout,
             max_concurrent_requests,
+            manual_code_ttl,
+            failed_join_budget,
             secret_key,
             public_url,
         })
@@ -486,6 +523,38 @@ mod tests {
             matches!(config.rate_limit_per_ip, RateLimit::Every { count, .. } if count.get() == 30)
         );
         assert_eq!(config.public_url, None);
+        assert_eq!(config.manual_code_ttl, Duration::from_secs(15 * 60));
+        assert_eq!(
+            config.failed_join_budget,
+            RateLimit::Every {
+                count: NonZeroU32::new(100).expect("nonzero"),
+                period: Duration::from_secs(60)
+            }
+        );
+    }
+
+    #[test]
+    fn the_join_settings_are_read_and_checked() {
+        let config = Config::load(
+            None,
+            &env(&[
+                ("LIFELINE_MANUAL_CODE_TTL", "5m"),
+                ("LIFELINE_FAILED_JOIN_BUDGET", "off"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(config.manual_code_ttl, Duration::from_secs(300));
+        assert_eq!(config.failed_join_budget, RateLimit::Off);
+        let err = Config::load(None, &env(&[("LIFELINE_MANUAL_CODE_TTL", "0s")]))
+            .expect_err("a code that lapses at once");
+        assert!(
+            err.to_string().contains("manual_code_ttl")
+                && err.to_string().contains("LIFELINE_MANUAL_CODE_TTL"),
+            "{err}"
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_FAILED_JOIN_BUDGET", "lots")]))
+            .expect_err("not a budget");
+        assert!(err.to_string().contains("failed_join_budget"), "{err}");
     }
 
     #[test]

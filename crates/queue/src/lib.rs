@@ -20,6 +20,7 @@ pub mod database_url;
 mod http;
 pub mod hub;
 mod ids;
+mod join_budget;
 mod metrics;
 mod password_gate;
 mod presence;

@@ -20,6 +20,29 @@ struct StateLabel {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: &'static str,
+}
+
+/// Why a join by code failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinFailure {
+    /// The code matches no case this caller may join.
+    NoCase,
+    /// Refused unlooked-at: the failed-join budget is spent.
+    OverBudget,
+}
+
+impl JoinFailure {
+    fn as_str(self) -> &'static str {
+        match self {
+            JoinFailure::NoCase => "no_case",
+            JoinFailure::OverBudget => "over_budget",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     method: String,
     route: String,
@@ -42,6 +65,7 @@ pub struct Metrics {
     open_cases: Family<StateLabel, Gauge>,
     live_subscribers: Gauge,
     request_duration: HistogramFamily,
+    failed_joins: Family<ReasonLabel, Counter>,
 }
 
 impl Default for Metrics {
@@ -52,6 +76,7 @@ impl Default for Metrics {
         let open_cases = Family::<StateLabel, Gauge>::default();
         let live_subscribers = Gauge::default();
         let request_duration = HistogramFamily::new_with_constructor(request_histogram);
+        let failed_joins = Family::<ReasonLabel, Counter>::default();
         registry.register(
             "cases_created",
             "Cases created, by channel",
@@ -73,6 +98,11 @@ impl Default for Metrics {
             "HTTP request latency, by matched route",
             request_duration.clone(),
         );
+        registry.register(
+            "failed_joins",
+            "Joins by code that found no case to join, or were refused because too many had",
+            failed_joins.clone(),
+        );
         Self {
             registry,
             cases_created,
@@ -80,6 +110,7 @@ impl Default for Metrics {
             open_cases,
             live_subscribers,
             request_duration,
+            failed_joins,
         }
     }
 }
@@ -102,6 +133,15 @@ impl Metrics {
                 state: state.as_str(),
             })
             .inc_by(count);
+    }
+
+    /// A join by code failed.
+    pub fn join_failed(&self, why: JoinFailure) {
+        self.failed_joins
+            .get_or_create(&ReasonLabel {
+                reason: why.as_str(),
+            })
+            .inc();
     }
 
     /// Records one HTTP request.

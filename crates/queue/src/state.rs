@@ -8,6 +8,7 @@ use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
+use crate::join_budget::FailedJoinBudget;
 use crate::metrics::Metrics;
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Requests at once, body pauses, time to answer.
     pub request_limits: RequestLimits,
+    /// Wrong codes allowed from everyone together; `None` when off.
+    pub join_budget: Option<FailedJoinBudget>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Failed console sign-ins, for slowing down and locking out.

@@ -18,7 +18,7 @@ use lifeline_protocol::{CaseState, Channel, Customer, CustomerName, Description,
 
 use super::auth::NoFields;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
-use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, select_options};
+use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, duration_words, select_options};
 use crate::api_error::ApiError;
 use crate::caller::expert_actor;
 use crate::case_access::{check_expert_may_close, visible_case};
@@ -342,6 +342,8 @@ struct CaseCreatedPage {
     layout: Layout,
     id: Uuid,
     code: String,
+    /// How long the customer has to enter the code.
+    valid_for: String,
 }
 
 /// Creates a manual case and shows its code large, to read out. Answered
@@ -390,6 +392,7 @@ pub async fn create_case(
         layout: signed.layout(&state, "new").await?,
         id: case.id,
         code: case.code.to_string(),
+        valid_for: duration_words(case.expires_at - case.created_at),
     })?;
     *response.status_mut() = axum::http::StatusCode::CREATED;
     Ok(response.into_response())

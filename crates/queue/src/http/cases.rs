@@ -25,6 +25,7 @@ use crate::caller::{
 };
 use crate::case_access::check_expert_may_close;
 use crate::case_filters::{ListParams, case_filters};
+use crate::metrics::JoinFailure;
 use crate::state::AppState;
 use crate::store::{CaseQuery, CreateOutcome, ExpertAuth, NewCustomerCase, NewManualCase};
 
@@ -130,31 +131,50 @@ async fn create_manual_case(
 }
 
 /// A customer enters the code of a manual case an expert gave them.
+///
+/// Only a case of the deployment key's group whose code has not lapsed can
+/// be joined; every other code gets the same 404, so an answer never tells
+/// whether a code exists elsewhere. Wrong codes spend a budget shared by all
+/// callers (`failed_join_budget`); once it is spent, every join gets 429.
 #[utoipa::path(
     post, path = "/api/v1/cases/join", tag = "cases", request_body = JoinCaseRequest,
     responses(
         (status = 200, body = CaseWithToken),
-        (status = 404, description = "No open, unclaimed manual case has this code", body = ErrorBody),
-        (status = 429, body = ErrorBody),
+        (status = 404, description = "No open manual case of the deployment's group, unclaimed and made less than `manual_code_ttl` ago, has this code", body = ErrorBody),
+        (status = 429, description = "Too many joins from this address, or too many wrong codes from all callers together (`Retry-After` says when to retry)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn join_case(
     State(state): State<Arc<AppState>>,
-    _: JoiningDeployment,
+    JoiningDeployment(deployment): JoiningDeployment,
     body: JsonBody,
 ) -> Result<Json<CaseWithToken>, ApiError> {
     let request: JoinCaseRequest = body.parse()?;
-    let case = state
+    let now = state.clock.now();
+    if let Some(budget) = &state.join_budget {
+        budget.spend(now).map_err(|wait| {
+            state.metrics.join_failed(JoinFailure::OverBudget);
+            ApiError::join_budget_spent(wait)
+        })?;
+    }
+    let claimed = state
         .store
         .claim_manual_case(
             request.code,
+            deployment.group_id,
             request.device.unwrap_or_default(),
-            state.clock.now(),
+            now,
         )
-        .await?
-        .ok_or_else(|| ApiError::not_found("open case with this code"))?;
+        .await?;
+    let Some(case) = claimed else {
+        state.metrics.join_failed(JoinFailure::NoCase);
+        return Err(ApiError::not_found("open case with this code"));
+    };
+    if let Some(budget) = &state.join_budget {
+        budget.refund();
+    }
     let token = state.secret.case_token(case.id);
     Ok(Json(CaseWithToken { case, token }))
 }

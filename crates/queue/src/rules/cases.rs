@@ -140,28 +140,6 @@ pub(super) fn create_manual_case(
         .into_case(now)
 }
 
-/// A customer claims an open manual case nobody claimed yet by its code; the
-/// case then answers to the token hashed by `token_hash`.
-pub(super) fn claim_manual_case(
-    tx: &mut Tx<'_>,
-    code: &SessionCode,
-    device: &Device,
-    token_hash: &(dyn Fn(Uuid) -> TokenHash + Send + Sync),
-    now: OffsetDateTime,
-) -> Result<Option<Case>, StoreError> {
-    let Some(id) = tx.store.claimable_case(code, now)? else {
-        return Ok(None);
-    };
-    tx.store.set_claimed(id, &token_hash(id), device, now)?;
-    Ok(Some(tx.record_change(
-        id,
-        HistoryAction::Claimed,
-        "customer",
-        None,
-        now,
-    )?))
-}
-
 /// Changes the description or customer details of an open case. An empty
 /// description clears it; a customer given replaces the one stored.
 pub(super) fn update_case(

@@ -11,6 +11,8 @@
 //! - `cases`: creating (idempotency, codes, case tokens), editing,
 //!   assigning, closing; refusing changes to final cases; recording events
 //!   and keeping each group's waiting counter.
+//! - `join`: join by code (who may claim which manual case, the code's
+//!   lapse, the claim).
 //! - `assignment`: automatic assignment (the plan, and running it).
 //! - `session`: presence to state, chat.
 //! - `expiry`: the sweep.
@@ -19,6 +21,7 @@
 pub(crate) mod assignment;
 mod cases;
 mod expiry;
+mod join;
 mod people;
 mod session;
 
@@ -56,6 +59,7 @@ pub struct QueueStore<S> {
     storage: S,
     hub: Arc<Hub>,
     case_ttl: Duration,
+    manual_code_ttl: Duration,
     case_token_hash: CaseTokenHash,
 }
 
@@ -64,6 +68,7 @@ impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
         f.debug_struct("QueueStore")
             .field("storage", &self.storage)
             .field("case_ttl", &self.case_ttl)
+            .field("manual_code_ttl", &self.manual_code_ttl)
             .finish_non_exhaustive()
     }
 }
@@ -77,17 +82,21 @@ pub(crate) struct Tx<'a> {
 
 impl<S: Storage> QueueStore<S> {
     /// The rules over `storage`; committed events go to `hub`, cases expire
-    /// `case_ttl` after creation, and case tokens hash by `case_token_hash`.
+    /// `case_ttl` after creation, the code of a manual case nobody claimed
+    /// lapses `manual_code_ttl` after its creation, and case tokens hash by
+    /// `case_token_hash`.
     pub fn new(
         storage: S,
         hub: Arc<Hub>,
         case_ttl: Duration,
+        manual_code_ttl: Duration,
         case_token_hash: CaseTokenHash,
     ) -> Self {
         Self {
             storage,
             hub,
             case_ttl,
+            manual_code_ttl,
             case_token_hash,
         }
     }
@@ -203,7 +212,7 @@ impl<S: Storage> Store for QueueStore<S> {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
-        let ttl = self.case_ttl;
+        let ttl = join::unclaimed_ttl(self.case_ttl, self.manual_code_ttl);
         self.write(move |tx| cases::create_manual_case(tx, &new, &by, ttl, now))
             .await
     }
@@ -212,11 +221,19 @@ impl<S: Storage> Store for QueueStore<S> {
     async fn claim_manual_case(
         &self,
         code: SessionCode,
+        group: Uuid,
         device: Device,
         now: OffsetDateTime,
     ) -> Result<Option<Case>, StoreError> {
-        let token_hash = Arc::clone(&self.case_token_hash);
-        self.write(move |tx| cases::claim_manual_case(tx, &code, &device, &*token_hash, now))
+        // Looked up on a read connection; only a joinable case goes to the writer.
+        let Some(holder) = self.storage.code_holder(&code).await? else {
+            return Ok(None);
+        };
+        if !join::may_join(&holder, group, self.manual_code_ttl, now)? {
+            return Ok(None);
+        }
+        let (case_ttl, token_hash) = (self.case_ttl, Arc::clone(&self.case_token_hash));
+        self.write(move |tx| join::claim(tx, holder.id, &device, &*token_hash, case_ttl, now))
             .await
     }
 

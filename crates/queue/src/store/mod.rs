@@ -319,10 +319,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError>;
-    /// Lets a customer claim an open, unclaimed manual case by its code.
+    /// Lets a customer of a deployment of `group` claim an open, unclaimed
+    /// manual case of that group by its code, while the code has not lapsed.
     async fn claim_manual_case(
         &self,
         code: SessionCode,
+        group: Uuid,
         device: Device,
         now: OffsetDateTime,
     ) -> Result<Option<Case>, StoreError>;

@@ -105,11 +105,36 @@ pub trait CaseReads {
         id: Uuid,
         seq: i64,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
+    /// The case whose stored state is open and that holds `code` (codes are
+    /// unique among such cases), for join by code.
+    fn code_holder(
+        &self,
+        code: &SessionCode,
+    ) -> impl Future<Output = Result<Option<CodeHolder>, StoreError>> + Send;
     /// Cases open at `now`, counted by stored state.
     fn count_open_by_state(
         &self,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<(CaseState, i64)>, StoreError>> + Send;
+}
+
+/// What join by code needs to know of the case holding a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeHolder {
+    /// The case.
+    pub id: Uuid,
+    /// Its group.
+    pub group_id: Uuid,
+    /// Whether an expert made it (channel `manual`).
+    pub manual: bool,
+    /// Whether a customer has claimed it already.
+    pub claimed: bool,
+    /// Its stored state (expiry is applied by the rules).
+    pub state: String,
+    /// Creation time, in milliseconds since the epoch.
+    pub created_at: i64,
+    /// Deadline, in milliseconds since the epoch.
+    pub expires_at: i64,
 }
 
 /// Reads of credentials, experts, groups and deployments.
@@ -278,20 +303,16 @@ pub trait CaseWrites {
     fn insert_event(&mut self, event: &EventRow<'_>) -> Result<(), StoreError>;
     /// Whether a chat message with this id is stored for the case.
     fn message_stored(&mut self, case_id: Uuid, message: Uuid) -> Result<bool, StoreError>;
-    /// The open, unexpired, unclaimed manual case with this code.
-    fn claimable_case(
-        &mut self,
-        code: &SessionCode,
-        now: OffsetDateTime,
-    ) -> Result<Option<Uuid>, StoreError>;
-    /// Gives a manual case its customer: token hash and device.
+    /// Gives a manual case nobody claimed yet its customer (token hash and
+    /// device) and its new deadline; `false` when it was claimed already.
     fn set_claimed(
         &mut self,
         id: Uuid,
         token_hash: &TokenHash,
         device: &Device,
+        expires_at: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// Sets description and customer details.
     fn set_details(
         &mut self,

@@ -413,6 +413,10 @@ async fn a_manual_case_is_made_in_the_console_and_its_code_shown_large() -> Test
         )),
         "the page shows the code to read out"
     );
+    assert!(
+        html.contains("The code works for 15 min."),
+        "the page says how long the customer has to enter it"
+    );
     let bad = session
         .post(
             "/cases/new",

@@ -145,6 +145,11 @@ impl TestApp {
         format!("{}{path}", self.base_url)
     }
 
+    /// The server's SQLite database file.
+    pub fn database_path(&self) -> std::path::PathBuf {
+        self._data_dir.path().join("lifeline.db")
+    }
+
     /// A customer's SOS request with a fresh idempotency key.
     pub async fn create_case(&self) -> CaseWithToken {
         self.create_case_with(Some("Printer says offline")).await

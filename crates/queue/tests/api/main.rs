@@ -11,6 +11,7 @@ mod create;
 mod events;
 mod expiry;
 mod helpers;
+mod join;
 mod lifecycle;
 mod ops;
 mod process;

@@ -7,14 +7,14 @@ use rusqlite::{Connection, Row, ToSql, params};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use lifeline_protocol::{CaseState, ChatMessage, HistoryAction, HistoryEntry};
+use lifeline_protocol::{CaseState, ChatMessage, HistoryAction, HistoryEntry, SessionCode};
 
 use super::{SqliteStore, all, one};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, EventKind};
 use crate::store::rows::CaseRow;
-use crate::store::storage::CaseReads;
+use crate::store::storage::{CaseReads, CodeHolder};
 use crate::store::{AssigneeFilter, CaseQuery, StateFilter, StoreError};
 
 /// The columns every case query selects (alias `c`). Names come from scalar
@@ -243,6 +243,29 @@ impl CaseReads for SqliteStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    async fn code_holder(&self, code: &SessionCode) -> Result<Option<CodeHolder>, StoreError> {
+        // On a read connection: a wrong code never waits for, nor holds up, the writer.
+        self.reads.with(|conn| {
+            one(
+                conn,
+                "SELECT id, group_id, channel = 'manual', token_hash IS NOT NULL, state, created_at, expires_at \
+                     FROM cases WHERE code = ? AND state IN ('new', 'pending', 'in_progress')",
+                [code.as_str()],
+                |r| {
+                    Ok(CodeHolder {
+                        id: r.get(0)?,
+                        group_id: r.get(1)?,
+                        manual: r.get(2)?,
+                        claimed: r.get(3)?,
+                        state: r.get(4)?,
+                        created_at: r.get(5)?,
+                        expires_at: r.get(6)?,
+                    })
+                },
+            )
         })
     }
 

@@ -139,38 +139,27 @@ impl CaseWrites for SqliteTx {
         .unwrap_or(false))
     }
 
-    fn claimable_case(
-        &mut self,
-        code: &SessionCode,
-        now: OffsetDateTime,
-    ) -> Result<Option<Uuid>, StoreError> {
-        one(
-            &self.conn,
-            "SELECT id FROM cases WHERE code = ? AND state IN ('new', 'pending', 'in_progress') AND expires_at > ? \
-                 AND channel = 'manual' AND token_hash IS NULL",
-            params![code.as_str(), to_millis(now)],
-            |r| r.get(0),
-        )
-    }
-
     fn set_claimed(
         &mut self,
         id: Uuid,
         token_hash: &TokenHash,
         device: &Device,
+        expires_at: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        run(
+    ) -> Result<bool, StoreError> {
+        let changed = run(
             &self.conn,
-            "UPDATE cases SET token_hash = ?, device = ?, updated_at = ? WHERE id = ?",
+            "UPDATE cases SET token_hash = ?, device = ?, expires_at = ?, updated_at = ? \
+                 WHERE id = ? AND token_hash IS NULL",
             params![
                 token_hash.as_slice(),
                 device_json(device)?,
+                to_millis(expires_at),
                 to_millis(now),
                 id
             ],
         )?;
-        Ok(())
+        Ok(changed == 1)
     }
 
     fn set_details(
