@@ -10,7 +10,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
-use crate::store::storage::{Completion, JobDone, WriteJob};
+use crate::store::StoreError;
+use crate::store::storage::{Completion, JobDone, NotCommitted, WriteJob};
 
 /// Most writes committed together; bounds the latency one batch adds.
 pub(super) const MAX_BATCH: usize = 512;
@@ -33,26 +34,62 @@ pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>) 
                 Err(_) => break,
             }
         }
+        run_batch(&mut tx, &mut batch);
+    }
+}
+
+/// Runs the queued jobs in one transaction, unless SQLite ends it by itself:
+/// after a full disk or an I/O error it may roll the whole transaction back
+/// and go on in autocommit mode. Then the jobs run in it so far are told it
+/// did not commit (never that it did), and the rest start a new transaction
+/// rather than run one statement at a time outside of any.
+fn run_batch(tx: &mut SqliteTx, batch: &mut Vec<WriteJob>) {
+    let mut jobs = batch.drain(..).peekable();
+    while jobs.peek().is_some() {
         if let Err(e) = tx.conn.execute_batch("BEGIN IMMEDIATE") {
             // Dropping the jobs drops their reply senders: callers see `Unavailable`.
             tracing::error!(error = %e, "cannot begin a write transaction");
-            batch.clear();
-            continue;
+            return;
         }
-        let completions: Vec<Completion> = batch
-            .drain(..)
-            .filter_map(|job| run_job(&mut tx, job))
-            .collect();
-        let commit = match tx.conn.execute_batch("COMMIT") {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                tracing::error!(error = %e, writes = completions.len(), "commit failed; the batch is rolled back");
-                let _ = tx.conn.execute_batch("ROLLBACK");
-                Err(e.to_string())
+        let mut completions: Vec<Completion> = Vec::new();
+        let mut rolled_back = false;
+        for job in jobs.by_ref() {
+            completions.extend(run_job(tx, job));
+            if tx.conn.is_autocommit() {
+                rolled_back = true;
+                break;
             }
+        }
+        let outcome = if rolled_back {
+            tracing::error!(
+                writes = completions.len(),
+                "the database rolled the write transaction back by itself"
+            );
+            Err(NotCommitted::Failed(
+                "the database rolled the transaction back".into(),
+            ))
+        } else {
+            commit(tx, completions.len())
         };
         for complete in completions {
-            complete(commit.clone());
+            complete(outcome.clone());
+        }
+    }
+}
+
+/// Commits the transaction; when that fails, rolls it back (if SQLite has not already).
+fn commit(tx: &mut SqliteTx, writes: usize) -> Result<(), NotCommitted> {
+    match tx.conn.execute_batch("COMMIT") {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tracing::error!(error = %e, writes, "commit failed; the batch is rolled back");
+            if !tx.conn.is_autocommit() {
+                let _ = tx.conn.execute_batch("ROLLBACK");
+            }
+            Err(match StoreError::from(e) {
+                StoreError::Full => NotCommitted::Full,
+                other => NotCommitted::Failed(other.to_string()),
+            })
         }
     }
 }
@@ -66,6 +103,10 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
         return None;
     }
     let JobDone { succeeded, then } = job(tx);
+    if tx.conn.is_autocommit() {
+        // The database already rolled everything back: nothing to end.
+        return Some(then);
+    }
     let end = if succeeded {
         "RELEASE job"
     } else {
@@ -75,7 +116,7 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
         Ok(()) => Some(then),
         Err(e) => {
             let message = format!("ending the write: {e}");
-            Some(Box::new(move |_| then(Err(message))))
+            Some(Box::new(move |_| then(Err(NotCommitted::Failed(message)))))
         }
     }
 }
