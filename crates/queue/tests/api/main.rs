@@ -15,6 +15,7 @@ mod lifecycle;
 mod ops;
 mod process;
 mod rate_limit;
+mod restart;
 mod screen;
 mod session;
 mod timeouts;
