@@ -132,3 +132,93 @@ pub(super) fn run_checkpoints(conn: Connection, stop: std::sync::mpsc::Receiver<
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use rusqlite::OptionalExtension as _;
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::store::sqlite::open::open_writer;
+    use crate::store::storage::WriteTx;
+
+    type Told = Arc<Mutex<Vec<(&'static str, bool)>>>;
+
+    /// A job doing `work`, recording under `name` whether it was told it committed.
+    fn job(
+        name: &'static str,
+        told: &Told,
+        work: impl FnOnce(&mut dyn WriteTx) -> Result<(), StoreError> + Send + 'static,
+    ) -> WriteJob {
+        let told = Arc::clone(told);
+        Box::new(move |tx: &mut dyn WriteTx| {
+            let succeeded = work(tx).is_ok();
+            JobDone {
+                succeeded,
+                then: Box::new(move |commit| {
+                    let committed = succeeded && commit.is_ok();
+                    told.lock().expect("not poisoned").push((name, committed));
+                }),
+            }
+        })
+    }
+
+    #[test]
+    fn a_transaction_the_database_rolled_back_by_itself_is_never_reported_committed()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.db");
+        let mut tx = SqliteTx {
+            conn: open_writer(&path)?,
+        };
+        // A database that cannot grow: a large write fails with SQLITE_FULL,
+        // which makes SQLite roll the whole transaction back by itself.
+        let pages: i64 = tx.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        tx.conn.pragma_update(None, "max_page_count", pages + 2)?;
+
+        let told = Told::default();
+        let mut batch = vec![
+            job("before", &told, |tx| tx.set_secret_fingerprint(&[1; 32])),
+            job("full", &told, |tx| {
+                tx.insert_group(
+                    Uuid::now_v7(),
+                    &"x".repeat(256 * 1024),
+                    OffsetDateTime::now_utc(),
+                )
+            }),
+            job("after", &told, |tx| {
+                tx.record_health_probe(OffsetDateTime::now_utc())
+            }),
+        ];
+        run_batch(&mut tx, &mut batch);
+
+        let stored = |name: &str| -> rusqlite::Result<bool> {
+            Ok(tx
+                .conn
+                .query_row("SELECT 1 FROM server_facts WHERE name = ?", [name], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some())
+        };
+        let told = told.lock().expect("not poisoned").clone();
+        assert_eq!(
+            told,
+            [("before", false), ("full", false), ("after", true)],
+            "the jobs of the rolled-back transaction are told so; the next runs in a new one"
+        );
+        assert!(
+            !stored("secret_fingerprint")?,
+            "rolled back with the transaction"
+        );
+        assert!(
+            stored("health_probe")?,
+            "committed in a transaction of its own"
+        );
+        assert!(tx.conn.is_autocommit(), "no transaction left open");
+        Ok(())
+    }
+}
