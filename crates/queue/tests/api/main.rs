@@ -7,6 +7,7 @@ mod caching;
 mod cli;
 mod console;
 mod crash;
+mod disk_full;
 mod create;
 mod events;
 mod expiry;
