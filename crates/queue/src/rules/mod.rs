@@ -531,3 +531,41 @@ impl<S: Storage> Store for QueueStore<S> {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    #[tokio::test]
+    async fn the_write_check_fails_once_the_writer_is_gone()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = QueueStore::new(
+            SqliteStore::open(&dir.path().join("x.db"))?,
+            Arc::new(Hub::default()),
+            Duration::from_secs(60),
+            Arc::new(|_| [0; 32]),
+        );
+        store.check_writable(OffsetDateTime::now_utc()).await?;
+        // A write that panics takes the writer thread down with it.
+        store
+            .storage
+            .transact(Box::new(|_| panic!("the writer dies (on purpose)")))
+            .await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match store.check_writable(OffsetDateTime::now_utc()).await {
+                Err(StoreError::Unavailable) => break,
+                other => assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the check still answers {other:?} with no writer"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // Reads still answer: only the write check can tell.
+        store.ping().await?;
+        Ok(())
+    }
+}
