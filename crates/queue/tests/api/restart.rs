@@ -96,6 +96,13 @@ async fn the_server_refuses_a_missing_or_different_secret_key_and_serves_again_w
     let key_file = data.join("secret.key");
     let original = std::fs::read_to_string(&key_file)?;
 
+    // A database from before fingerprints were recorded adopts the key it is served with.
+    rusqlite::Connection::open(data.join("lifeline.db"))?.execute(
+        "DELETE FROM server_facts WHERE name = 'secret_fingerprint'",
+        [],
+    )?;
+    drop(ServerProcess::start(data, &[])?);
+
     // Lost: no new key is made, and the message says which file and what to do.
     std::fs::remove_file(&key_file)?;
     let refusal = ServerProcess::refused_start(data, &[])?;
