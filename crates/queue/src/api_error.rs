@@ -7,6 +7,9 @@ use lifeline_protocol::{ErrorBody, ErrorCode};
 
 use crate::store::StoreError;
 
+/// When a client should retry a write that was not saved.
+const NOT_SAVED_RETRY_SECS: u64 = 30;
+
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
@@ -174,6 +177,23 @@ impl ApiError {
             "the server is shutting down",
         )
     }
+
+    /// 503 with `Retry-After` for a write that did not commit (nothing was
+    /// saved): the disk is full or the database refused it for now.
+    fn not_saved(detail: &StoreError) -> Self {
+        tracing::error!(error = %detail, "a write did not commit");
+        let message = match detail {
+            StoreError::Full => "the server's storage is full; nothing was saved, retry later",
+            _ => "the server could not save this; nothing was saved, retry later",
+        };
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            message,
+        );
+        error.retry_after_secs = Some(NOT_SAVED_RETRY_SECS);
+        error
+    }
 }
 
 impl From<StoreError> for ApiError {
@@ -186,9 +206,10 @@ impl From<StoreError> for ApiError {
             StoreError::Taken(what) => Self::conflict(format!("{what} is already taken")),
             StoreError::Invalid(message) => Self::invalid(message),
             StoreError::Unavailable => Self::unavailable(),
+            not_saved @ (StoreError::Full | StoreError::Commit(_)) => Self::not_saved(&not_saved),
             other @ (StoreError::Database(_)
             | StoreError::Corrupt(_)
-            | StoreError::Commit(_)
+            | StoreError::SecretMismatch
             | StoreError::SchemaTooNew { .. }
             | StoreError::ThreadStart { .. }) => Self::internal(other),
         }

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,7 +24,7 @@ use crate::api_error::ApiError;
 use crate::client_addr::{ClientAddr, resolve_client};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::credentials::{ServerSecret, hash_token};
+use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::join_budget::FailedJoinBudget;
@@ -36,8 +37,9 @@ use crate::rules::{CaseTokenHash, QueueStore};
 use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::state::AppState;
-use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use crate::store::storage::Storage;
+use crate::store::{Store, StoreError};
 use crate::{console, http};
 
 /// How often the sweep writes `expired` for cases past their deadline. Reads
@@ -55,39 +57,95 @@ pub struct App {
     header_read_timeout: Duration,
 }
 
-/// Opens the storage named by `config` (running migrations) and the server secret.
+/// Opens the storage named by `config` (running migrations) and the server
+/// secret, checked against the database it was made for.
 pub async fn open_store(
     config: &Config,
     hub: Arc<Hub>,
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
-    std::fs::create_dir_all(&config.data_dir)
+    create_private_dir(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
-    let secret = match &config.secret_key {
-        Some(secret) => secret.clone(),
-        None => ServerSecret::load_or_create(&config.data_dir)?,
+    match &config.database_url {
+        DatabaseUrl::Sqlite(path) => {
+            let sqlite = SqliteStore::open(path)
+                .with_context(|| format!("failed to open the database {}", config.database_url))?;
+            with_rules(sqlite, config, hub).await
+        }
+        DatabaseUrl::Postgres(_) => anyhow::bail!(
+            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
+        ),
+    }
+}
+
+/// The queue's rules over an opened backend, with the server secret the
+/// database was made for: a lost `secret.key` is never silently replaced
+/// (every deployment key and case token would stop working), and a key from
+/// elsewhere is refused.
+async fn with_rules<S: Storage>(
+    storage: S,
+    config: &Config,
+    hub: Arc<Hub>,
+) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
+    let key_file = config.data_dir.join(SECRET_FILE);
+    let (secret, source) = match &config.secret_key {
+        Some(secret) => (
+            secret.clone(),
+            "secret_key (LIFELINE_SECRET_KEY)".to_string(),
+        ),
+        None => {
+            let secret = match ServerSecret::load(&config.data_dir)? {
+                Some(secret) => secret,
+                None if storage.is_blank().await? => ServerSecret::create(&config.data_dir)?,
+                None => anyhow::bail!(
+                    "{} is missing, but the database {} was made with a server secret and \
+                     holds data that depends on it. Restore secret.key from the backup taken \
+                     with this database; a new key would make every deployment key and case \
+                     token stop working, so none is made",
+                    key_file.display(),
+                    config.database_url
+                ),
+            };
+            (secret, key_file.display().to_string())
+        }
     };
     // The store gets the hash of a case's token, never the secret.
     let case_token_hash: CaseTokenHash = {
         let secret = secret.clone();
         Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
     };
-    let store: Arc<dyn Store> = match &config.database_url {
-        DatabaseUrl::Sqlite(path) => {
-            let sqlite = SqliteStore::open(path)
-                .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            Arc::new(QueueStore::new(
-                sqlite,
-                hub,
-                config.case_ttl,
-                config.manual_code_ttl,
-                case_token_hash,
-            ))
-        }
-        DatabaseUrl::Postgres(_) => anyhow::bail!(
-            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
+    let store = QueueStore::new(
+        storage,
+        hub,
+        config.case_ttl,
+        config.manual_code_ttl,
+        case_token_hash,
+    );
+    match store.adopt_secret(secret.fingerprint()).await {
+        Ok(()) => Ok((Arc::new(store), secret)),
+        Err(StoreError::SecretMismatch) => anyhow::bail!(
+            "{source} is not the server secret the database {} was made with. Restore the \
+             secret.key backed up with this database, or point database_url at the database \
+             this key belongs to",
+            config.database_url
         ),
-    };
-    Ok((store, secret))
+        Err(e) => Err(e).context("failed to check the server secret against the database"),
+    }
+}
+
+/// Creates `dir` (and its parents) readable by the server's user only
+/// (0700 whatever the umask); an existing directory is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(())
 }
 
 /// Builds the server on the real clock.
@@ -99,6 +157,14 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let hub = Arc::new(Hub::default());
     let (store, secret) = open_store(&config, Arc::clone(&hub)).await?;
+    // Nobody is connected to a server that is starting, whatever a crash left written.
+    let reset = store
+        .reset_presence(clock.now())
+        .await
+        .context("failed to reset the presence a previous run left")?;
+    if reset > 0 {
+        tracing::info!(cases = reset, "reset presence left by the previous run");
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;

@@ -102,22 +102,53 @@ impl ServerSecret {
         Ok(Self(bytes))
     }
 
-    /// Reads `secret.key` from the data dir, creating it (mode 0600) on first start.
-    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = data_dir.join("secret.key");
+    /// Reads `secret.key` from the data dir; `None` when there is none.
+    pub fn load(data_dir: &Path) -> anyhow::Result<Option<Self>> {
+        let path = data_dir.join(SECRET_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                Self::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                rand::rng().fill_bytes(&mut bytes);
-                write_private_file(&path, hex::encode(bytes).as_bytes())
-                    .with_context(|| format!("failed to write {}", path.display()))?;
-                Ok(Self(bytes))
-            }
+            Ok(text) => Self::from_hex(&text)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e).with_context(|| format!("failed to read {}", path.display())),
         }
+    }
+
+    /// Makes a new secret and writes it to `secret.key` (mode 0600) in one
+    /// step: a complete, synced temporary file is linked into place, so a
+    /// crash leaves either no key or the whole key, and a key another
+    /// process wrote first is kept (and returned) rather than replaced.
+    pub fn create(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(SECRET_FILE);
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let temporary = data_dir.join(format!(
+            ".{SECRET_FILE}.{}.{}",
+            std::process::id(),
+            hex::encode(&bytes[..4])
+        ));
+        write_private_file(&temporary, hex::encode(bytes).as_bytes())
+            .with_context(|| format!("failed to write {}", temporary.display()))?;
+        let linked = std::fs::hard_link(&temporary, &path);
+        let _ = std::fs::remove_file(&temporary);
+        match linked {
+            Ok(()) => {
+                sync_dir(data_dir)
+                    .with_context(|| format!("failed to sync {}", data_dir.display()))?;
+                Ok(Self(bytes))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(data_dir)?
+                .with_context(|| format!("{} vanished while starting", path.display())),
+            Err(e) => Err(e).with_context(|| format!("failed to write {}", path.display())),
+        }
+    }
+
+    /// What the database records to recognise this secret: an HMAC of a
+    /// fixed label, from which the secret cannot be recovered.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(b"lifeline secret fingerprint v1");
+        mac.finalize().into_bytes().into()
     }
 
     /// The case token of a case: `ct_` + HMAC-SHA256(secret, case id).
@@ -156,6 +187,10 @@ impl ServerSecret {
     }
 }
 
+/// The server secret's file in the data dir.
+pub const SECRET_FILE: &str = "secret.key";
+
+/// Writes a new file readable by its owner only (0600 whatever the umask) and syncs it.
 fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut options = std::fs::OpenOptions::new();
@@ -163,8 +198,19 @@ fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     file.write_all(contents)?;
     file.sync_all()
+}
+
+/// Makes a new directory entry durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,14 +10,26 @@ use utoipa::OpenApi as _;
 
 use crate::api_error::ApiError;
 use crate::state::AppState;
+use crate::store::StoreError;
 
-/// 200 when the database answers.
+/// 200 when the database answers and a write commits now; 503 with the
+/// reason otherwise (the writer is gone or stuck, or the disk is full), so a
+/// load balancer or monitor notices before callers do.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    match state.store.ping().await {
+    let check = match state.store.ping().await {
+        Ok(()) => state.store.check_writable(state.clock.now()).await,
+        Err(e) => Err(e),
+    };
+    match check {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: the database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+            let reason = match e {
+                StoreError::Full => "the database's disk is full\n",
+                StoreError::Unavailable => "the database writer is not answering\n",
+                _ => "database unavailable\n",
+            };
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, reason).into_response()
         }
     }
 }

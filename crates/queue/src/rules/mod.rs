@@ -41,7 +41,7 @@ use lifeline_protocol::{
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, Hub};
 use crate::store::rows::CaseRow;
-use crate::store::storage::{JobDone, PeopleReads, Storage, WriteJob, WriteTx};
+use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
     NewExpert, NewManualCase, SignInRecord, Store, StoreError, TokenInfo,
@@ -49,6 +49,9 @@ use crate::store::{
 
 /// Cases expired per write by the sweep.
 const EXPIRE_BATCH: u32 = 500;
+
+/// How long the health check waits for its probe write to commit.
+const WRITE_PROBE_LIMIT: Duration = Duration::from_secs(5);
 
 /// The hash of a case's token, from its id. The store is handed this, never
 /// the server secret it is derived from.
@@ -119,7 +122,7 @@ impl<S: Storage> QueueStore<S> {
             let events = tx.events;
             JobDone {
                 succeeded: result.is_ok(),
-                then: Box::new(move |commit: Result<(), String>| {
+                then: Box::new(move |commit: Result<(), NotCommitted>| {
                     let outcome = match (commit, result) {
                         (Ok(()), Ok(value)) => {
                             for event in events {
@@ -127,7 +130,7 @@ impl<S: Storage> QueueStore<S> {
                             }
                             Ok(value)
                         }
-                        (Err(message), Ok(_)) => Err(StoreError::Commit(message)),
+                        (Err(reason), Ok(_)) => Err(reason.into()),
                         (_, Err(e)) => Err(e),
                     };
                     // The caller may have gone away (request cancelled); the write stands.
@@ -148,6 +151,36 @@ fn case_at(row: Option<CaseRow>, now: OffsetDateTime) -> Result<Option<Case>, St
 impl<S: Storage> Store for QueueStore<S> {
     async fn ping(&self) -> Result<(), StoreError> {
         self.storage.ping().await
+    }
+
+    async fn check_writable(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.storage.check_space().await?;
+        // A writer that is stuck (not dead) would leave the probe waiting forever.
+        tokio::time::timeout(
+            WRITE_PROBE_LIMIT,
+            self.write(move |tx| tx.store.record_health_probe(now)),
+        )
+        .await
+        .map_err(|_| StoreError::Unavailable)?
+    }
+
+    async fn adopt_secret(&self, fingerprint: [u8; 32]) -> Result<(), StoreError> {
+        self.write(move |tx| people::adopt_secret(tx, &fingerprint))
+            .await
+    }
+
+    async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let (mut after, mut total) = (None, 0);
+        loop {
+            let (last, changed) = self
+                .write(move |tx| session::reset_presence(tx, after, now))
+                .await?;
+            total += changed;
+            match last {
+                Some(id) => after = Some(id),
+                None => return Ok(total),
+            }
+        }
     }
 
     async fn deployment_by_key(
@@ -513,5 +546,44 @@ impl<S: Storage> Store for QueueStore<S> {
             tx.store.deployment(id)?.ok_or(StoreError::NotFound)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    #[tokio::test]
+    async fn the_write_check_fails_once_the_writer_is_gone()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = QueueStore::new(
+            SqliteStore::open(&dir.path().join("x.db"))?,
+            Arc::new(Hub::default()),
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            Arc::new(|_| [0; 32]),
+        );
+        store.check_writable(OffsetDateTime::now_utc()).await?;
+        // A write that panics takes the writer thread down with it.
+        store
+            .storage
+            .transact(Box::new(|_| panic!("the writer dies (on purpose)")))
+            .await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match store.check_writable(OffsetDateTime::now_utc()).await {
+                Err(StoreError::Unavailable) => break,
+                other => assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the check still answers {other:?} with no writer"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // Reads still answer: only the write check can tell.
+        store.ping().await?;
+        Ok(())
     }
 }

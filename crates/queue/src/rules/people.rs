@@ -27,6 +27,17 @@ pub(super) fn start_console_session(
         .insert_console_session(token_hash, expert, now, expires_at)
 }
 
+/// Records the server secret's fingerprint in a database that has none; a
+/// database made with another secret refuses it (its deployment keys and
+/// case tokens would all stop working).
+pub(super) fn adopt_secret(tx: &mut Tx<'_>, fingerprint: &[u8; 32]) -> Result<(), StoreError> {
+    match tx.store.secret_fingerprint()? {
+        None => tx.store.set_secret_fingerprint(fingerprint),
+        Some(stored) if stored == fingerprint => Ok(()),
+        Some(_) => Err(StoreError::SecretMismatch),
+    }
+}
+
 /// A new group, with automatic assignment off.
 pub(super) fn create_group(
     tx: &mut Tx<'_>,

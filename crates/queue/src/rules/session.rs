@@ -56,6 +56,33 @@ pub(super) fn set_presence(
     tx.record_change(id, action, by.label(), None, now)
 }
 
+/// Cases whose presence is reset per write at start.
+const RESET_BATCH: u32 = 200;
+
+/// One batch of the reset at start: every side of up to [`RESET_BATCH`]
+/// cases after `after` still marked connected leaves, as a real leave would
+/// (state from presence, a "left" line by the system). Returns the last case
+/// looked at (`None` when there were none left) and how many changed.
+pub(super) fn reset_presence(
+    tx: &mut Tx<'_>,
+    after: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<(Option<Uuid>, usize), StoreError> {
+    let connected = tx.store.connected_cases(after, RESET_BATCH)?;
+    let mut changed = 0;
+    for &(id, expert, customer) in &connected {
+        let sides = [
+            (MessageFrom::Expert, expert),
+            (MessageFrom::Customer, customer),
+        ];
+        for (side, _) in sides.into_iter().filter(|&(_, marked)| marked) {
+            set_presence(tx, id, side, false, &Actor::System, now)?;
+        }
+        changed += 1;
+    }
+    Ok((connected.last().map(|&(id, _, _)| id), changed))
+}
+
 /// Records one line of an open case's history that changes nothing else
 /// (the remote screen's consent changes); a final case refuses it.
 pub(super) fn record_history(

@@ -69,9 +69,15 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
-    /// The writer is gone (shutting down).
+    /// The writer is gone (shutting down, or stopped).
     #[error("storage is shutting down")]
     Unavailable,
+    /// The disk under the database is full: nothing was written.
+    #[error("the database's disk is full")]
+    Full,
+    /// The server secret is not the one the database was made with.
+    #[error("the server secret does not match the one this database was made with")]
+    SecretMismatch,
 }
 
 /// A valid, unrevoked deployment key's deployment.
@@ -272,6 +278,16 @@ pub enum ExpertChange {
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Checks that a write commits now: the disk has room ([`StoreError::Full`]
+    /// otherwise) and the writer answers ([`StoreError::Unavailable`] otherwise).
+    async fn check_writable(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Records the fingerprint of the server secret when the database has
+    /// none yet; [`StoreError::SecretMismatch`] when it holds another one.
+    async fn adopt_secret(&self, fingerprint: [u8; 32]) -> Result<(), StoreError>;
+    /// At start, before any session: every side still marked connected (a
+    /// crash left it so) leaves, through the same rule as a real leave.
+    /// Returns how many cases changed.
+    async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError>;
 
     // --- credentials
     /// The deployment of an unrevoked key.

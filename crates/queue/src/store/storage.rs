@@ -36,7 +36,25 @@ use crate::hub::{CaseEvent, EventKind};
 
 /// Told once the transaction holding a job ended: `Ok` after its commit,
 /// `Err` with the reason when it did not commit (nothing was written).
-pub type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+pub type Completion = Box<dyn FnOnce(Result<(), NotCommitted>) + Send>;
+
+/// Why a transaction did not commit; nothing of it was written.
+#[derive(Debug, Clone)]
+pub enum NotCommitted {
+    /// The disk under the database is full.
+    Full,
+    /// Anything else, in the database's words.
+    Failed(String),
+}
+
+impl From<NotCommitted> for StoreError {
+    fn from(reason: NotCommitted) -> Self {
+        match reason {
+            NotCommitted::Full => StoreError::Full,
+            NotCommitted::Failed(message) => StoreError::Commit(message),
+        }
+    }
+}
 
 /// One write: runs inside the backend's write transaction.
 pub type WriteJob = Box<dyn FnOnce(&mut dyn WriteTx) -> JobDone + Send>;
@@ -57,12 +75,29 @@ pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'st
     fn transact(&self, job: WriteJob) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Checks that the database answers.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Checks that the database has room to write: [`StoreError::Full`] when
+    /// the disk under it is (nearly) full. A backend whose disk is managed
+    /// elsewhere (a database server) answers `Ok`.
+    fn check_space(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Whether the database is as new: no server secret fingerprint recorded,
+    /// and no group, expert, deployment or case.
+    fn is_blank(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// The transaction a write job runs in.
-pub trait WriteTx: CaseWrites + PeopleWrites {}
+pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites {}
 
-impl<T: CaseWrites + PeopleWrites> WriteTx for T {}
+impl<T: CaseWrites + PeopleWrites + ServerWrites> WriteTx for T {}
+
+/// Statements on facts about the server itself inside a write transaction.
+pub trait ServerWrites {
+    /// The fingerprint of the server secret the database was made with, if recorded.
+    fn secret_fingerprint(&mut self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Records the fingerprint of the server secret.
+    fn set_secret_fingerprint(&mut self, fingerprint: &[u8]) -> Result<(), StoreError>;
+    /// Writes the time of a health probe: a write that must commit.
+    fn record_health_probe(&mut self, at: OffsetDateTime) -> Result<(), StoreError>;
+}
 
 /// Reads of cases, committed data only.
 pub trait CaseReads {
@@ -347,6 +382,13 @@ pub trait CaseWrites {
         by: ClosedBy,
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// Up to `limit` cases after `after` (by id) that have a side marked
+    /// connected, with which sides: (case, expert, customer).
+    fn connected_cases(
+        &mut self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, bool, bool)>, StoreError>;
     /// Up to `limit` open cases whose deadline is not after `now`, earliest first.
     fn due_for_expiry(
         &mut self,

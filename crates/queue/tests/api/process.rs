@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use lifeline_protocol::DeploymentFile;
+
 pub const BINARY: &str = env!("CARGO_BIN_EXE_lifeline-queue");
 
 /// Runs a CLI command against `data_dir`, feeding `stdin`.
@@ -42,6 +44,57 @@ pub fn cli_ok(
     Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }
 
+/// What [`set_up_company`] made: a deployment's key and an admin expert's API token.
+pub struct Company {
+    pub deployment_key: String,
+    pub expert_token: String,
+}
+
+/// Through the CLI: group "Front desk", Ana (admin, in the group) with an
+/// API token, and deployment "Acme" for the group.
+pub fn set_up_company(data_dir: &Path) -> Result<Company, Box<dyn std::error::Error>> {
+    cli_ok(data_dir, &["group", "add", "Front desk"], "")?;
+    cli_ok(
+        data_dir,
+        &[
+            "expert",
+            "add",
+            "--email",
+            "ana@example.com",
+            "--name",
+            "Ana",
+            "--admin",
+            "--group",
+            "Front desk",
+        ],
+        "a long password\n",
+    )?;
+    let expert_token = cli_ok(
+        data_dir,
+        &["token", "add", "--email", "ana@example.com"],
+        "",
+    )?;
+    let file = cli_ok(
+        data_dir,
+        &[
+            "deployment",
+            "add",
+            "--name",
+            "Acme",
+            "--group",
+            "Front desk",
+            "--server-url",
+            "http://127.0.0.1:9",
+        ],
+        "",
+    )?;
+    let deployment_key = toml::from_str::<DeploymentFile>(&file)?.deployment_key;
+    Ok(Company {
+        deployment_key,
+        expert_token,
+    })
+}
+
 /// A running `lifeline-queue serve`; killed when dropped.
 pub struct ServerProcess {
     pub child: Child,
@@ -54,17 +107,47 @@ impl ServerProcess {
         data_dir: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let mut child = Command::new(BINARY)
-            .arg("serve")
-            .env("LIFELINE_DATA_DIR", data_dir)
-            .env("LIFELINE_LISTEN", "127.0.0.1:0")
-            .env("LIFELINE_RATE_LIMIT_PER_IP", "off")
-            .env("RUST_LOG", "info")
-            .envs(env.iter().copied())
-            .env_remove("LIFELINE_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()?;
+        let mut command = Command::new(BINARY);
+        command.arg("serve");
+        Self::spawn(configure(&mut command, data_dir, env))
+    }
+
+    /// Starts the server under umask 000, so whatever it creates gets
+    /// exactly the permissions it asks for.
+    pub fn start_with_open_umask(data_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut command = Command::new("sh");
+        command.args(["-c", "umask 000 && exec \"$0\" serve", BINARY]);
+        Self::spawn(configure(&mut command, data_dir, &[]))
+    }
+
+    /// Starts the server expecting it to refuse: returns what it printed
+    /// when it exited with a failure, and fails when it serves instead.
+    pub fn refused_start(
+        data_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let mut command = Command::new(BINARY);
+        command.arg("serve");
+        let mut child = configure(&mut command, data_dir, env).spawn()?;
+        let started = Instant::now();
+        while child.try_wait()?.is_none() {
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("the server did not refuse to start within 30 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output()?;
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        if output.status.success() || stderr.contains("address=") {
+            return Err(format!("the server started instead of refusing:\n{stderr}").into());
+        }
+        Ok(stderr)
+    }
+
+    fn spawn(command: &mut Command) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut child = command.spawn()?;
         let stderr = child.stderr.take().ok_or("stderr")?;
         let mut lines = BufReader::new(stderr).lines();
         let started = Instant::now();
@@ -108,6 +191,23 @@ impl ServerProcess {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+/// `serve` on `data_dir`, on a free port, without rate limits, logging to a pipe.
+fn configure<'a>(
+    command: &'a mut Command,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+) -> &'a mut Command {
+    command
+        .env("LIFELINE_DATA_DIR", data_dir)
+        .env("LIFELINE_LISTEN", "127.0.0.1:0")
+        .env("LIFELINE_RATE_LIMIT_PER_IP", "off")
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
+        .env_remove("LIFELINE_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
 }
 
 impl Drop for ServerProcess {

@@ -245,6 +245,21 @@ impl CaseWrites for SqliteTx {
         Ok(())
     }
 
+    fn connected_cases(
+        &mut self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, bool, bool)>, StoreError> {
+        all(
+            &self.conn,
+            "SELECT id, expert_connected, customer_connected FROM cases \
+             WHERE (?1 IS NULL OR id > ?1) AND (expert_connected = 1 OR customer_connected = 1) \
+             ORDER BY id LIMIT ?2",
+            params![after, limit],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
     fn due_for_expiry(
         &mut self,
         now: OffsetDateTime,

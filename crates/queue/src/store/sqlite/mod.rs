@@ -25,9 +25,10 @@ mod open;
 mod people_reads;
 mod people_writes;
 mod read_pool;
+mod server_facts;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, Params, Row};
 use tokio::sync::mpsc;
@@ -37,9 +38,17 @@ use crate::store::storage::{Storage, WriteJob};
 use read_pool::ReadPool;
 use writer::{MAX_BATCH, SqliteTx};
 
+/// Free space under the database below which it counts as full. SQLite
+/// writes a commit's pages to the WAL first and copies them into the database
+/// at the next checkpoint, so a full batch of writes needs a few megabytes at
+/// once; below this floor writes are about to fail, and the health check says
+/// so before they do (a fixed floor: no setting to get wrong).
+const MIN_FREE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// The SQLite backend. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct SqliteStore {
+    path: PathBuf,
     reads: ReadPool,
     writes: mpsc::Sender<WriteJob>,
     /// Dropped with the store: stops the checkpoint thread.
@@ -50,6 +59,7 @@ impl SqliteStore {
     /// Opens (creating if missing) the database file at `path`, runs the
     /// migrations and starts the writer and checkpoint threads.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        open::make_private(path)?;
         let writer = open::open_writer(path)?;
         let checkpoints = open::open_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel::<()>();
@@ -70,6 +80,7 @@ impl SqliteStore {
                 source,
             })?;
         Ok(Self {
+            path: path.to_path_buf(),
             reads,
             writes,
             _stop_checkpoints: stop_checkpoints,
@@ -89,12 +100,53 @@ impl Storage for SqliteStore {
         self.reads
             .with(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
     }
+
+    async fn check_space(&self) -> Result<(), StoreError> {
+        free_space(&self.path)
+    }
+
+    async fn is_blank(&self) -> Result<bool, StoreError> {
+        self.reads.with(|conn| {
+            Ok(conn.query_row(
+                "SELECT NOT (EXISTS (SELECT 1 FROM server_facts WHERE name = 'secret_fingerprint') \
+                 OR EXISTS (SELECT 1 FROM groups) OR EXISTS (SELECT 1 FROM experts) \
+                 OR EXISTS (SELECT 1 FROM deployments) OR EXISTS (SELECT 1 FROM cases))",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+}
+
+#[cfg(unix)]
+fn free_space(path: &Path) -> Result<(), StoreError> {
+    let stats = rustix::fs::statvfs(path).map_err(|e| StoreError::Database(Box::new(e)))?;
+    if stats.f_bavail.saturating_mul(stats.f_frsize) < MIN_FREE_BYTES {
+        return Err(StoreError::Full);
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn free_space(_path: &Path) -> Result<(), StoreError> {
+    // No portable free-space call without unsafe code here; a full disk still
+    // shows as failing writes (`StoreError::Full`) and a failing probe write.
+    let _ = MIN_FREE_BYTES;
+    Ok(())
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
+        if is_full(&error) {
+            return StoreError::Full;
+        }
         StoreError::Database(Box::new(error))
     }
+}
+
+/// Whether SQLite failed for want of disk space.
+fn is_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {

@@ -12,11 +12,44 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_initial.sql"),
     include_str!("../../../migrations/sqlite/0002_console.sql"),
     include_str!("../../../migrations/sqlite/0003_session.sql"),
+    include_str!("../../../migrations/sqlite/0004_server.sql"),
 ];
 
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
 const STATEMENT_CACHE: usize = 128;
+
+/// Makes the database file (created empty when missing) and its WAL and
+/// shared-memory files readable by the server's user only, whatever the
+/// umask: SQLite creates the WAL and shared-memory files with the database
+/// file's mode.
+pub(super) fn make_private(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let private = |e: std::io::Error| StoreError::Database(Box::new(e));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(private)?;
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for file in files.iter().filter(|file| file.exists()) {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                .map_err(private)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
 
 pub(super) fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;

@@ -10,7 +10,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
-use crate::store::storage::{Completion, JobDone, WriteJob};
+use crate::store::StoreError;
+use crate::store::storage::{Completion, JobDone, NotCommitted, WriteJob};
 
 /// Most writes committed together; bounds the latency one batch adds.
 pub(super) const MAX_BATCH: usize = 512;
@@ -33,26 +34,62 @@ pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>) 
                 Err(_) => break,
             }
         }
+        run_batch(&mut tx, &mut batch);
+    }
+}
+
+/// Runs the queued jobs in one transaction, unless SQLite ends it by itself:
+/// after a full disk or an I/O error it may roll the whole transaction back
+/// and go on in autocommit mode. Then the jobs run in it so far are told it
+/// did not commit (never that it did), and the rest start a new transaction
+/// rather than run one statement at a time outside of any.
+fn run_batch(tx: &mut SqliteTx, batch: &mut Vec<WriteJob>) {
+    let mut jobs = batch.drain(..).peekable();
+    while jobs.peek().is_some() {
         if let Err(e) = tx.conn.execute_batch("BEGIN IMMEDIATE") {
             // Dropping the jobs drops their reply senders: callers see `Unavailable`.
             tracing::error!(error = %e, "cannot begin a write transaction");
-            batch.clear();
-            continue;
+            return;
         }
-        let completions: Vec<Completion> = batch
-            .drain(..)
-            .filter_map(|job| run_job(&mut tx, job))
-            .collect();
-        let commit = match tx.conn.execute_batch("COMMIT") {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                tracing::error!(error = %e, writes = completions.len(), "commit failed; the batch is rolled back");
-                let _ = tx.conn.execute_batch("ROLLBACK");
-                Err(e.to_string())
+        let mut completions: Vec<Completion> = Vec::new();
+        let mut rolled_back = false;
+        for job in jobs.by_ref() {
+            completions.extend(run_job(tx, job));
+            if tx.conn.is_autocommit() {
+                rolled_back = true;
+                break;
             }
+        }
+        let outcome = if rolled_back {
+            tracing::error!(
+                writes = completions.len(),
+                "the database rolled the write transaction back by itself"
+            );
+            Err(NotCommitted::Failed(
+                "the database rolled the transaction back".into(),
+            ))
+        } else {
+            commit(tx, completions.len())
         };
         for complete in completions {
-            complete(commit.clone());
+            complete(outcome.clone());
+        }
+    }
+}
+
+/// Commits the transaction; when that fails, rolls it back (if SQLite has not already).
+fn commit(tx: &mut SqliteTx, writes: usize) -> Result<(), NotCommitted> {
+    match tx.conn.execute_batch("COMMIT") {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tracing::error!(error = %e, writes, "commit failed; the batch is rolled back");
+            if !tx.conn.is_autocommit() {
+                let _ = tx.conn.execute_batch("ROLLBACK");
+            }
+            Err(match StoreError::from(e) {
+                StoreError::Full => NotCommitted::Full,
+                other => NotCommitted::Failed(other.to_string()),
+            })
         }
     }
 }
@@ -66,6 +103,10 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
         return None;
     }
     let JobDone { succeeded, then } = job(tx);
+    if tx.conn.is_autocommit() {
+        // The database already rolled everything back: nothing to end.
+        return Some(then);
+    }
     let end = if succeeded {
         "RELEASE job"
     } else {
@@ -75,7 +116,7 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
         Ok(()) => Some(then),
         Err(e) => {
             let message = format!("ending the write: {e}");
-            Some(Box::new(move |_| then(Err(message))))
+            Some(Box::new(move |_| then(Err(NotCommitted::Failed(message)))))
         }
     }
 }
@@ -89,5 +130,95 @@ pub(super) fn run_checkpoints(conn: Connection, stop: std::sync::mpsc::Receiver<
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying in a second");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use rusqlite::OptionalExtension as _;
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::store::sqlite::open::open_writer;
+    use crate::store::storage::WriteTx;
+
+    type Told = Arc<Mutex<Vec<(&'static str, bool)>>>;
+
+    /// A job doing `work`, recording under `name` whether it was told it committed.
+    fn job(
+        name: &'static str,
+        told: &Told,
+        work: impl FnOnce(&mut dyn WriteTx) -> Result<(), StoreError> + Send + 'static,
+    ) -> WriteJob {
+        let told = Arc::clone(told);
+        Box::new(move |tx: &mut dyn WriteTx| {
+            let succeeded = work(tx).is_ok();
+            JobDone {
+                succeeded,
+                then: Box::new(move |commit| {
+                    let committed = succeeded && commit.is_ok();
+                    told.lock().expect("not poisoned").push((name, committed));
+                }),
+            }
+        })
+    }
+
+    #[test]
+    fn a_transaction_the_database_rolled_back_by_itself_is_never_reported_committed()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.db");
+        let mut tx = SqliteTx {
+            conn: open_writer(&path)?,
+        };
+        // A database that cannot grow: a large write fails with SQLITE_FULL,
+        // which makes SQLite roll the whole transaction back by itself.
+        let pages: i64 = tx.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        tx.conn.pragma_update(None, "max_page_count", pages + 2)?;
+
+        let told = Told::default();
+        let mut batch = vec![
+            job("before", &told, |tx| tx.set_secret_fingerprint(&[1; 32])),
+            job("full", &told, |tx| {
+                tx.insert_group(
+                    Uuid::now_v7(),
+                    &"x".repeat(256 * 1024),
+                    OffsetDateTime::now_utc(),
+                )
+            }),
+            job("after", &told, |tx| {
+                tx.record_health_probe(OffsetDateTime::now_utc())
+            }),
+        ];
+        run_batch(&mut tx, &mut batch);
+
+        let stored = |name: &str| -> rusqlite::Result<bool> {
+            Ok(tx
+                .conn
+                .query_row("SELECT 1 FROM server_facts WHERE name = ?", [name], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some())
+        };
+        let told = told.lock().expect("not poisoned").clone();
+        assert_eq!(
+            told,
+            [("before", false), ("full", false), ("after", true)],
+            "the jobs of the rolled-back transaction are told so; the next runs in a new one"
+        );
+        assert!(
+            !stored("secret_fingerprint")?,
+            "rolled back with the transaction"
+        );
+        assert!(
+            stored("health_probe")?,
+            "committed in a transaction of its own"
+        );
+        assert!(tx.conn.is_autocommit(), "no transaction left open");
+        Ok(())
     }
 }

@@ -1,0 +1,9 @@
+-- Lifeline queue server, SQLite schema v4: facts about the server itself.
+
+-- One row per name: `secret_fingerprint` (an HMAC of a fixed label under the
+-- server secret this database was made with, never the secret) and
+-- `health_probe` (the time of the last write `/healthz` made).
+CREATE TABLE server_facts (
+    name  TEXT PRIMARY KEY NOT NULL,
+    value BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
