@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, StateChanges};
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
 use crate::rules::{CaseTokenHash, QueueStore};
@@ -44,10 +44,12 @@ pub struct App {
     state: Arc<AppState>,
 }
 
-/// Opens the storage named by `config` (running migrations) and the server secret.
+/// Opens the storage named by `config` (running migrations) and the server
+/// secret; committed events go to `hub`, states entered to `state_changes`.
 pub async fn open_store(
     config: &Config,
     hub: Arc<Hub>,
+    state_changes: StateChanges,
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
@@ -67,6 +69,7 @@ pub async fn open_store(
             Arc::new(QueueStore::new(
                 sqlite,
                 hub,
+                state_changes,
                 config.case_ttl,
                 case_token_hash,
             ))
@@ -86,7 +89,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 /// Builds the server on a given clock (tests pass a manual one).
 pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let hub = Arc::new(Hub::default());
-    let (store, secret) = open_store(&config, Arc::clone(&hub)).await?;
+    let metrics = Metrics::default();
+    let (store, secret) = open_store(&config, Arc::clone(&hub), metrics.state_changes()).await?;
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;
@@ -96,7 +100,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         clock,
         secret,
         rate_limiter: IpRateLimiter::new(config.rate_limit_per_ip),
-        metrics: Metrics::default(),
+        metrics,
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),
         screens: Screens::default(),
@@ -216,12 +220,7 @@ async fn sweep(state: Arc<AppState>) {
         }
         match state.store.expire_due(state.clock.now()).await {
             Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(cases = n, "expired cases past their deadline");
-                state
-                    .metrics
-                    .state_entered(lifeline_protocol::CaseState::Expired, n as u64);
-            }
+            Ok(n) => tracing::info!(cases = n, "expired cases past their deadline"),
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
         }
         if let Some(limiter) = &state.rate_limiter {

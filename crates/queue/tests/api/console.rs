@@ -23,7 +23,7 @@ async fn with_password(app: &TestApp) -> TestResult {
     give_password(app, "ana@example.com").await
 }
 
-async fn give_password(app: &TestApp, email: &str) -> TestResult {
+pub(crate) async fn give_password(app: &TestApp, email: &str) -> TestResult {
     let id = app
         .store
         .expert_id_by_email(email)
@@ -56,7 +56,7 @@ async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::
     sign_in_as(app, "ana@example.com").await
 }
 
-async fn sign_in_as(
+pub(crate) async fn sign_in_as(
     app: &TestApp,
     email: &str,
 ) -> Result<(String, String), Box<dyn std::error::Error>> {
@@ -302,14 +302,14 @@ async fn a_deactivated_expert_cannot_sign_in() -> TestResult {
 }
 
 /// A signed-in browser session, for posting console forms.
-struct Session<'a> {
-    app: &'a TestApp,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Session<'_> {
-    async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
         browser()
             .get(self.app.url(path))
             .header(COOKIE, &self.cookie)
@@ -317,7 +317,7 @@ impl Session<'_> {
             .await
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &self,
         path: &str,
         fields: &[(&str, &str)],

@@ -14,6 +14,7 @@ mod lifecycle;
 mod ops;
 mod process;
 mod rate_limit;
+mod rules;
 mod screen;
 mod session;
 mod validation;
