@@ -36,4 +36,5 @@ mod within_rate;
 
 pub use app::{App, build, build_with_clock, open_store};
 pub use config::Config;
+pub use metrics::StateChanges;
 pub use state::AppState;

@@ -14,7 +14,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use uuid::Uuid;
 
-use lifeline_protocol::{CaseState, Channel, Customer, CustomerName, Description, Email, GroupRef};
+use lifeline_protocol::{Channel, Customer, CustomerName, Description, Email, GroupRef};
 
 use super::auth::NoFields;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
@@ -25,6 +25,7 @@ use crate::case_access::{check_expert_may_close, visible_case};
 use crate::case_filters::{ListParams, case_filters};
 use crate::hub::QueueChange;
 use crate::ids::parse_id;
+use crate::rules::may_be_assigned;
 use crate::state::AppState;
 use crate::store::{CaseQuery, ExpertAuth, NewManualCase};
 
@@ -252,12 +253,13 @@ pub async fn case_page(
     let id = parse_id(&id, "case id")?;
     let case = visible_case(&state, &signed.expert, id).await?;
     let history = state.store.history(id).await?;
+    // Only those the case may be assigned to: active and able to see it.
     let experts = state
         .store
         .list_experts()
         .await?
         .into_iter()
-        .filter(|e| e.active)
+        .filter(|e| may_be_assigned(Some(e), case.group.id).is_ok())
         .collect();
     page(&CasePage {
         layout: signed.layout(&state, "queue").await?,
@@ -304,7 +306,6 @@ pub async fn close_case(
         .store
         .close_case(id, expert_actor(&signed.expert), state.clock.now())
         .await?;
-    state.metrics.state_entered(CaseState::Closed, 1);
     Ok(see_other(&format!("/cases/{id}")))
 }
 

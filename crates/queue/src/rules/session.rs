@@ -48,6 +48,9 @@ pub(super) fn set_presence(
     let new_state = CaseState::from_presence(expert, customer, ever_joined);
     tx.store
         .set_presence(id, expert, customer, ever_joined, new_state, now)?;
+    if new_state != state {
+        tx.entered(new_state);
+    }
     let action = if connected {
         HistoryAction::Joined
     } else {

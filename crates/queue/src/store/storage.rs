@@ -395,8 +395,6 @@ pub trait CaseWrites {
         now: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<DueCase>, StoreError>;
-    /// The display name of an active expert.
-    fn active_expert_name(&mut self, id: Uuid) -> Result<Option<String>, StoreError>;
     /// A group's assignment policy and its last round-robin pick, locked for
     /// this transaction (so assignment plans of a group never interleave).
     fn assignment_policy_for_update(

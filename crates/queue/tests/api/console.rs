@@ -343,14 +343,14 @@ async fn a_deactivated_expert_cannot_sign_in() -> TestResult {
 }
 
 /// A signed-in browser session, for posting console forms.
-struct Session<'a> {
-    app: &'a TestApp,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Session<'_> {
-    async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
         browser()
             .get(self.app.url(path))
             .header(COOKIE, &self.cookie)
@@ -358,7 +358,7 @@ impl Session<'_> {
             .await
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &self,
         path: &str,
         fields: &[(&str, &str)],

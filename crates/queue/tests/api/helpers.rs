@@ -163,6 +163,23 @@ impl TestApp {
             .expect("the case is created")
     }
 
+    /// Another expert (not an admin) working in `groups`, with an API token.
+    pub async fn add_expert_in(
+        &self,
+        name: &str,
+        groups: Vec<Uuid>,
+    ) -> Result<(Expert, String), Box<dyn std::error::Error>> {
+        let now = self.state.clock.now();
+        let email = Email::parse(format!("{}@example.com", name.to_lowercase()))?;
+        let expert =
+            admin::create_expert(self.store.as_ref(), email, name, None, false, groups, now)
+                .await?;
+        let token = admin::create_expert_token(self.store.as_ref(), expert.id, now)
+            .await?
+            .token;
+        Ok((expert, token))
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock
             .as_ref()

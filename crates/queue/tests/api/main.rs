@@ -18,6 +18,7 @@ mod ops;
 mod process;
 mod rate_limit;
 mod restart;
+mod rules;
 mod screen;
 mod session;
 mod sign_in;
