@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lifeline_protocol::{ErrorBody, ErrorCode};
 
+use crate::live::{CapReached, SILENT_FOR};
 use crate::store::StoreError;
 
 /// An error answer.
@@ -120,6 +121,20 @@ impl ApiError {
             ErrorCode::Internal,
             "the server is shutting down",
         )
+    }
+}
+
+/// 429: too many live connections of one kind; a dead peer's place is
+/// freed within the silence limit, so a retry after it may succeed.
+impl From<CapReached> for ApiError {
+    fn from(reached: CapReached) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            reached.to_string(),
+        );
+        error.retry_after_secs = Some(SILENT_FOR.as_secs() + 1);
+        error
     }
 }
 

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::credentials::{ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
+use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
@@ -99,6 +100,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         metrics: Metrics::default(),
         sign_ins: SignInGuard::default(),
         presence: Presence::default(),
+        live: Live::default(),
+        access_recheck: config.live_access_recheck,
         screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });

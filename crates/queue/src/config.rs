@@ -37,6 +37,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Per-address limit on case creation and code entry.
     pub rate_limit_per_ip: RateLimit,
+    /// How often an expert's open event streams and session sockets re-check
+    /// that the expert is active and still sees the case (at most a minute).
+    pub live_access_recheck: Duration,
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
@@ -67,6 +70,7 @@ struct FileConfig {
     case_ttl: Option<String>,
     data_dir: Option<String>,
     rate_limit_per_ip: Option<String>,
+    live_access_recheck: Option<String>,
     secret_key: Option<String>,
 }
 
@@ -94,6 +98,10 @@ const DATA_DIR: Setting = Setting {
 const RATE_LIMIT: Setting = Setting {
     name: "rate_limit_per_ip",
     env: "LIFELINE_RATE_LIMIT_PER_IP",
+};
+const LIVE_ACCESS_RECHECK: Setting = Setting {
+    name: "live_access_recheck",
+    env: "LIFELINE_LIVE_ACCESS_RECHECK",
 };
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
@@ -167,6 +175,18 @@ impl Config {
             },
         };
 
+        let live_access_recheck = match pick(&LIVE_ACCESS_RECHECK, from_file.live_access_recheck) {
+            Some(text) => {
+                let every = parse_duration(&text)
+                    .map_err(|reason| LIVE_ACCESS_RECHECK.invalid(&text, reason))?;
+                if every < Duration::from_secs(1) || every > Duration::from_secs(60) {
+                    return Err(LIVE_ACCESS_RECHECK.invalid(&text, "must be from 1s to 60s"));
+                }
+                every
+            }
+            None => Duration::from_secs(30),
+        };
+
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
             Some(text) => Some(
@@ -181,6 +201,7 @@ impl Config {
             case_ttl,
             data_dir,
             rate_limit_per_ip,
+            live_access_recheck,
             secret_key,
         })
     }

@@ -19,6 +19,7 @@ pub mod database_url;
 mod http;
 pub mod hub;
 mod ids;
+mod live;
 mod metrics;
 mod presence;
 mod rate_limit;

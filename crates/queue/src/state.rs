@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
+use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::rate_limit::IpRateLimiter;
@@ -33,6 +34,10 @@ pub struct AppState {
     pub sign_ins: SignInGuard,
     /// Open session sockets per case and side.
     pub presence: Presence,
+    /// Caps on open sockets and streams, and the chat budgets.
+    pub live: Live,
+    /// How often a live stream re-checks that its expert may still see the case.
+    pub access_recheck: std::time::Duration,
     /// The remote screen of each case: consent and relay, in memory only.
     pub screens: Screens,
     /// Cancelled at shutdown: long-lived streams end.

@@ -99,11 +99,12 @@ pub trait CaseReads {
         query: CaseQuery,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<CaseRow>, StoreError>> + Send;
-    /// Stored events of a case after `seq`, oldest first.
+    /// A page of a case's stored events: at most `limit` after `seq`, oldest first.
     fn events_after(
         &self,
         id: Uuid,
         seq: i64,
+        limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
     /// Cases open at `now`, counted by stored state.
     fn count_open_by_state(

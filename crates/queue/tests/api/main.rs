@@ -11,6 +11,7 @@ mod events;
 mod expiry;
 mod helpers;
 mod lifecycle;
+mod live;
 mod ops;
 mod process;
 mod rate_limit;
