@@ -183,7 +183,9 @@ pub async fn queue_rows(
 }
 
 /// Which cases of the expert's groups changed, as they change: `changed`
-/// events carrying the case id. The page then fetches its rows again. A
+/// events carrying the case id (the page then fetches its rows again), and
+/// `presence` events carrying `{case_id, state, expert_connected,
+/// customer_connected}` when only a session side joined or left. A
 /// console session holds a capped number of these streams, and one ends
 /// when its expert is deactivated or signed out.
 pub async fn queue_events(
@@ -243,14 +245,21 @@ async fn forward_changes(
             }
             change = changes.recv() => change,
         };
-        let data = match change {
-            Ok(change) if expert.sees_group(change.group_id) => change.case_id.to_string(),
+        let event = match change {
+            Ok(change) if expert.sees_group(change.group_id) => match change.presence {
+                // A side joined or left: the page patches the row, it does not read the queue again.
+                Some(presence) => Event::default().event("presence").data(&*presence),
+                None => Event::default()
+                    .event("changed")
+                    .data(change.case_id.to_string()),
+            },
             Ok(_) => continue,
             // Fell behind: something changed; the page re-renders anyway.
-            Err(broadcast::error::RecvError::Lagged(_)) => "lagged".to_string(),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("changed").data("lagged")
+            }
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        let event = Event::default().event("changed").data(data);
         // A page that takes nothing for this long is dropped, not waited on.
         if sender.send_timeout(Ok(event), SILENT_FOR).await.is_err() {
             return;

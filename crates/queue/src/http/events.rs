@@ -142,7 +142,7 @@ async fn forward(
     let id = follow.id;
     let (mut last_sent, mut catching_up, end_when_caught_up) = match start {
         Start::Snapshot(event) => {
-            if !deliver(&sender, &event).await || event.is_final {
+            if !send_event(&state, &sender, &event).await {
                 return;
             }
             (event.seq, false, false)
@@ -167,8 +167,13 @@ async fn forward(
                 }
             };
             catching_up = page.len() == REPLAY_PAGE as usize;
-            for event in &page {
-                if !deliver(&sender, event).await || event.is_final {
+            // A presence change followed by a case snapshot in the same page
+            // is already told by that snapshot: no read for it.
+            let newest_case = page.iter().rposition(|e| e.kind == EventKind::Case);
+            for (i, event) in page.iter().enumerate() {
+                let told_later =
+                    event.kind == EventKind::Presence && newest_case.is_some_and(|at| at > i);
+                if !told_later && !send_event(&state, &sender, event).await {
                     return;
                 }
                 last_sent = event.seq;
@@ -195,7 +200,7 @@ async fn forward(
             received = subscription.recv() => match received {
                 Ok(event) if event.seq <= last_sent => {}
                 Ok(event) => {
-                    if !deliver(&sender, &event).await || event.is_final {
+                    if !send_event(&state, &sender, &event).await {
                         return;
                     }
                     last_sent = event.seq;
@@ -206,6 +211,42 @@ async fn forward(
             },
         }
     }
+}
+
+/// Sends one event; a presence change goes out as the case as it stands (a
+/// `case` event with the change's id), read now, since only the presence is
+/// stored. `false` when the stream ends: the client left or stopped reading,
+/// or the case is final.
+async fn send_event(
+    state: &AppState,
+    sender: &mpsc::Sender<Result<Event, Infallible>>,
+    event: &CaseEvent,
+) -> bool {
+    if event.kind != EventKind::Presence {
+        return deliver(sender, event).await && !event.is_final;
+    }
+    let case = match state.store.case(event.case_id, state.clock.now()).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return false,
+        Err(e) => {
+            tracing::warn!(error = %e, case.id = %event.case_id, "cannot read a case for its event stream; closing it");
+            return false;
+        }
+    };
+    let data = match serde_json::to_string(&case) {
+        Ok(data) => data,
+        Err(e) => {
+            tracing::warn!(error = %e, case.id = %event.case_id, "cannot serialize a case; closing its event stream");
+            return false;
+        }
+    };
+    let snapshot = CaseEvent {
+        kind: EventKind::Case,
+        is_final: case.state.is_final(),
+        data: data.into(),
+        ..event.clone()
+    };
+    deliver(sender, &snapshot).await && !snapshot.is_final
 }
 
 /// Hands one event to the stream; `false` when the client left or has not

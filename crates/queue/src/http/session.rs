@@ -218,14 +218,7 @@ async fn converse(
     subscription: &mut Subscription,
     link: &mut Link,
 ) -> Result<(), String> {
-    let now = state.clock.now();
-    let case = state
-        .store
-        .case(id, now)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the case is gone")?;
-    send(socket, &ServerFrame::Case(case)).await?;
+    send_case(state, id, socket).await?;
     // Messages already sent by the replay are skipped when they come live.
     let mut last_message_seq = replay_chat(state, id, socket, 0).await?;
     let mut screen_states = link.states();
@@ -301,8 +294,14 @@ async fn converse(
                         }
                         last_message_seq = event.seq;
                     }
-                    send_text(socket, event_frame(&event)).await?;
-                    if event.is_final {
+                    // Only the presence is stored for a join or leave: the side gets the case as it stands.
+                    let is_final = if event.kind == EventKind::Presence {
+                        send_case(state, id, socket).await?
+                    } else {
+                        send_text(socket, event_frame(&event)).await?;
+                        event.is_final
+                    };
+                    if is_final {
                         let ended = link.end("the case ended");
                         record(state, id, link, ended).await;
                         return Ok(());
@@ -311,10 +310,7 @@ async fn converse(
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Fell behind: catch up on the chat, then the case as it stands.
                     last_message_seq = replay_chat(state, id, socket, last_message_seq).await?;
-                    let case = state.store.case(id, state.clock.now()).await.map_err(|e| e.to_string())?.ok_or("the case is gone")?;
-                    let is_final = case.state.is_final();
-                    send(socket, &ServerFrame::Case(case)).await?;
-                    if is_final {
+                    if send_case(state, id, socket).await? {
                         let ended = link.end("the case ended");
                         record(state, id, link, ended).await;
                         return Ok(());
@@ -424,6 +420,19 @@ async fn chat(
             };
             (code, error.message().to_string())
         })
+}
+
+/// Sends the case as it stands; answers whether it is final.
+async fn send_case(state: &AppState, id: Uuid, socket: &mut WebSocket) -> Result<bool, String> {
+    let case = state
+        .store
+        .case(id, state.clock.now())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the case is gone")?;
+    let is_final = case.state.is_final();
+    send(socket, &ServerFrame::Case(case)).await?;
+    Ok(is_final)
 }
 
 /// Sends the chat stored after `after`, a page at a time; answers the last

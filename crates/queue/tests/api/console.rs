@@ -19,7 +19,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// Gives the test group's expert Ana a console password.
-async fn with_password(app: &TestApp) -> TestResult {
+pub async fn with_password(app: &TestApp) -> TestResult {
     give_password(app, "ana@example.com").await
 }
 
@@ -52,7 +52,7 @@ async fn post_sign_in(
 }
 
 /// Signs Ana in; returns the `Cookie` header value and the page's CSRF token.
-async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
+pub async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
     sign_in_as(app, "ana@example.com").await
 }
 

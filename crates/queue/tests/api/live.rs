@@ -10,6 +10,7 @@ use lifeline_client::{CaseEventKind, SessionEvent};
 use lifeline_protocol::{
     CaseState, ChatMessage, Description, ErrorCode, MessageFrom, UpdateCaseRequest,
 };
+use lifeline_queue::hub::EventKind;
 use lifeline_queue::store::ExpertChange;
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpSocket, TcpStream};
@@ -19,6 +20,7 @@ use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use uuid::Uuid;
 
+use crate::console::{sign_in, with_password};
 use crate::events::next_case;
 use crate::helpers::{Options, TestApp, TestResult, spawn_app, spawn_app_with};
 use crate::session::{join, messages, next_matching, wait_for_state};
@@ -431,5 +433,71 @@ async fn a_stream_resumed_after_a_final_case_s_last_event_ends() -> TestResult {
         matches!(end, Ok(None)),
         "the resumed stream ends at once, got {end:?}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_presence_change_stores_and_sends_a_small_record_not_a_case_snapshot() -> TestResult {
+    use futures_util::StreamExt as _;
+    let app = spawn_app().await;
+    with_password(&app).await?;
+    let (cookie, _) = sign_in(&app).await?;
+    let case = app.create_case().await;
+    let id = case.case.id;
+    let queue = app
+        .http
+        .get(app.url("/console/events"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await?;
+    assert_eq!(queue.status().as_u16(), 200);
+    let mut queue = queue.bytes_stream();
+    let mut stream = app.client.events(&case.token, id, None).await?;
+    next_case(&mut stream).await?;
+    let before = app.store.events_after(id, 0, 100).await?.len();
+
+    let (_session, _events) = join(&app, &case.token, id);
+    // Followers still get the case as it stands, with the customer in.
+    let (_, joined) = next_case(&mut stream).await?;
+    assert!(joined.customer_connected);
+    assert_eq!(joined.state, CaseState::Pending);
+
+    let stored = app.store.events_after(id, 0, 100).await?;
+    assert_eq!(stored.len(), before + 1, "one event for the join");
+    let presence = stored.last().ok_or("an event")?;
+    assert_eq!(presence.kind, EventKind::Presence);
+    let record: serde_json::Value = serde_json::from_str(&presence.data)?;
+    assert_eq!(
+        record,
+        serde_json::json!({
+            "case_id": id,
+            "state": "pending",
+            "expert_connected": false,
+            "customer_connected": true,
+        }),
+        "a small record, not a case snapshot"
+    );
+    let history = app.store.history(id).await?;
+    assert_eq!(
+        history.last().map(|h| h.action),
+        Some(lifeline_protocol::HistoryAction::Joined),
+        "the history still says who joined"
+    );
+
+    // Queue pages get the record to patch the row with, not a reason to read the queue again.
+    let mut seen = String::new();
+    let found = timeout(Duration::from_secs(5), async {
+        while let Some(chunk) = queue.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk?));
+            if seen.contains("event: presence") && seen.ends_with("\n\n") {
+                return Ok::<bool, reqwest::Error>(true);
+            }
+        }
+        Ok(false)
+    })
+    .await;
+    assert!(matches!(found, Ok(Ok(true))), "no presence event: {seen:?}");
+    assert!(!seen.contains("event: changed"), "{seen:?}");
+    assert!(seen.contains(&format!("\"case_id\":\"{id}\"")), "{seen:?}");
     Ok(())
 }
