@@ -501,3 +501,27 @@ async fn a_presence_change_stores_and_sends_a_small_record_not_a_case_snapshot()
     assert!(seen.contains(&format!("\"case_id\":\"{id}\"")), "{seen:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_session_refused_at_the_cap_retries_and_gets_in_when_a_place_frees() -> TestResult {
+    let app = spawn_app().await;
+    let case = app.create_case().await;
+    let id = case.case.id;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(raw_session(&app, &case.token, id).await?);
+    }
+    let (_session, mut events) = join(&app, &case.token, id);
+    next_matching(&mut events, |e| {
+        matches!(e, SessionEvent::Reconnecting { .. })
+    })
+    .await?;
+
+    held.pop().ok_or("a socket")?.close(None).await?;
+    let outcome = next_matching(&mut events, |e| {
+        matches!(e, SessionEvent::Connected | SessionEvent::Ended { .. })
+    })
+    .await?;
+    assert!(matches!(outcome, SessionEvent::Connected), "{outcome:?}");
+    Ok(())
+}
