@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tracing::instrument;
 use uuid::Uuid;
 
-use lifeline_protocol::ErrorBody;
+use lifeline_protocol::{Case, ErrorBody};
 
 use crate::api_error::ApiError;
 use crate::caller::{CaseAccess, CaseCaller, ExpertCredential, credential_hash};
@@ -38,7 +38,7 @@ fn to_sse(event: &CaseEvent) -> Event {
 /// nothing for 7 s is dropped. An expert's stream ends when the expert is
 /// deactivated or leaves the case's group (checked every
 /// `live_access_recheck`, 30 s by default); a stream resumed after a final
-/// case's last event ends at once.
+/// case's last event sends the final case once more and ends.
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/events", tag = "cases",
     params(
@@ -89,15 +89,7 @@ pub async fn case_events(
                 .case_with_seq(id, state.clock.now())
                 .await?
                 .ok_or_else(|| ApiError::not_found("case"))?;
-            let data = serde_json::to_string(&case).map_err(ApiError::internal)?;
-            Start::Snapshot(CaseEvent {
-                case_id: id,
-                group_id: case.group.id,
-                seq,
-                kind: EventKind::Case,
-                is_final: case.state.is_final(),
-                data: data.into(),
-            })
+            Start::Snapshot(snapshot(&case, seq).map_err(ApiError::internal)?)
         }
     };
     let (sender, receiver) = mpsc::channel(16);
@@ -180,6 +172,21 @@ async fn forward(
             }
         }
         if end_when_caught_up {
+            // Resumed after the final case's last event (or the case expired
+            // before the sweep stored it): the final case once more, with the
+            // newest id, so the client knows why the stream ends.
+            match state.store.case_with_seq(id, state.clock.now()).await {
+                Ok(Some((case, seq))) => match snapshot(&case, seq.max(last_sent)) {
+                    Ok(last) => {
+                        deliver(&sender, &last).await;
+                    }
+                    Err(e) => tracing::warn!(error = %e, case.id = %id, "cannot serialize a case"),
+                },
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, case.id = %id, "cannot read a final case for its event stream")
+                }
+            }
             return;
         }
         tokio::select! {
@@ -225,28 +232,32 @@ async fn send_event(
     if event.kind != EventKind::Presence {
         return deliver(sender, event).await && !event.is_final;
     }
-    let case = match state.store.case(event.case_id, state.clock.now()).await {
-        Ok(Some(case)) => case,
+    let read = state.store.case(event.case_id, state.clock.now()).await;
+    let snapshot = match read.map(|case| case.map(|case| snapshot(&case, event.seq))) {
+        Ok(Some(Ok(snapshot))) => snapshot,
         Ok(None) => return false,
+        Ok(Some(Err(e))) => {
+            tracing::warn!(error = %e, case.id = %event.case_id, "cannot serialize a case; closing its event stream");
+            return false;
+        }
         Err(e) => {
             tracing::warn!(error = %e, case.id = %event.case_id, "cannot read a case for its event stream; closing it");
             return false;
         }
     };
-    let data = match serde_json::to_string(&case) {
-        Ok(data) => data,
-        Err(e) => {
-            tracing::warn!(error = %e, case.id = %event.case_id, "cannot serialize a case; closing its event stream");
-            return false;
-        }
-    };
-    let snapshot = CaseEvent {
+    deliver(sender, &snapshot).await && !snapshot.is_final
+}
+
+/// The case as a `case` event with id `seq`.
+fn snapshot(case: &Case, seq: i64) -> Result<CaseEvent, serde_json::Error> {
+    Ok(CaseEvent {
+        case_id: case.id,
+        group_id: case.group.id,
+        seq,
         kind: EventKind::Case,
         is_final: case.state.is_final(),
-        data: data.into(),
-        ..event.clone()
-    };
-    deliver(sender, &snapshot).await && !snapshot.is_final
+        data: serde_json::to_string(case)?.into(),
+    })
 }
 
 /// Hands one event to the stream; `false` when the client left or has not

@@ -428,11 +428,14 @@ async fn a_stream_resumed_after_a_final_case_s_last_event_ends() -> TestResult {
     assert_eq!(closed.state, CaseState::Closed);
 
     let mut resumed = app.client.events(&case.token, id, Some(last)).await?;
-    let end = timeout(Duration::from_secs(5), resumed.next_event()).await;
-    assert!(
-        matches!(end, Ok(None)),
-        "the resumed stream ends at once, got {end:?}"
+    let (again, final_case) = next_case(&mut resumed).await?;
+    assert_eq!(
+        (again, final_case.state),
+        (last, CaseState::Closed),
+        "the final case once more, with the newest id"
     );
+    let end = timeout(Duration::from_secs(5), resumed.next_event()).await;
+    assert!(matches!(end, Ok(None)), "then the stream ends, got {end:?}");
     Ok(())
 }
 
