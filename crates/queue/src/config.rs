@@ -330,6 +330,20 @@ mod tests {
     }
 
     #[test]
+    fn the_live_access_recheck_defaults_to_30_s_and_stays_within_a_minute() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("valid");
+        assert_eq!(config.live_access_recheck, Duration::from_secs(30));
+        let config = Config::load(None, &env(&[("LIFELINE_LIVE_ACCESS_RECHECK", "1s")]))
+            .expect("one second is valid");
+        assert_eq!(config.live_access_recheck, Duration::from_secs(1));
+        for bad in ["2m", "500ms", "often"] {
+            let err = Config::load(None, &env(&[("LIFELINE_LIVE_ACCESS_RECHECK", bad)]))
+                .expect_err("out of range");
+            assert!(err.to_string().contains("live_access_recheck"), "{err}");
+        }
+    }
+
+    #[test]
     fn a_bad_database_url_is_refused_without_its_password() {
         let err = Config::load(
             None,
