@@ -28,6 +28,7 @@ use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::join_budget::FailedJoinBudget;
+use crate::live::Live;
 use crate::metrics::{Metrics, StateChanges};
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
@@ -187,6 +188,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         passwords: PasswordGate::default(),
         public_url: config.public_url,
         presence: Presence::default(),
+        live: Live::default(),
+        access_recheck: config.live_access_recheck,
         screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });

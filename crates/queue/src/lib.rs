@@ -21,6 +21,7 @@ mod http;
 pub mod hub;
 mod ids;
 mod join_budget;
+mod live;
 mod metrics;
 mod password_gate;
 mod presence;

@@ -400,8 +400,13 @@ impl<S: Storage> Store for QueueStore<S> {
             .collect()
     }
 
-    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
-        self.storage.events_after(id, seq).await
+    async fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        self.storage.events_after(id, seq, limit).await
     }
 
     async fn case_with_seq(

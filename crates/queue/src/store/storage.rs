@@ -134,11 +134,12 @@ pub trait CaseReads {
         query: CaseQuery,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<CaseRow>, StoreError>> + Send;
-    /// Stored events of a case after `seq`, oldest first.
+    /// A page of a case's stored events: at most `limit` after `seq`, oldest first.
     fn events_after(
         &self,
         id: Uuid,
         seq: i64,
+        limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
     /// The case whose stored state is open and that holds `code` (codes are
     /// unique among such cases), for join by code.

@@ -53,7 +53,7 @@ pub(crate) async fn post_sign_in(
 }
 
 /// Signs Ana in; returns the `Cookie` header value and the page's CSRF token.
-async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
+pub async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
     sign_in_as(app, "ana@example.com").await
 }
 

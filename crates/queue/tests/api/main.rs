@@ -14,6 +14,7 @@ mod expiry;
 mod helpers;
 mod join;
 mod lifecycle;
+mod live;
 mod ops;
 mod process;
 mod rate_limit;

@@ -39,7 +39,7 @@ pub(crate) async fn wait_for_state(
 }
 
 /// Collects chat messages from a session until `n` have arrived (5 s at most).
-async fn messages(
+pub async fn messages(
     events: &mut mpsc::Receiver<SessionEvent>,
     n: usize,
 ) -> Result<Vec<ChatMessage>, Box<dyn std::error::Error>> {
