@@ -9,6 +9,7 @@ mod crash;
 mod create;
 mod events;
 mod expiry;
+mod fuzz;
 mod helpers;
 mod lifecycle;
 mod ops;
