@@ -275,7 +275,39 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
     ("list_deployments", "200", "deployment_file", "/0/id"),
 ];
 
+/// Links whose target takes the group id in its body: a request body with a
+/// runtime expression in it (tools such as schemathesis evaluate it and
+/// merge it into the body they make).
+/// (from operation, status, JSON pointer of the group id in the answer)
+const GROUP_LINKS: &[(&str, &str, &str)] = &[
+    ("create_group", "201", "/id"),
+    ("list_groups", "200", "/0/id"),
+];
+
+fn links() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value)> {
+    let by_id = LINKS.iter().map(|(from, status, to, pointer)| {
+        let link = serde_json::json!({
+            "operationId": to,
+            "parameters": { "id": format!("$response.body#{pointer}") },
+        });
+        (*from, *status, *to, link)
+    });
+    let by_group = GROUP_LINKS.iter().flat_map(|(from, status, pointer)| {
+        let group = format!("$response.body#{pointer}");
+        [
+            ("create_deployment", serde_json::json!({ "group": group })),
+            ("create_expert", serde_json::json!({ "groups": [group] })),
+        ]
+        .map(|(to, body)| {
+            let link = serde_json::json!({ "operationId": to, "requestBody": body });
+            (*from, *status, to, link)
+        })
+    });
+    by_id.chain(by_group).collect()
+}
+
 fn add_links(document: &mut serde_json::Value) {
+    let links = links();
     let Some(paths) = document
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
@@ -291,18 +323,15 @@ fn add_links(document: &mut serde_json::Value) {
             continue;
         };
         let from = from.to_owned();
-        for (_, status, to, pointer) in LINKS.iter().filter(|link| link.0 == from) {
+        for (_, status, to, link) in links.iter().filter(|link| link.0 == from) {
             if let Some(answer) = operation
                 .pointer_mut(&format!("/responses/{status}"))
                 .and_then(serde_json::Value::as_object_mut)
             {
-                let links = answer
+                let answer_links = answer
                     .entry("links")
                     .or_insert_with(|| serde_json::json!({}));
-                links[*to] = serde_json::json!({
-                    "operationId": to,
-                    "parameters": { "id": format!("$response.body#{pointer}") },
-                });
+                answer_links[*to] = link.clone();
             }
         }
     }

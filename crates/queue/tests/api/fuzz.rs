@@ -19,17 +19,34 @@ const SCHEMATHESIS_VERSION: &str = "4.32.5";
 /// How long schemathesis generates cases, in seconds.
 const FUZZ_SECONDS: &str = "120";
 
+/// Operations where valid data may rightly get 422: the body names other
+/// records by id (a random id names no group or expert, and a schema cannot
+/// say "an existing group"), or the idempotency key was used before with
+/// another body.
+const MAY_REFUSE_VALID_DATA: &[&str] = &[
+    "POST /api/v1/cases",
+    "POST /api/v1/cases/{id}/assign",
+    "POST /api/v1/experts",
+    "POST /api/v1/deployments",
+];
+
 /// schemathesis's configuration. Credentials: the admin's expert token
 /// everywhere but where only a deployment key is allowed (create a customer's
 /// case, join by code).
 ///
+/// Revoke takes ids only through the document's links, never ids seen in
+/// other answers, and links are not inferred from list answers: schemathesis
+/// would otherwise revoke the deployment whose key the run uses.
+///
+/// The session's `101 Switching Protocols` is its success: schemathesis
+/// counts only 2xx as such, and calls anything else outside 2xx–4xx a
+/// server error.
+///
 /// Checks: every one but `unsupported_method` (for a method a path does not
 /// have, the server answers `404 route not found` in the API's error shape,
-/// as for a path it does not have, rather than a bare 405). Where a valid
-/// body names other records by id, valid data may get 422: a random id names
-/// no group, and a schema cannot say "an existing group".
+/// as for a path it does not have, rather than a bare 405).
 fn config(expert_token: &str, deployment_key: &str) -> String {
-    format!(
+    let mut config = format!(
         r#"
 headers = {{ Authorization = "Bearer {expert_token}" }}
 request-timeout = 10
@@ -37,6 +54,9 @@ max-stream-events = 3
 
 [checks]
 unsupported_method.enabled = false
+
+[phases.stateful.inference]
+algorithms = ["location-headers"]
 
 [[operations]]
 include-name = "POST /api/v1/cases"
@@ -47,14 +67,27 @@ include-name = "POST /api/v1/cases/join"
 headers = {{ Authorization = "Bearer {deployment_key}" }}
 
 [[operations]]
-include-name = "POST /api/v1/experts"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+include-name = "POST /api/v1/deployments/{{id}}/revoke"
+phases.examples.extra-data-sources.responses = false
+phases.coverage.extra-data-sources.responses = false
+phases.fuzzing.extra-data-sources.responses = false
 
 [[operations]]
-include-name = "POST /api/v1/deployments"
+include-name = "GET /api/v1/cases/{{id}}/session"
+checks.not_a_server_error.expected-statuses = ["101", "2xx", "3xx", "4xx"]
+checks.positive_data_acceptance.expected-statuses = ["101", "2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+"#
+    );
+    for operation in MAY_REFUSE_VALID_DATA {
+        config.push_str(&format!(
+            r#"
+[[operations]]
+include-name = "{operation}"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 "#
-    )
+        ));
+    }
+    config
 }
 
 /// schemathesis's `st`, installed into a virtual environment under cargo's
