@@ -38,9 +38,10 @@ const MAY_REFUSE_VALID_DATA: &[&str] = &[
 /// other answers, and links are not inferred from list answers: schemathesis
 /// would otherwise revoke the deployment whose key the run uses.
 ///
-/// The session's `101 Switching Protocols` is its success: schemathesis
-/// counts only 2xx as such, and calls anything else outside 2xx–4xx a
-/// server error.
+/// The session is left out: a completed handshake turns the connection into a
+/// WebSocket, which an HTTP fuzzer cannot speak (schemathesis reads the
+/// server's first frame as a broken HTTP answer and stops the run).
+/// `session.rs` tests it with a real WebSocket client.
 ///
 /// Checks: every one but `unsupported_method` (for a method a path does not
 /// have, the server answers `404 route not found` in the API's error shape,
@@ -74,8 +75,7 @@ phases.fuzzing.extra-data-sources.responses = false
 
 [[operations]]
 include-name = "GET /api/v1/cases/{{id}}/session"
-checks.not_a_server_error.expected-statuses = ["101", "2xx", "3xx", "4xx"]
-checks.positive_data_acceptance.expected-statuses = ["101", "2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+enabled = false
 "#
     );
     for operation in MAY_REFUSE_VALID_DATA {
