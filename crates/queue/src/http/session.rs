@@ -96,6 +96,9 @@ pub async fn case_session(
             "a console session socket must come from the console's own origin",
         ));
     }
+    // A request that is no handshake is malformed whatever the case's state.
+    let upgrade =
+        upgrade.map_err(|e| ApiError::bad_request(format!("expected a WebSocket upgrade: {e}")))?;
     if case.state.is_final() {
         return Err(ApiError::conflict(format!(
             "the case is {}",
@@ -103,7 +106,6 @@ pub async fn case_session(
         )));
     }
     let upgrade = upgrade
-        .map_err(|e| ApiError::bad_request(format!("expected a WebSocket upgrade: {e}")))?
         .read_buffer_size(READ_BUFFER)
         // Written at once: frames are few and small, and nothing sits in a buffer.
         .write_buffer_size(0)

@@ -11,6 +11,7 @@ mod create;
 mod disk_full;
 mod events;
 mod expiry;
+mod fuzz;
 mod helpers;
 mod join;
 mod lifecycle;
