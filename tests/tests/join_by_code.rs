@@ -64,14 +64,7 @@ async fn the_customer_enters_the_experts_code_in_the_window_and_follows_that_cas
         .await?;
 
     let home = tempfile::tempdir()?;
-    let deployment_file = home.path().join("deployment.toml");
-    std::fs::write(
-        &deployment_file,
-        format!(
-            "server_url = \"{}\"\ndeployment_key = \"{}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
-            server.base_url, server.deployment_key
-        ),
-    )?;
+    let deployment_file = server.write_deployment_file(home.path())?;
     let driver = TauriDriver::spawn(&tools.tauri_driver, &app_env(home.path()))?;
     // Opened from the start menu: no help request, the window offers both.
     let window = driver

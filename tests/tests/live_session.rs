@@ -31,14 +31,7 @@ async fn the_expert_connects_in_the_console_the_customer_joins_in_the_app_and_th
     };
     let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
     let home = tempfile::tempdir()?;
-    let deployment_file = home.path().join("deployment.toml");
-    std::fs::write(
-        &deployment_file,
-        format!(
-            "server_url = \"{}\"\ndeployment_key = \"{}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
-            server.base_url, server.deployment_key
-        ),
-    )?;
+    let deployment_file = server.write_deployment_file(home.path())?;
     let driver = TauriDriver::spawn(&tools.tauri_driver, &app_env(home.path()))?;
     let window = driver
         .session(

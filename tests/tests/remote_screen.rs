@@ -55,14 +55,7 @@ async fn the_expert_sees_the_shared_screen_and_controls_it_only_while_granted() 
     };
     let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
     let home = tempfile::tempdir()?;
-    let deployment_file = home.path().join("deployment.toml");
-    std::fs::write(
-        &deployment_file,
-        format!(
-            "server_url = \"{}\"\ndeployment_key = \"{}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
-            server.base_url, server.deployment_key
-        ),
-    )?;
+    let deployment_file = server.write_deployment_file(home.path())?;
     // The app, its WebDriver and its capture all on the customer's display.
     let mut env = app_env(home.path());
     env.insert("DISPLAY".into(), display.name.clone());

@@ -39,6 +39,20 @@ pub struct Server {
 }
 
 impl Server {
+    /// Writes `dir/deployment.toml` for this server (company "Acme IT") and
+    /// returns its path.
+    pub fn write_deployment_file(&self, dir: &Path) -> Fallible<PathBuf> {
+        let path = dir.join("deployment.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "server_url = \"{}\"\ndeployment_key = \"{}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
+                self.base_url, self.deployment_key
+            ),
+        )?;
+        Ok(path)
+    }
+
     /// Starts the server; the expert is called `expert_name` and signs in to
     /// the console with `password` when one is given.
     pub async fn start(expert_name: &str, password: Option<&str>) -> Fallible<Self> {

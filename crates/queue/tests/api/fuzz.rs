@@ -9,10 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lifeline_protocol::DeploymentFile;
-
 use crate::helpers::TestResult;
-use crate::process::{ServerProcess, cli_ok};
+use crate::process::{Company, ServerProcess, set_up_company};
 
 /// The schemathesis release this test is known to pass with.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -143,38 +141,10 @@ fn schemathesis_finds_no_server_error_no_schema_mismatch_and_no_panic() -> TestR
     let st = schemathesis()?;
     let dir = tempfile::tempdir()?;
     let data = dir.path();
-    cli_ok(data, &["group", "add", "Front desk"], "")?;
-    cli_ok(
-        data,
-        &[
-            "expert",
-            "add",
-            "--email",
-            "admin@example.com",
-            "--name",
-            "Admin",
-            "--admin",
-            "--group",
-            "Front desk",
-        ],
-        "a long password\n",
-    )?;
-    let expert_token = cli_ok(data, &["token", "add", "--email", "admin@example.com"], "")?;
-    let file = cli_ok(
-        data,
-        &[
-            "deployment",
-            "add",
-            "--name",
-            "Acme",
-            "--group",
-            "Front desk",
-            "--server-url",
-            "http://127.0.0.1:9",
-        ],
-        "",
-    )?;
-    let deployment_key = toml::from_str::<DeploymentFile>(&file)?.deployment_key;
+    let Company {
+        deployment_key,
+        expert_token,
+    } = set_up_company(data)?;
 
     let work = tempfile::tempdir()?;
     let config_file = work.path().join("schemathesis.toml");
