@@ -30,6 +30,7 @@ use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::{console, http};
 
@@ -71,9 +72,17 @@ pub async fn open_store(
                 case_token_hash,
             ))
         }
-        DatabaseUrl::Postgres(_) => anyhow::bail!(
-            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
-        ),
+        DatabaseUrl::Postgres(url) => {
+            let postgres = PostgresStore::open(url)
+                .await
+                .with_context(|| format!("failed to open the database {}", config.database_url))?;
+            Arc::new(QueueStore::new(
+                postgres,
+                hub,
+                config.case_ttl,
+                case_token_hash,
+            ))
+        }
     };
     Ok((store, secret))
 }

@@ -1,5 +1,6 @@
-//! Integration tests: the real server on 127.0.0.1:0 with a temporary SQLite
-//! database, spoken to over HTTP through lifeline-client.
+//! Integration tests: the real server on 127.0.0.1:0 with a temporary
+//! database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` names one: see
+//! `database`), spoken to over HTTP through lifeline-client.
 
 mod access;
 mod assignment;
@@ -7,6 +8,7 @@ mod cli;
 mod console;
 mod crash;
 mod create;
+mod database;
 mod events;
 mod expiry;
 mod helpers;
