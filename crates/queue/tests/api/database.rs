@@ -112,6 +112,32 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Whether the server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// Ends every connection to this database, as a restart of PostgreSQL
+    /// does; returns how many there were (none on SQLite, which has none).
+    pub fn cut_connections(&self) -> usize {
+        let Some((maintenance, name)) = self.postgres.clone() else {
+            return 0;
+        };
+        std::thread::spawn(move || -> Result<usize, postgres::Error> {
+            let mut client = postgres::Client::connect(&maintenance, postgres::NoTls)?;
+            let rows = client.query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )?;
+            Ok(rows.len())
+        })
+        .join()
+        .expect("the maintenance thread")
+        .expect("connections terminated")
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((maintenance, name)) = self.postgres.take() {

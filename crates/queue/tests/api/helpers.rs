@@ -35,7 +35,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: TempDir,
-    _database: TestDatabase,
+    pub database: TestDatabase,
 }
 
 #[derive(Default)]
@@ -142,7 +142,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         shutdown: Some(shutdown),
         server: Some(server),
         _data_dir: data_dir,
-        _database: database,
+        database,
     }
 }
 

@@ -9,6 +9,7 @@ mod console;
 mod crash;
 mod create;
 mod database;
+mod database_outage;
 mod events;
 mod expiry;
 mod helpers;
