@@ -152,6 +152,26 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Marks the database of `data_dir` as migrated to schema `version`, as a
+/// newer server would have.
+pub fn set_schema_version(data_dir: &Path, version: i64) -> Result<(), Box<dyn std::error::Error>> {
+    match for_data_dir(data_dir) {
+        Some((_, url)) => std::thread::spawn(move || -> Result<(), postgres::Error> {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+            client.execute("UPDATE lifeline_schema SET version = $1", &[&version])?;
+            Ok(())
+        })
+        .join()
+        .map_err(|_| "the maintenance thread panicked")??,
+        None => rusqlite::Connection::open(data_dir.join("lifeline.db"))?.pragma_update(
+            None,
+            "user_version",
+            version,
+        )?,
+    }
+    Ok(())
+}
+
 /// The database of the servers and CLI runs that share `data_dir` (the
 /// process tests start the real binary several times on one data dir).
 /// Made on first use, and dropped once that data dir is gone (the test that

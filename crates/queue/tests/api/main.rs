@@ -14,6 +14,7 @@ mod events;
 mod expiry;
 mod helpers;
 mod lifecycle;
+mod migrations;
 mod ops;
 mod process;
 mod rate_limit;
