@@ -20,4 +20,5 @@ mod process;
 mod rate_limit;
 mod screen;
 mod session;
+mod unreachable_database;
 mod validation;

@@ -104,10 +104,18 @@ pub(super) fn start(
     queue: mpsc::Receiver<WriteJob>,
     ready: oneshot::Sender<Result<(), StoreError>>,
 ) {
-    let opened = PgTx::connect(&config).and_then(|mut tx| {
-        open::migrate(&mut tx.client)?;
-        Ok(tx)
-    });
+    // At start the driver's own error says why (refused, unknown host, bad
+    // password); it never holds the password itself.
+    let opened = config
+        .connect(NoTls)
+        .map_err(|e| StoreError::Database(Box::new(e)))
+        .and_then(|mut client| {
+            open::migrate(&mut client)?;
+            Ok(PgTx {
+                client,
+                statements: HashMap::new(),
+            })
+        });
     match opened {
         Ok(tx) => {
             if ready.send(Ok(())).is_ok() {
