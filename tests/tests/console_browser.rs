@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use lifeline_protocol::screen::{Rectangle, UpdateEncoder};
 use lifeline_protocol::{
-    CaseState, Channel, CreateCaseRequest, Customer, CustomerName, Description, IdempotencyKey,
+    CaseState, CaseWithToken, Channel, CreateCaseRequest, Customer, CustomerName, Description,
+    IdempotencyKey,
 };
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
@@ -277,6 +278,59 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
     browser.close().await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_joining_patches_the_queue_row_without_reading_the_queue_again() -> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    let created = create_case_with_token(&server, "Luis", "Printer says offline").await?;
+    let id = created.case.id;
+    let state_in_row = |state: &str| {
+        format!(
+            "//tr[@data-case='{id}']//span[contains(@class,'state') and normalize-space()='{state}']"
+        )
+    };
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::XPath(&state_in_row("new")))
+        .await
+        .map_err(|e| format!("the new case did not appear: {e}"))?;
+    // Marks the row: reading the rows again would replace it with an unmarked one.
+    browser
+        .client
+        .execute(
+            "document.querySelector(`tr[data-case='${arguments[0]}']`).dataset.marked = 'yes';",
+            vec![json!(id.to_string())],
+        )
+        .await?;
+
+    let _customer = RawCustomer::join(&server, &created.token, id).await?;
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::XPath(&state_in_row("pending")))
+        .await
+        .map_err(|e| format!("the row did not turn pending: {e}"))?;
+    let marked = browser
+        .client
+        .execute(
+            "return document.querySelector(`tr[data-case='${arguments[0]}']`).dataset.marked === 'yes';",
+            vec![json!(id.to_string())],
+        )
+        .await?;
+    assert_eq!(
+        marked,
+        json!(true),
+        "the row was patched in place, not read again"
+    );
+    browser.close().await
+}
+
 /// The customer's side of the session on a raw WebSocket, as the desktop app speaks it.
 struct RawCustomer {
     socket: tokio_tungstenite::WebSocketStream<
@@ -489,6 +543,16 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
 
 /// Creates an SOS case with a customer name and description; id and grouped code.
 async fn create_case(server: &Server, name: &str, description: &str) -> Fallible<(Uuid, String)> {
+    let created = create_case_with_token(server, name, description).await?;
+    Ok((created.case.id, created.case.code.to_string()))
+}
+
+/// The same, answering the case and its customer token.
+async fn create_case_with_token(
+    server: &Server,
+    name: &str,
+    description: &str,
+) -> Fallible<CaseWithToken> {
     let request = CreateCaseRequest {
         channel: Channel::Sos,
         customer: Some(Customer {
@@ -506,5 +570,5 @@ async fn create_case(server: &Server, name: &str, description: &str) -> Fallible
             &request,
         )
         .await?;
-    Ok((created.case.id, created.case.code.to_string()))
+    Ok(created)
 }

@@ -395,6 +395,88 @@ mod tests {
         );
     }
 
+    /// Rights a WiX `Permission` element grants that let its holder change a
+    /// folder or what is in it (everything but reading and listing).
+    const WRITE_RIGHTS: &[&str] = &[
+        "GenericAll",
+        "GenericWrite",
+        "Write",
+        "Append",
+        "CreateFile",
+        "CreateChild",
+        "CreateSubkeys",
+        "Delete",
+        "DeleteChild",
+        "WriteAttributes",
+        "WriteExtendedAttributes",
+        "ChangePermission",
+        "TakeOwnership",
+    ];
+
+    #[test]
+    fn the_program_data_folder_is_writable_by_administrators_and_system_only() {
+        use quick_xml::events::Event;
+
+        let path = cargo::workspace_root().join("src-tauri/windows/deployment-file.wxs");
+        let text = std::fs::read_to_string(&path).expect("the fragment is readable");
+        let mut reader = quick_xml::Reader::from_str(&text);
+        // (user, rights granted) of each Permission under the folder's CreateFolder.
+        let mut grants: Vec<(String, Vec<String>)> = Vec::new();
+        let (mut in_folder_component, mut in_create_folder) = (false, false);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(element) | Event::Empty(element)
+                    if element.name().into_inner() == "Component" =>
+                {
+                    in_folder_component = element
+                        .try_get_attribute("Directory")
+                        .expect("attributes are well-formed")
+                        .is_some_and(|d| &*d.value == "LifelineProgramData");
+                }
+                Event::Start(element) if element.name().into_inner() == "CreateFolder" => {
+                    in_create_folder = in_folder_component;
+                }
+                Event::End(element) if element.name().into_inner() == "CreateFolder" => {
+                    in_create_folder = false;
+                }
+                Event::Empty(element)
+                    if in_create_folder && element.name().into_inner() == "Permission" =>
+                {
+                    let mut user = String::new();
+                    let mut rights = Vec::new();
+                    for attribute in element.attributes() {
+                        let attribute = attribute.expect("attributes are well-formed");
+                        let key = attribute.key.as_ref().to_string();
+                        let value = attribute.value.to_string();
+                        if key == "User" {
+                            user = value;
+                        } else if value == "yes" {
+                            rights.push(key);
+                        }
+                    }
+                    grants.push((user, rights));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        let writers: Vec<&str> = grants
+            .iter()
+            .filter(|(_, rights)| rights.iter().any(|r| WRITE_RIGHTS.contains(&r.as_str())))
+            .map(|(user, _)| user.as_str())
+            .collect();
+        assert_eq!(
+            writers,
+            ["Administrators", "SYSTEM"],
+            "only administrators and SYSTEM may write: {grants:?}"
+        );
+        let users = grants
+            .iter()
+            .find(|(user, _)| user == "Users")
+            .expect("users may read the deployment file");
+        assert_eq!(users.1, ["GenericRead", "GenericExecute"]);
+    }
+
     #[test]
     fn removing_the_package_removes_the_autostart_entries_and_purging_the_shortcuts() -> Result<()>
     {

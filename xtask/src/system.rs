@@ -27,6 +27,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "chromium",
     "chromium-driver",
+    // The fuzz pass makes a virtual environment for schemathesis.
+    "python3-venv",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

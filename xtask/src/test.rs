@@ -76,6 +76,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             return Ok(exit_code(status));
         }
     }
+    // The fuzz pass is ignored by default (it installs schemathesis from PyPI
+    // and runs two minutes), so it runs here by name.
+    let mut fuzz = cargo::command();
+    fuzz.args([
+        "test",
+        // `--workspace`, as above: the same features, so nothing is rebuilt.
+        "--workspace",
+        "--test",
+        "api",
+        "fuzz::",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ]);
+    let status = cargo::run_streaming(fuzz, "cargo test")?;
+    if !status.success() {
+        eprintln!("xtask: the schemathesis fuzz pass failed ({status})");
+        return Ok(exit_code(status));
+    }
     if args.skip_dist {
         eprintln!("xtask: --skip-dist: the installer test did not run");
         return Ok(ExitCode::SUCCESS);

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use lifeline_protocol::{Behaviour, Branding, DEPLOYMENT_KEY_PREFIX, DeploymentFile, Language};
@@ -131,7 +132,12 @@ impl Deployment {
         for (path, source) in candidates {
             let Some(path) = path else { continue };
             match std::fs::metadata(path) {
-                Ok(_) => return Self::load(path, source),
+                Ok(_) => {
+                    if source == DeploymentSource::System {
+                        check_system_file(path)?;
+                    }
+                    return Self::load(path, source);
+                }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
                     looked_in.push(path.to_path_buf());
                 }
@@ -175,7 +181,8 @@ impl Deployment {
             problem,
         };
 
-        check_server_url(&file.server_url).map_err(|p| invalid("server_url", p))?;
+        check_server_url(&file.server_url, file.allow_insecure_http)
+            .map_err(|p| invalid("server_url", p))?;
         check_deployment_key(&file.deployment_key).map_err(|p| invalid("deployment_key", p))?;
         check_branding(&file.branding).map_err(|(field, p)| invalid(field, p))?;
         check_behaviour(&file.behaviour).map_err(|(field, p)| invalid(field, p))?;
@@ -280,6 +287,16 @@ pub enum DeploymentError {
         /// What the TOML parser said.
         message: String,
     },
+    /// The system-wide file, or its folder, could be changed by someone other
+    /// than an administrator: whoever can write it chooses the server (and
+    /// key) every account on the machine talks to, so it is not used.
+    #[error("{}: not used, ordinary users could change it: {problem}", path.display())]
+    Unprotected {
+        /// The file.
+        path: PathBuf,
+        /// Who could write what, and how to fix it.
+        problem: String,
+    },
     /// A value parses but is not usable.
     #[error("{}: {field}: {problem}", path.display())]
     Invalid {
@@ -294,16 +311,81 @@ pub enum DeploymentError {
 
 impl DeploymentError {
     /// A stable code for the UI (`not_found`, `missing`, `unreadable`,
-    /// `syntax`, `invalid`); never match on messages.
+    /// `unprotected`, `syntax`, `invalid`); never match on messages.
     pub fn code(&self) -> &'static str {
         match self {
             DeploymentError::NotFound { .. } => "not_found",
             DeploymentError::Missing { .. } => "missing",
             DeploymentError::Unreadable { .. } => "unreadable",
+            DeploymentError::Unprotected { .. } => "unprotected",
             DeploymentError::Syntax { .. } => "syntax",
             DeploymentError::Invalid { .. } => "invalid",
         }
     }
+}
+
+/// The system-wide file must be writable by administrators only. On Unix:
+/// the file and its folder (and, through a symlink, the real file and its
+/// folder) owned by root and without group or world write permission. On
+/// Windows the installer gives `%ProgramData%\Lifeline` an access list of
+/// its own (src-tauri/windows/deployment-file.wxs); it is not checked here.
+fn check_system_file(path: &Path) -> Result<(), DeploymentError> {
+    #[cfg(unix)]
+    {
+        writable_only_by(path, 0).map_err(|problem| DeploymentError::Unprotected {
+            path: path.to_path_buf(),
+            problem,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Whether only the user `owner` can change the file at `path`: it and its
+/// folder, and the real file behind a symlink and that file's folder, belong
+/// to `owner` and give no write permission to group or others. Says what is
+/// wrong and the command that fixes it.
+#[cfg(unix)]
+fn writable_only_by(path: &Path, owner: u32) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt as _;
+
+    let real = std::fs::canonicalize(path)
+        .map_err(|error| format!("cannot resolve {}: {error}", path.display()))?;
+    let mut checked = vec![path.to_path_buf()];
+    checked.extend(path.parent().map(Path::to_path_buf));
+    checked.push(real.clone());
+    checked.extend(real.parent().map(Path::to_path_buf));
+    for place in &checked {
+        let meta = std::fs::metadata(place)
+            .map_err(|error| format!("cannot inspect {}: {error}", place.display()))?;
+        let mode = meta.mode() & 0o7777;
+        if meta.uid() != owner {
+            return Err(format!(
+                "{} belongs to user id {}, not {}; make it the administrator's \
+                 (chown root {})",
+                place.display(),
+                meta.uid(),
+                if owner == 0 {
+                    "root".to_owned()
+                } else {
+                    format!("user id {owner}")
+                },
+                place.display()
+            ));
+        }
+        if mode & 0o022 != 0 {
+            return Err(format!(
+                "{} can be written by its group or by everyone (mode {mode:04o}); \
+                 remove that permission (chmod go-w {})",
+                place.display(),
+                place.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn display_paths(paths: &[PathBuf]) -> String {
@@ -339,18 +421,33 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn check_server_url(text: &str) -> Result<(), String> {
+/// An `http(s)` URL with a host; plain `http://` only to this machine
+/// unless the file says `allow_insecure_http = true` (the deployment key and
+/// case tokens would otherwise cross the network readable by anyone on it).
+fn check_server_url(text: &str, allow_insecure_http: bool) -> Result<(), String> {
     let url = Url::parse(text).map_err(|error| format!("not a URL ({error}): {text:?}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("must start with https:// or http://, not {text:?}"));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
         return Err(format!("has no host: {text:?}"));
+    };
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(host) {
+        return Err(format!(
+            "{text:?} is plain http:// to another machine; use https://, or set \
+             allow_insecure_http = true in the deployment file to accept an unencrypted connection"
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("must not have a query or fragment: {text:?}"));
     }
     Ok(())
+}
+
+/// This machine: `localhost`, 127.0.0.0/8 or `::1` (a URL's host, IPv6 in brackets).
+fn is_loopback(host: &str) -> bool {
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn check_deployment_key(key: &str) -> Result<(), String> {
@@ -490,7 +587,7 @@ shortcut_name = "Acme SOS"
     #[test]
     fn only_the_server_url_and_key_are_required() -> Result<(), DeploymentError> {
         let deployment =
-            parse("server_url = \"http://10.0.0.5:8080\"\ndeployment_key = \"dk_x\"\n")?;
+            parse("server_url = \"https://10.0.0.5:8080\"\ndeployment_key = \"dk_x\"\n")?;
         assert_eq!(deployment.behaviour().shortcut_name, "Lifeline SOS");
         assert_eq!(deployment.branding().accent_color, "#c62828");
         Ok(())
@@ -569,6 +666,119 @@ shortcut_name = "Acme SOS"
         );
         let missing = problem_with("server_url = \"https://help.example.com\"\n");
         assert!(missing.contains("deployment_key"), "{missing}");
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_unless_the_file_allows_it() -> Result<(), DeploymentError> {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:3000/lifeline",
+            "http://[::1]:8080",
+        ] {
+            parse(&GOOD.replace("https://help.example.com", local))?;
+        }
+        for remote in [
+            "http://help.example.com",
+            "http://10.0.0.5:8080",
+            "http://[fe80::1]",
+            "http://localhost.example.com",
+        ] {
+            let message = problem_with(&GOOD.replace("https://help.example.com", remote));
+            assert!(
+                message.starts_with("/etc/lifeline/deployment.toml: server_url: ")
+                    && message.contains("allow_insecure_http = true"),
+                "{remote}: {message}"
+            );
+        }
+        let allowed = format!(
+            "allow_insecure_http = true\n{}",
+            GOOD.replace("https://help.example.com", "http://10.0.0.5:8080")
+        );
+        assert!(parse(&allowed)?.file().allow_insecure_http);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    mod system_file {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _, symlink};
+
+        use super::super::writable_only_by;
+
+        fn chmod(path: &std::path::Path, mode: u32) {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .expect("chmod in a temporary folder");
+        }
+
+        /// A folder with a deployment file, both 0755/0644 as IT leaves them;
+        /// and the user id that owns them (root when tests run as root).
+        fn rolled_out() -> (tempfile::TempDir, std::path::PathBuf, u32) {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let file = dir.path().join("deployment.toml");
+            std::fs::write(&file, "server_url = \"https://help.example.com\"\n").expect("a file");
+            chmod(dir.path(), 0o755);
+            chmod(&file, 0o644);
+            let owner = std::fs::metadata(&file).expect("metadata").uid();
+            (dir, file, owner)
+        }
+
+        #[test]
+        fn a_file_only_its_owner_can_write_is_accepted() {
+            let (_dir, file, owner) = rolled_out();
+            assert_eq!(writable_only_by(&file, owner), Ok(()));
+            chmod(&file, 0o600);
+            assert_eq!(writable_only_by(&file, owner), Ok(()));
+        }
+
+        #[test]
+        fn a_file_its_group_or_everyone_can_write_is_refused_with_the_fix() {
+            let (_dir, file, owner) = rolled_out();
+            for mode in [0o664, 0o646, 0o666] {
+                chmod(&file, mode);
+                let problem = writable_only_by(&file, owner).expect_err("refused");
+                assert!(
+                    problem.contains(&format!("mode {mode:04o}"))
+                        && problem.contains(&format!("chmod go-w {}", file.display())),
+                    "{problem}"
+                );
+            }
+        }
+
+        #[test]
+        fn a_folder_others_can_write_is_refused_even_when_the_file_is_safe() {
+            let (dir, file, owner) = rolled_out();
+            chmod(dir.path(), 0o777);
+            let problem = writable_only_by(&file, owner).expect_err("refused");
+            assert!(
+                problem.starts_with(&dir.path().display().to_string()),
+                "{problem}"
+            );
+            assert!(problem.contains("mode 0777"), "{problem}");
+        }
+
+        #[test]
+        fn a_file_of_another_owner_is_refused() {
+            let (_dir, file, owner) = rolled_out();
+            let problem = writable_only_by(&file, owner + 1).expect_err("refused");
+            assert!(
+                problem.contains(&format!("belongs to user id {owner}")),
+                "{problem}"
+            );
+        }
+
+        #[test]
+        fn a_symlink_to_a_file_others_can_write_is_refused() {
+            let (dir, _file, owner) = rolled_out();
+            let elsewhere = tempfile::tempdir().expect("a temporary folder");
+            let target = elsewhere.path().join("planted.toml");
+            std::fs::write(&target, "").expect("a file");
+            chmod(elsewhere.path(), 0o755);
+            chmod(&target, 0o666);
+            let link = dir.path().join("linked.toml");
+            symlink(&target, &link).expect("a symlink");
+            let problem = writable_only_by(&link, owner).expect_err("refused");
+            assert!(problem.contains("mode 0666"), "{problem}");
+        }
     }
 
     #[test]

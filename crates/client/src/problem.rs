@@ -22,6 +22,8 @@ pub enum ProblemCode {
     DeploymentMissing,
     /// The deployment file cannot be read.
     DeploymentUnreadable,
+    /// The system-wide deployment file could be changed by ordinary users.
+    DeploymentUnprotected,
     /// The deployment file is not valid TOML or not the deployment file's shape.
     DeploymentSyntax,
     /// A setting of the deployment file is not usable.
@@ -62,6 +64,7 @@ impl ProblemCode {
             ProblemCode::DeploymentNotFound => "deployment_not_found",
             ProblemCode::DeploymentMissing => "deployment_missing",
             ProblemCode::DeploymentUnreadable => "deployment_unreadable",
+            ProblemCode::DeploymentUnprotected => "deployment_unprotected",
             ProblemCode::DeploymentSyntax => "deployment_syntax",
             ProblemCode::DeploymentInvalid => "deployment_invalid",
             ProblemCode::State => "state",
@@ -124,6 +127,7 @@ impl From<DeploymentError> for Problem {
             DeploymentError::NotFound { .. } => ProblemCode::DeploymentNotFound,
             DeploymentError::Missing { .. } => ProblemCode::DeploymentMissing,
             DeploymentError::Unreadable { .. } => ProblemCode::DeploymentUnreadable,
+            DeploymentError::Unprotected { .. } => ProblemCode::DeploymentUnprotected,
             DeploymentError::Syntax { .. } => ProblemCode::DeploymentSyntax,
             DeploymentError::Invalid { .. } => ProblemCode::DeploymentInvalid,
         };

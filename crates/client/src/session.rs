@@ -13,7 +13,7 @@ use lifeline_protocol::{Case, ChatMessage, ClientFrame, ErrorCode, ServerFrame};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::{self, Message};
 use uuid::Uuid;
 
@@ -321,8 +321,13 @@ impl Runner {
         request.headers_mut().insert("authorization", bearer);
         match tokio_tungstenite::connect_async(request).await {
             Ok((socket, _)) => Ok(socket),
-            // The server answered the handshake with an error: not worth retrying.
-            Err(tungstenite::Error::Http(response)) if response.status().is_client_error() => {
+            // The server answered the handshake with an error: not worth retrying,
+            // except 429 (this side's sockets are at their cap until a dead one
+            // is dropped, within seconds).
+            Err(tungstenite::Error::Http(response))
+                if response.status().is_client_error()
+                    && response.status() != StatusCode::TOO_MANY_REQUESTS =>
+            {
                 let body = response
                     .body()
                     .as_deref()

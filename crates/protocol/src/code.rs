@@ -113,11 +113,7 @@ impl<'de> Deserialize<'de> for SessionCode {
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for SessionCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^[0-9]{9}$"))
-            .description(Some("9 ASCII digits; shown to people as `123 456 789`"))
-            .into()
+        crate::text_schema::session_code()
     }
 }
 

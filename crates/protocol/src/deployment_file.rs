@@ -15,6 +15,11 @@ pub struct DeploymentFile {
     /// How the app behaves.
     #[serde(default)]
     pub behaviour: Behaviour,
+    /// Lets the app speak plain `http://` to a server that is not on the
+    /// same machine (a lab or a trusted LAN); without it only `https://` and
+    /// loopback addresses are accepted. Left out of the file when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
 }
 
 /// The company's look in the app. Every field may be left out; the

@@ -44,12 +44,21 @@ fn check_chars(text: &str, max: usize, allow_newlines: bool) -> Result<(), Field
 
 /// Declares a length-limited text newtype: `parse`, `as_str`, serde through `String`.
 macro_rules! limited_text {
-    ($(#[$doc:meta])* $name:ident, max = $max:expr, non_empty = $non_empty:expr, newlines = $newlines:expr) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $name:ident, max = $max:expr, non_empty = $non_empty:expr, newlines = $newlines:expr) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
         pub struct $name(String);
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::text_schema::limited($max, $non_empty, $newlines, concat!($($doc),*).trim())
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Longest accepted value, in characters.
@@ -113,8 +122,17 @@ limited_text!(
 /// dotted domain, no spaces. Stored as given; compared case-insensitively by servers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Email))]
 pub struct Email(String);
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::text_schema::email()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Email {}
 
 impl Email {
     /// Checks the shape and wraps the address.

@@ -16,6 +16,8 @@ mod fields;
 pub mod limits;
 mod requests;
 pub mod screen;
+#[cfg(feature = "openapi")]
+pub mod text_schema;
 
 pub use admin::{
     AssignmentPolicy, Deployment, Expert, ExpertRole, Group, NewDeployment, NewExpertToken,

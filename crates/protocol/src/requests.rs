@@ -12,6 +12,7 @@ use crate::fields::{Description, Email, ShortText};
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
     /// `sos` or `app`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = customer_channel))]
     pub channel: Channel,
     /// Who is asking, if they said.
     #[serde(default)]
@@ -22,6 +23,16 @@ pub struct CreateCaseRequest {
     /// The machine asking.
     #[serde(default)]
     pub device: Option<Device>,
+}
+
+/// The channels a customer may create a case on.
+#[cfg(feature = "openapi")]
+fn customer_channel() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some([Channel::Sos.as_str(), Channel::App.as_str()]))
+        .description(Some("`sos` or `app`."))
+        .into()
 }
 
 /// `POST /api/v1/cases/join`: a customer enters the code an expert gave them.
@@ -122,6 +133,7 @@ pub struct CreateExpertRequest {
     pub display_name: ShortText,
     /// Sign-in password for the console (at least 12 characters); none for API-only experts.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 12))]
     pub password: Option<String>,
     /// Whether the expert administers the company.
     #[serde(default)]
@@ -141,6 +153,7 @@ pub struct CreateDeploymentRequest {
     /// The group its cases land in.
     pub group: Uuid,
     /// The address the app will reach the server at.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text_schema::server_url))]
     pub server_url: ShortText,
 }
 

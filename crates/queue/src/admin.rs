@@ -175,6 +175,7 @@ pub fn deployment_file(deployment: &Deployment, key: &str) -> String {
             shortcut_name: format!("{} SOS", deployment.name),
             ..Behaviour::default()
         },
+        allow_insecure_http: false,
     };
     let body = toml::to_string(&file).unwrap_or_default();
     format!(

@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lifeline_protocol::{ErrorBody, ErrorCode};
 
+use crate::live::{CapReached, SILENT_FOR};
 use crate::store::StoreError;
 
 /// When a client should retry a write that was not saved.
@@ -192,6 +193,20 @@ impl ApiError {
             message,
         );
         error.retry_after_secs = Some(NOT_SAVED_RETRY_SECS);
+        error
+    }
+}
+
+/// 429: too many live connections of one kind; a dead peer's place is
+/// freed within the silence limit, so a retry after it may succeed.
+impl From<CapReached> for ApiError {
+    fn from(reached: CapReached) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            reached.to_string(),
+        );
+        error.retry_after_secs = Some(SILENT_FOR.as_secs() + 1);
         error
     }
 }

@@ -28,7 +28,8 @@ use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::join_budget::FailedJoinBudget;
-use crate::metrics::Metrics;
+use crate::live::Live;
+use crate::metrics::{Metrics, StateChanges};
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimits;
@@ -59,10 +60,12 @@ pub struct App {
 }
 
 /// Opens the storage named by `config` (running migrations) and the server
-/// secret, checked against the database it was made for.
+/// secret, checked against the database it was made for; committed events go
+/// to `hub`, states entered to `state_changes`.
 pub async fn open_store(
     config: &Config,
     hub: Arc<Hub>,
+    state_changes: StateChanges,
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
     create_private_dir(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
@@ -70,13 +73,13 @@ pub async fn open_store(
         DatabaseUrl::Sqlite(path) => {
             let sqlite = SqliteStore::open(path)
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            with_rules(sqlite, config, hub).await
+            with_rules(sqlite, config, hub, state_changes).await
         }
         DatabaseUrl::Postgres(url) => {
             let postgres = PostgresStore::open(url)
                 .await
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            with_rules(postgres, config, hub).await
+            with_rules(postgres, config, hub, state_changes).await
         }
     }
 }
@@ -89,6 +92,7 @@ async fn with_rules<S: Storage>(
     storage: S,
     config: &Config,
     hub: Arc<Hub>,
+    state_changes: StateChanges,
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
     let key_file = config.data_dir.join(SECRET_FILE);
     let (secret, source) = match &config.secret_key {
@@ -120,6 +124,7 @@ async fn with_rules<S: Storage>(
     let store = QueueStore::new(
         storage,
         hub,
+        state_changes,
         config.case_ttl,
         config.manual_code_ttl,
         case_token_hash,
@@ -160,7 +165,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 /// Builds the server on a given clock (tests pass a manual one).
 pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let hub = Arc::new(Hub::default());
-    let (store, secret) = open_store(&config, Arc::clone(&hub)).await?;
+    let metrics = Metrics::default();
+    let (store, secret) = open_store(&config, Arc::clone(&hub), metrics.state_changes()).await?;
     // Nobody is connected to a server that is starting, whatever a crash left written.
     let reset = store
         .reset_presence(clock.now())
@@ -181,11 +187,13 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         trusted_proxies: config.trusted_proxies.clone(),
         request_limits: RequestLimits::new(&config),
         join_budget: FailedJoinBudget::new(config.failed_join_budget),
-        metrics: Metrics::default(),
+        metrics,
         sign_ins: SignInGuard::default(),
         passwords: PasswordGate::default(),
         public_url: config.public_url,
         presence: Presence::default(),
+        live: Live::default(),
+        access_recheck: config.live_access_recheck,
         screens: Screens::default(),
         shutdown: CancellationToken::new(),
     });
@@ -378,12 +386,7 @@ async fn sweep(state: Arc<AppState>) {
         }
         match state.store.expire_due(state.clock.now()).await {
             Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(cases = n, "expired cases past their deadline");
-                state
-                    .metrics
-                    .state_entered(lifeline_protocol::CaseState::Expired, n as u64);
-            }
+            Ok(n) => tracing::info!(cases = n, "expired cases past their deadline"),
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
         }
         state.rate_limits.forget_idle();

@@ -118,6 +118,57 @@ pub fn console_session<'h>(state: &AppState, headers: &'h HeaderMap) -> Option<&
     session_cookie(state, headers)
 }
 
+/// The hash of the credential that authenticates the request: the console
+/// session when it is the one used, else the bearer token.
+pub fn credential_hash(state: &AppState, headers: &HeaderMap) -> Result<TokenHash, ApiError> {
+    match console_session(state, headers) {
+        Some(session) => Ok(hash_token(session)),
+        None => bearer(headers).map(|b| b.hash),
+    }
+}
+
+/// The credential an expert signed a request with, kept by live streams and
+/// sockets to ask again later whether the expert may still follow the case.
+#[derive(Debug, Clone, Copy)]
+pub enum ExpertCredential {
+    /// The console session cookie, hashed.
+    Session(TokenHash),
+    /// An `et_` token, hashed.
+    Token(TokenHash),
+}
+
+impl ExpertCredential {
+    /// The credential of a request an expert made.
+    pub fn of(state: &AppState, headers: &HeaderMap) -> Result<Self, ApiError> {
+        match console_session(state, headers) {
+            Some(session) => Ok(Self::Session(hash_token(session))),
+            None => bearer(headers).map(|b| Self::Token(b.hash)),
+        }
+    }
+
+    /// The active expert the credential names now; `None` once the expert
+    /// is deactivated, the token revoked or the session ended.
+    pub async fn expert(&self, state: &AppState) -> Result<Option<ExpertAuth>, ApiError> {
+        Ok(match self {
+            Self::Session(hash) => {
+                state
+                    .store
+                    .expert_by_session(hash, state.clock.now())
+                    .await?
+            }
+            Self::Token(hash) => state.store.expert_by_token(hash).await?,
+        })
+    }
+
+    /// Whether the credential still names an active expert who sees `group`
+    /// (a deactivated expert, a revoked token, an ended session or a removal
+    /// from the group all answer no).
+    pub async fn still_sees(&self, state: &AppState, group: Uuid) -> Result<bool, ApiError> {
+        let expert = self.expert(state).await?;
+        Ok(expert.is_some_and(|expert| expert.sees_group(group)))
+    }
+}
+
 /// Whether the request is authenticated by the console cookie.
 pub fn uses_console_cookie(state: &AppState, headers: &HeaderMap) -> bool {
     console_session(state, headers).is_some()

@@ -15,15 +15,36 @@ use crate::store::{AssigneeFilter, ExpertAuth, StateFilter};
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `open` (default), `all`, or one state.
+    #[param(inline, value_type = Option<StateParam>)]
     pub state: Option<String>,
     /// Only this group.
+    #[param(value_type = Option<Uuid>)]
     pub group: Option<String>,
     /// `me`, `none`, `any` (default) or an expert id.
+    #[param(
+        pattern = "^(me|none|any|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    )]
     pub assignee: Option<String>,
-    /// From a previous page's `next_cursor`.
+    /// From a previous page's `next_cursor` (a case id, base64url).
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+}
+
+/// The values of `state`, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum StateParam {
+    Open,
+    All,
+    New,
+    Pending,
+    InProgress,
+    Closed,
+    Expired,
 }
 
 /// The filters of a case list query, parsed.

@@ -12,6 +12,7 @@ use lifeline_protocol::{Email, ShortText};
 use crate::clock::{Clock as _, SystemClock};
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::metrics::StateChanges;
 use crate::{admin, open_store};
 
 /// The Lifeline queue server.
@@ -131,7 +132,9 @@ impl Cli {
 
 /// Runs an administration command against the configured database.
 pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> {
-    let (store, secret) = open_store(config, Arc::new(Hub::default())).await?;
+    // The CLI serves no metrics: the states its writes enter go uncounted.
+    let (store, secret) =
+        open_store(config, Arc::new(Hub::default()), StateChanges::default()).await?;
     let store = store.as_ref();
     let now = SystemClock.now();
     match command {

@@ -63,6 +63,9 @@ pub struct Config {
     pub manual_code_ttl: Duration,
     /// Join attempts with a wrong code allowed from all addresses together.
     pub failed_join_budget: RateLimit,
+    /// How often an expert's open event streams and session sockets re-check
+    /// that the expert is active and still sees the case (at most a minute).
+    pub live_access_recheck: Duration,
     /// Secret from which case tokens are derived; read from `<data_dir>/secret.key`
     /// when not given (several instances behind PostgreSQL must share one).
     pub secret_key: Option<ServerSecret>,
@@ -108,6 +111,7 @@ struct FileConfig {
     max_concurrent_requests: Option<TextOrNumber>,
     manual_code_ttl: Option<String>,
     failed_join_budget: Option<String>,
+    live_access_recheck: Option<String>,
     secret_key: Option<String>,
     public_url: Option<String>,
 }
@@ -215,6 +219,10 @@ const MANUAL_CODE_TTL: Setting = Setting {
 const FAILED_JOIN_BUDGET: Setting = Setting {
     name: "failed_join_budget",
     env: "LIFELINE_FAILED_JOIN_BUDGET",
+};
+const LIVE_ACCESS_RECHECK: Setting = Setting {
+    name: "live_access_recheck",
+    env: "LIFELINE_LIVE_ACCESS_RECHECK",
 };
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
@@ -397,6 +405,18 @@ impl Config {
             },
         };
 
+        let live_access_recheck = match pick(&LIVE_ACCESS_RECHECK, from_file.live_access_recheck) {
+            Some(text) => {
+                let every = parse_duration(&text)
+                    .map_err(|reason| LIVE_ACCESS_RECHECK.invalid(&text, reason))?;
+                if every < Duration::from_secs(1) || every > Duration::from_secs(60) {
+                    return Err(LIVE_ACCESS_RECHECK.invalid(&text, "must be from 1s to 60s"));
+                }
+                every
+            }
+            None => Duration::from_secs(30),
+        };
+
         let secret_key = match pick(&SECRET_KEY, from_file.secret_key) {
             // The value is secret: the error does not echo it.
             Some(text) => Some(
@@ -429,6 +449,7 @@ impl Config {
             max_concurrent_requests,
             manual_code_ttl,
             failed_join_budget,
+            live_access_recheck,
             secret_key,
             public_url,
         })
@@ -598,6 +619,20 @@ mod tests {
                 && err.to_string().contains("LIFELINE_PUBLIC_URL"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_live_access_recheck_defaults_to_30_s_and_stays_within_a_minute() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("valid");
+        assert_eq!(config.live_access_recheck, Duration::from_secs(30));
+        let config = Config::load(None, &env(&[("LIFELINE_LIVE_ACCESS_RECHECK", "1s")]))
+            .expect("one second is valid");
+        assert_eq!(config.live_access_recheck, Duration::from_secs(1));
+        for bad in ["2m", "500ms", "often"] {
+            let err = Config::load(None, &env(&[("LIFELINE_LIVE_ACCESS_RECHECK", bad)]))
+                .expect_err("out of range");
+            assert!(err.to_string().contains("live_access_recheck"), "{err}");
+        }
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub enum EventKind {
     Case,
     /// A chat message (SSE `message`).
     Message,
+    /// A side joined or left the session: a small record of the presence
+    /// and the state it led to, not a case snapshot (sockets come and go
+    /// often). Followers of the case get the case as it stands (SSE `case`);
+    /// queue pages get the small record and patch the row in place.
+    Presence,
 }
 
 impl EventKind {
@@ -29,6 +34,7 @@ impl EventKind {
         match self {
             EventKind::Case => "case",
             EventKind::Message => "message",
+            EventKind::Presence => "presence",
         }
     }
 
@@ -36,6 +42,7 @@ impl EventKind {
         match text {
             "case" => Some(EventKind::Case),
             "message" => Some(EventKind::Message),
+            "presence" => Some(EventKind::Presence),
             _ => None,
         }
     }
@@ -59,12 +66,15 @@ pub struct CaseEvent {
 }
 
 /// A case of a group changed (created, assigned, closed, expired, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueChange {
     /// The case.
     pub case_id: Uuid,
     /// Its group: watchers see only their groups' changes.
     pub group_id: Uuid,
+    /// Only its presence changed: the small record (JSON), which is enough
+    /// to patch a queue row without reading the queue again.
+    pub presence: Option<Arc<str>>,
 }
 
 /// The live fan-out.
@@ -85,13 +95,19 @@ impl Default for Hub {
 
 impl Hub {
     /// Sends a committed event to whoever follows its case (and, for case
-    /// snapshots, to queue watchers).
+    /// snapshots and presence changes, to queue watchers).
     pub fn publish(&self, event: CaseEvent) {
-        if event.kind == EventKind::Case {
+        let presence = match event.kind {
+            EventKind::Case => Some(None),
+            EventKind::Presence => Some(Some(Arc::clone(&event.data))),
+            EventKind::Message => None,
+        };
+        if let Some(presence) = presence {
             // Nobody watching the queue is fine.
             let _ = self.queue.send(QueueChange {
                 case_id: event.case_id,
                 group_id: event.group_id,
+                presence,
             });
         }
         let sender = self.lock().get(&event.case_id).cloned();

@@ -21,6 +21,7 @@ mod http;
 pub mod hub;
 mod ids;
 mod join_budget;
+mod live;
 mod metrics;
 mod password_gate;
 mod presence;
@@ -36,4 +37,5 @@ mod within_rate;
 
 pub use app::{App, build, build_with_clock, open_store};
 pub use config::Config;
+pub use metrics::StateChanges;
 pub use state::AppState;

@@ -56,12 +56,28 @@ fn request_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 15))
 }
 
+/// Cases entering each state. The store holds a handle and counts as its
+/// writes commit, so every way into a state is counted, whoever drove it.
+#[derive(Debug, Clone, Default)]
+pub struct StateChanges(Family<StateLabel, Counter>);
+
+impl StateChanges {
+    /// `count` cases entered `state`.
+    pub fn entered(&self, state: CaseState, count: u64) {
+        self.0
+            .get_or_create(&StateLabel {
+                state: state.as_str(),
+            })
+            .inc_by(count);
+    }
+}
+
 /// The server's metrics and their registry.
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
     cases_created: Family<ChannelLabel, Counter>,
-    state_changes: Family<StateLabel, Counter>,
+    state_changes: StateChanges,
     open_cases: Family<StateLabel, Gauge>,
     live_subscribers: Gauge,
     request_duration: HistogramFamily,
@@ -72,7 +88,7 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("lifeline");
         let cases_created = Family::<ChannelLabel, Counter>::default();
-        let state_changes = Family::<StateLabel, Counter>::default();
+        let state_changes = StateChanges::default();
         let open_cases = Family::<StateLabel, Gauge>::default();
         let live_subscribers = Gauge::default();
         let request_duration = HistogramFamily::new_with_constructor(request_histogram);
@@ -85,7 +101,7 @@ impl Default for Metrics {
         registry.register(
             "case_state_changes",
             "Cases entering a state",
-            state_changes.clone(),
+            state_changes.0.clone(),
         );
         registry.register("open_cases", "Open cases, by state", open_cases.clone());
         registry.register(
@@ -123,16 +139,11 @@ impl Metrics {
                 channel: channel.as_str(),
             })
             .inc();
-        self.state_entered(CaseState::New, 1);
     }
 
-    /// `count` cases entered `state`.
-    pub fn state_entered(&self, state: CaseState, count: u64) {
-        self.state_changes
-            .get_or_create(&StateLabel {
-                state: state.as_str(),
-            })
-            .inc_by(count);
+    /// The handle the store counts state changes with.
+    pub fn state_changes(&self) -> StateChanges {
+        self.state_changes.clone()
     }
 
     /// A join by code failed.

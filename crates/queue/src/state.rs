@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::credentials::ServerSecret;
 use crate::hub::Hub;
 use crate::join_budget::FailedJoinBudget;
+use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
@@ -48,6 +49,10 @@ pub struct AppState {
     pub public_url: Option<PublicUrl>,
     /// Open session sockets per case and side.
     pub presence: Presence,
+    /// Caps on open sockets and streams, and the chat budgets.
+    pub live: Live,
+    /// How often a live stream re-checks that its expert may still see the case.
+    pub access_recheck: std::time::Duration,
     /// The remote screen of each case: consent and relay, in memory only.
     pub screens: Screens,
     /// Cancelled at shutdown: long-lived streams end.

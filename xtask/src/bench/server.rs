@@ -1,7 +1,7 @@
 //! `cargo xtask bench server`: the queue server, in release, on loopback.
 //!
 //! Phases run in this order, each on state the earlier ones leave small:
-//! reads (64 cases), SSE subscribers and fan-out (100 cases), durable creates
+//! reads (64 cases), SSE subscribers and fan-out (2,500 cases), durable creates
 //! (which leave a backlog of many thousand open cases behind), the echo
 //! baseline; then, on a fresh server, session chat round trips (100 cases)
 //! and open session sockets (5,000 cases). The table prints them in the
@@ -33,8 +33,10 @@ use crate::queue_cli::EXPERT_EMAIL;
 const CLIENTS: usize = 64;
 const WARMUP: Duration = Duration::from_secs(2);
 const MEASURE: Duration = Duration::from_secs(10);
-const SSE_CASES: usize = 100;
-const SUBSCRIBERS_PER_CASE: usize = 100;
+/// 10,000 subscribers: a case token holds at most 4 event streams (the
+/// server's cap per credential), so they spread over 2,500 cases.
+const SSE_CASES: usize = 2_500;
+const SUBSCRIBERS_PER_CASE: usize = 4;
 /// Subscriptions being set up at once (connect, request, first event).
 const SUBSCRIBE_CONCURRENCY: usize = 200;
 const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(30);

@@ -198,3 +198,74 @@ fn the_logo_is_found_next_to_the_file_and_must_exist() -> TestResult {
     assert_eq!(deployment.logo_path(), Some(logo.as_path()));
     Ok(())
 }
+
+/// Whoever can write the system-wide file picks the server every account
+/// talks to, so a file ordinary users can change is refused, not used and
+/// not skipped for the bundled one. (CI runs as root, so the files a test
+/// writes belong to root, as IT's do.)
+#[cfg(unix)]
+#[test]
+fn a_system_wide_file_ordinary_users_can_write_is_refused_saying_how_to_fix_it() -> TestResult {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let chmod = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    };
+    let places = Places::new()?;
+    places.write(&places.system(), &good_file("system.example.com")?)?;
+    places.write(&places.bundled(), &good_file("bundled.example.com")?)?;
+    let folder = places.system().parent().ok_or("a folder")?.to_path_buf();
+    chmod(&folder, 0o755)?;
+
+    for mode in [0o666, 0o664] {
+        chmod(&places.system(), mode)?;
+        let error = Deployment::discover_in(&places.paths(None))
+            .err()
+            .ok_or("a file others can write is refused")?;
+        assert_eq!(error.code(), "unprotected");
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "{}: not used, ordinary users could change it: ",
+                places.system().display()
+            )) && message.contains("chmod go-w"),
+            "{message}"
+        );
+    }
+
+    chmod(&places.system(), 0o644)?;
+    chmod(&folder, 0o777)?;
+    let error = Deployment::discover_in(&places.paths(None))
+        .err()
+        .ok_or("a folder others can write is refused")?;
+    assert_eq!(error.code(), "unprotected");
+    assert!(error.to_string().contains("mode 0777"), "{error}");
+
+    chmod(&folder, 0o755)?;
+    let deployment = Deployment::discover_in(&places.paths(None))?;
+    assert_eq!(deployment.source(), DeploymentSource::System);
+    Ok(())
+}
+
+#[test]
+fn plain_http_to_another_machine_needs_allow_insecure_http() -> TestResult {
+    let places = Places::new()?;
+    let explicit = places.dir.path().join("lan.toml");
+    let lan = deployment_toml("http://192.168.1.20:8080", "dk_abc")?;
+    places.write(&explicit, &lan)?;
+    let error = Deployment::discover_in(&places.paths(Some(&explicit)))
+        .err()
+        .ok_or("http:// to a LAN address is refused")?;
+    assert_eq!(error.code(), "invalid");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!("{}: server_url: ", explicit.display()))
+            && message.contains("allow_insecure_http = true"),
+        "the message names the file, the setting and the key that allows it: {message}"
+    );
+
+    places.write(&explicit, &format!("allow_insecure_http = true\n{lan}"))?;
+    let deployment = Deployment::discover_in(&places.paths(Some(&explicit)))?;
+    assert_eq!(deployment.server_url(), "http://192.168.1.20:8080");
+    Ok(())
+}

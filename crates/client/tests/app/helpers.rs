@@ -174,6 +174,7 @@ pub fn deployment_toml(server_url: &str, deployment_key: &str) -> Fallible<Strin
             shortcut_name: "Acme SOS".into(),
             ..Behaviour::default()
         },
+        allow_insecure_http: false,
     })?)
 }
 

@@ -6,4 +6,5 @@ mod installation;
 mod screen;
 mod shortcut;
 mod sos;
+mod tls;
 mod watch;

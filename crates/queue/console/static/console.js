@@ -47,6 +47,27 @@
     if (rows) scheduleRows();
     if (livePage && !inSession && event.data === livePage.dataset.liveCase) window.location.reload();
   });
+  // A session side joined or left: patch the row's state in place rather
+  // than read the queue again. Only a page filtered to one open state can
+  // gain or lose the row, and only it reads its rows again.
+  events.addEventListener("presence", (event) => {
+    let change;
+    try { change = JSON.parse(event.data); } catch (_) { return; }
+    if (livePage && !inSession && change.case_id === livePage.dataset.liveCase) window.location.reload();
+    if (!rows) return;
+    const state = new URL(rows.dataset.liveRows, window.location.href).searchParams.get("state");
+    if (state === "new" || state === "pending" || state === "in_progress") {
+      scheduleRows();
+      return;
+    }
+    const row = Array.from(document.querySelectorAll("#queue-rows tr[data-case]"))
+      .find((tr) => tr.dataset.case === change.case_id);
+    const cell = row && row.querySelector(".state");
+    if (cell) {
+      cell.textContent = change.state.replace("_", " ");
+      cell.className = `state state-${change.state}`;
+    }
+  });
   // Reconnected after a drop: changes may have been missed.
   events.addEventListener("open", () => {
     if (rows) scheduleRows();

@@ -6,25 +6,29 @@ use std::time::Duration;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt as _};
 use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use uuid::Uuid;
 
-use lifeline_protocol::{CaseState, Channel, Customer, CustomerName, Description, Email, GroupRef};
+use lifeline_protocol::{Channel, Customer, CustomerName, Description, Email, GroupRef};
 
 use super::auth::NoFields;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, duration_words, select_options};
 use crate::api_error::ApiError;
-use crate::caller::expert_actor;
+use crate::caller::{ExpertCredential, expert_actor, session_cookie};
 use crate::case_access::{check_expert_may_close, visible_case};
 use crate::case_filters::{ListParams, case_filters};
+use crate::credentials::hash_token;
 use crate::hub::QueueChange;
 use crate::ids::parse_id;
+use crate::live::SILENT_FOR;
+use crate::rules::may_be_assigned;
 use crate::state::AppState;
 use crate::store::{CaseQuery, ExpertAuth, NewManualCase};
 
@@ -180,39 +184,85 @@ pub async fn queue_rows(
 }
 
 /// Which cases of the expert's groups changed, as they change: `changed`
-/// events carrying the case id. The page then fetches its rows again.
+/// events carrying the case id (the page then fetches its rows again), and
+/// `presence` events carrying `{case_id, state, expert_connected,
+/// customer_connected}` when only a session side joined or left. A
+/// console session holds a capped number of these streams, and one ends
+/// when its expert is deactivated or signed out.
 pub async fn queue_events(
     State(state): State<Arc<AppState>>,
     signed: Signed,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PageError> {
+    let session = session_cookie(&state, &headers)
+        .map(hash_token)
+        .ok_or_else(|| ApiError::unauthorized("no console session"))?;
+    // Held by the response body: the place is free once the connection lets go of it.
+    let slot = state
+        .live
+        .open_stream(session, false)
+        .map_err(ApiError::from)?;
     let changes = state.hub.watch_queue();
     let (sender, receiver) = mpsc::channel(16);
-    tokio::spawn(forward_changes(state, signed.expert, changes, sender));
-    Sse::new(ReceiverStream::new(receiver)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    tokio::spawn(forward_changes(
+        state,
+        ExpertCredential::Session(session),
+        signed.expert,
+        changes,
+        sender,
+    ));
+    let stream = ReceiverStream::new(receiver).map(move |event| {
+        let _held = &slot;
+        event
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
-/// Feeds one queue stream until the client leaves or the server stops.
+/// Feeds one queue stream until the client leaves or stops reading, the
+/// session or its expert ends, or the server stops. The expert's groups are
+/// read again on every re-check, so a removal from a group takes effect.
 async fn forward_changes(
     state: Arc<AppState>,
-    expert: ExpertAuth,
+    credential: ExpertCredential,
+    mut expert: ExpertAuth,
     mut changes: broadcast::Receiver<QueueChange>,
     sender: mpsc::Sender<Result<Event, Infallible>>,
 ) {
+    let mut recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + state.access_recheck,
+        state.access_recheck,
+    );
     loop {
         let change = tokio::select! {
             () = sender.closed() => return,
             () = state.shutdown.cancelled() => return,
+            _ = recheck.tick() => {
+                match credential.expert(&state).await {
+                    Ok(Some(now)) => expert = now,
+                    Ok(None) => return,
+                    Err(e) => tracing::warn!(error = e.message(), "cannot re-check a console stream's expert"),
+                }
+                continue;
+            }
             change = changes.recv() => change,
         };
-        let data = match change {
-            Ok(change) if expert.sees_group(change.group_id) => change.case_id.to_string(),
+        let event = match change {
+            Ok(change) if expert.sees_group(change.group_id) => match change.presence {
+                // A side joined or left: the page patches the row, it does not read the queue again.
+                Some(presence) => Event::default().event("presence").data(&*presence),
+                None => Event::default()
+                    .event("changed")
+                    .data(change.case_id.to_string()),
+            },
             Ok(_) => continue,
             // Fell behind: something changed; the page re-renders anyway.
-            Err(broadcast::error::RecvError::Lagged(_)) => "lagged".to_string(),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("changed").data("lagged")
+            }
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        let event = Event::default().event("changed").data(data);
-        if sender.send(Ok(event)).await.is_err() {
+        // A page that takes nothing for this long is dropped, not waited on.
+        if sender.send_timeout(Ok(event), SILENT_FOR).await.is_err() {
             return;
         }
     }
@@ -252,12 +302,13 @@ pub async fn case_page(
     let id = parse_id(&id, "case id")?;
     let case = visible_case(&state, &signed.expert, id).await?;
     let history = state.store.history(id).await?;
+    // Only those the case may be assigned to: active and able to see it.
     let experts = state
         .store
         .list_experts()
         .await?
         .into_iter()
-        .filter(|e| e.active)
+        .filter(|e| may_be_assigned(Some(e), case.group.id).is_ok())
         .collect();
     page(&CasePage {
         layout: signed.layout(&state, "queue").await?,
@@ -304,7 +355,6 @@ pub async fn close_case(
         .store
         .close_case(id, expert_actor(&signed.expert), state.clock.now())
         .await?;
-    state.metrics.state_entered(CaseState::Closed, 1);
     Ok(see_other(&format!("/cases/{id}")))
 }
 

@@ -13,7 +13,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    AssignRequest, Case, CaseList, CaseState, CaseWithToken, Channel, CreateCaseRequest, ErrorBody,
+    AssignRequest, Case, CaseList, CaseWithToken, Channel, CreateCaseRequest, ErrorBody,
     JoinCaseRequest, ManualCaseRequest, UpdateCaseRequest,
     limits::{CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT},
 };
@@ -242,7 +242,6 @@ pub async fn close_case(
         .store
         .close_case(id, caller.actor(), state.clock.now())
         .await?;
-    state.metrics.state_entered(CaseState::Closed, 1);
     Ok(Json(closed))
 }
 

@@ -61,7 +61,8 @@ impl JsonBody {
     }
 }
 
-/// Parses JSON: syntax errors are 400, type and rule errors 422 naming the field.
+/// Parses a JSON object: syntax errors are 400, anything but an object and
+/// type and rule errors 422 naming the field.
 /// Two steps, because serde_json reports some type errors (a number where an
 /// enum's string belongs) as syntax errors when deserializing straight from text.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -71,6 +72,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             without_position(&e.to_string())
         ))
     })?;
+    // Every body is an object: serde would also read a struct from an array.
+    if !value.is_object() {
+        return Err(ApiError::invalid("the body must be a JSON object"));
+    }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = error.inner().to_string();
@@ -150,6 +155,13 @@ mod tests {
             StatusCode::UNPROCESSABLE_ENTITY
         );
         assert_eq!(status_of(r#"{"channel":"sos"}"#), StatusCode::OK);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        assert_eq!(status_of(r#"["sos"]"#), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of("[]"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of("null"), StatusCode::UNPROCESSABLE_ENTITY);
     }
 
     #[test]

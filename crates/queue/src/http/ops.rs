@@ -1,12 +1,11 @@
 //! Operations: health, metrics, the OpenAPI document.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use utoipa::OpenApi as _;
 
 use crate::api_error::ApiError;
 use crate::state::AppState;
@@ -47,6 +46,7 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, Api
 }
 
 /// The OpenAPI 3 document, generated from the handlers and the protocol types.
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(super::openapi::ApiDoc::openapi())
+pub async fn openapi() -> Json<serde_json::Value> {
+    static DOCUMENT: LazyLock<serde_json::Value> = LazyLock::new(super::openapi::document);
+    Json(DOCUMENT.clone())
 }

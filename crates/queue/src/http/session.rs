@@ -11,13 +11,13 @@ use axum::response::Response;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use lifeline_protocol::limits::{MESSAGE_BURST, MESSAGE_REFILL_MS};
 use lifeline_protocol::screen::MAX_MESSAGE_BYTES;
 use lifeline_protocol::{ChatMessage, ChatText, ClientFrame, ErrorCode, MessageFrom, ServerFrame};
 
 use crate::api_error::ApiError;
-use crate::caller::{CaseAccess, CaseCaller, uses_console_cookie};
+use crate::caller::{CaseAccess, CaseCaller, ExpertCredential, uses_console_cookie};
 use crate::hub::{CaseEvent, EventKind, Subscription};
+use crate::live::{REPLAY_PAGE, SILENT_FOR, SocketSlot};
 use crate::public_url::same_origin;
 use crate::screen::{Asker, Link, Outgoing, ScreenFrame, Transition};
 use crate::state::AppState;
@@ -33,10 +33,6 @@ const MAX_INBOUND: usize = MAX_MESSAGE_BYTES;
 
 /// How often the server pings each socket.
 const PING_EVERY: Duration = Duration::from_secs(2);
-/// A socket silent this long (no pong, no frame) is dropped. With pings every
-/// 2 s and checks every second, a side that vanished is out within 9 s —
-/// inside the 10 s API.md promises.
-const SILENT_FOR: Duration = Duration::from_secs(7);
 
 /// Joins the case's session: customer with its case token, expert with an
 /// `et_` token or the console cookie. A final case refuses with 409.
@@ -68,6 +64,13 @@ const SILENT_FOR: Duration = Duration::from_secs(7);
 /// ends. Limits per case: 4 viewers, 60 updates/s, 16 MiB/s, screens up to
 /// 7680×4320; a refused frame gets an `error` frame. Frames are never stored;
 /// the consent changes go into the case's history.
+///
+/// Caps: a case holds at most 2 customer sockets and 4 expert sockets; one
+/// more is refused with 429 before the upgrade. Chat's budget (10 at once,
+/// then 1/s) is per case side, shared by its sockets. A side that takes
+/// nothing sent to it for 7 s is dropped. An expert's socket closes when the
+/// expert is deactivated or leaves the case's group (checked every
+/// `live_access_recheck`, 30 s by default).
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/session", tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
@@ -75,6 +78,7 @@ const SILENT_FOR: Duration = Duration::from_secs(7);
         (status = 101, description = "WebSocket: JSON text frames `ClientFrame` in, `ServerFrame` out; binary screen updates from the sharing customer to the viewing experts"),
         (status = 401, body = lifeline_protocol::ErrorBody), (status = 404, body = lifeline_protocol::ErrorBody),
         (status = 409, description = "The case is closed or expired", body = lifeline_protocol::ErrorBody),
+        (status = 429, description = "This side of the case already holds its cap of open sockets", body = lifeline_protocol::ErrorBody),
     ),
     security(("bearer" = []), ("console_cookie" = []))
 )]
@@ -92,6 +96,9 @@ pub async fn case_session(
             "a console session socket must come from the console's own origin",
         ));
     }
+    // A request that is no handshake is malformed whatever the case's state.
+    let upgrade =
+        upgrade.map_err(|e| ApiError::bad_request(format!("expected a WebSocket upgrade: {e}")))?;
     if case.state.is_final() {
         return Err(ApiError::conflict(format!(
             "the case is {}",
@@ -99,36 +106,46 @@ pub async fn case_session(
         )));
     }
     let upgrade = upgrade
-        .map_err(|e| ApiError::bad_request(format!("expected a WebSocket upgrade: {e}")))?
         .read_buffer_size(READ_BUFFER)
         // Written at once: frames are few and small, and nothing sits in a buffer.
         .write_buffer_size(0)
         .max_message_size(MAX_INBOUND)
         .max_frame_size(MAX_INBOUND);
-    let side = match &caller {
-        CaseCaller::Customer => Side {
-            from: MessageFrom::Customer,
-            author: case
-                .customer
+    let (from, author, expert) = match &caller {
+        CaseCaller::Customer => (
+            MessageFrom::Customer,
+            case.customer
                 .name
                 .as_ref()
                 .map_or_else(|| "Customer".to_string(), |n| n.as_str().to_string()),
-            actor: caller.actor(),
-        },
-        CaseCaller::Expert(expert) => Side {
-            from: MessageFrom::Expert,
-            author: expert.display_name.clone(),
-            actor: caller.actor(),
-        },
+            None,
+        ),
+        CaseCaller::Expert(expert) => (
+            MessageFrom::Expert,
+            expert.display_name.clone(),
+            Some(ExpertCredential::of(&state, &headers)?),
+        ),
+    };
+    let side = Side {
+        from,
+        author,
+        actor: caller.actor(),
+        slot: state.live.open_socket(id, from)?,
+        group: case.group.id,
+        expert,
     };
     Ok(upgrade.on_upgrade(move |socket| run(state, id, side, socket)))
 }
 
-/// Which side a socket is, and how it is named.
+/// Which side a socket is, how it is named, and its place among the side's sockets.
 struct Side {
     from: MessageFrom,
     author: String,
     actor: Actor,
+    slot: SocketSlot,
+    /// The case's group and the expert's credential, to re-check the expert's access.
+    group: Uuid,
+    expert: Option<ExpertCredential>,
 }
 
 /// One socket, from join to leave.
@@ -152,7 +169,7 @@ async fn run(state: Arc<AppState>, id: Uuid, side: Side, mut socket: WebSocket) 
             &error_frame(ErrorCode::Conflict, error.message()),
         )
         .await;
-        let _ = socket.send(Message::Close(None)).await;
+        let _ = send_message(&mut socket, Message::Close(None)).await;
         return;
     }
     let asker = match &side.actor {
@@ -170,7 +187,7 @@ async fn run(state: Arc<AppState>, id: Uuid, side: Side, mut socket: WebSocket) 
     // Control ends at once when the customer's socket goes; then the rest.
     let ended = state.screens.leave(&link);
     record(&state, id, &link, ended).await;
-    let _ = socket.send(Message::Close(None)).await;
+    let _ = send_message(&mut socket, Message::Close(None)).await;
     if let Err(e) = state
         .presence
         .leave(
@@ -196,25 +213,9 @@ async fn converse(
     subscription: &mut Subscription,
     link: &mut Link,
 ) -> Result<(), String> {
-    let stored = state
-        .store
-        .events_after(id, 0)
-        .await
-        .map_err(|e| e.to_string())?;
-    let now = state.clock.now();
-    let case = state
-        .store
-        .case(id, now)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the case is gone")?;
-    send(socket, &ServerFrame::Case(case)).await?;
+    send_case(state, id, socket).await?;
     // Messages already sent by the replay are skipped when they come live.
-    let mut last_message_seq = 0;
-    for event in stored.iter().filter(|e| e.kind == EventKind::Message) {
-        send_text(socket, event_frame(event)).await?;
-        last_message_seq = event.seq;
-    }
+    let mut last_message_seq = replay_chat(state, id, socket, 0).await?;
     let mut screen_states = link.states();
     if let Some(screen) = screen_states.initial() {
         send(socket, &ServerFrame::Screen(screen)).await?;
@@ -223,12 +224,26 @@ async fn converse(
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut check = tokio::time::interval(Duration::from_secs(1));
     let mut heard = Instant::now();
-    let mut sending = MessageBudget::new();
+    let mut recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + state.access_recheck,
+        state.access_recheck,
+    );
     loop {
         tokio::select! {
             () = state.shutdown.cancelled() => return Ok(()),
-            _ = ping.tick() => {
-                socket.send(Message::Ping(Default::default())).await.map_err(|e| e.to_string())?;
+            _ = ping.tick() => send_message(socket, Message::Ping(Default::default())).await?,
+            _ = recheck.tick(), if side.expert.is_some() => {
+                if let Some(expert) = &side.expert {
+                    match expert.still_sees(state, side.group).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            let ended = "the expert may no longer follow this case";
+                            send(socket, &error_frame(ErrorCode::Forbidden, ended)).await?;
+                            return Err(ended.into());
+                        }
+                        Err(e) => tracing::warn!(case.id = %id, error = e.message(), "cannot re-check an expert's access"),
+                    }
+                }
             }
             _ = check.tick() => {
                 if heard.elapsed() > SILENT_FOR {
@@ -238,9 +253,7 @@ async fn converse(
                 record(state, id, link, lapsed).await;
             }
             outgoing = link.next() => match outgoing {
-                Outgoing::Binary(update) => {
-                    socket.send(Message::Binary(update)).await.map_err(|e| e.to_string())?;
-                }
+                Outgoing::Binary(update) => send_message(socket, Message::Binary(update)).await?,
                 Outgoing::Frame(frame) => send(socket, &frame).await?,
             },
             Some(screen) = screen_states.changed() => {
@@ -255,7 +268,7 @@ async fn converse(
                 heard = Instant::now();
                 match frame {
                     Message::Text(text) => {
-                        if let Err((code, message)) = receive(state, id, side, &text, &mut sending, link).await {
+                        if let Err((code, message)) = receive(state, id, side, &text, link).await {
                             send(socket, &error_frame(code, &message)).await?;
                         }
                     }
@@ -276,8 +289,14 @@ async fn converse(
                         }
                         last_message_seq = event.seq;
                     }
-                    send_text(socket, event_frame(&event)).await?;
-                    if event.is_final {
+                    // Only the presence is stored for a join or leave: the side gets the case as it stands.
+                    let is_final = if event.kind == EventKind::Presence {
+                        send_case(state, id, socket).await?
+                    } else {
+                        send_text(socket, event_frame(&event)).await?;
+                        event.is_final
+                    };
+                    if is_final {
                         let ended = link.end("the case ended");
                         record(state, id, link, ended).await;
                         return Ok(());
@@ -285,15 +304,8 @@ async fn converse(
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Fell behind: catch up on the chat, then the case as it stands.
-                    let missed = state.store.events_after(id, last_message_seq).await.map_err(|e| e.to_string())?;
-                    for event in missed.iter().filter(|e| e.kind == EventKind::Message) {
-                        send_text(socket, event_frame(event)).await?;
-                        last_message_seq = event.seq;
-                    }
-                    let case = state.store.case(id, state.clock.now()).await.map_err(|e| e.to_string())?.ok_or("the case is gone")?;
-                    let is_final = case.state.is_final();
-                    send(socket, &ServerFrame::Case(case)).await?;
-                    if is_final {
+                    last_message_seq = replay_chat(state, id, socket, last_message_seq).await?;
+                    if send_case(state, id, socket).await? {
                         let ended = link.end("the case ended");
                         record(state, id, link, ended).await;
                         return Ok(());
@@ -312,7 +324,6 @@ async fn receive(
     id: Uuid,
     side: &Side,
     text: &str,
-    budget: &mut MessageBudget,
     link: &Link,
 ) -> Result<(), (ErrorCode, String)> {
     let frame: ClientFrame = serde_json::from_str(text).map_err(|e| {
@@ -325,7 +336,7 @@ async fn receive(
         ClientFrame::Message {
             text,
             id: message_id,
-        } => return chat(state, id, side, &text, message_id, budget).await,
+        } => return chat(state, id, side, &text, message_id).await,
         ClientFrame::ScreenRequest { mode } => ScreenFrame::Request(mode),
         ClientFrame::ScreenAnswer { mode, allow } => ScreenFrame::Answer(mode, allow),
         ClientFrame::ScreenStatus {
@@ -374,10 +385,9 @@ async fn chat(
     side: &Side,
     text: &str,
     message_id: Option<Uuid>,
-    budget: &mut MessageBudget,
 ) -> Result<(), (ErrorCode, String)> {
     let text = ChatText::parse(text).map_err(|e| (ErrorCode::Validation, format!("text: {e}")))?;
-    if !budget.take() {
+    if !side.slot.take_message() {
         return Err((
             ErrorCode::RateLimited,
             "too many messages; wait a moment and send again".into(),
@@ -407,30 +417,41 @@ async fn chat(
         })
 }
 
-/// A token bucket of chat messages per socket: a burst, then a steady rate.
-struct MessageBudget {
-    tokens: f64,
-    refilled: Instant,
+/// Sends the case as it stands; answers whether it is final.
+async fn send_case(state: &AppState, id: Uuid, socket: &mut WebSocket) -> Result<bool, String> {
+    let case = state
+        .store
+        .case(id, state.clock.now())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the case is gone")?;
+    let is_final = case.state.is_final();
+    send(socket, &ServerFrame::Case(case)).await?;
+    Ok(is_final)
 }
 
-impl MessageBudget {
-    fn new() -> Self {
-        Self {
-            tokens: f64::from(MESSAGE_BURST),
-            refilled: Instant::now(),
+/// Sends the chat stored after `after`, a page at a time; answers the last
+/// event read, so live messages up to it are not sent twice.
+async fn replay_chat(
+    state: &AppState,
+    id: Uuid,
+    socket: &mut WebSocket,
+    mut after: i64,
+) -> Result<i64, String> {
+    loop {
+        let page = state
+            .store
+            .events_after(id, after, REPLAY_PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        for event in &page {
+            if event.kind == EventKind::Message {
+                send_text(socket, event_frame(event)).await?;
+            }
+            after = event.seq;
         }
-    }
-
-    fn take(&mut self) -> bool {
-        let per_token = Duration::from_millis(MESSAGE_REFILL_MS).as_secs_f64();
-        let earned = self.refilled.elapsed().as_secs_f64() / per_token;
-        self.tokens = (self.tokens + earned).min(f64::from(MESSAGE_BURST));
-        self.refilled = Instant::now();
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
+        if page.len() < REPLAY_PAGE as usize {
+            return Ok(after);
         }
     }
 }
@@ -461,10 +482,19 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), String>
 }
 
 async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), String> {
-    socket
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|e| e.to_string())
+    send_message(socket, Message::Text(text.into())).await
+}
+
+/// Every send is bounded: a peer that stops reading fills its TCP window and
+/// would hold this task forever; after [`SILENT_FOR`] it is dropped instead.
+async fn send_message(socket: &mut WebSocket, message: Message) -> Result<(), String> {
+    match tokio::time::timeout(SILENT_FOR, socket.send(message)).await {
+        Ok(sent) => sent.map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "the peer took nothing for {} s",
+            SILENT_FOR.as_secs()
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -486,14 +516,5 @@ mod tests {
             r#"{"type":"message","id":"x","text":"hi"}"#
         );
         assert_eq!(event_frame(&event("{}")), r#"{"type":"message"}"#);
-    }
-
-    #[test]
-    fn the_budget_allows_a_burst_then_refuses() {
-        let mut budget = MessageBudget::new();
-        for _ in 0..MESSAGE_BURST {
-            assert!(budget.take());
-        }
-        assert!(!budget.take(), "the burst is spent");
     }
 }

@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    Case, CaseState, Channel, ClosedBy, Device, GroupRef, HistoryAction, SessionCode,
-    UpdateCaseRequest,
+    Case, CaseState, Channel, ClosedBy, Device, Expert, ExpertRole, GroupRef, HistoryAction,
+    SessionCode, UpdateCaseRequest,
 };
 
 use super::Tx;
@@ -179,7 +179,27 @@ pub(super) fn close_case(
     }
     tx.store
         .set_final(id, CaseState::Closed, closed_by(by), now)?;
+    tx.entered(CaseState::Closed);
     tx.record_change(id, HistoryAction::Closed, by.label(), None, now)
+}
+
+/// Who may be handed a case of `group`: an active expert who can see it (a
+/// member of the group, or an admin). Answers the display name the history
+/// records, or why not; the reason never names the expert, since whoever
+/// assigns may not otherwise know who exists.
+pub(crate) fn may_be_assigned(expert: Option<&Expert>, group: Uuid) -> Result<&str, StoreError> {
+    let Some(expert) = expert.filter(|e| e.active) else {
+        return Err(StoreError::Invalid(
+            "expert_id: no such active expert".into(),
+        ));
+    };
+    let sees_case = expert.role == ExpertRole::Admin || expert.groups.iter().any(|g| g.id == group);
+    if !sees_case {
+        return Err(StoreError::Invalid(
+            "expert_id: this expert is not in the case's group and cannot see the case".into(),
+        ));
+    }
+    Ok(&expert.display_name)
 }
 
 impl Tx<'_> {
@@ -200,8 +220,9 @@ impl Tx<'_> {
         Ok(row)
     }
 
-    /// Assigns an open case to an active expert, or unassigns it; the case
-    /// leaves or re-enters the waiting line.
+    /// Assigns an open case to an active expert who can see it
+    /// ([`may_be_assigned`]), or unassigns it; the case leaves or re-enters
+    /// the waiting line.
     pub(super) fn assign(
         &mut self,
         id: Uuid,
@@ -215,9 +236,8 @@ impl Tx<'_> {
         }
         let assignee_name = match expert {
             Some(expert_id) => {
-                Some(self.store.active_expert_name(expert_id)?.ok_or_else(|| {
-                    StoreError::Invalid("expert_id: no such active expert".into())
-                })?)
+                let expert = self.store.expert(expert_id)?;
+                Some(may_be_assigned(expert.as_ref(), row.group_id)?.to_string())
             }
             None => None,
         };
@@ -272,6 +292,7 @@ impl Tx<'_> {
                 history: None,
             };
             self.store_event(&case, 1, HistoryAction::Created, actor, None, row.now)?;
+            self.entered(CaseState::New);
             return Ok(case);
         }
         Err(StoreError::NoFreeCode)
@@ -332,5 +353,71 @@ impl Tx<'_> {
             data,
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expert(role: ExpertRole, active: bool, groups: &[Uuid]) -> Expert {
+        Expert {
+            id: Uuid::now_v7(),
+            email: "ana@example.com".into(),
+            display_name: "Ana".into(),
+            role,
+            active,
+            available: true,
+            groups: groups
+                .iter()
+                .map(|&id| GroupRef {
+                    id,
+                    name: "A group".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn refusal(result: Result<&str, StoreError>) -> String {
+        match result {
+            Err(StoreError::Invalid(message)) => message,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_member_of_the_case_group_or_an_admin_may_be_assigned() {
+        let (group, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let member = expert(ExpertRole::Expert, true, &[other, group]);
+        assert_eq!(may_be_assigned(Some(&member), group).ok(), Some("Ana"));
+        let admin = expert(ExpertRole::Admin, true, &[]);
+        assert!(
+            may_be_assigned(Some(&admin), group).is_ok(),
+            "admins see every group"
+        );
+    }
+
+    #[test]
+    fn an_expert_outside_the_case_group_is_refused_without_being_named() {
+        let (group, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let outsider = expert(ExpertRole::Expert, true, &[other]);
+        let message = refusal(may_be_assigned(Some(&outsider), group));
+        assert!(message.starts_with("expert_id: "), "{message}");
+        assert!(message.contains("not in the case's group"), "{message}");
+        assert!(!message.contains("Ana"), "{message}");
+    }
+
+    #[test]
+    fn an_inactive_or_unknown_expert_is_refused() {
+        let group = Uuid::now_v7();
+        let inactive = expert(ExpertRole::Admin, false, &[group]);
+        assert_eq!(
+            refusal(may_be_assigned(Some(&inactive), group)),
+            "expert_id: no such active expert"
+        );
+        assert_eq!(
+            refusal(may_be_assigned(None, group)),
+            "expert_id: no such active expert"
+        );
     }
 }

@@ -25,6 +25,7 @@ pub(super) fn expire_due(
             ClosedBy::System,
             case.expires_at,
         )?;
+        tx.entered(CaseState::Expired);
         tx.record_change(case.id, HistoryAction::Expired, "system", None, now)?;
     }
     Ok(due.len())

@@ -25,6 +25,8 @@ mod join;
 mod people;
 mod session;
 
+pub(crate) use cases::may_be_assigned;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +42,7 @@ use lifeline_protocol::{
 
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, Hub};
+use crate::metrics::StateChanges;
 use crate::store::rows::CaseRow;
 use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
 use crate::store::{
@@ -61,6 +64,7 @@ pub type CaseTokenHash = Arc<dyn Fn(Uuid) -> TokenHash + Send + Sync>;
 pub struct QueueStore<S> {
     storage: S,
     hub: Arc<Hub>,
+    state_changes: StateChanges,
     case_ttl: Duration,
     manual_code_ttl: Duration,
     case_token_hash: CaseTokenHash,
@@ -76,21 +80,32 @@ impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
     }
 }
 
-/// A write in progress: the backend's transaction, and the events the rules
-/// recorded, published once it commits.
+/// A write in progress: the backend's transaction, the events the rules
+/// recorded, published once it commits, and the states cases entered,
+/// counted then.
 pub(crate) struct Tx<'a> {
     store: &'a mut dyn WriteTx,
     events: Vec<CaseEvent>,
+    entered: Vec<CaseState>,
+}
+
+impl Tx<'_> {
+    /// A case entered `state` in this write (counted if it commits).
+    fn entered(&mut self, state: CaseState) {
+        self.entered.push(state);
+    }
 }
 
 impl<S: Storage> QueueStore<S> {
-    /// The rules over `storage`; committed events go to `hub`, cases expire
+    /// The rules over `storage`; committed events go to `hub` and states
+    /// entered to `state_changes`, cases expire
     /// `case_ttl` after creation, the code of a manual case nobody claimed
     /// lapses `manual_code_ttl` after its creation, and case tokens hash by
     /// `case_token_hash`.
     pub fn new(
         storage: S,
         hub: Arc<Hub>,
+        state_changes: StateChanges,
         case_ttl: Duration,
         manual_code_ttl: Duration,
         case_token_hash: CaseTokenHash,
@@ -98,6 +113,7 @@ impl<S: Storage> QueueStore<S> {
         Self {
             storage,
             hub,
+            state_changes,
             case_ttl,
             manual_code_ttl,
             case_token_hash,
@@ -113,13 +129,15 @@ impl<S: Storage> QueueStore<S> {
     {
         let (reply, answer) = oneshot::channel();
         let hub = Arc::clone(&self.hub);
+        let state_changes = self.state_changes.clone();
         let job: WriteJob = Box::new(move |store: &mut dyn WriteTx| {
             let mut tx = Tx {
                 store,
                 events: Vec::new(),
+                entered: Vec::new(),
             };
             let result = work(&mut tx);
-            let events = tx.events;
+            let (events, entered) = (tx.events, tx.entered);
             JobDone {
                 succeeded: result.is_ok(),
                 then: Box::new(move |commit: Result<(), NotCommitted>| {
@@ -127,6 +145,9 @@ impl<S: Storage> QueueStore<S> {
                         (Ok(()), Ok(value)) => {
                             for event in events {
                                 hub.publish(event);
+                            }
+                            for state in entered {
+                                state_changes.entered(state, 1);
                             }
                             Ok(value)
                         }
@@ -379,8 +400,13 @@ impl<S: Storage> Store for QueueStore<S> {
             .collect()
     }
 
-    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
-        self.storage.events_after(id, seq).await
+    async fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        self.storage.events_after(id, seq, limit).await
     }
 
     async fn case_with_seq(
@@ -561,6 +587,7 @@ mod tests {
         let store = QueueStore::new(
             SqliteStore::open(&dir.path().join("x.db"))?,
             Arc::new(Hub::default()),
+            StateChanges::default(),
             Duration::from_secs(60),
             Duration::from_secs(60),
             Arc::new(|_| [0; 32]),

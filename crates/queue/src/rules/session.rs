@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -48,12 +49,58 @@ pub(super) fn set_presence(
     let new_state = CaseState::from_presence(expert, customer, ever_joined);
     tx.store
         .set_presence(id, expert, customer, ever_joined, new_state, now)?;
+    if new_state != state {
+        tx.entered(new_state);
+    }
     let action = if connected {
         HistoryAction::Joined
     } else {
         HistoryAction::Left
     };
-    tx.record_change(id, action, by.label(), None, now)
+    // Sockets come and go often: the history line carries a small record of
+    // the presence, not a snapshot of the whole case.
+    let change = PresenceChange {
+        case_id: id,
+        state: new_state,
+        expert_connected: expert,
+        customer_connected: customer,
+    };
+    let data: Arc<str> = serde_json::to_string(&change)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .into();
+    let seq = tx.store.next_event_seq(id)?;
+    tx.store.insert_event(&EventRow {
+        case_id: id,
+        seq,
+        kind: EventKind::Presence,
+        action: Some(action),
+        actor: by.label(),
+        detail: None,
+        data: &data,
+        is_final: false,
+        at: now,
+    })?;
+    tx.events.push(CaseEvent {
+        case_id: id,
+        group_id: row.group_id,
+        seq,
+        kind: EventKind::Presence,
+        is_final: false,
+        data,
+    });
+    tx.store
+        .case_for_update(id, now)?
+        .ok_or(StoreError::NotFound)?
+        .into_case(now)
+}
+
+/// What a presence event stores and queue pages receive.
+#[derive(Debug, Serialize)]
+struct PresenceChange {
+    case_id: Uuid,
+    state: CaseState,
+    expert_connected: bool,
+    customer_connected: bool,
 }
 
 /// Cases whose presence is reset per write at start.

@@ -417,8 +417,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         query: CaseQuery,
         now: OffsetDateTime,
     ) -> Result<Vec<Case>, StoreError>;
-    /// Stored events of a case after `seq`, oldest first.
-    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError>;
+    /// A page of a case's stored events: at most `limit` after `seq`, oldest
+    /// first. Readers page through a long history rather than hold it whole.
+    async fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError>;
     /// A case at `now` with the id of its newest event, read together.
     async fn case_with_seq(
         &self,

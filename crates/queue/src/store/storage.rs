@@ -139,11 +139,12 @@ pub trait CaseReads {
         query: CaseQuery,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<CaseRow>, StoreError>> + Send;
-    /// Stored events of a case after `seq`, oldest first.
+    /// A page of a case's stored events: at most `limit` after `seq`, oldest first.
     fn events_after(
         &self,
         id: Uuid,
         seq: i64,
+        limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
     /// The case whose stored state is open and that holds `code` (codes are
     /// unique among such cases), for join by code.
@@ -400,8 +401,6 @@ pub trait CaseWrites {
         now: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<DueCase>, StoreError>;
-    /// The display name of an active expert.
-    fn active_expert_name(&mut self, id: Uuid) -> Result<Option<String>, StoreError>;
     /// A group's assignment policy and its last round-robin pick, locked for
     /// this transaction (so assignment plans of a group never interleave).
     fn assignment_policy_for_update(

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use lifeline_protocol::{
-    AssignmentPolicy, Email, Expert, HistoryAction, IdempotencyKey, SetAssignmentPolicyRequest,
+    AssignmentPolicy, Expert, HistoryAction, IdempotencyKey, SetAssignmentPolicyRequest,
 };
-use lifeline_queue::admin;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, TestResult, sos_request, spawn_app};
@@ -16,22 +15,7 @@ async fn add_expert(
     app: &TestApp,
     name: &str,
 ) -> Result<(Expert, String), Box<dyn std::error::Error>> {
-    let now = app.state.clock.now();
-    let email = Email::parse(format!("{}@example.com", name.to_lowercase()))?;
-    let expert = admin::create_expert(
-        app.store.as_ref(),
-        email,
-        name,
-        None,
-        false,
-        vec![app.group.id],
-        now,
-    )
-    .await?;
-    let token = admin::create_expert_token(app.store.as_ref(), expert.id, now)
-        .await?
-        .token;
-    Ok((expert, token))
+    app.add_expert_in(name, vec![app.group.id]).await
 }
 
 async fn set_policy(app: &TestApp, policy: AssignmentPolicy) -> TestResult {

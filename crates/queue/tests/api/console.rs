@@ -53,7 +53,7 @@ pub(crate) async fn post_sign_in(
 }
 
 /// Signs Ana in; returns the `Cookie` header value and the page's CSRF token.
-async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
+pub async fn sign_in(app: &TestApp) -> Result<(String, String), Box<dyn std::error::Error>> {
     sign_in_as(app, "ana@example.com").await
 }
 
@@ -343,14 +343,14 @@ async fn a_deactivated_expert_cannot_sign_in() -> TestResult {
 }
 
 /// A signed-in browser session, for posting console forms.
-struct Session<'a> {
-    app: &'a TestApp,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Session<'_> {
-    async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
         browser()
             .get(self.app.url(path))
             .header(COOKIE, &self.cookie)
@@ -358,7 +358,7 @@ impl Session<'_> {
             .await
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &self,
         path: &str,
         fields: &[(&str, &str)],

@@ -8,6 +8,19 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 
+/// Data dirs whose servers and CLI runs stay on SQLite whatever
+/// `TEST_DATABASE_URL` says: tests of SQLite's own files (their modes, a full
+/// disk under them, its file lock).
+static SQLITE_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Keeps every server and CLI run on `data_dir` on SQLite, in that dir.
+pub fn keep_on_sqlite(data_dir: &Path) {
+    SQLITE_DIRS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(data_dir.to_path_buf());
+}
+
 /// The variable the server and the CLI read the database from.
 const DATABASE_URL_ENV: &str = "LIFELINE_DATABASE_URL";
 /// Prefix of the databases made here; the rest is `<pid>_<n>`.
@@ -84,6 +97,11 @@ fn drop_leftovers(maintenance: &str) {
 }
 
 impl TestDatabase {
+    /// Nothing: the server stays on SQLite in its data dir.
+    pub fn none() -> Self {
+        Self { postgres: None }
+    }
+
     /// A fresh database (PostgreSQL), or nothing (SQLite).
     pub fn fresh() -> Self {
         static SWEPT: Once = Once::new();
@@ -179,6 +197,14 @@ pub fn set_schema_version(data_dir: &Path, version: i64) -> Result<(), Box<dyn s
 pub fn for_data_dir(data_dir: &Path) -> Option<(&'static str, String)> {
     static BY_DIR: Mutex<Vec<(PathBuf, TestDatabase)>> = Mutex::new(Vec::new());
     maintenance_url()?;
+    if SQLITE_DIRS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|dir| dir == data_dir)
+    {
+        return None;
+    }
     let mut by_dir = BY_DIR.lock().unwrap_or_else(|p| p.into_inner());
     by_dir.retain(|(dir, _)| dir.exists());
     if let Some((_, database)) = by_dir.iter().find(|(dir, _)| dir == data_dir) {

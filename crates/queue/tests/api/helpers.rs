@@ -42,6 +42,9 @@ pub struct TestApp {
 pub struct Options {
     pub env: Vec<(&'static str, &'static str)>,
     pub manual_clock: bool,
+    /// On SQLite whatever `TEST_DATABASE_URL` says (a test of SQLite's own
+    /// file lock).
+    pub sqlite: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -58,7 +61,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ),
         ("LIFELINE_RATE_LIMIT_PER_IP".into(), "off".into()),
     ]);
-    let database = TestDatabase::fresh();
+    let database = if options.sqlite {
+        TestDatabase::none()
+    } else {
+        TestDatabase::fresh()
+    };
     env.extend(database.env().map(|(key, url)| (key.to_string(), url)));
     for (key, value) in options.env {
         env.insert(key.into(), value.into());
@@ -167,6 +174,23 @@ impl TestApp {
             .create_case(&self.deployment_key, &IdempotencyKey::generate(), &request)
             .await
             .expect("the case is created")
+    }
+
+    /// Another expert (not an admin) working in `groups`, with an API token.
+    pub async fn add_expert_in(
+        &self,
+        name: &str,
+        groups: Vec<Uuid>,
+    ) -> Result<(Expert, String), Box<dyn std::error::Error>> {
+        let now = self.state.clock.now();
+        let email = Email::parse(format!("{}@example.com", name.to_lowercase()))?;
+        let expert =
+            admin::create_expert(self.store.as_ref(), email, name, None, false, groups, now)
+                .await?;
+        let token = admin::create_expert_token(self.store.as_ref(), expert.id, now)
+            .await?
+            .token;
+        Ok((expert, token))
     }
 
     pub fn advance(&self, by: Duration) {

@@ -68,3 +68,58 @@ async fn shutdown_ends_open_event_streams_and_stops_the_server() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_openapi_document_states_the_rules_and_links_created_ids() -> TestResult {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["CustomerName"]["maxLength"], 100);
+    assert_eq!(schemas["CustomerName"]["minLength"], 1);
+    assert_eq!(schemas["Description"]["maxLength"], 4000);
+    assert_eq!(schemas["Email"]["maxLength"], 254);
+    assert!(schemas["Email"]["pattern"].is_string());
+    assert_eq!(
+        schemas["CreateCaseRequest"]["properties"]["channel"]["enum"],
+        serde_json::json!(["sos", "app"]),
+        "a customer may not create manual or api cases"
+    );
+    let create = &doc["paths"]["/api/v1/cases"]["post"];
+    let key = create["parameters"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "Idempotency-Key"))
+        .ok_or("the Idempotency-Key header is documented")?;
+    assert_eq!(key["schema"]["maxLength"], 255);
+    let list = &doc["paths"]["/api/v1/cases"]["get"]["parameters"];
+    let limit = list
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "limit"))
+        .ok_or("limit is documented")?;
+    assert_eq!(
+        (&limit["schema"]["minimum"], &limit["schema"]["maximum"]),
+        (&serde_json::json!(1), &serde_json::json!(200))
+    );
+    let link = &create["responses"]["201"]["links"]["get_case"];
+    assert_eq!(link["operationId"], "get_case");
+    assert_eq!(link["parameters"]["id"], "$response.body#/case/id");
+    for (path, method) in [
+        ("/api/v1/cases/{id}", "get"),
+        ("/api/v1/cases/{id}/close", "post"),
+        ("/api/v1/deployments/{id}/file", "get"),
+    ] {
+        let responses = &doc["paths"][path][method]["responses"];
+        for status in ["400", "401", "403", "404"] {
+            assert!(
+                responses[status].is_object(),
+                "{method} {path} documents {status}"
+            );
+        }
+    }
+    Ok(())
+}

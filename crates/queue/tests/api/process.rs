@@ -3,6 +3,7 @@
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use lifeline_protocol::DeploymentFile;
@@ -102,6 +103,8 @@ pub fn set_up_company(data_dir: &Path) -> Result<Company, Box<dyn std::error::Er
 pub struct ServerProcess {
     pub child: Child,
     pub base_url: String,
+    /// Lines of its log that report a panic.
+    panics: Arc<Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
@@ -168,11 +171,30 @@ impl ServerProcess {
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        let panics = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&panics);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if line.contains("panicked") {
+                    seen.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(line);
+                }
+            }
+        });
         Ok(Self {
             child,
             base_url: format!("http://{address}"),
+            panics,
         })
+    }
+
+    /// The panics the server has reported in its log so far.
+    pub fn panics(&self) -> Vec<String> {
+        self.panics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Sends SIGTERM and waits up to `limit` for the exit status.

@@ -19,7 +19,12 @@ fn quick() -> Backoff {
 }
 
 /// Waits until the case reads `state` (5 s at most).
-async fn wait_for_state(app: &TestApp, token: &str, id: Uuid, state: CaseState) -> TestResult {
+pub(crate) async fn wait_for_state(
+    app: &TestApp,
+    token: &str,
+    id: Uuid,
+    state: CaseState,
+) -> TestResult {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let case = app.client.get_case(token, id).await?;
@@ -34,7 +39,7 @@ async fn wait_for_state(app: &TestApp, token: &str, id: Uuid, state: CaseState) 
 }
 
 /// Collects chat messages from a session until `n` have arrived (5 s at most).
-async fn messages(
+pub async fn messages(
     events: &mut mpsc::Receiver<SessionEvent>,
     n: usize,
 ) -> Result<Vec<ChatMessage>, Box<dyn std::error::Error>> {
@@ -55,7 +60,7 @@ async fn messages(
 }
 
 /// The next event the predicate picks (5 s at most).
-async fn next_matching(
+pub(crate) async fn next_matching(
     events: &mut mpsc::Receiver<SessionEvent>,
     pick: impl Fn(&SessionEvent) -> bool,
 ) -> Result<SessionEvent, Box<dyn std::error::Error>> {
@@ -70,7 +75,11 @@ async fn next_matching(
     }
 }
 
-fn join(app: &TestApp, token: &str, id: Uuid) -> (Session, mpsc::Receiver<SessionEvent>) {
+pub(crate) fn join(
+    app: &TestApp,
+    token: &str,
+    id: Uuid,
+) -> (Session, mpsc::Receiver<SessionEvent>) {
     join_session(&app.client, token.to_string(), id, quick())
 }
 

@@ -220,3 +220,27 @@ async fn malformed_ids_queries_and_routes_are_client_errors_never_500() -> TestR
     assert_eq!(bad_event_id.status(), 400);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_session_request_that_is_no_websocket_handshake_is_400_whatever_the_case_state()
+-> TestResult {
+    let app = spawn_app().await;
+    let created = app.create_case().await;
+    app.client
+        .close_case(&created.token, created.case.id)
+        .await?;
+    let response = app
+        .http
+        .get(app.url(&format!("/api/v1/cases/{}/session", created.case.id)))
+        .bearer_auth(&created.token)
+        .send()
+        .await?;
+    assert_eq!(
+        response.status(),
+        400,
+        "a malformed request, not a conflict"
+    );
+    let body: ErrorBody = response.json().await?;
+    assert_eq!(body.error.code, ErrorCode::Validation);
+    Ok(())
+}

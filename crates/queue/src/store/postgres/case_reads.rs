@@ -218,14 +218,19 @@ impl CaseReads for PostgresStore {
         all(&client, &sql, &params, case_row).await
     }
 
-    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
+    async fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
         let client = self.client().await?;
         all(
             &client,
             "SELECT e.seq, e.kind, e.data, e.is_final, c.group_id \
              FROM case_events e JOIN cases c ON c.id = e.case_id \
-             WHERE e.case_id = $1 AND e.seq > $2 ORDER BY e.seq",
-            &[&id, &seq],
+             WHERE e.case_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3",
+            &[&id, &seq, &i64::from(limit)],
             |r| {
                 let kind: &str = r.try_get(1)?;
                 let kind = EventKind::parse(kind)

@@ -262,14 +262,6 @@ impl CaseWrites for PgTx {
         )
     }
 
-    fn active_expert_name(&mut self, id: Uuid) -> Result<Option<String>, StoreError> {
-        self.one(
-            "SELECT display_name FROM experts WHERE id = $1 AND active",
-            &[&id],
-            |r| Ok(r.try_get(0)?),
-        )
-    }
-
     fn assignment_policy_for_update(
         &mut self,
         group: Uuid,

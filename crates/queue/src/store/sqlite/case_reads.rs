@@ -212,13 +212,18 @@ impl CaseReads for SqliteStore {
         })
     }
 
-    async fn events_after(&self, id: Uuid, seq: i64) -> Result<Vec<CaseEvent>, StoreError> {
+    async fn events_after(
+        &self,
+        id: Uuid,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
         self.reads.with(|conn| {
             let rows = all(
                 conn,
                 "SELECT seq, kind, data, final, (SELECT group_id FROM cases WHERE id = case_id) \
-                 FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq",
-                params![id, seq],
+                 FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                params![id, seq, limit],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,

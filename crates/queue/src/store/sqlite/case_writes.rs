@@ -281,15 +281,6 @@ impl CaseWrites for SqliteTx {
         )
     }
 
-    fn active_expert_name(&mut self, id: Uuid) -> Result<Option<String>, StoreError> {
-        one(
-            &self.conn,
-            "SELECT display_name FROM experts WHERE id = ? AND active = 1",
-            [id],
-            |r| r.get(0),
-        )
-    }
-
     fn assignment_policy_for_update(
         &mut self,
         group: Uuid,
