@@ -47,22 +47,29 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     match &database_url {
         Some(url) => eprintln!("xtask: TEST_DATABASE_URL={url}"),
-        None => eprintln!("xtask: TEST_DATABASE_URL unset: storage tests run on SQLite only"),
+        None => eprintln!("xtask: no PostgreSQL: the API suite runs on SQLite only"),
     }
 
     // Built here rather than by the window test itself, before the test run
     // holds the target dir; the tests below then build nothing more.
     let app = cargo::build_workspace_tests("lifeline")?;
 
-    for cargo_args in [
-        &["test", "--workspace", "--all-targets"][..],
-        &["test", "--workspace", "--doc"][..],
-    ] {
+    // Every test on SQLite first; then, when a PostgreSQL answers, the queue
+    // server's API suite again on it (each of its servers on a fresh database).
+    let mut runs: Vec<(&[&str], Option<&String>)> = vec![
+        (&["test", "--workspace", "--all-targets"], None),
+        (&["test", "--workspace", "--doc"], None),
+    ];
+    if let Some(url) = &database_url {
+        runs.insert(1, (&["test", "--workspace", "--test", "api"], Some(url)));
+    }
+    for (cargo_args, database_url) in runs {
         let mut command = under_display(cargo_args);
         command.env("LIFELINE_APP", &app);
-        if let Some(url) = &database_url {
-            command.env("TEST_DATABASE_URL", url);
-        }
+        match database_url {
+            Some(url) => command.env("TEST_DATABASE_URL", url),
+            None => command.env_remove("TEST_DATABASE_URL"),
+        };
         let status = cargo::run_streaming(command, "cargo test")?;
         if !status.success() {
             eprintln!("xtask: cargo {} failed ({status})", cargo_args.join(" "));

@@ -38,6 +38,7 @@ use crate::rules::{CaseTokenHash, QueueStore};
 use crate::screen::Screens;
 use crate::sign_in_guard::SignInGuard;
 use crate::state::AppState;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::storage::Storage;
 use crate::store::{Store, StoreError};
@@ -74,9 +75,12 @@ pub async fn open_store(
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
             with_rules(sqlite, config, hub, state_changes).await
         }
-        DatabaseUrl::Postgres(_) => anyhow::bail!(
-            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
-        ),
+        DatabaseUrl::Postgres(url) => {
+            let postgres = PostgresStore::open(url)
+                .await
+                .with_context(|| format!("failed to open the database {}", config.database_url))?;
+            with_rules(postgres, config, hub, state_changes).await
+        }
     }
 }
 

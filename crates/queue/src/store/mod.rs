@@ -1,12 +1,13 @@
 //! What handlers call: the [`Store`] trait, its requests and answers, and
 //! [`StoreError`]. One implementation, `rules::QueueStore`, runs the
-//! queue's rules over a database backend (`storage`: SQLite today,
-//! PostgreSQL in its own issue). Handlers only ever see [`Store`].
+//! queue's rules over a database backend (`storage`: `sqlite` or
+//! `postgres`). Handlers only ever see [`Store`].
 //!
 //! Store methods take the current time as an argument: expiry is decided at
 //! read time from it, so a case read after its deadline reads `expired` even
 //! before the sweep has written it.
 
+pub mod postgres;
 pub(crate) mod rows;
 pub mod sqlite;
 pub(crate) mod storage;
@@ -69,8 +70,8 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
-    /// The writer is gone (shutting down, or stopped).
-    #[error("storage is shutting down")]
+    /// The writer is gone (shutting down, or stopped) or the database cannot be reached.
+    #[error("storage is unavailable (shutting down, or the database cannot be reached)")]
     Unavailable,
     /// The disk under the database is full: nothing was written.
     #[error("the database's disk is full")]

@@ -89,6 +89,11 @@ pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites {}
 
 impl<T: CaseWrites + PeopleWrites + ServerWrites> WriteTx for T {}
 
+/// The name the server secret's fingerprint is stored under.
+pub(crate) const SECRET_FINGERPRINT_FACT: &str = "secret_fingerprint";
+/// The name the time of the last health probe is stored under.
+pub(crate) const HEALTH_PROBE_FACT: &str = "health_probe";
+
 /// Statements on facts about the server itself inside a write transaction.
 pub trait ServerWrites {
     /// The fingerprint of the server secret the database was made with, if recorded.

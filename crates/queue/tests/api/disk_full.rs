@@ -13,6 +13,7 @@ use lifeline_client::{CaseFilter, QueueClient};
 use lifeline_protocol::{CaseWithToken, IdempotencyKey};
 use tokio::sync::Mutex;
 
+use crate::database;
 use crate::helpers::{TestResult, api_status, sos_request};
 use crate::process::{ServerProcess, set_up_company};
 
@@ -93,6 +94,8 @@ async fn a_full_disk_gets_clear_errors_loses_and_corrupts_nothing_and_recovers_w
 -> TestResult {
     let tmpfs = Tmpfs::mount(TMPFS_SIZE)?;
     let data = tmpfs.mount_point.join("data");
+    // What fills up here is SQLite's own disk.
+    database::keep_on_sqlite(&data);
     let company = set_up_company(&data)?;
     let key = company.deployment_key.clone();
     let server = ServerProcess::start(&data, &[])?;

@@ -9,6 +9,7 @@ async fn app_with_ttl_90s() -> crate::helpers::TestApp {
     spawn_app_with(Options {
         env: vec![("LIFELINE_CASE_TTL", "90s")],
         manual_clock: true,
+        ..Options::default()
     })
     .await
 }

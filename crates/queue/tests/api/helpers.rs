@@ -14,6 +14,8 @@ use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use crate::database::TestDatabase;
+
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// A running server with a group, an admin, an expert and a deployment.
@@ -33,12 +35,16 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: TempDir,
+    pub database: TestDatabase,
 }
 
 #[derive(Default)]
 pub struct Options {
     pub env: Vec<(&'static str, &'static str)>,
     pub manual_clock: bool,
+    /// On SQLite whatever `TEST_DATABASE_URL` says (a test of SQLite's own
+    /// file lock).
+    pub sqlite: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -55,6 +61,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ),
         ("LIFELINE_RATE_LIMIT_PER_IP".into(), "off".into()),
     ]);
+    let database = if options.sqlite {
+        TestDatabase::none()
+    } else {
+        TestDatabase::fresh()
+    };
+    env.extend(database.env().map(|(key, url)| (key.to_string(), url)));
     for (key, value) in options.env {
         env.insert(key.into(), value.into());
     }
@@ -137,6 +149,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         shutdown: Some(shutdown),
         server: Some(server),
         _data_dir: data_dir,
+        database,
     }
 }
 

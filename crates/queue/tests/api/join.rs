@@ -158,6 +158,7 @@ async fn wrong_codes_from_every_address_spend_one_budget_then_every_join_gets_42
     let app = spawn_app_with(Options {
         env: vec![("LIFELINE_FAILED_JOIN_BUDGET", "3/min")],
         manual_clock: true,
+        ..Options::default()
     })
     .await;
     let waiting = manual_case(&app, &app.expert_token, app.group.id).await;
@@ -222,7 +223,11 @@ async fn wrong_codes_from_every_address_spend_one_budget_then_every_join_gets_42
 
 #[tokio::test]
 async fn a_wrong_code_is_answered_while_the_writer_waits_for_the_database() -> TestResult {
-    let app = spawn_app().await;
+    let app = spawn_app_with(Options {
+        sqlite: true,
+        ..Options::default()
+    })
+    .await;
     // Another connection takes SQLite's write lock: the server's one writer
     // waits for it; readers do not.
     let blocker = rusqlite::Connection::open(app.database_path())?;

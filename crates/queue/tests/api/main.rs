@@ -1,5 +1,6 @@
-//! Integration tests: the real server on 127.0.0.1:0 with a temporary SQLite
-//! database, spoken to over HTTP through lifeline-client.
+//! Integration tests: the real server on 127.0.0.1:0 with a temporary
+//! database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` names one: see
+//! `database`), spoken to over HTTP through lifeline-client.
 
 mod access;
 mod assignment;
@@ -8,6 +9,8 @@ mod cli;
 mod console;
 mod crash;
 mod create;
+mod database;
+mod database_outage;
 mod disk_full;
 mod events;
 mod expiry;
@@ -16,6 +19,7 @@ mod helpers;
 mod join;
 mod lifecycle;
 mod live;
+mod migrations;
 mod ops;
 mod process;
 mod rate_limit;
@@ -25,4 +29,5 @@ mod screen;
 mod session;
 mod sign_in;
 mod timeouts;
+mod unreachable_database;
 mod validation;

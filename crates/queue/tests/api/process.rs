@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use lifeline_protocol::DeploymentFile;
 
+use crate::database;
+
 pub const BINARY: &str = env!("CARGO_BIN_EXE_lifeline-queue");
 
 /// Runs a CLI command against `data_dir`, feeding `stdin`.
@@ -15,6 +17,7 @@ pub fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> std::io::Result<O
     let mut child = Command::new(BINARY)
         .args(args)
         .env("LIFELINE_DATA_DIR", data_dir)
+        .envs(database::for_data_dir(data_dir))
         .env_remove("LIFELINE_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -223,6 +226,7 @@ fn configure<'a>(
 ) -> &'a mut Command {
     command
         .env("LIFELINE_DATA_DIR", data_dir)
+        .envs(database::for_data_dir(data_dir))
         .env("LIFELINE_LISTEN", "127.0.0.1:0")
         .env("LIFELINE_RATE_LIMIT_PER_IP", "off")
         .env("RUST_LOG", "info")

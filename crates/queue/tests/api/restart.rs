@@ -8,6 +8,7 @@ use std::time::Duration;
 use lifeline_client::{Backoff, QueueClient, join_session};
 use lifeline_protocol::{CaseState, HistoryAction, IdempotencyKey};
 
+use crate::database;
 use crate::helpers::{TestResult, sos_request};
 use crate::process::{ServerProcess, set_up_company};
 
@@ -92,6 +93,8 @@ async fn the_server_refuses_a_missing_or_different_secret_key_and_serves_again_w
 -> TestResult {
     let dir = tempfile::tempdir()?;
     let data = dir.path();
+    // The adoption step below edits the SQLite file directly.
+    database::keep_on_sqlite(data);
     let company = set_up_company(data)?;
     let key_file = data.join("secret.key");
     let original = std::fs::read_to_string(&key_file)?;
@@ -148,6 +151,8 @@ async fn the_data_dir_and_every_file_in_it_are_the_server_users_alone_whatever_t
 
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("lifeline");
+    // The files checked are SQLite's own.
+    database::keep_on_sqlite(&data);
     let server = ServerProcess::start_with_open_umask(&data)?;
     // A write (the health check's probe), so the WAL and shared-memory files exist.
     let health = reqwest::get(format!("{}/healthz", server.base_url)).await?;

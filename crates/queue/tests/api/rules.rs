@@ -322,6 +322,7 @@ async fn every_state_a_case_enters_is_counted_once_in_the_metrics() -> TestResul
     let app = spawn_app_with(Options {
         env: vec![("LIFELINE_CASE_TTL", "90s")],
         manual_clock: true,
+        ..Options::default()
     })
     .await;
 
@@ -379,6 +380,7 @@ async fn pending_and_in_progress_cases_expire_at_their_deadline_and_their_sessio
     let app = spawn_app_with(Options {
         env: vec![("LIFELINE_CASE_TTL", "90s")],
         manual_clock: true,
+        ..Options::default()
     })
     .await;
     let pending = app.create_case().await;

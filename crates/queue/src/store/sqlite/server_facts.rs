@@ -8,17 +8,14 @@ use super::writer::SqliteTx;
 use super::{one, run};
 use crate::clock::to_millis;
 use crate::store::StoreError;
-use crate::store::storage::ServerWrites;
-
-const SECRET_FINGERPRINT: &str = "secret_fingerprint";
-const HEALTH_PROBE: &str = "health_probe";
+use crate::store::storage::{HEALTH_PROBE_FACT, SECRET_FINGERPRINT_FACT, ServerWrites};
 
 impl ServerWrites for SqliteTx {
     fn secret_fingerprint(&mut self) -> Result<Option<Vec<u8>>, StoreError> {
         one(
             &self.conn,
             "SELECT value FROM server_facts WHERE name = ?",
-            [SECRET_FINGERPRINT],
+            [SECRET_FINGERPRINT_FACT],
             |r| r.get(0),
         )
     }
@@ -27,7 +24,7 @@ impl ServerWrites for SqliteTx {
         run(
             &self.conn,
             "INSERT INTO server_facts (name, value) VALUES (?, ?)",
-            params![SECRET_FINGERPRINT, fingerprint],
+            params![SECRET_FINGERPRINT_FACT, fingerprint],
         )?;
         Ok(())
     }
@@ -37,7 +34,7 @@ impl ServerWrites for SqliteTx {
             &self.conn,
             "INSERT INTO server_facts (name, value) VALUES (?1, ?2) \
              ON CONFLICT (name) DO UPDATE SET value = ?2",
-            params![HEALTH_PROBE, to_millis(at).to_be_bytes().as_slice()],
+            params![HEALTH_PROBE_FACT, to_millis(at).to_be_bytes().as_slice()],
         )?;
         Ok(())
     }

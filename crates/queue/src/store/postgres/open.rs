@@ -1,0 +1,80 @@
+//! Connecting: the connection settings the URL leaves open, and the migrations.
+
+use std::time::Duration;
+
+use crate::database_url::PostgresUrl;
+use crate::store::StoreError;
+
+/// The schema, in order; the table `lifeline_schema` records how many are applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_initial.sql"),
+    include_str!("../../../migrations/postgres/0002_server.sql"),
+];
+
+/// How long a connection attempt may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Taken while migrating, so servers starting together migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x4c69_6665_6c69_6e01;
+
+/// What the application is called in `pg_stat_activity` when the URL does not say.
+const APPLICATION_NAME: &str = "lifeline-queue";
+
+fn invalid_url(error: tokio_postgres::Error) -> StoreError {
+    // The driver's message names the bad part, never the password.
+    StoreError::Invalid(format!("database_url: {error}"))
+}
+
+/// Settings of the writer's (blocking) connection.
+pub(super) fn writer_config(url: &PostgresUrl) -> Result<postgres::Config, StoreError> {
+    let mut config: postgres::Config = url.expose().parse().map_err(invalid_url)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name(APPLICATION_NAME);
+    }
+    Ok(config)
+}
+
+/// Settings of the pooled read connections.
+pub(super) fn reader_config(url: &PostgresUrl) -> Result<tokio_postgres::Config, StoreError> {
+    let mut config: tokio_postgres::Config = url.expose().parse().map_err(invalid_url)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name(APPLICATION_NAME);
+    }
+    Ok(config)
+}
+
+/// Brings the schema up to date in one transaction (PostgreSQL's DDL is
+/// transactional: a failed migration leaves nothing behind).
+pub(super) fn migrate(client: &mut postgres::Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS lifeline_schema (version BIGINT NOT NULL)")?;
+    let found: i64 = match tx.query_opt("SELECT version FROM lifeline_schema", &[])? {
+        Some(row) => row.try_get(0)?,
+        None => {
+            tx.execute("INSERT INTO lifeline_schema (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let applied = usize::try_from(found).unwrap_or(usize::MAX);
+    if applied > MIGRATIONS.len() {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.batch_execute(sql)?;
+        let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        tx.execute("UPDATE lifeline_schema SET version = $1", &[&version])?;
+        tracing::info!(version, "applied PostgreSQL migration");
+    }
+    tx.commit()?;
+    Ok(())
+}
