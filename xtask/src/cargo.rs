@@ -82,7 +82,11 @@ pub fn build_binaries<const N: usize>(
             ""
         }
     );
-    let executables = run_build(cargo, &binaries.map(|(_, binary)| binary), &names)?;
+    let executables = run_build(
+        cargo,
+        &binaries.map(|(_, binary)| Executable::Bin(binary)),
+        &names,
+    )?;
     let mut found = Vec::with_capacity(N);
     for (executable, (package, binary)) in executables.into_iter().zip(binaries) {
         found.push(executable.with_context(|| {
@@ -94,25 +98,56 @@ pub fn build_binaries<const N: usize>(
         .expect("one executable for each requested binary"))
 }
 
+/// An executable a build makes: a binary, or the harness of a test target.
+#[derive(Debug, Clone, Copy)]
+pub enum Executable<'a> {
+    /// The binary target of this name.
+    Bin(&'a str),
+    /// The integration test target of this name.
+    Test(&'a str),
+}
+
+impl Executable<'_> {
+    fn is(&self, message: &serde_json::Value) -> bool {
+        let (name, kind, test) = match *self {
+            Executable::Bin(name) => (name, "bin", false),
+            Executable::Test(name) => (name, "test", true),
+        };
+        message["target"]["name"] == name
+            && message["profile"]["test"] == test
+            && message["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == kind))
+    }
+}
+
 /// Builds every target of the workspace in the debug profile, exactly what
 /// `cargo test --workspace --all-targets` then runs without building again, and
-/// returns the executable of `binary`. One feature resolution for the app and
-/// all the tests: a `-p` build would compile the dependencies a second time
-/// with other features, doubling the target dir (CI's disk ran out on that).
-pub fn build_workspace_tests(binary: &str) -> Result<PathBuf> {
+/// returns the `wanted` executables. One feature resolution for the app and
+/// all the tests: a `-p` or `--test` selection would compile crates a second
+/// time with other features, doubling the target dir (CI's disk ran out on
+/// that), so later runs of single tests run these executables directly.
+pub fn build_workspace_tests<const N: usize>(wanted: [Executable<'_>; N]) -> Result<[PathBuf; N]> {
     let mut cargo = command();
     cargo.args(["build", "--workspace", "--all-targets"]);
     eprintln!("xtask: building the workspace and its tests");
-    let [executable] = run_build(cargo, &[binary], "the workspace")?;
-    executable.with_context(|| format!("cargo build --workspace reported no `{binary}` executable"))
+    let found = run_build(cargo, &wanted, "the workspace")?;
+    let mut executables = Vec::with_capacity(N);
+    for (executable, target) in found.into_iter().zip(wanted) {
+        executables.push(executable.with_context(|| {
+            format!("cargo build --workspace reported no executable for {target:?}")
+        })?);
+    }
+    Ok(executables
+        .try_into()
+        .expect("one executable for each wanted target"))
 }
 
-/// Runs `cargo` (a build command) with JSON messages on stdout and returns, for
-/// each name in `binaries`, the executable cargo reported for that binary
-/// target (not its unit-test harness).
+/// Runs `cargo` (a build command) with JSON messages on stdout and returns,
+/// for each of `wanted`, the executable cargo reported for it.
 fn run_build<const N: usize>(
     mut cargo: Command,
-    binaries: &[&str; N],
+    wanted: &[Executable<'_>; N],
     names: &str,
 ) -> Result<[Option<PathBuf>; N]> {
     let mut child = cargo
@@ -128,17 +163,14 @@ fn run_build<const N: usize>(
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
-        if message["reason"] != "compiler-artifact" || message["profile"]["test"] == true {
+        if message["reason"] != "compiler-artifact" {
             continue;
         }
         let Some(path) = message["executable"].as_str() else {
             continue;
         };
-        let is_bin = message["target"]["kind"]
-            .as_array()
-            .is_some_and(|kinds| kinds.iter().any(|kind| kind == "bin"));
-        for (slot, binary) in executables.iter_mut().zip(binaries) {
-            if is_bin && message["target"]["name"] == *binary {
+        for (slot, target) in executables.iter_mut().zip(wanted) {
+            if target.is(&message) {
                 *slot = Some(PathBuf::from(path));
             }
         }

@@ -1,5 +1,6 @@
 //! `cargo xtask test`: the one command that runs every test.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, ExitCode, ExitStatus};
 use std::time::Instant;
@@ -56,45 +57,43 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     // Built here rather than by the window test itself, before the test run
     // holds the target dir; the tests below then build nothing more.
-    let app = cargo::build_workspace_tests("lifeline")?;
+    let [app, api_tests] = cargo::build_workspace_tests([
+        cargo::Executable::Bin("lifeline"),
+        cargo::Executable::Test("api"),
+    ])?;
 
-    // Every test on SQLite first; then, when a PostgreSQL answers, the queue
-    // server's API suite again on it (each of its servers on a fresh database).
-    let mut runs: Vec<(&[&str], Option<&String>)> = vec![
-        (&["test", "--workspace", "--all-targets"], None),
-        (&["test", "--workspace", "--doc"], None),
-    ];
-    if let Some(url) = &database_url {
-        runs.insert(1, (&["test", "--workspace", "--test", "api"], Some(url)));
-    }
-    for (cargo_args, database_url) in runs {
-        let mut command = under_display(cargo_args);
-        command.env("LIFELINE_APP", &app);
-        match database_url {
-            Some(url) => command.env("TEST_DATABASE_URL", url),
-            None => command.env_remove("TEST_DATABASE_URL"),
-        };
+    // Every test on SQLite first, with the doctests.
+    for cargo_args in [
+        &["test", "--workspace", "--all-targets"][..],
+        &["test", "--workspace", "--doc"][..],
+    ] {
+        let mut command = cargo_under_display(cargo_args);
+        command
+            .env("LIFELINE_APP", &app)
+            .env_remove("TEST_DATABASE_URL");
         let status = cargo::run_streaming(command, "cargo test")?;
         if !status.success() {
             eprintln!("xtask: cargo {} failed ({status})", cargo_args.join(" "));
             return Ok(exit_code(status));
         }
     }
-    // The fuzz pass is ignored by default (it installs schemathesis from PyPI
-    // and runs two minutes), so it runs here by name.
-    let mut fuzz = cargo::command();
-    fuzz.args([
-        "test",
-        // `--workspace`, as above: the same features, so nothing is rebuilt.
-        "--workspace",
-        "--test",
-        "api",
-        "fuzz::",
-        "--",
-        "--ignored",
-        "--nocapture",
-    ]);
-    let status = cargo::run_streaming(fuzz, "cargo test")?;
+    // Then the queue server's API suite again on PostgreSQL (each of its
+    // servers on a fresh database), and the fuzz pass, which is ignored by
+    // default (it installs schemathesis from PyPI and runs two minutes). Both
+    // run the executable built above: `cargo test --test api` would resolve
+    // features apart from `--all-targets` and compile crates again.
+    if let Some(url) = &database_url {
+        let mut on_postgres = api_suite(&api_tests, &[]);
+        on_postgres.env("TEST_DATABASE_URL", url);
+        let status = cargo::run_streaming(on_postgres, "the API suite on PostgreSQL")?;
+        if !status.success() {
+            eprintln!("xtask: the API suite on PostgreSQL failed ({status})");
+            return Ok(exit_code(status));
+        }
+    }
+    let mut fuzz = api_suite(&api_tests, &["fuzz::", "--ignored", "--nocapture"]);
+    fuzz.env_remove("TEST_DATABASE_URL");
+    let status = cargo::run_streaming(fuzz, "the schemathesis fuzz pass")?;
     if !status.success() {
         eprintln!("xtask: the schemathesis fuzz pass failed ({status})");
         return Ok(exit_code(status));
@@ -158,15 +157,15 @@ fn run_dist(args: &Args) -> Result<ExitCode> {
     };
     let built = started.elapsed();
 
-    let mut command = under_display(&[
-        "test",
-        // `--workspace`, as above: the same features, so nothing is rebuilt.
-        "--workspace",
-        "--test",
-        "installed_package",
-        "--",
-        "--ignored",
-    ]);
+    // Built with the workspace's features, as in `run`, so nothing is
+    // compiled twice; then run as `cargo test` would, from its crate.
+    let [installed_package] =
+        cargo::build_workspace_tests([cargo::Executable::Test("installed_package")])?;
+    let mut command = under_display(
+        installed_package.as_os_str(),
+        &["--ignored"],
+        &cargo::workspace_root().join("tests"),
+    );
     command.env("LIFELINE_DIST_DEB", &deb.path);
     let status = cargo::run_streaming(command, "cargo test")?;
     eprintln!(
@@ -183,33 +182,48 @@ fn run_dist(args: &Args) -> Result<ExitCode> {
     })
 }
 
-/// `cargo <args>` under a virtual display and its own D-Bus session, so the
+/// The queue's API test executable with `args`, run from the crate's folder
+/// as `cargo test` would.
+fn api_suite(executable: &Path, args: &[&str]) -> Command {
+    eprintln!("xtask: {} {}", executable.display(), args.join(" "));
+    let mut command = Command::new(executable);
+    command
+        .current_dir(cargo::workspace_root().join("crates/queue"))
+        .args(args);
+    command
+}
+
+/// `cargo <args>` in the workspace, under a virtual display: see [`under_display`].
+fn cargo_under_display(cargo_args: &[&str]) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    under_display(&cargo, cargo_args, cargo::workspace_root())
+}
+
+/// `program <args>` (run in `dir`) under a virtual display and its own D-Bus session, so the
 /// real-window test runs (single-instance needs a session bus). Without
 /// `xvfb-run` or `dbus-run-session`, plain cargo: the window test then fails
 /// saying what to install.
-fn under_display(cargo_args: &[&str]) -> Command {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+fn under_display(program: &OsStr, args: &[&str], dir: &Path) -> Command {
+    let shown = Path::new(program).display();
     let mut command = if system::has_program("xvfb-run") && system::has_program("dbus-run-session")
     {
         eprintln!(
-            "xtask: xvfb-run -a -s \"{XVFB_SCREEN}\" dbus-run-session -- cargo {}",
-            cargo_args.join(" ")
+            "xtask: xvfb-run -a -s \"{XVFB_SCREEN}\" dbus-run-session -- {shown} {}",
+            args.join(" ")
         );
         let mut command = Command::new("xvfb-run");
         command
             .args(["-a", "-s", XVFB_SCREEN, "dbus-run-session", "--"])
-            .arg(cargo);
+            .arg(program);
         command
     } else {
         eprintln!(
-            "xtask: cargo {} (no xvfb-run/dbus-run-session: the window test will fail)",
-            cargo_args.join(" ")
+            "xtask: {shown} {} (no xvfb-run/dbus-run-session: the window test will fail)",
+            args.join(" ")
         );
-        Command::new(cargo)
+        Command::new(program)
     };
-    command
-        .current_dir(cargo::workspace_root())
-        .args(cargo_args);
+    command.current_dir(dir).args(args);
     if let Some(driver) = system::find_tauri_driver()
         && let Some(dir) = driver.parent()
     {

@@ -184,8 +184,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         clock,
         secret,
         rate_limits: RateLimits::new(&config),
-        trusted_proxies: config.trusted_proxies.clone(),
-        request_limits: RequestLimits::new(&config),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        request_limits: Arc::new(RequestLimits::new(&config)),
         join_budget: FailedJoinBudget::new(config.failed_join_budget),
         metrics,
         sign_ins: SignInGuard::default(),
@@ -314,7 +314,7 @@ fn router(state: Arc<AppState>) -> Router {
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async { ApiError::not_found("route") })
         .route_layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
+            Arc::clone(&state.request_limits),
             limit_request,
         ))
         // Around the limits, so refusals and timeouts are counted too.
@@ -325,7 +325,7 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Outermost, so the span and everything inside see the client.
         .layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
+            Arc::clone(&state.trusted_proxies),
             resolve_client,
         ))
         .with_state(state)

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse as _, Response};
 use ipnet::IpNet;
 
 use crate::api_error::ApiError;
-use crate::state::AppState;
 
 /// The address ranges of proxies whose forwarding headers are believed.
 /// Empty (the default) believes none: the TCP peer is the client.
@@ -121,7 +120,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 /// Resolves the client's address and records it on the request for the
 /// extractor and the request's span.
 pub async fn resolve_client(
-    State(state): State<Arc<AppState>>,
+    State(trusted): State<Arc<TrustedProxies>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -132,7 +131,7 @@ pub async fn resolve_client(
     else {
         return ApiError::internal("no peer address on the request").into_response();
     };
-    let client = ClientAddr::resolve(peer.ip(), request.headers(), &state.trusted_proxies);
+    let client = ClientAddr::resolve(peer.ip(), request.headers(), &trusted);
     request.extensions_mut().insert(client);
     next.run(request).await
 }

@@ -18,7 +18,6 @@ use tokio::sync::Semaphore;
 
 use crate::api_error::ApiError;
 use crate::config::Config;
-use crate::state::AppState;
 
 /// The limits, as the middleware applies them.
 #[derive(Debug)]
@@ -46,11 +45,10 @@ struct BodyTooSlow;
 
 /// Applies [`RequestLimits`] to one request.
 pub async fn limit_request(
-    State(state): State<Arc<AppState>>,
+    State(limits): State<Arc<RequestLimits>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let limits = &state.request_limits;
     // Shed at once rather than queue: a queue would only move the overload.
     let Ok(_permit) = Arc::clone(&limits.in_flight).try_acquire_owned() else {
         return ApiError::overloaded("the server is busy; try again shortly", 1).into_response();

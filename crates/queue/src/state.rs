@@ -34,9 +34,9 @@ pub struct AppState {
     /// Rate limits per purpose and address, and per deployment key.
     pub rate_limits: RateLimits,
     /// Proxies whose forwarding headers name the client.
-    pub trusted_proxies: TrustedProxies,
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Requests at once, body pauses, time to answer.
-    pub request_limits: RequestLimits,
+    pub request_limits: Arc<RequestLimits>,
     /// Wrong codes allowed from everyone together; `None` when off.
     pub join_budget: Option<FailedJoinBudget>,
     /// Prometheus metrics.
