@@ -118,15 +118,6 @@ pub fn console_session<'h>(state: &AppState, headers: &'h HeaderMap) -> Option<&
     session_cookie(state, headers)
 }
 
-/// The hash of the credential that authenticates the request: the console
-/// session when it is the one used, else the bearer token.
-pub fn credential_hash(state: &AppState, headers: &HeaderMap) -> Result<TokenHash, ApiError> {
-    match console_session(state, headers) {
-        Some(session) => Ok(hash_token(session)),
-        None => bearer(headers).map(|b| b.hash),
-    }
-}
-
 /// The credential an expert signed a request with, kept by live streams and
 /// sockets to ask again later whether the expert may still follow the case.
 #[derive(Debug, Clone, Copy)]
@@ -138,7 +129,16 @@ pub enum ExpertCredential {
 }
 
 impl ExpertCredential {
-    /// The credential of a request an expert made.
+    /// The hashed credential itself.
+    pub fn hash(&self) -> TokenHash {
+        match self {
+            Self::Session(hash) | Self::Token(hash) => *hash,
+        }
+    }
+
+    /// The credential of a request: its console session, else its bearer
+    /// token (an expert's `et_` token, or a customer's case token, which
+    /// event streams are counted under too).
     pub fn of(state: &AppState, headers: &HeaderMap) -> Result<Self, ApiError> {
         match console_session(state, headers) {
             Some(session) => Ok(Self::Session(hash_token(session))),

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use lifeline_protocol::{Case, ErrorBody};
 
 use crate::api_error::ApiError;
-use crate::caller::{CaseAccess, CaseCaller, ExpertCredential, credential_hash};
+use crate::caller::{CaseAccess, CaseCaller, ExpertCredential};
 use crate::hub::{CaseEvent, EventKind, Subscription};
 use crate::live::{REPLAY_PAGE, SILENT_FOR};
 use crate::state::AppState;
@@ -68,14 +68,16 @@ pub async fn case_events(
         ),
         None => None,
     };
+    // The credential the stream is counted under (a case token for a customer).
+    let credential = ExpertCredential::of(&state, &headers)?;
     let expert = match caller {
         CaseCaller::Customer => None,
-        CaseCaller::Expert(_) => Some(ExpertCredential::of(&state, &headers)?),
+        CaseCaller::Expert(_) => Some(credential),
     };
     // Held by the response body: the place is free once the connection lets go of it.
     let slot = state
         .live
-        .open_stream(credential_hash(&state, &headers)?, expert.is_none())?;
+        .open_stream(credential.hash(), expert.is_none())?;
     // Subscribe before reading, so no change falls between the read and the live feed.
     let subscription = state.hub.subscribe(id);
     let start = match last_event_id {
