@@ -69,10 +69,9 @@ async fn an_expert_signs_in_sees_a_new_case_live_takes_it_and_closes_it() -> Tes
 
     // Open it, take it, close it.
     browser
-        .client
-        .find(Locator::XPath(&format!("//a[normalize-space()='{code}']")))
-        .await?
-        .click()
+        .click_live(&format!(
+            "//tbody[@id='queue-rows']//a[normalize-space()='{code}']"
+        ))
         .await?;
     browser.click_and_wait_for_load("assign-to-me").await?;
     let assignee = browser.text_of("case-assignee").await?;

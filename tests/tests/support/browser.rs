@@ -148,6 +148,23 @@ impl Browser {
         }
     }
 
+    /// Clicks the element `xpath` finds in a live table. The console may
+    /// re-render the table between finding and clicking (a change or the
+    /// 30 s tick), so a stale element is found again, a few times at most.
+    pub async fn click_live(&self, xpath: &str) -> TestResult {
+        let mut attempts = 0;
+        loop {
+            let clicked = match self.client.find(Locator::XPath(xpath)).await {
+                Ok(element) => element.click().await,
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Err(e) if e.is_stale_element_reference() && attempts < 5 => attempts += 1,
+                other => return other.map_err(|e| format!("clicking {xpath}: {e}").into()),
+            }
+        }
+    }
+
     /// Clicks `#id`, which submits a form, and waits for the next page.
     pub async fn click_and_wait_for_load(&self, id: &str) -> TestResult {
         self.click_and_wait_for_load_css(&format!("#{id}")).await

@@ -20,6 +20,9 @@
   if (!rows && !livePage) return;
 
   let pending = null;
+  // The rows last put in the table: an unchanged answer leaves the table
+  // alone, so focus and what a screen reader is reading stay where they are.
+  let shownRows = null;
   async function refreshRows() {
     pending = null;
     try {
@@ -32,7 +35,11 @@
         return;
       }
       if (response.ok) {
-        document.getElementById("queue-rows").innerHTML = await response.text();
+        const html = await response.text();
+        if (html !== shownRows) {
+          document.getElementById("queue-rows").innerHTML = html;
+          shownRows = html;
+        }
       }
     } catch (_) {
       // Offline for a moment: the next change or tick tries again.
@@ -64,6 +71,7 @@
       .find((tr) => tr.dataset.case === change.case_id);
     const cell = row && row.querySelector(".state");
     if (cell) {
+      shownRows = null; // the table no longer matches the last answer
       cell.textContent = change.state.replace("_", " ");
       cell.className = `state state-${change.state}`;
     }
