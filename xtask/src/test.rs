@@ -91,6 +91,16 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             return Ok(exit_code(status));
         }
     }
+    // Several instances on one PostgreSQL: ignored by default (they need it).
+    if let Some(url) = &database_url {
+        let mut cluster = api_suite(&api_tests, &["cluster::", "--ignored"]);
+        cluster.env("TEST_DATABASE_URL", url);
+        let status = cargo::run_streaming(cluster, "the cluster tests")?;
+        if !status.success() {
+            eprintln!("xtask: the cluster tests on PostgreSQL failed ({status})");
+            return Ok(exit_code(status));
+        }
+    }
     let mut fuzz = api_suite(&api_tests, &["fuzz::", "--ignored", "--nocapture"]);
     fuzz.env_remove("TEST_DATABASE_URL");
     let status = cargo::run_streaming(fuzz, "the schemathesis fuzz pass")?;

@@ -32,6 +32,11 @@ pub struct TestDatabase {
     postgres: Option<(String, String)>,
 }
 
+/// Whether `TEST_DATABASE_URL` names PostgreSQL.
+pub fn on_postgres() -> bool {
+    maintenance_url().is_some()
+}
+
 /// `TEST_DATABASE_URL` when it names PostgreSQL.
 fn maintenance_url() -> Option<String> {
     let url = std::env::var("TEST_DATABASE_URL").ok()?;

@@ -6,6 +6,7 @@ mod access;
 mod assignment;
 mod caching;
 mod cli;
+mod cluster;
 mod console;
 mod crash;
 mod create;

@@ -1,0 +1,125 @@
+//! Several `lifeline-queue serve` processes on one PostgreSQL database, as a
+//! company that outgrew one machine runs them: they must act as one server.
+//!
+//! These tests need PostgreSQL, so they are ignored by default (each says
+//! so: `#[ignore = "needs PostgreSQL: …"]`); `cargo xtask
+//! test` runs them (`cluster:: --ignored`) with `TEST_DATABASE_URL` set, and
+//! without it they fail with a message that says so.
+
+mod creates;
+
+use std::future::Future;
+use std::time::Duration;
+
+use lifeline_client::QueueClient;
+use tempfile::TempDir;
+
+use crate::database;
+use crate::process::{Company, ServerProcess, set_up_company};
+
+pub type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Instances of the server sharing one data dir (the same `secret.key`, as
+/// several machines share a copy of it) and one fresh PostgreSQL database.
+pub struct Cluster {
+    instances: Vec<Option<ServerProcess>>,
+    /// Made through the CLI before the first instance started.
+    pub company: Company,
+    data_dir: TempDir,
+}
+
+impl Cluster {
+    /// `count` instances with the company set up (see [`set_up_company`]),
+    /// each started with `env` on top of the test defaults.
+    pub fn start(count: usize, env: &[(&str, &str)]) -> Fallible<Self> {
+        if !database::on_postgres() {
+            return Err(
+                "the cluster tests need PostgreSQL: set TEST_DATABASE_URL=postgres://… \
+                 (cargo xtask test does)"
+                    .into(),
+            );
+        }
+        let data_dir = tempfile::tempdir()?;
+        let company = set_up_company(data_dir.path())?;
+        let mut cluster = Self {
+            instances: Vec::new(),
+            company,
+            data_dir,
+        };
+        for _ in 0..count {
+            cluster.add_instance(env)?;
+        }
+        Ok(cluster)
+    }
+
+    /// Starts one more instance; returns its index.
+    pub fn add_instance(&mut self, env: &[(&str, &str)]) -> Fallible<usize> {
+        let instance = ServerProcess::start(self.data_dir.path(), env)?;
+        self.instances.push(Some(instance));
+        Ok(self.instances.len() - 1)
+    }
+
+    /// The running instance `index`.
+    pub fn instance(&self, index: usize) -> &ServerProcess {
+        self.instances[index]
+            .as_ref()
+            .expect("the instance is running")
+    }
+
+    /// The base URL of instance `index`.
+    pub fn url(&self, index: usize) -> &str {
+        &self.instance(index).base_url
+    }
+
+    /// A client of instance `index`.
+    pub fn client(&self, index: usize) -> Fallible<QueueClient> {
+        Ok(QueueClient::new(self.url(index))?)
+    }
+
+    #[allow(dead_code, reason = "for the crash tests")]
+    /// Kills instance `index` with SIGKILL, as a machine that dies does.
+    pub fn kill(&mut self, index: usize) -> Fallible<()> {
+        let mut instance = self.instances[index].take().ok_or("already gone")?;
+        instance.child.kill()?;
+        instance.child.wait()?;
+        Ok(())
+    }
+
+    #[allow(dead_code, reason = "for the CLI on a running cluster")]
+    /// The data dir every instance shares.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
+    /// Fails when any running instance has logged a panic.
+    pub fn assert_no_panics(&self) -> Fallible<()> {
+        for (index, instance) in self.instances.iter().enumerate() {
+            if let Some(instance) = instance {
+                let panics = instance.panics();
+                if !panics.is_empty() {
+                    return Err(format!("instance {index} panicked: {panics:?}").into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[allow(dead_code, reason = "for the live tests")]
+/// Polls `check` every 50 ms until it answers `Some`, for `limit` at most.
+pub async fn poll_until<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> Fallible<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Fallible<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("{what}: not within {limit:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
