@@ -81,7 +81,7 @@ async fn the_cli_sets_up_a_company_that_the_server_then_serves() -> TestResult {
 fn bad_settings_and_arguments_are_named_in_the_error() -> TestResult {
     let dir = tempfile::tempdir()?;
     let data = dir.path();
-    let output = std::process::Command::new(crate::process::BINARY)
+    let output = std::process::Command::new(crate::process::binary())
         .arg("serve")
         .env("LIFELINE_DATA_DIR", data)
         .env("LIFELINE_CASE_TTL", "soon")

@@ -10,11 +10,17 @@ use lifeline_protocol::DeploymentFile;
 
 use crate::database;
 
-pub const BINARY: &str = env!("CARGO_BIN_EXE_lifeline-queue");
+/// The server binary: `LIFELINE_TEST_SERVER_BIN` when set (a copy of it,
+/// safe from other builds into the same target dir), else the one cargo built
+/// with this suite.
+pub fn binary() -> std::ffi::OsString {
+    std::env::var_os("LIFELINE_TEST_SERVER_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_lifeline-queue").into())
+}
 
 /// Runs a CLI command against `data_dir`, feeding `stdin`.
 pub fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> std::io::Result<Output> {
-    let mut child = Command::new(BINARY)
+    let mut child = Command::new(binary())
         .args(args)
         .env("LIFELINE_DATA_DIR", data_dir)
         .envs(database::for_data_dir(data_dir))
@@ -113,7 +119,7 @@ impl ServerProcess {
         data_dir: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let mut command = Command::new(BINARY);
+        let mut command = Command::new(binary());
         command.arg("serve");
         Self::spawn(configure(&mut command, data_dir, env))
     }
@@ -122,7 +128,9 @@ impl ServerProcess {
     /// exactly the permissions it asks for.
     pub fn start_with_open_umask(data_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
         let mut command = Command::new("sh");
-        command.args(["-c", "umask 000 && exec \"$0\" serve", BINARY]);
+        command
+            .args(["-c", "umask 000 && exec \"$0\" serve"])
+            .arg(binary());
         Self::spawn(configure(&mut command, data_dir, &[]))
     }
 
@@ -132,7 +140,7 @@ impl ServerProcess {
         data_dir: &Path,
         env: &[(&str, &str)],
     ) -> Result<String, Box<dyn std::error::Error>> {
-        let mut command = Command::new(BINARY);
+        let mut command = Command::new(binary());
         command.arg("serve");
         let mut child = configure(&mut command, data_dir, env).spawn()?;
         let started = Instant::now();

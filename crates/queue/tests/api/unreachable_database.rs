@@ -2,13 +2,13 @@
 //! with the reason, naming the URL without its password.
 
 use crate::helpers::TestResult;
-use crate::process::BINARY;
+use crate::process::binary;
 
 #[test]
 fn an_unreachable_postgres_stops_the_server_at_start_with_the_reason() -> TestResult {
     let dir = tempfile::tempdir()?;
     // Nothing listens on port 1 of the loopback: the connection is refused at once.
-    let output = std::process::Command::new(BINARY)
+    let output = std::process::Command::new(binary())
         .args(["group", "add", "Front desk"])
         .env("LIFELINE_DATA_DIR", dir.path())
         .env(
