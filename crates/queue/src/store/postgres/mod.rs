@@ -21,6 +21,9 @@
 //! (`deadpool-postgres`), with statements prepared once per connection, and
 //! see committed data only.
 //!
+//! Rate limits and failed sign-ins are counted on the read pool too
+//! (`limits`), so every instance on the database counts them together.
+//!
 //! Files: `open` (connections, migrations), `writer`, and the statements of
 //! the storage traits: `case_reads`, `case_writes`, `people_reads`,
 //! `people_writes`, each behind the helpers `one`, `all` (reads) and
@@ -28,6 +31,7 @@
 
 mod case_reads;
 mod case_writes;
+mod limits;
 mod open;
 mod people_reads;
 mod people_writes;
@@ -42,6 +46,7 @@ use tokio_postgres::types::ToSql;
 use crate::database_url::PostgresUrl;
 use crate::store::StoreError;
 use crate::store::storage::{SECRET_FINGERPRINT_FACT, Storage, WriteJob};
+pub use limits::SharedCounts;
 use writer::MAX_BATCH;
 
 /// Read connections kept at most; a read waits for one when all are lent.
@@ -98,14 +103,19 @@ impl PostgresStore {
 
     /// A pooled read connection.
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.reads.get().await.map_err(|e| match e {
-            deadpool_postgres::PoolError::Backend(e) => e.into(),
-            other => {
-                tracing::warn!(error = %other, "no read connection to PostgreSQL");
-                StoreError::Unavailable
-            }
-        })
+        pooled(&self.reads).await
     }
+}
+
+/// A connection of the read pool `reads`.
+async fn pooled(reads: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object, StoreError> {
+    reads.get().await.map_err(|e| match e {
+        deadpool_postgres::PoolError::Backend(e) => e.into(),
+        other => {
+            tracing::warn!(error = %other, "no read connection to PostgreSQL");
+            StoreError::Unavailable
+        }
+    })
 }
 
 impl Storage for PostgresStore {
