@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
-use crate::join_budget::FailedJoinBudget;
+use crate::join_budget::{FailedJoinBudget, JoinBudgetCounts, MemoryJoinBudget};
 use crate::live::Live;
 use crate::metrics::{Metrics, StateChanges};
 use crate::password_gate::PasswordGate;
@@ -71,8 +71,8 @@ pub async fn open_store(
     Ok((store, secret))
 }
 
-/// [`open_store`], with the counts of the rate limits and failed sign-ins
-/// this backend keeps: in memory for SQLite (one server), in the database for
+/// [`open_store`], with the counts of the rate limits, failed sign-ins and
+/// failed joins this backend keeps: in memory for SQLite (one server), in the database for
 /// PostgreSQL (several instances count together).
 async fn open_backend(
     config: &Config,
@@ -89,6 +89,7 @@ async fn open_backend(
             let counts = LimitCounts {
                 budgets: Arc::new(MemoryBudgets::new(&limits)),
                 failures: Arc::new(MemoryFailures::default()),
+                failed_joins: Arc::new(MemoryJoinBudget::default()),
             };
             let (store, secret) = with_rules(sqlite, config, hub, state_changes).await?;
             Ok((store, secret, counts))
@@ -100,7 +101,8 @@ async fn open_backend(
             let shared = postgres.shared_counts(limits);
             let counts = LimitCounts {
                 budgets: Arc::new(shared.clone()),
-                failures: Arc::new(shared),
+                failures: Arc::new(shared.clone()),
+                failed_joins: Arc::new(shared),
             };
             let (store, secret) = with_rules(postgres, config, hub, state_changes).await?;
             Ok((store, secret, counts))
@@ -108,10 +110,11 @@ async fn open_backend(
     }
 }
 
-/// Where rate limits and failed sign-ins are counted.
+/// Where rate limits, failed sign-ins and failed joins are counted.
 struct LimitCounts {
     budgets: Arc<dyn BudgetCounts>,
     failures: Arc<dyn FailureCounts>,
+    failed_joins: Arc<dyn JoinBudgetCounts>,
 }
 
 /// The queue's rules over an opened backend, with the server secret the
@@ -217,7 +220,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         rate_limits: RateLimits::new(counts.budgets),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         request_limits: Arc::new(RequestLimits::new(&config)),
-        join_budget: FailedJoinBudget::new(config.failed_join_budget),
+        join_budget: FailedJoinBudget::new(config.failed_join_budget, counts.failed_joins),
         metrics,
         sign_ins: SignInGuard::new(counts.failures),
         passwords: PasswordGate::default(),

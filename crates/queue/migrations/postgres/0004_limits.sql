@@ -1,5 +1,5 @@
--- Lifeline queue server, PostgreSQL schema: rate limits and sign-in
--- slow-down counted where every instance sees them, so several servers on
+-- Lifeline queue server, PostgreSQL schema: rate limits, the failed-join
+-- budget and the sign-in slow-down counted where every instance sees them, so several servers on
 -- one database limit a client as one server would.
 --
 -- UNLOGGED: the counts are worth no WAL. A crash of PostgreSQL empties them,
@@ -7,12 +7,12 @@
 
 -- One token bucket (GCRA) per budget: `tat_us` is when the bucket is whole
 -- again (microseconds since the Unix epoch, on the database's clock, shared
--- by every instance); `allowed` is the verdict of the last spend, read back
+-- by every instance; the failed-join budget's on the server's); `allowed` is the verdict of the last spend, read back
 -- by the statement that made it. A row whose `tat_us` has passed is a whole
 -- bucket and is deleted.
 CREATE UNLOGGED TABLE rate_budgets (
-    budget  TEXT    NOT NULL,  -- create, join, sign_in, bad_credential, deployment
-    subject TEXT    NOT NULL,  -- the client address (an IPv6 /64) or the deployment id
+    budget  TEXT    NOT NULL,  -- create, join, sign_in, bad_credential, deployment, failed_join
+    subject TEXT    NOT NULL,  -- the client address (an IPv6 /64), the deployment id, or '' (failed_join)
     tat_us  BIGINT  NOT NULL,
     allowed BOOLEAN NOT NULL,
     PRIMARY KEY (budget, subject)

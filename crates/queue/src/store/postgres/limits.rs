@@ -1,6 +1,7 @@
-//! Rate limits and failed sign-ins counted in the database, so several
-//! instances on it limit a client as one server would (`rate_limit` and
-//! `sign_in_guard` hold the rules; this stores).
+//! Rate limits, failed sign-ins and the failed-join budget counted in the
+//! database, so several instances on it limit a client as one server would
+//! (`rate_limit`, `sign_in_guard` and `join_budget` hold the rules; this
+//! stores).
 //!
 //! Counting runs on the read pool, never through the writer: a limit check is
 //! one statement, so it never queues behind a batch of writes, and the
@@ -15,6 +16,7 @@ use time::OffsetDateTime;
 
 use super::{PostgresStore, one};
 use crate::config::RateLimit;
+use crate::join_budget::JoinBudgetCounts;
 use crate::rate_limit::{Budget, BudgetCounts, BudgetLimits};
 use crate::sign_in_guard::{FORGET_AFTER, FailureCounts, Failures, SignInKey, Step};
 use crate::store::StoreError;
@@ -22,21 +24,24 @@ use crate::store::StoreError;
 /// How often one instance deletes whole buckets and stale failures.
 const CLEAN_EVERY: Duration = Duration::from_secs(60);
 
-/// Spends one of a bucket (GCRA): `$3` is the time one spend takes to come
-/// back, `$4` the whole budget's (both µs). A refused spend leaves the
-/// bucket as it was and answers how long until the next one fits.
+/// Spends one of a bucket (GCRA) at `$5` (µs since the Unix epoch), or on
+/// the database's clock when that is null: `$3` is the time one spend takes
+/// to come back, `$4` the whole budget's (both µs). A refused spend leaves
+/// the bucket as it was and answers how long until the next one fits.
 const SPEND: &str = "\
+    WITH t AS (SELECT COALESCE($5::bigint, (EXTRACT(EPOCH FROM now()) * 1000000)::bigint) AS now_us) \
     INSERT INTO rate_budgets AS b (budget, subject, tat_us, allowed) \
-    VALUES ($1, $2, (EXTRACT(EPOCH FROM now()) * 1000000)::bigint + $3, TRUE) \
+    SELECT $1, $2, t.now_us + $3, TRUE FROM t \
     ON CONFLICT (budget, subject) DO UPDATE SET \
-      allowed = GREATEST(b.tat_us, (EXTRACT(EPOCH FROM now()) * 1000000)::bigint) + $3 \
-                - (EXTRACT(EPOCH FROM now()) * 1000000)::bigint <= $4, \
+      allowed = GREATEST(b.tat_us, (SELECT now_us FROM t)) + $3 - (SELECT now_us FROM t) <= $4, \
       tat_us = CASE \
-        WHEN GREATEST(b.tat_us, (EXTRACT(EPOCH FROM now()) * 1000000)::bigint) + $3 \
-             - (EXTRACT(EPOCH FROM now()) * 1000000)::bigint <= $4 \
-        THEN GREATEST(b.tat_us, (EXTRACT(EPOCH FROM now()) * 1000000)::bigint) + $3 \
+        WHEN GREATEST(b.tat_us, (SELECT now_us FROM t)) + $3 - (SELECT now_us FROM t) <= $4 \
+        THEN GREATEST(b.tat_us, (SELECT now_us FROM t)) + $3 \
         ELSE b.tat_us END \
-    RETURNING allowed, b.tat_us + $3 - $4 - (EXTRACT(EPOCH FROM now()) * 1000000)::bigint";
+    RETURNING allowed, b.tat_us + $3 - $4 - (SELECT now_us FROM t)";
+
+/// The one bucket of wrong session codes from everyone together.
+const FAILED_JOINS: (&str, &str) = ("failed_join", "");
 
 /// Locks a pair's row for the rest of the transaction, making an empty one
 /// when there is none, and reads it.
@@ -105,20 +110,24 @@ fn micros(duration: Duration) -> i64 {
     i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
 }
 
-#[async_trait]
-impl BudgetCounts for SharedCounts {
-    async fn spend(&self, budget: Budget) -> Result<Result<(), u64>, StoreError> {
-        let RateLimit::Every { count, period } = self.limits.of(&budget) else {
-            return Ok(Ok(()));
-        };
-        let interval = micros((period / count.get()).max(Duration::from_micros(1)));
+impl SharedCounts {
+    /// Spends one of the bucket `key`, which gets one back every `interval`
+    /// and holds `period` worth, at `now` (`None`: on the database's clock).
+    async fn spend_one(
+        &self,
+        key: (&str, &str),
+        interval: Duration,
+        period: Duration,
+        now: Option<OffsetDateTime>,
+    ) -> Result<Result<(), u64>, StoreError> {
+        let interval = micros(interval.max(Duration::from_micros(1)));
         let period = micros(period);
-        let (name, subject) = budget_key(&budget);
+        let now = now.map(unix_micros);
         let client = self.client().await?;
         let (allowed, wait_us): (bool, i64) = one(
             &client,
             SPEND,
-            &[&name, &subject, &interval, &period],
+            &[&key.0, &key.1, &interval, &period, &now],
             |row| Ok((row.try_get(0)?, row.try_get(1)?)),
         )
         .await?
@@ -127,8 +136,21 @@ impl BudgetCounts for SharedCounts {
             Ok(Ok(()))
         } else {
             let wait = u64::try_from(wait_us).unwrap_or(0);
-            Ok(Err(wait.div_ceil(1_000_000)))
+            Ok(Err(wait.div_ceil(1_000_000).max(1)))
         }
+    }
+}
+
+#[async_trait]
+impl BudgetCounts for SharedCounts {
+    async fn spend(&self, budget: Budget) -> Result<Result<(), u64>, StoreError> {
+        let RateLimit::Every { count, period } = self.limits.of(&budget) else {
+            return Ok(Ok(()));
+        };
+        let (name, subject) = budget_key(&budget);
+        // On the database's clock: the one every instance shares.
+        self.spend_one((name, &subject), period / count.get(), period, None)
+            .await
     }
 
     async fn forget_idle(&self) -> Result<(), StoreError> {
@@ -164,6 +186,36 @@ fn count(value: i32, column: &str) -> Result<u32, StoreError> {
 
 fn stored(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+#[async_trait]
+impl JoinBudgetCounts for SharedCounts {
+    async fn spend(
+        &self,
+        interval: Duration,
+        period: Duration,
+        now: OffsetDateTime,
+    ) -> Result<Result<(), u64>, StoreError> {
+        // On the server's clock, as in memory, so tests can move it.
+        self.spend_one(FAILED_JOINS, interval, period, Some(now))
+            .await
+    }
+
+    async fn refund(&self, interval: Duration) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(
+                "UPDATE rate_budgets SET tat_us = tat_us - $3 WHERE budget = $1 AND subject = $2",
+            )
+            .await?;
+        client
+            .execute(
+                &statement,
+                &[&FAILED_JOINS.0, &FAILED_JOINS.1, &micros(interval)],
+            )
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait]

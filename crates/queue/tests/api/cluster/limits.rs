@@ -1,6 +1,7 @@
-//! Rate limits and the sign-in slow-down hold across instances: a client
-//! spreading its requests over two instances gets no more than one server
-//! would give it, since the counts live in the database they share.
+//! Rate limits, the failed-join budget and the sign-in slow-down hold across
+//! instances: a client spreading its requests over two instances gets no
+//! more than one server would give it, since the counts live in the database
+//! they share.
 
 use lifeline_protocol::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 use reqwest::StatusCode;
@@ -30,6 +31,20 @@ async fn create_on(
         request = request.header("x-forwarded-for", address);
     }
     request.send().await
+}
+
+/// A join with a code no case has, on instance `index`.
+async fn wrong_code_on(
+    cluster: &Cluster,
+    index: usize,
+    code: &str,
+) -> reqwest::Result<reqwest::Response> {
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/cases/join", cluster.url(index)))
+        .bearer_auth(&cluster.company.deployment_key)
+        .json(&serde_json::json!({ "code": code }))
+        .send()
+        .await
 }
 
 /// Posts the sign-in form to instance `index` from `client`.
@@ -88,6 +103,29 @@ async fn a_deployment_key_spending_its_budget_over_two_instances_is_refused_on_b
         let refused = create_on(&cluster, instance, Some("198.51.100.9")).await?;
         retry_after(&refused)?;
         assert!(refused.text().await?.contains("deployment key"));
+    }
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn wrong_codes_on_two_instances_spend_one_failed_join_budget() -> Fallible<()> {
+    let cluster = Cluster::start(2, &[("LIFELINE_FAILED_JOIN_BUDGET", "3/min")])?;
+    for n in 0..3 {
+        let wrong = wrong_code_on(&cluster, n % 2, &format!("00000000{}", n + 1)).await?;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::NOT_FOUND,
+            "wrong code {n} is looked up"
+        );
+    }
+    for instance in 0..2 {
+        let refused = wrong_code_on(&cluster, instance, "000000009").await?;
+        let wait = retry_after(&refused)?;
+        assert!(
+            (1..=20).contains(&wait),
+            "instance {instance}: one attempt refills in 20 s, got {wait}"
+        );
     }
     cluster.assert_no_panics()
 }
