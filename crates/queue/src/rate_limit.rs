@@ -2,6 +2,10 @@
 //! another's: case creation, code entry and sign-in per client address, every
 //! deployment key's own budget, and a budget per address for wrong
 //! credentials (keys cannot be guessed, and guessing costs no one else).
+//!
+//! The limits are here; the counts are a [`BudgetCounts`]: [`MemoryBudgets`]
+//! for one server (SQLite), the database's for several (PostgreSQL:
+//! `store::postgres::SharedCounts`).
 
 use std::hash::Hash;
 use std::net::IpAddr;

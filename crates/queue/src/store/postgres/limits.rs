@@ -5,8 +5,9 @@
 //!
 //! Counting runs on the read pool, never through the writer: a limit check is
 //! one statement, so it never queues behind a batch of writes, and the
-//! writer's advisory lock is not taken for it. Buckets run on the database's
-//! clock (`now()`), the one clock every instance shares.
+//! writer's advisory lock is not taken for it. Rate-limit buckets run on the
+//! database's clock (`now()`), the one clock every instance shares; the
+//! failed-join budget and sign-in failures on the server's, as in memory.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -51,7 +52,7 @@ const LOCK_FAILURES: &str = "\
     ON CONFLICT (email, client) DO UPDATE SET email = excluded.email \
     RETURNING failures, pending, last_us";
 
-/// The counts of rate limits and failed sign-ins in PostgreSQL.
+/// The counts of rate limits, failed sign-ins and failed joins in PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct SharedCounts {
     reads: deadpool_postgres::Pool,
@@ -80,8 +81,9 @@ impl Turn {
 }
 
 impl PostgresStore {
-    /// Counts of rate limits under `limits` and of failed sign-ins, shared by
-    /// every instance on this database, on this store's read pool.
+    /// Counts of rate limits under `limits`, failed sign-ins and failed
+    /// joins, shared by every instance on this database, on this store's
+    /// read pool.
     pub fn shared_counts(&self, limits: BudgetLimits) -> SharedCounts {
         SharedCounts {
             reads: self.reads.clone(),
@@ -89,12 +91,6 @@ impl PostgresStore {
             budgets_cleaned: Arc::default(),
             failures_cleaned: Arc::default(),
         }
-    }
-}
-
-impl SharedCounts {
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        super::pooled(&self.reads).await
     }
 }
 
@@ -111,6 +107,10 @@ fn micros(duration: Duration) -> i64 {
 }
 
 impl SharedCounts {
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        super::pooled(&self.reads).await
+    }
+
     /// Spends one of the bucket `key`, which gets one back every `interval`
     /// and holds `period` worth, at `now` (`None`: on the database's clock).
     async fn spend_one(
