@@ -76,7 +76,7 @@ pub async fn open_store(
             with_rules(sqlite, config, hub, state_changes).await
         }
         DatabaseUrl::Postgres(url) => {
-            let postgres = PostgresStore::open(url)
+            let postgres = PostgresStore::open(url, config.database_pool_size)
                 .await
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
             with_rules(postgres, config, hub, state_changes).await

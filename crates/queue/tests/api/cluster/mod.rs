@@ -7,6 +7,9 @@
 //! without it they fail with a message that says so.
 
 mod creates;
+mod database_pool;
+mod nginx;
+mod through_nginx;
 
 use std::future::Future;
 use std::time::Duration;
@@ -76,7 +79,6 @@ impl Cluster {
         Ok(QueueClient::new(self.url(index))?)
     }
 
-    #[allow(dead_code, reason = "for the crash tests")]
     /// Kills instance `index` with SIGKILL, as a machine that dies does.
     pub fn kill(&mut self, index: usize) -> Fallible<()> {
         let mut instance = self.instances[index].take().ok_or("already gone")?;
