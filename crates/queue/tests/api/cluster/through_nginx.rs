@@ -8,10 +8,13 @@ use std::time::Duration;
 
 use lifeline_client::QueueClient;
 use lifeline_protocol::{Description, IdempotencyKey, UpdateCaseRequest};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{Cluster, Fallible};
+use crate::console::browser;
 use crate::events::next_case;
 use crate::helpers::sos_request;
 use crate::screen::{Side, solid_update};
@@ -218,6 +221,56 @@ async fn both_session_sockets_of_a_case_meet_on_one_instance_and_frames_flow() -
         hosted[host] += 1;
         drop((customer, expert));
     }
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn the_console_signs_in_and_follows_the_queue_through_nginx() -> Fallible<()> {
+    // No public_url: the origin check relies on nginx passing the Host the
+    // browser used.
+    let cluster = Cluster::start(2, &[])?;
+    let nginx = cluster.behind_nginx()?;
+    let browser = browser();
+    let signed_in = browser
+        .post(format!("{}/sign-in", nginx.url))
+        .header(ORIGIN, &nginx.url)
+        .form(&[
+            ("email", "ana@example.com"),
+            ("password", "a long password"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "signed in");
+    let cookie = signed_in
+        .headers()
+        .get(SET_COOKIE)
+        .ok_or("a session cookie")?
+        .to_str()?
+        .split(';')
+        .next()
+        .ok_or("a cookie")?
+        .to_string();
+    // The session is the database's: every instance knows it.
+    for _ in 0..2 {
+        let queue = browser
+            .get(format!("{}/", nginx.url))
+            .header(COOKIE, &cookie)
+            .send()
+            .await?;
+        assert_eq!(queue.status(), StatusCode::OK, "the queue page");
+    }
+    let events = browser
+        .get(format!("{}/console/events", nginx.url))
+        .header(COOKIE, &cookie)
+        .send()
+        .await?;
+    assert_eq!(events.status(), StatusCode::OK);
+    assert_eq!(
+        events.headers().get(CONTENT_TYPE).map(|v| v.as_bytes()),
+        Some(&b"text/event-stream"[..]),
+        "the console's event stream"
+    );
     cluster.assert_no_panics()
 }
 
