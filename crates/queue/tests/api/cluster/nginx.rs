@@ -245,3 +245,60 @@ fn site_config(repo_file: &str, instances: &[&str], port: u16) -> Fallible<Strin
     }
     Ok(site)
 }
+
+/// The shipped file as operators use it, TLS included (the cluster tests
+/// leave the `ssl_` lines out): nginx accepts it with a certificate of our
+/// own in place of the example's paths. Needs nginx and openssl, not
+/// PostgreSQL, so it runs with the ordinary suite.
+#[test]
+fn the_shipped_configuration_with_tls_passes_nginx_check() -> Fallible<()> {
+    let prefix = tempfile::tempdir()?;
+    std::fs::set_permissions(
+        prefix.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let (cert, key) = (
+        prefix.path().join("cert.pem"),
+        prefix.path().join("key.pem"),
+    );
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=help.example.com", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()?;
+    if !made.status.success() {
+        return Err(format!("openssl: {}", String::from_utf8_lossy(&made.stderr)).into());
+    }
+    let shipped = std::fs::read_to_string(SITE)?;
+    let mut site = shipped.clone();
+    for (example, ours) in [
+        ("/etc/ssl/certs/help.example.com.pem", &cert),
+        ("/etc/ssl/private/help.example.com.key", &key),
+    ] {
+        if !shipped.contains(example) {
+            return Err(format!("lifeline.conf no longer names {example}").into());
+        }
+        site = site.replace(example, ours.to_str().ok_or("a UTF-8 path")?);
+    }
+    let conf = prefix.path().join("nginx.conf");
+    std::fs::write(&conf, main_config(prefix.path(), &site)?)?;
+    let checked = Command::new(binary())
+        .arg("-t")
+        .arg("-p")
+        .arg(prefix.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-e")
+        .arg("stderr")
+        .output()?;
+    assert!(
+        checked.status.success(),
+        "nginx -t refused lifeline.conf: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    Ok(())
+}
