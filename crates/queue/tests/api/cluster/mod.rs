@@ -4,7 +4,9 @@
 //! These tests need PostgreSQL, so they are ignored by default (each says
 //! so: `#[ignore = "needs PostgreSQL: …"]`); `cargo xtask
 //! test` runs them (`cluster:: --ignored`) with `TEST_DATABASE_URL` set, and
-//! without it they fail with a message that says so.
+//! without it they fail with a message that says so. Several run through a
+//! real nginx configured from `deploy/nginx/lifeline.conf` (see `nginx`);
+//! that file's own check needs no database and runs with the ordinary suite.
 
 mod creates;
 mod database_pool;

@@ -20,7 +20,7 @@ use super::{Cluster, Fallible};
 
 /// The configuration operators are told to use, read when nginx starts (so
 /// a change to it is tested without a rebuild).
-const SITE: &str = concat!(
+const SITE_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../deploy/nginx/lifeline.conf"
 );
@@ -68,7 +68,8 @@ impl Nginx {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let repo_file = std::fs::read_to_string(SITE).map_err(|e| format!("{SITE}: {e}"))?;
+        let repo_file =
+            std::fs::read_to_string(SITE_FILE).map_err(|e| format!("{SITE_FILE}: {e}"))?;
         let site = site_config(&repo_file, instances, port)?;
         let conf = prefix.path().join("nginx.conf");
         std::fs::write(&conf, main_config(prefix.path(), &site)?)?;
@@ -273,7 +274,7 @@ fn the_shipped_configuration_with_tls_passes_nginx_check() -> Fallible<()> {
     if !made.status.success() {
         return Err(format!("openssl: {}", String::from_utf8_lossy(&made.stderr)).into());
     }
-    let shipped = std::fs::read_to_string(SITE)?;
+    let shipped = std::fs::read_to_string(SITE_FILE)?;
     let mut site = shipped.clone();
     for (example, ours) in [
         ("/etc/ssl/certs/help.example.com.pem", &cert),
