@@ -95,7 +95,7 @@ async fn open_backend(
             Ok((store, secret, counts))
         }
         DatabaseUrl::Postgres(url) => {
-            let postgres = PostgresStore::open(url)
+            let postgres = PostgresStore::open(url, config.database_pool_size)
                 .await
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
             let shared = postgres.shared_counts(limits);

@@ -38,6 +38,8 @@ mod people_writes;
 mod server_facts;
 mod writer;
 
+use std::num::NonZeroUsize;
+
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
@@ -48,9 +50,6 @@ use crate::store::StoreError;
 use crate::store::storage::{SECRET_FINGERPRINT_FACT, Storage, WriteJob};
 pub use limits::SharedCounts;
 use writer::MAX_BATCH;
-
-/// Read connections kept at most; a read waits for one when all are lent.
-const READ_POOL_SIZE: usize = 16;
 
 /// The PostgreSQL backend. Cheap to share behind an `Arc`.
 pub struct PostgresStore {
@@ -69,8 +68,10 @@ impl std::fmt::Debug for PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url`, brings its schema up to date and
-    /// starts the writer thread.
-    pub async fn open(url: &PostgresUrl) -> Result<Self, StoreError> {
+    /// starts the writer thread. Reads share at most `read_pool_size`
+    /// connections (`database_pool_size`); a read waits for one when all are
+    /// lent.
+    pub async fn open(url: &PostgresUrl, read_pool_size: NonZeroUsize) -> Result<Self, StoreError> {
         let write_config = open::writer_config(url)?;
         let read_config = open::reader_config(url)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
@@ -91,7 +92,7 @@ impl PostgresStore {
             },
         );
         let reads = deadpool_postgres::Pool::builder(manager)
-            .max_size(READ_POOL_SIZE)
+            .max_size(read_pool_size.get())
             .build()
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self {
