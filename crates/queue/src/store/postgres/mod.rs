@@ -161,13 +161,16 @@ fn is_connection_lost(error: &tokio_postgres::Error) -> bool {
         return true;
     }
     match error.code() {
-        // Class 08: connection exception; 57P01..57P03: the server shuts down or restarts.
+        // Class 08: connection exception; 57P01..57P03: the server shuts
+        // down or restarts; 53300: it has no connection slot left (others
+        // hold them all), which passes like a restart does.
         Some(code) => {
             code.code().starts_with("08")
                 || [
                     SqlState::ADMIN_SHUTDOWN,
                     SqlState::CRASH_SHUTDOWN,
                     SqlState::CANNOT_CONNECT_NOW,
+                    SqlState::TOO_MANY_CONNECTIONS,
                 ]
                 .contains(code)
         }

@@ -10,9 +10,9 @@
 
 mod creates;
 mod database_pool;
+mod limits;
 mod nginx;
 mod through_nginx;
-mod limits;
 
 use std::future::Future;
 use std::time::Duration;
