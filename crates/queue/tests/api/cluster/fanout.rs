@@ -9,12 +9,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
 use lifeline_client::{CaseEventKind, EventStream, join_session};
-use lifeline_protocol::{Case, CaseState, Description, IdempotencyKey, UpdateCaseRequest};
-use uuid::Uuid;
+use lifeline_protocol::{Case, CaseState, Description, UpdateCaseRequest};
 
 use super::{Cluster, Fallible, poll_until, run_sql};
 use crate::events::next_case;
-use crate::helpers::sos_request;
 use crate::session::{messages, quick};
 
 /// Long enough for a listener to get its connection back after pauses.
@@ -62,7 +60,7 @@ impl QueueFeed {
     }
 }
 
-fn describe(text: &str) -> Fallible<UpdateCaseRequest> {
+pub(crate) fn describe(text: &str) -> Fallible<UpdateCaseRequest> {
     Ok(UpdateCaseRequest {
         description: Some(Description::parse(text)?),
         customer: None,
@@ -70,7 +68,7 @@ fn describe(text: &str) -> Fallible<UpdateCaseRequest> {
 }
 
 /// The next case event of `stream` within `limit`.
-async fn next_case_within(stream: &mut EventStream, limit: Duration) -> Fallible<Case> {
+pub(crate) async fn next_case_within(stream: &mut EventStream, limit: Duration) -> Fallible<Case> {
     let event = tokio::time::timeout(limit, stream.next_event())
         .await
         .map_err(|_| format!("no event within {limit:?}"))?
@@ -81,24 +79,12 @@ async fn next_case_within(stream: &mut EventStream, limit: Duration) -> Fallible
     }
 }
 
-async fn create_on(cluster: &Cluster, index: usize) -> Fallible<(Uuid, String)> {
-    let created = cluster
-        .client(index)?
-        .create_case(
-            &cluster.company.deployment_key,
-            &IdempotencyKey::generate(),
-            &sos_request(None),
-        )
-        .await?;
-    Ok((created.case.id, created.token))
-}
-
 #[tokio::test]
 #[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
 async fn a_change_on_one_instance_reaches_case_and_queue_streams_on_the_other() -> Fallible<()> {
     let cluster = Cluster::start(2, &[])?;
     let mut queue = QueueFeed::open(&cluster, 1).await?;
-    let (id, token) = create_on(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
     queue
         .until("changed", &id.to_string(), Duration::from_secs(5))
         .await?;
@@ -133,7 +119,7 @@ async fn a_change_on_one_instance_reaches_case_and_queue_streams_on_the_other() 
 #[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
 async fn a_customer_on_one_instance_and_an_expert_on_the_other_chat_both_ways() -> Fallible<()> {
     let cluster = Cluster::start(2, &[])?;
-    let (id, token) = create_on(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
     let (a, b) = (cluster.client(0)?, cluster.client(1)?);
     let (customer, mut customer_events) = join_session(&a, token.clone(), id, quick());
     let (expert, mut expert_events) =
@@ -231,7 +217,7 @@ fn maintenance() -> Fallible<String> {
 async fn a_change_made_while_the_listener_is_cut_off_still_reaches_the_subscriber() -> Fallible<()>
 {
     let cluster = Cluster::start(2, &[])?;
-    let (id, token) = create_on(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
     let mut queue = QueueFeed::open(&cluster, 1).await?;
     let mut stream = cluster.client(1)?.events(&token, id, None).await?;
     next_case(&mut stream).await?;

@@ -7,7 +7,7 @@
 //! without it they fail with a message that says so.
 
 mod creates;
-mod fanout;
+pub(crate) mod fanout;
 
 use std::future::Future;
 use std::time::Duration;
@@ -90,6 +90,19 @@ impl Cluster {
     /// The data dir every instance shares.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data_dir.path()
+    }
+
+    /// A customer case created through instance `index`: its id and token.
+    pub async fn create_case(&self, index: usize) -> Fallible<(uuid::Uuid, String)> {
+        let created = self
+            .client(index)?
+            .create_case(
+                &self.company.deployment_key,
+                &lifeline_protocol::IdempotencyKey::generate(),
+                &crate::helpers::sos_request(None),
+            )
+            .await?;
+        Ok((created.case.id, created.token))
     }
 
     /// The URL of the database every instance shares.
