@@ -133,7 +133,8 @@ async fn with_rules<S: Storage>(
     ));
     match store.adopt_secret(secret.fingerprint()).await {
         Ok(()) => {
-            if let Some(notices) = notices {
+            if let Some(mut notices) = notices {
+                fanout::until_listening(&mut notices).await;
                 tokio::spawn(fanout::relay(notices, Arc::downgrade(&store), hub));
             }
             Ok((store, secret))

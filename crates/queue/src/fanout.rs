@@ -7,6 +7,7 @@
 //! catch up from it ([`Notice::Resumed`]).
 
 use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -50,6 +51,24 @@ impl EventHint {
             kind: EventKind::parse(parts.next()?)?,
         };
         parts.next().is_none().then_some(hint)
+    }
+}
+
+/// How long a starting server waits for its backend to listen.
+const FIRST_LISTEN_LIMIT: Duration = Duration::from_secs(10);
+
+/// Waits until the backend listens for the first time, so a starting server
+/// has nobody to catch up then; gives up after [`FIRST_LISTEN_LIMIT`] (the
+/// first [`Notice::Resumed`] then reaches the relay, which catches up).
+pub async fn until_listening(notices: &mut mpsc::Receiver<Notice>) {
+    match tokio::time::timeout(FIRST_LISTEN_LIMIT, notices.recv()).await {
+        Ok(Some(Notice::Resumed)) => {}
+        Ok(other) => {
+            tracing::warn!(notice = ?other, "expected the backend to start listening first");
+        }
+        Err(_) => tracing::warn!(
+            "not yet following other servers' events; serving anyway, they catch up once it does"
+        ),
     }
 }
 

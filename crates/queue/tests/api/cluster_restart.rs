@@ -41,8 +41,7 @@ fn restart_postgres(name: &str) -> Result<(), String> {
         return Err(format!(
             "pg_ctlcluster {version} {cluster} restart failed: {}",
             String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
+        ));
     }
     Ok(())
 }
