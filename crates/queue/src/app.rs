@@ -42,7 +42,7 @@ use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::storage::Storage;
 use crate::store::{Store, StoreError};
-use crate::{console, http};
+use crate::{console, fanout, http};
 
 /// How often the sweep writes `expired` for cases past their deadline. Reads
 /// are exact regardless; this only bounds how late the `expired` event is.
@@ -61,7 +61,8 @@ pub struct App {
 
 /// Opens the storage named by `config` (running migrations) and the server
 /// secret, checked against the database it was made for; committed events go
-/// to `hub`, states entered to `state_changes`.
+/// to `hub` (with those other servers on the same database commit), states
+/// entered to `state_changes`.
 pub async fn open_store(
     config: &Config,
     hub: Arc<Hub>,
@@ -154,16 +155,23 @@ async fn with_rules<S: Storage>(
         let secret = secret.clone();
         Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
     };
-    let store = QueueStore::new(
+    let notices = storage.follow_others();
+    let store: Arc<dyn Store> = Arc::new(QueueStore::new(
         storage,
-        hub,
+        Arc::clone(&hub),
         state_changes,
         config.case_ttl,
         config.manual_code_ttl,
         case_token_hash,
-    );
+    ));
     match store.adopt_secret(secret.fingerprint()).await {
-        Ok(()) => Ok((Arc::new(store), secret)),
+        Ok(()) => {
+            if let Some(mut notices) = notices {
+                fanout::until_listening(&mut notices).await;
+                tokio::spawn(fanout::relay(notices, Arc::downgrade(&store), hub));
+            }
+            Ok((store, secret))
+        }
         Err(StoreError::SecretMismatch) => anyhow::bail!(
             "{source} is not the server secret the database {} was made with. Restore the \
              secret.key backed up with this database, or point database_url at the database \

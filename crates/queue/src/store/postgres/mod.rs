@@ -24,7 +24,12 @@
 //! Rate limits and failed sign-ins are counted on the read pool too
 //! (`limits`), so every instance on the database counts them together.
 //!
-//! Files: `open` (connections, migrations), `writer`, and the statements of
+//! Live events: each event a write stores is announced with `pg_notify` in
+//! the same transaction (so only once it commits) as a small hint, prefixed
+//! by the id of the server that wrote it; `listen` follows those of the
+//! other servers on a connection of its own (see `crate::fanout`).
+//!
+//! Files: `open` (connections, migrations), `writer`, `listen`, `limits`, and the statements of
 //! the storage traits: `case_reads`, `case_writes`, `people_reads`,
 //! `people_writes`, each behind the helpers `one`, `all` (reads) and
 //! `PgTx::{one, all, run}` (writes).
@@ -32,6 +37,7 @@
 mod case_reads;
 mod case_writes;
 mod limits;
+mod listen;
 mod open;
 mod people_reads;
 mod people_writes;
@@ -44,8 +50,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
+use uuid::Uuid;
 
 use crate::database_url::PostgresUrl;
+use crate::fanout::Notice;
 use crate::store::StoreError;
 use crate::store::storage::{SECRET_FINGERPRINT_FACT, Storage, WriteJob};
 pub use limits::SharedCounts;
@@ -56,6 +64,9 @@ pub struct PostgresStore {
     url: PostgresUrl,
     reads: deadpool_postgres::Pool,
     writes: mpsc::Sender<WriteJob>,
+    /// This server among those sharing the database: its own announced
+    /// events are not read back.
+    instance: Uuid,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -76,9 +87,10 @@ impl PostgresStore {
         let read_config = open::reader_config(url)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         let (ready, started) = oneshot::channel();
+        let instance = Uuid::now_v7();
         std::thread::Builder::new()
             .name("postgres-write".into())
-            .spawn(move || writer::start(write_config, write_queue, ready))
+            .spawn(move || writer::start(write_config, instance, write_queue, ready))
             .map_err(|source| StoreError::ThreadStart {
                 thread: "writer",
                 source,
@@ -99,6 +111,7 @@ impl PostgresStore {
             url: url.clone(),
             reads,
             writes,
+            instance,
         })
     }
 
@@ -151,6 +164,17 @@ impl Storage for PostgresStore {
         )
         .await?;
         Ok(blank.unwrap_or(false))
+    }
+
+    fn follow_others(&self) -> Option<mpsc::Receiver<Notice>> {
+        match open::reader_config(&self.url) {
+            Ok(config) => Some(listen::start(config, self.instance)),
+            // Unreachable: the same settings opened the read pool.
+            Err(e) => {
+                tracing::error!(error = %e, "cannot follow other servers' events");
+                None
+            }
+        }
     }
 }
 
