@@ -28,11 +28,11 @@
 
 mod case_reads;
 mod case_writes;
-mod open;
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod server_facts;
-mod writer;
+pub(crate) mod writer;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::Row;

@@ -7,6 +7,7 @@
 //! without it they fail with a message that says so.
 
 mod creates;
+mod migrate_db;
 
 use std::future::Future;
 use std::time::Duration;
