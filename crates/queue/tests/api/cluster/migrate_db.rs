@@ -52,11 +52,7 @@ fn dump_sqlite(path: &Path) -> Fallible<Dump> {
     let mut dump = Dump::new();
     for table in tables {
         let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
-        let names: Vec<String> = statement
-            .column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
+        let names: Vec<String> = statement.column_names().map(|n| n.to_string()).collect();
         let mut rows = statement.query([])?;
         let mut found = Vec::new();
         while let Some(row) = rows.next()? {
