@@ -36,8 +36,12 @@ use crate::store::sqlite::open::schema_version;
 /// `final` is a reserved word in PostgreSQL.
 const RENAMED_COLUMNS: &[(&str, &str, &str)] = &[("case_events", "final", "is_final")];
 
-/// Target tables that are the schema's bookkeeping, not data.
-const BOOKKEEPING: &[&str] = &["lifeline_schema"];
+/// Tables only the PostgreSQL schema has that hold no company data, so
+/// nothing is copied into them and they may hold rows: the schema's version,
+/// and the shared rate-limit and sign-in counters of running instances (which
+/// SQLite keeps in memory; losing them forgives a few requests). A table
+/// missing from the schema is simply not there to skip.
+const NOT_DATA: &[&str] = &["lifeline_schema", "rate_budgets", "sign_in_failures"];
 
 /// What to do with a target that already holds rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,7 +425,7 @@ fn sqlite_columns(source: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<
     Ok(tables)
 }
 
-/// Every table of the PostgreSQL schema (bookkeeping aside) and its columns
+/// Every table of the PostgreSQL schema (but [`NOT_DATA`]) and its columns
 /// with their type names, in column order.
 fn postgres_columns(
     tx: &mut postgres::Transaction<'_>,
@@ -440,7 +444,7 @@ fn postgres_columns(
     let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for row in rows {
         let table: String = row.get(0);
-        if BOOKKEEPING.contains(&table.as_str()) {
+        if NOT_DATA.contains(&table.as_str()) {
             continue;
         }
         tables
