@@ -475,9 +475,9 @@ async fn populated_sqlite() -> Fallible<Populated> {
 #[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
 async fn a_populated_sqlite_company_moves_to_postgresql_row_for_row_and_keeps_working()
 -> Fallible<()> {
-    let source = populated_sqlite().await?;
     let database = TestDatabase::fresh();
     let target = url_of(&database)?;
+    let source = populated_sqlite().await?;
     let before = dump_sqlite(&source.dir.path().join("lifeline.db"))?;
 
     // The fixture holds what it claims.
@@ -654,7 +654,8 @@ async fn a_non_empty_target_is_refused_untouched_unless_replaced() -> Fallible<(
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
-async fn a_newer_or_unknown_source_schema_is_refused_and_the_target_left_empty() -> Fallible<()> {
+async fn a_source_of_another_version_or_schema_is_refused_and_the_target_left_empty() -> Fallible<()>
+{
     let database = TestDatabase::fresh();
     let target = url_of(&database)?;
 
@@ -668,6 +669,19 @@ async fn a_newer_or_unknown_source_schema_is_refused_and_the_target_left_empty()
     assert!(!moved, "{printed}");
     assert!(
         printed.contains("schema version 99, newer than this server knows"),
+        "{printed}"
+    );
+
+    let (older, _) = sqlite_company()?;
+    rusqlite::Connection::open(older.path().join("lifeline.db"))?.pragma_update(
+        None,
+        "user_version",
+        1,
+    )?;
+    let (moved, printed) = migrate(older.path(), &target, &[])?;
+    assert!(!moved, "{printed}");
+    assert!(
+        printed.contains("schema version 1, older than this server's"),
         "{printed}"
     );
 
