@@ -21,6 +21,9 @@
 //! (`deadpool-postgres`), with statements prepared once per connection, and
 //! see committed data only.
 //!
+//! Rate limits and failed sign-ins are counted on the read pool too
+//! (`limits`), so every instance on the database counts them together.
+//!
 //! Files: `open` (connections, migrations), `writer`, and the statements of
 //! the storage traits: `case_reads`, `case_writes`, `people_reads`,
 //! `people_writes`, each behind the helpers `one`, `all` (reads) and
@@ -28,11 +31,18 @@
 
 mod case_reads;
 mod case_writes;
+<<<<<<< HEAD
 pub(crate) mod open;
+=======
+mod limits;
+mod open;
+>>>>>>> main
 mod people_reads;
 mod people_writes;
 mod server_facts;
 pub(crate) mod writer;
+
+use std::num::NonZeroUsize;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::Row;
@@ -42,10 +52,8 @@ use tokio_postgres::types::ToSql;
 use crate::database_url::PostgresUrl;
 use crate::store::StoreError;
 use crate::store::storage::{SECRET_FINGERPRINT_FACT, Storage, WriteJob};
+pub use limits::SharedCounts;
 use writer::MAX_BATCH;
-
-/// Read connections kept at most; a read waits for one when all are lent.
-const READ_POOL_SIZE: usize = 16;
 
 /// The PostgreSQL backend. Cheap to share behind an `Arc`.
 pub struct PostgresStore {
@@ -64,8 +72,10 @@ impl std::fmt::Debug for PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url`, brings its schema up to date and
-    /// starts the writer thread.
-    pub async fn open(url: &PostgresUrl) -> Result<Self, StoreError> {
+    /// starts the writer thread. Reads share at most `read_pool_size`
+    /// connections (`database_pool_size`); a read waits for one when all are
+    /// lent.
+    pub async fn open(url: &PostgresUrl, read_pool_size: NonZeroUsize) -> Result<Self, StoreError> {
         let write_config = open::writer_config(url)?;
         let read_config = open::reader_config(url)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
@@ -86,7 +96,7 @@ impl PostgresStore {
             },
         );
         let reads = deadpool_postgres::Pool::builder(manager)
-            .max_size(READ_POOL_SIZE)
+            .max_size(read_pool_size.get())
             .build()
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self {
@@ -98,14 +108,19 @@ impl PostgresStore {
 
     /// A pooled read connection.
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.reads.get().await.map_err(|e| match e {
-            deadpool_postgres::PoolError::Backend(e) => e.into(),
-            other => {
-                tracing::warn!(error = %other, "no read connection to PostgreSQL");
-                StoreError::Unavailable
-            }
-        })
+        pooled(&self.reads).await
     }
+}
+
+/// A connection of the read pool `reads`.
+async fn pooled(reads: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object, StoreError> {
+    reads.get().await.map_err(|e| match e {
+        deadpool_postgres::PoolError::Backend(e) => e.into(),
+        other => {
+            tracing::warn!(error = %other, "no read connection to PostgreSQL");
+            StoreError::Unavailable
+        }
+    })
 }
 
 impl Storage for PostgresStore {

@@ -4,9 +4,15 @@
 //! These tests need PostgreSQL, so they are ignored by default (each says
 //! so: `#[ignore = "needs PostgreSQL: …"]`); `cargo xtask
 //! test` runs them (`cluster:: --ignored`) with `TEST_DATABASE_URL` set, and
-//! without it they fail with a message that says so.
+//! without it they fail with a message that says so. Several run through a
+//! real nginx configured from `deploy/nginx/lifeline.conf` (see `nginx`);
+//! that file's own check needs no database and runs with the ordinary suite.
 
 mod creates;
+mod database_pool;
+mod nginx;
+mod through_nginx;
+mod limits;
 mod migrate_db;
 
 use std::future::Future;
@@ -77,7 +83,6 @@ impl Cluster {
         Ok(QueueClient::new(self.url(index))?)
     }
 
-    #[allow(dead_code, reason = "for the crash tests")]
     /// Kills instance `index` with SIGKILL, as a machine that dies does.
     pub fn kill(&mut self, index: usize) -> Fallible<()> {
         let mut instance = self.instances[index].take().ok_or("already gone")?;
