@@ -31,12 +31,8 @@
 
 mod case_reads;
 mod case_writes;
-<<<<<<< HEAD
-pub(crate) mod open;
-=======
 mod limits;
-mod open;
->>>>>>> main
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod server_facts;
