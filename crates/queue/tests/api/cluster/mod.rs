@@ -10,10 +10,10 @@
 
 mod creates;
 mod database_pool;
-mod nginx;
-mod through_nginx;
 mod limits;
 mod migrate_db;
+mod nginx;
+mod through_nginx;
 
 use std::future::Future;
 use std::time::Duration;
