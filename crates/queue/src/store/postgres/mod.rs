@@ -38,11 +38,11 @@ mod case_reads;
 mod case_writes;
 mod limits;
 mod listen;
-mod open;
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod server_facts;
-mod writer;
+pub(crate) mod writer;
 
 use std::num::NonZeroUsize;
 

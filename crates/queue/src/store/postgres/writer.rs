@@ -25,7 +25,7 @@ pub(super) const MAX_BATCH: usize = 512;
 
 /// Transaction-scoped advisory lock every write transaction takes first:
 /// writers of all servers on the database take turns.
-const WRITER_LOCK: i64 = 0x4c69_6665_6c69_6e02;
+pub(crate) const WRITER_LOCK: i64 = 0x4c69_6665_6c69_6e02;
 
 /// Reconnection attempts before a batch's jobs are given up (their callers
 /// see [`StoreError::Unavailable`]); the pause doubles from the first.

@@ -12,6 +12,7 @@ mod creates;
 mod database_pool;
 pub(crate) mod fanout;
 mod limits;
+mod migrate_db;
 mod nginx;
 mod through_nginx;
 
