@@ -8,6 +8,7 @@
 //! real nginx configured from `deploy/nginx/lifeline.conf` (see `nginx`);
 //! that file's own check needs no database and runs with the ordinary suite.
 
+mod assignment;
 mod creates;
 mod database_pool;
 pub(crate) mod fanout;
