@@ -16,11 +16,13 @@
 //! - `assignment`: automatic assignment (the plan, and running it).
 //! - `session`: presence to state, chat.
 //! - `expiry`: the sweep.
+//! - `instances`: instances' heartbeats, dead ones swept, the sweeps' lease.
 //! - `people`: experts, groups, credentials, deployments.
 
 pub(crate) mod assignment;
 mod cases;
 mod expiry;
+mod instances;
 mod join;
 mod people;
 mod session;
@@ -47,11 +49,14 @@ use crate::store::rows::CaseRow;
 use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
-    NewExpert, NewManualCase, SignInRecord, Store, StoreError, TokenInfo,
+    NewExpert, NewManualCase, SignInRecord, Store, StoreError, Swept, TokenInfo,
 };
 
 /// Cases expired per write by the sweep.
 const EXPIRE_BATCH: u32 = 500;
+
+/// How often a starting instance looks whether the others seen lately are alive.
+const START_POLL: Duration = Duration::from_millis(200);
 
 /// How long the health check waits for its probe write to commit.
 const WRITE_PROBE_LIMIT: Duration = Duration::from_secs(5);
@@ -63,6 +68,8 @@ pub type CaseTokenHash = Arc<dyn Fn(Uuid) -> TokenHash + Send + Sync>;
 /// The [`Store`]: the queue's rules over a storage backend `S`.
 pub struct QueueStore<S> {
     storage: S,
+    /// This server instance among those sharing the database (new each run).
+    instance: Uuid,
     hub: Arc<Hub>,
     state_changes: StateChanges,
     case_ttl: Duration,
@@ -74,6 +81,7 @@ impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueueStore")
             .field("storage", &self.storage)
+            .field("instance", &self.instance)
             .field("case_ttl", &self.case_ttl)
             .field("manual_code_ttl", &self.manual_code_ttl)
             .finish_non_exhaustive()
@@ -101,7 +109,7 @@ impl<S: Storage> QueueStore<S> {
     /// entered to `state_changes`, cases expire
     /// `case_ttl` after creation, the code of a manual case nobody claimed
     /// lapses `manual_code_ttl` after its creation, and case tokens hash by
-    /// `case_token_hash`.
+    /// `case_token_hash`. Each one is a new server instance (UUID v7).
     pub fn new(
         storage: S,
         hub: Arc<Hub>,
@@ -112,6 +120,7 @@ impl<S: Storage> QueueStore<S> {
     ) -> Self {
         Self {
             storage,
+            instance: Uuid::now_v7(),
             hub,
             state_changes,
             case_ttl,
@@ -164,6 +173,24 @@ impl<S: Storage> QueueStore<S> {
     }
 }
 
+impl<S: Storage> QueueStore<S> {
+    /// Removes every other instance last seen before `seen_before` (every
+    /// other one when `None`), a batch per write.
+    async fn remove_instances(
+        &self,
+        seen_before: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let me = self.instance;
+        while self
+            .write(move |tx| instances::remove_instances(tx, me, seen_before, now))
+            .await?
+            == instances::DEAD_BATCH as usize
+        {}
+        Ok(())
+    }
+}
+
 fn case_at(row: Option<CaseRow>, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
     row.map(|row| row.into_case(now)).transpose()
 }
@@ -191,6 +218,28 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let me = self.instance;
+        self.write(move |tx| tx.store.record_instance_seen(me, now))
+            .await?;
+        if self.storage.exclusive() {
+            self.remove_instances(None, now).await?;
+        } else {
+            self.remove_instances(Some(now - instances::DEAD_AFTER), now)
+                .await?;
+            // The others seen lately are alive if they say so again (every
+            // second); one that does not within the dead limit died lately
+            // (a crashed server restarting as this one, often).
+            let deadline = tokio::time::Instant::now() + instances::DEAD_AFTER;
+            while tokio::time::Instant::now() < deadline
+                && !self
+                    .write(move |tx| tx.store.instances_other_than(me, Some(now), 1))
+                    .await?
+                    .is_empty()
+            {
+                tokio::time::sleep(START_POLL).await;
+            }
+            self.remove_instances(Some(now), now).await?;
+        }
         let (mut after, mut total) = (None, 0);
         loop {
             let (last, changed) = self
@@ -200,6 +249,61 @@ impl<S: Storage> Store for QueueStore<S> {
             match last {
                 Some(id) => after = Some(id),
                 None => return Ok(total),
+            }
+        }
+    }
+
+    async fn retire(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        let me = self.instance;
+        self.write(move |tx| instances::remove_instance(tx, me, now))
+            .await
+    }
+
+    async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        let me = self.instance;
+        self.write(move |tx| tx.store.record_instance_seen(me, now))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError> {
+        let me = self.instance;
+        let (mut swept, mut held) = (Swept::default(), false);
+        // Each write takes (or renews) the lease first: one that lost it stops.
+        loop {
+            let removed = self
+                .write(move |tx| {
+                    if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
+                        return Ok(None);
+                    }
+                    let dead_since = now - instances::DEAD_AFTER;
+                    instances::remove_instances(tx, me, Some(dead_since), now).map(Some)
+                })
+                .await?;
+            let Some(removed) = removed else {
+                return Ok(held.then_some(swept));
+            };
+            held = true;
+            swept.dead_instances += removed;
+            if removed < instances::DEAD_BATCH as usize {
+                break;
+            }
+        }
+        loop {
+            let expired = self
+                .write(move |tx| {
+                    if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
+                        return Ok(None);
+                    }
+                    expiry::expire_due(tx, now, EXPIRE_BATCH).map(Some)
+                })
+                .await?;
+            let Some(expired) = expired else {
+                return Ok(Some(swept));
+            };
+            swept.expired += expired;
+            if expired < EXPIRE_BATCH as usize {
+                return Ok(Some(swept));
             }
         }
     }
@@ -347,15 +451,28 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
-    async fn set_presence(
+    async fn open_session_socket(
         &self,
         id: Uuid,
         side: MessageFrom,
-        connected: bool,
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
-        self.write(move |tx| session::set_presence(tx, id, side, connected, &by, now))
+        let me = self.instance;
+        self.write(move |tx| session::socket_opened(tx, id, side, me, &by, now))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
+    async fn close_session_socket(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let me = self.instance;
+        self.write(move |tx| session::socket_closed(tx, id, side, me, &by, now))
             .await
     }
 
@@ -420,20 +537,6 @@ impl<S: Storage> Store for QueueStore<S> {
                 Ok(Some((row.into_case(now)?, seq)))
             }
             None => Ok(None),
-        }
-    }
-
-    #[tracing::instrument(skip_all, err(level = "debug"))]
-    async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
-        let mut total = 0;
-        loop {
-            let expired = self
-                .write(move |tx| expiry::expire_due(tx, now, EXPIRE_BATCH))
-                .await?;
-            total += expired;
-            if expired < EXPIRE_BATCH as usize {
-                return Ok(total);
-            }
         }
     }
 

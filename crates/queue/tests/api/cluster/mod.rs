@@ -7,6 +7,7 @@
 //! without it they fail with a message that says so.
 
 mod creates;
+mod presence;
 
 use std::future::Future;
 use std::time::Duration;
@@ -89,6 +90,26 @@ impl Cluster {
     /// The data dir every instance shares.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data_dir.path()
+    }
+
+    /// The first column of the first row `sql` selects, as text (`NULL` as
+    /// `None`), read straight from the instances' database: what the API
+    /// does not show (socket counts, the sweeps' lease).
+    pub fn database_text(&self, sql: &str) -> Fallible<Option<String>> {
+        let (_, url) =
+            database::for_data_dir(self.data_dir.path()).ok_or("the cluster runs on PostgreSQL")?;
+        let sql = sql.to_owned();
+        std::thread::spawn(move || -> Result<Option<String>, String> {
+            let mut client =
+                postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+            let row = client
+                .query_opt(&sql, &[])
+                .map_err(|e| format!("{sql}: {e}"))?;
+            row.map_or(Ok(None), |row| row.try_get(0).map_err(|e| e.to_string()))
+        })
+        .join()
+        .map_err(|_| "the database thread panicked")?
+        .map_err(Into::into)
     }
 
     /// Fails when any running instance has logged a panic.

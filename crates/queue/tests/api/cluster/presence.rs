@@ -1,0 +1,292 @@
+//! Session presence across instances: the sides of one case reach different
+//! instances, an instance dies with sockets open, another starts while
+//! sessions run; and the sweeps that must run once (expiry, dead instances)
+//! run on the instance holding their lease, which passes on when it dies.
+
+use std::time::{Duration, Instant};
+
+use lifeline_client::{QueueClient, join_session};
+use lifeline_protocol::{Case, CaseState, HistoryAction, IdempotencyKey};
+use uuid::Uuid;
+
+use super::{Cluster, Fallible, poll_until};
+use crate::helpers::sos_request;
+use crate::session::quick;
+
+/// The session's silence limit (`SILENT_FOR` in the server): a side whose
+/// instance died must be out within it, as a side that fell silent is.
+const SILENCE_LIMIT: Duration = Duration::from_secs(7);
+
+/// How long a change made on one instance may take to show (polled).
+const SHOWS_WITHIN: Duration = Duration::from_secs(5);
+
+/// Creates a case through instance `index`; returns it and its token.
+async fn create(cluster: &Cluster, index: usize) -> Fallible<(Uuid, String)> {
+    let created = cluster
+        .client(index)?
+        .create_case(
+            &cluster.company.deployment_key,
+            &IdempotencyKey::generate(),
+            &sos_request(None),
+        )
+        .await?;
+    Ok((created.case.id, created.token))
+}
+
+/// Polls the case on `client` (as the expert) until `check` holds.
+async fn case_until(
+    cluster: &Cluster,
+    client: &QueueClient,
+    id: Uuid,
+    what: &str,
+    check: impl Fn(&Case) -> bool,
+) -> Fallible<Case> {
+    let token = &cluster.company.expert_token;
+    poll_until(SHOWS_WITHIN, what, || async {
+        let case = client.get_case(token, id).await?;
+        Ok(check(&case).then_some(case))
+    })
+    .await
+}
+
+/// The sockets of a case side the instances count in the database.
+fn sockets(cluster: &Cluster, id: Uuid, side: &str) -> Fallible<i64> {
+    let sum = cluster.database_text(&format!(
+        "SELECT SUM(sockets)::text FROM session_presence \
+         WHERE case_id = '{id}' AND side = '{side}'"
+    ))?;
+    Ok(sum.map_or(Ok(0), |sum| sum.parse())?)
+}
+
+/// Polls until the instances count `count` sockets of the case side: the
+/// opening or closing of a socket has been written.
+async fn sockets_until(cluster: &Cluster, id: Uuid, side: &str, count: i64) -> Fallible<()> {
+    let what = format!("{count} {side} sockets counted");
+    poll_until(SHOWS_WITHIN, &what, || async {
+        Ok((sockets(cluster, id, side)? == count).then_some(()))
+    })
+    .await
+}
+
+/// The case's history as (action, actor), read on `client`.
+async fn history(
+    cluster: &Cluster,
+    client: &QueueClient,
+    id: Uuid,
+) -> Fallible<Vec<(HistoryAction, String)>> {
+    let case = client.get_case(&cluster.company.expert_token, id).await?;
+    Ok(case
+        .history
+        .ok_or("experts get the history")?
+        .into_iter()
+        .map(|line| (line.action, line.actor))
+        .collect())
+}
+
+/// Who holds the sweeps' lease.
+fn lease_holder(cluster: &Cluster) -> Fallible<String> {
+    let holders = cluster
+        .database_text("SELECT string_agg(holder::text, ',') FROM leases WHERE name = 'sweeps'")?
+        .ok_or("somebody holds the sweeps' lease")?;
+    if holders.contains(',') {
+        return Err(format!("one lease, one holder: {holders}").into());
+    }
+    Ok(holders)
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn sides_on_two_instances_reach_in_progress_and_leave_one_socket_at_a_time() -> Fallible<()> {
+    let cluster = Cluster::start(2, &[])?;
+    let (a, b) = (cluster.client(0)?, cluster.client(1)?);
+    let expert_token = cluster.company.expert_token.clone();
+    let (id, token) = create(&cluster, 0).await?;
+
+    let (customer_on_a, _customer_events) = join_session(&a, token, id, quick());
+    case_until(&cluster, &b, id, "the customer in, seen on B", |case| {
+        case.customer_connected
+    })
+    .await?;
+    let (expert_on_b, _expert_events) = join_session(&b, expert_token.clone(), id, quick());
+    for client in [&a, &b] {
+        case_until(&cluster, client, id, "in progress on both", |case| {
+            case.state == CaseState::InProgress && case.expert_connected && case.customer_connected
+        })
+        .await?;
+    }
+
+    // A second expert socket, on A: the expert's sockets now live on two
+    // instances, and closing one of them leaves the expert in.
+    let (expert_on_a, _more_events) = join_session(&a, expert_token, id, quick());
+    sockets_until(&cluster, id, "expert", 2).await?;
+    expert_on_a.leave().await;
+    sockets_until(&cluster, id, "expert", 1).await?;
+    for client in [&a, &b] {
+        let case = client.get_case(&cluster.company.expert_token, id).await?;
+        assert_eq!(case.state, CaseState::InProgress);
+        assert!(
+            case.expert_connected,
+            "the expert's socket on B still counts"
+        );
+    }
+
+    customer_on_a.leave().await;
+    case_until(&cluster, &b, id, "the customer out, seen on B", |case| {
+        case.state == CaseState::Pending && case.expert_connected && !case.customer_connected
+    })
+    .await?;
+    expert_on_b.leave().await;
+    case_until(&cluster, &a, id, "nobody in, seen on A", |case| {
+        case.state == CaseState::Pending && !case.expert_connected && !case.customer_connected
+    })
+    .await?;
+
+    let actions: Vec<_> = history(&cluster, &b, id)
+        .await?
+        .into_iter()
+        .map(|(action, actor)| format!("{} {actor}", action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created customer",
+            "joined customer",
+            "joined Ana",
+            "left customer",
+            "left Ana"
+        ]
+    );
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn a_killed_instance_stops_counting_its_sockets_within_the_silence_limit() -> Fallible<()> {
+    let mut cluster = Cluster::start(2, &[])?;
+    let b = cluster.client(1)?;
+    let mut acknowledged = Vec::new();
+    for i in 0..20 {
+        acknowledged.push(create(&cluster, i % 2).await?.0);
+    }
+    let (id, token) = create(&cluster, 0).await?;
+    acknowledged.push(id);
+    // The customer's socket on A (the instance that started first, so it
+    // also holds the sweeps' lease), the expert's on B.
+    let (_customer_on_a, _customer_events) = join_session(&cluster.client(0)?, token, id, quick());
+    let (expert_on_b, _expert_events) =
+        join_session(&b, cluster.company.expert_token.clone(), id, quick());
+    case_until(&cluster, &b, id, "in progress", |case| {
+        case.state == CaseState::InProgress
+    })
+    .await?;
+
+    cluster.kill(0)?;
+    let killed = Instant::now();
+    let token = cluster.company.expert_token.clone();
+    let case = poll_until(SILENCE_LIMIT, "B reports the customer gone", || async {
+        let case = b.get_case(&token, id).await?;
+        Ok((!case.customer_connected).then_some(case))
+    })
+    .await?;
+    eprintln!(
+        "the killed instance's customer was out after {:?}",
+        killed.elapsed()
+    );
+    assert_eq!(case.state, CaseState::Pending);
+    assert!(case.expert_connected, "the expert's socket on B stays");
+    let last = history(&cluster, &b, id)
+        .await?
+        .pop()
+        .ok_or("a history line")?;
+    assert_eq!(last, (HistoryAction::Left, "system".to_string()));
+    assert_eq!(sockets(&cluster, id, "customer")?, 0);
+
+    // Nothing acknowledged is lost, and B keeps serving.
+    for case in &acknowledged {
+        b.get_case(&cluster.company.expert_token, *case).await?;
+    }
+    create(&cluster, 1).await?;
+    expert_on_b.send("still here").await?;
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn an_instance_starting_leaves_the_sessions_of_live_instances_alone() -> Fallible<()> {
+    let mut cluster = Cluster::start(1, &[])?;
+    let a = cluster.client(0)?;
+    let (id, token) = create(&cluster, 0).await?;
+    let (_customer, _customer_events) = join_session(&a, token, id, quick());
+    let (_expert, _expert_events) =
+        join_session(&a, cluster.company.expert_token.clone(), id, quick());
+    case_until(&cluster, &a, id, "in progress", |case| {
+        case.state == CaseState::InProgress
+    })
+    .await?;
+
+    // It resets presence before it listens: by now that is done.
+    let started = cluster.add_instance(&[])?;
+    let case = cluster
+        .client(started)?
+        .get_case(&cluster.company.expert_token, id)
+        .await?;
+    assert_eq!(case.state, CaseState::InProgress);
+    assert!(case.expert_connected && case.customer_connected);
+    let left = history(&cluster, &a, id)
+        .await?
+        .into_iter()
+        .filter(|(action, _)| *action == HistoryAction::Left)
+        .count();
+    assert_eq!(left, 0, "nobody left");
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn expiry_is_swept_once_by_the_lease_holder_and_passes_on_when_it_dies() -> Fallible<()> {
+    let mut cluster = Cluster::start(2, &[("LIFELINE_CASE_TTL", "2s")])?;
+    let b = cluster.client(1)?;
+    let expired_once = |history: &[(HistoryAction, String)]| {
+        history
+            .iter()
+            .filter(|(action, _)| *action == HistoryAction::Expired)
+            .count()
+            == 1
+    };
+    let mut first = Vec::new();
+    for i in 0..6 {
+        first.push(create(&cluster, i % 2).await?.0);
+    }
+    for &id in &first {
+        let what = format!("case {id} expired by the sweep");
+        poll_until(Duration::from_secs(10), &what, || async {
+            Ok(expired_once(&history(&cluster, &b, id).await?).then_some(()))
+        })
+        .await?;
+    }
+    let holder = lease_holder(&cluster)?;
+
+    // A started first and took the lease at once; killed, it passes to B.
+    cluster.kill(0)?;
+    let mut second = Vec::new();
+    for _ in 0..3 {
+        second.push(create(&cluster, 1).await?.0);
+    }
+    poll_until(Duration::from_secs(10), "the lease passes to B", || async {
+        Ok((lease_holder(&cluster)? != holder).then_some(()))
+    })
+    .await?;
+    for &id in &second {
+        let what = format!("case {id} expired after the holder died");
+        poll_until(Duration::from_secs(10), &what, || async {
+            Ok(expired_once(&history(&cluster, &b, id).await?).then_some(()))
+        })
+        .await?;
+    }
+    // Swept once each: nothing swept them again meanwhile.
+    for id in first.iter().chain(&second) {
+        let lines = history(&cluster, &b, *id).await?;
+        assert!(expired_once(&lines), "case {id}: {lines:?}");
+    }
+    cluster.assert_no_panics()
+}
