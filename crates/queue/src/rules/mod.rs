@@ -716,4 +716,43 @@ mod tests {
         store.ping().await?;
         Ok(())
     }
+
+    #[tokio::test]
+    async fn the_sweeps_run_only_on_the_holder_of_their_lease()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = QueueStore::new(
+            SqliteStore::open(&dir.path().join("x.db"))?,
+            Arc::new(Hub::default()),
+            StateChanges::default(),
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            Arc::new(|_| [0; 32]),
+        );
+        let now = OffsetDateTime::now_utc();
+        assert!(store.sweep(now).await?.is_some(), "a free lease is taken");
+        assert!(
+            store.sweep(now).await?.is_some(),
+            "and renewed by its holder"
+        );
+
+        // Another instance takes it once this one's has lapsed.
+        let other = Uuid::now_v7();
+        let later = now + instances::LEASE_FOR;
+        let taken = store
+            .write(move |tx| instances::take_lease(tx, instances::SWEEP_LEASE, other, later))
+            .await?;
+        assert!(taken, "this instance's lease lapsed");
+        assert_eq!(
+            store.sweep(later).await?,
+            None,
+            "the other instance's lease holds"
+        );
+        let lapsed = later + instances::LEASE_FOR;
+        assert!(
+            store.sweep(lapsed).await?.is_some(),
+            "a lapsed lease is taken over"
+        );
+        Ok(())
+    }
 }
