@@ -52,6 +52,21 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// which the others take it for dead (`rules::instances::DEAD_AFTER`).
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How long a stopping instance tries to remove itself from the database.
+const RETIRE_LIMIT: Duration = Duration::from_secs(2);
+
+// A dead instance is out of the count at most DEAD_AFTER after its last
+// heartbeat plus a sweep tick (a lease it held lapses sooner): inside a
+// session's silence limit. And a live one says it is alive several times
+// before the others would take it for dead.
+const _: () = {
+    use crate::live::SILENT_FOR;
+    use crate::rules::instances::{DEAD_AFTER, LEASE_FOR};
+    assert!(DEAD_AFTER.as_millis() + SWEEP_INTERVAL.as_millis() < SILENT_FOR.as_millis());
+    assert!(LEASE_FOR.as_millis() < DEAD_AFTER.as_millis());
+    assert!(3 * HEARTBEAT_INTERVAL.as_millis() <= DEAD_AFTER.as_millis());
+};
+
 /// How long an accept error (out of file descriptors, say) pauses accepting.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
@@ -272,8 +287,16 @@ impl App {
         finished.closed().await;
         let _ = sweeper.await;
         let _ = heart.await;
-        if let Err(e) = state.store.retire(state.clock.now()).await {
-            tracing::warn!(error = %e, "cannot remove this instance from the database; the others will");
+        // Bounded: a database that is down must not hold the exit; the
+        // others (or the next start) find this instance dead anyway.
+        let retired =
+            tokio::time::timeout(RETIRE_LIMIT, state.store.retire(state.clock.now())).await;
+        match retired {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "cannot remove this instance; the others will")
+            }
+            Err(_) => tracing::warn!("removing this instance timed out; the others will"),
         }
         Ok(())
     }

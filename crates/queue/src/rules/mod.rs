@@ -22,7 +22,7 @@
 pub(crate) mod assignment;
 mod cases;
 mod expiry;
-mod instances;
+pub(crate) mod instances;
 mod join;
 mod people;
 mod session;

@@ -86,6 +86,13 @@ impl Cluster {
         Ok(())
     }
 
+    /// Stops instance `index` with SIGTERM, as an operator does, and waits
+    /// for it to exit.
+    pub fn stop(&mut self, index: usize) -> Fallible<std::process::ExitStatus> {
+        let mut instance = self.instances[index].take().ok_or("already gone")?;
+        instance.terminate(Duration::from_secs(30))
+    }
+
     #[allow(dead_code, reason = "for the CLI on a running cluster")]
     /// The data dir every instance shares.
     pub fn data_dir(&self) -> &std::path::Path {

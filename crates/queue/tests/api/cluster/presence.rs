@@ -290,3 +290,30 @@ async fn expiry_is_swept_once_by_the_lease_holder_and_passes_on_when_it_dies() -
     }
     cluster.assert_no_panics()
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn an_instance_that_stops_cleanly_removes_itself_and_its_sockets() -> Fallible<()> {
+    let mut cluster = Cluster::start(2, &[])?;
+    let (id, token) = create(&cluster, 1).await?;
+    let (_customer, _customer_events) = join_session(&cluster.client(1)?, token, id, quick());
+    sockets_until(&cluster, id, "customer", 1).await?;
+    let instances = |cluster: &Cluster| -> Fallible<String> {
+        Ok(cluster
+            .database_text("SELECT count(*)::text FROM instances")?
+            .unwrap_or_default())
+    };
+    assert_eq!(instances(&cluster)?, "2");
+
+    let status = cluster.stop(1)?;
+    assert!(status.success(), "{status}");
+    // Gone when it exited, not only once the others find it dead.
+    assert_eq!(instances(&cluster)?, "1");
+    assert_eq!(sockets(&cluster, id, "customer")?, 0);
+    let case = cluster
+        .client(0)?
+        .get_case(&cluster.company.expert_token, id)
+        .await?;
+    assert!(!case.customer_connected);
+    cluster.assert_no_panics()
+}
