@@ -171,9 +171,7 @@ impl<S: Storage> QueueStore<S> {
         self.storage.transact(job).await?;
         answer.await.map_err(|_| StoreError::Unavailable)?
     }
-}
 
-impl<S: Storage> QueueStore<S> {
     /// Removes every other instance last seen before `seen_before` (every
     /// other one when `None`), a batch per write.
     async fn remove_instances(
