@@ -77,7 +77,6 @@ impl Cluster {
         Ok(QueueClient::new(self.url(index))?)
     }
 
-    #[allow(dead_code, reason = "for the crash tests")]
     /// Kills instance `index` with SIGKILL, as a machine that dies does.
     pub fn kill(&mut self, index: usize) -> Fallible<()> {
         let mut instance = self.instances[index].take().ok_or("already gone")?;
