@@ -22,7 +22,7 @@
 mod case_reads;
 mod case_writes;
 mod instances;
-mod open;
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod read_pool;

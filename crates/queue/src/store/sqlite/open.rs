@@ -16,6 +16,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0005_presence.sql"),
 ];
 
+/// The schema version this server brings a database to.
+pub(crate) fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
 const STATEMENT_CACHE: usize = 128;

@@ -6,11 +6,10 @@
 use std::time::{Duration, Instant};
 
 use lifeline_client::{QueueClient, join_session};
-use lifeline_protocol::{Case, CaseState, HistoryAction, IdempotencyKey};
+use lifeline_protocol::{Case, CaseState, HistoryAction};
 use uuid::Uuid;
 
 use super::{Cluster, Fallible, poll_until};
-use crate::helpers::sos_request;
 use crate::session::quick;
 
 /// The session's silence limit (`SILENT_FOR` in the server): a side whose
@@ -19,19 +18,6 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(7);
 
 /// How long a change made on one instance may take to show (polled).
 const SHOWS_WITHIN: Duration = Duration::from_secs(5);
-
-/// Creates a case through instance `index`; returns it and its token.
-async fn create(cluster: &Cluster, index: usize) -> Fallible<(Uuid, String)> {
-    let created = cluster
-        .client(index)?
-        .create_case(
-            &cluster.company.deployment_key,
-            &IdempotencyKey::generate(),
-            &sos_request(None),
-        )
-        .await?;
-    Ok((created.case.id, created.token))
-}
 
 /// Polls the case on `client` (as the expert) until `check` holds.
 async fn case_until(
@@ -100,7 +86,7 @@ async fn sides_on_two_instances_reach_in_progress_and_leave_one_socket_at_a_time
     let cluster = Cluster::start(2, &[])?;
     let (a, b) = (cluster.client(0)?, cluster.client(1)?);
     let expert_token = cluster.company.expert_token.clone();
-    let (id, token) = create(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
 
     let (customer_on_a, _customer_events) = join_session(&a, token, id, quick());
     case_until(&cluster, &b, id, "the customer in, seen on B", |case| {
@@ -166,9 +152,9 @@ async fn a_killed_instance_stops_counting_its_sockets_within_the_silence_limit()
     let b = cluster.client(1)?;
     let mut acknowledged = Vec::new();
     for i in 0..20 {
-        acknowledged.push(create(&cluster, i % 2).await?.0);
+        acknowledged.push(cluster.create_case(i % 2).await?.0);
     }
-    let (id, token) = create(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
     acknowledged.push(id);
     // The customer's socket on A (the instance that started first, so it
     // also holds the sweeps' lease), the expert's on B.
@@ -205,7 +191,7 @@ async fn a_killed_instance_stops_counting_its_sockets_within_the_silence_limit()
     for case in &acknowledged {
         b.get_case(&cluster.company.expert_token, *case).await?;
     }
-    create(&cluster, 1).await?;
+    cluster.create_case(1).await?;
     expert_on_b.send("still here").await?;
     cluster.assert_no_panics()
 }
@@ -215,7 +201,7 @@ async fn a_killed_instance_stops_counting_its_sockets_within_the_silence_limit()
 async fn an_instance_starting_leaves_the_sessions_of_live_instances_alone() -> Fallible<()> {
     let mut cluster = Cluster::start(1, &[])?;
     let a = cluster.client(0)?;
-    let (id, token) = create(&cluster, 0).await?;
+    let (id, token) = cluster.create_case(0).await?;
     let (_customer, _customer_events) = join_session(&a, token, id, quick());
     let (_expert, _expert_events) =
         join_session(&a, cluster.company.expert_token.clone(), id, quick());
@@ -255,7 +241,7 @@ async fn expiry_is_swept_once_by_the_lease_holder_and_passes_on_when_it_dies() -
     };
     let mut first = Vec::new();
     for i in 0..6 {
-        first.push(create(&cluster, i % 2).await?.0);
+        first.push(cluster.create_case(i % 2).await?.0);
     }
     for &id in &first {
         let what = format!("case {id} expired by the sweep");
@@ -270,7 +256,7 @@ async fn expiry_is_swept_once_by_the_lease_holder_and_passes_on_when_it_dies() -
     cluster.kill(0)?;
     let mut second = Vec::new();
     for _ in 0..3 {
-        second.push(create(&cluster, 1).await?.0);
+        second.push(cluster.create_case(1).await?.0);
     }
     poll_until(Duration::from_secs(10), "the lease passes to B", || async {
         Ok((lease_holder(&cluster)? != holder).then_some(()))
@@ -295,7 +281,7 @@ async fn expiry_is_swept_once_by_the_lease_holder_and_passes_on_when_it_dies() -
 #[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
 async fn an_instance_that_stops_cleanly_removes_itself_and_its_sockets() -> Fallible<()> {
     let mut cluster = Cluster::start(2, &[])?;
-    let (id, token) = create(&cluster, 1).await?;
+    let (id, token) = cluster.create_case(1).await?;
     let (_customer, _customer_events) = join_session(&cluster.client(1)?, token, id, quick());
     sockets_until(&cluster, id, "customer", 1).await?;
     let instances = |cluster: &Cluster| -> Fallible<String> {
