@@ -156,7 +156,10 @@ impl Cluster {
                 postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
             let row = client
                 .query_opt(&sql, &[])
-                .map_err(|e| format!("{sql}: {e}"))?;
+                .map_err(|e| match e.as_db_error() {
+                    Some(db) => format!("{sql}: {}", db.message()),
+                    None => format!("{sql}: {e}"),
+                })?;
             row.map_or(Ok(None), |row| row.try_get(0).map_err(|e| e.to_string()))
         })
         .join()
