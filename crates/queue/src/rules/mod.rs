@@ -30,7 +30,7 @@ mod session;
 pub(crate) use cases::may_be_assigned;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -55,6 +55,63 @@ use crate::store::{
 /// Cases expired per write by the sweep.
 const EXPIRE_BATCH: u32 = 500;
 
+/// A heartbeat written later than this after it was made, or a sweep run
+/// later than this, was held up (the database was away).
+const HEARD_LATE: Duration = Duration::from_secs(1);
+
+/// How long this instance must have been heard on time before it takes
+/// another's silence for death: well past [`instances::DEAD_AFTER`], so after
+/// an outage of the database the others have had time to reconnect and be
+/// heard too.
+const JUDGE_AFTER: Duration = Duration::from_secs(8);
+
+/// Since when this instance's heartbeats have all been written on time.
+/// Only an instance heard on time for [`JUDGE_AFTER`] may take another's
+/// silence for death: after an outage of the database every instance was
+/// silent, and none of them is dead for that. A starting instance may judge
+/// at once (its start waited for the others seen lately).
+#[derive(Debug, Clone, Default)]
+struct HeardSince(Arc<std::sync::Mutex<Heard>>);
+
+#[derive(Debug, Clone, Copy, Default)]
+enum Heard {
+    /// No heartbeat written yet.
+    #[default]
+    Starting,
+    /// Every heartbeat written on time since then.
+    Since(OffsetDateTime),
+    /// The last heartbeat could not be written.
+    Lost,
+}
+
+impl HeardSince {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Heard> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A heartbeat made at `at` was written `took` later.
+    fn heartbeat_written(&self, at: OffsetDateTime, took: Duration) {
+        let mut heard = self.lock();
+        *heard = match *heard {
+            Heard::Starting => Heard::Since(at - JUDGE_AFTER),
+            Heard::Since(since) if took <= HEARD_LATE => Heard::Since(since),
+            Heard::Since(_) | Heard::Lost => Heard::Since(at + took),
+        };
+    }
+
+    /// A heartbeat could not be written.
+    fn heartbeat_failed(&self) {
+        *self.lock() = Heard::Lost;
+    }
+
+    /// Whether, at `now`, this instance has been heard on time long enough.
+    fn may_judge(&self, now: OffsetDateTime) -> bool {
+        matches!(*self.lock(), Heard::Since(since) if since + JUDGE_AFTER <= now)
+    }
+}
+
 /// How often a starting instance looks whether the others seen lately are alive.
 const START_POLL: Duration = Duration::from_millis(200);
 
@@ -70,6 +127,9 @@ pub struct QueueStore<S> {
     storage: S,
     /// This server instance among those sharing the database (new each run).
     instance: Uuid,
+    /// Since when this instance's heartbeats have all been written on time
+    /// (`None` after one failed): see [`HeardSince`].
+    heard_since: HeardSince,
     hub: Arc<Hub>,
     state_changes: StateChanges,
     case_ttl: Duration,
@@ -121,6 +181,7 @@ impl<S: Storage> QueueStore<S> {
         Self {
             storage,
             instance: Uuid::now_v7(),
+            heard_since: HeardSince::default(),
             hub,
             state_changes,
             case_ttl,
@@ -258,23 +319,39 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError> {
-        let me = self.instance;
-        self.write(move |tx| tx.store.record_instance_seen(me, now))
-            .await
+        let (me, heard, issued) = (self.instance, self.heard_since.clone(), Instant::now());
+        let written = self
+            .write(move |tx| {
+                tx.store.record_instance_seen(me, now)?;
+                // Told in the writer, so a sweep after it in the writer knows.
+                heard.heartbeat_written(now, issued.elapsed());
+                Ok(())
+            })
+            .await;
+        if written.is_err() {
+            self.heard_since.heartbeat_failed();
+        }
+        written
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError> {
-        let me = self.instance;
+        let (me, issued) = (self.instance, Instant::now());
+        let dead_since = now - instances::DEAD_AFTER;
         let (mut swept, mut held) = (Swept::default(), false);
         // Each write takes (or renews) the lease first: one that lost it stops.
         loop {
+            let heard = self.heard_since.clone();
             let removed = self
                 .write(move |tx| {
                     if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
                         return Ok(None);
                     }
-                    let dead_since = now - instances::DEAD_AFTER;
+                    // Judged in the writer, when the write runs: a sweep held
+                    // up (the database was away) judges nobody.
+                    if issued.elapsed() > HEARD_LATE || !heard.may_judge(now) {
+                        return Ok(Some(0));
+                    }
                     instances::remove_instances(tx, me, Some(dead_since), now).map(Some)
                 })
                 .await?;

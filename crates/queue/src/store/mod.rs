@@ -313,7 +313,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError>;
     /// The sweeps that run once among all instances, if this one holds (or
     /// takes) their lease: dead instances removed, their sockets no longer
-    /// counting, then cases past their deadline expired. `None` when another
+    /// counting (only once this instance's own heartbeats have been written
+    /// for the dead limit: not right after an outage of the database), then
+    /// cases past their deadline expired. `None` when another
     /// instance holds the lease.
     async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError>;
 

@@ -10,6 +10,7 @@ use lifeline_protocol::{Case, CaseState, HistoryAction};
 use uuid::Uuid;
 
 use super::{Cluster, Fallible, poll_until};
+use crate::database;
 use crate::session::quick;
 
 /// The session's silence limit (`SILENT_FOR` in the server): a side whose
@@ -301,5 +302,65 @@ async fn an_instance_that_stops_cleanly_removes_itself_and_its_sockets() -> Fall
         .get_case(&cluster.company.expert_token, id)
         .await?;
     assert!(!case.customer_connected);
+    cluster.assert_no_panics()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask test runs the cluster tests"]
+async fn an_outage_of_the_database_longer_than_the_dead_limit_takes_nobody_for_dead() -> Fallible<()>
+{
+    let cluster = Cluster::start(2, &[])?;
+    let (a, b) = (cluster.client(0)?, cluster.client(1)?);
+    let (id, token) = cluster.create_case(0).await?;
+    let (_customer_on_a, _customer_events) = join_session(&a, token, id, quick());
+    let (_expert_on_b, _expert_events) =
+        join_session(&b, cluster.company.expert_token.clone(), id, quick());
+    case_until(&cluster, &b, id, "in progress", |case| {
+        case.state == CaseState::InProgress
+    })
+    .await?;
+
+    // Every connection of both instances cut, and none let in, for longer
+    // than an instance may stay silent (4 s): no heartbeat is written.
+    let url = cluster.database_url()?;
+    let database = url
+        .rsplit('/')
+        .next()
+        .and_then(|rest| rest.split('?').next())
+        .ok_or("a database name")?;
+    database::run_on_maintenance(&format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false; \
+         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'"
+    ))?;
+    tokio::time::sleep(Duration::from_secs(6)).await; // the outage itself
+    database::run_on_maintenance(&format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS true"
+    ))?;
+    let reopened = time::OffsetDateTime::now_utc();
+
+    // Both instances write again, long enough that the sweep has judged.
+    let judged_after = (reopened + Duration::from_secs(10)).unix_timestamp() * 1000;
+    poll_until(
+        Duration::from_secs(30),
+        "both instances alive again",
+        || async {
+            let alive = cluster.database_text(&format!(
+                "SELECT count(*)::text FROM instances WHERE seen_at > {judged_after}"
+            ))?;
+            Ok((alive.as_deref() == Some("2")).then_some(()))
+        },
+    )
+    .await?;
+    let case = b.get_case(&cluster.company.expert_token, id).await?;
+    let lines = history(&cluster, &a, id).await?;
+    assert!(
+        case.state == CaseState::InProgress && case.customer_connected && case.expert_connected,
+        "both sides still in: {case:?}, {lines:?}"
+    );
+    let left = lines
+        .iter()
+        .filter(|(action, _)| *action == HistoryAction::Left)
+        .count();
+    assert_eq!(left, 0, "nobody was taken for gone: {lines:?}");
     cluster.assert_no_panics()
 }
