@@ -31,7 +31,6 @@ use crate::join_budget::{FailedJoinBudget, JoinBudgetCounts, MemoryJoinBudget};
 use crate::live::Live;
 use crate::metrics::{Metrics, StateChanges};
 use crate::password_gate::PasswordGate;
-use crate::presence::Presence;
 use crate::rate_limit::{BudgetCounts, BudgetLimits, MemoryBudgets, RateLimits};
 use crate::request_limits::{RequestLimits, limit_request};
 use crate::rules::{CaseTokenHash, QueueStore};
@@ -44,9 +43,29 @@ use crate::store::storage::Storage;
 use crate::store::{Store, StoreError};
 use crate::{console, fanout, http};
 
-/// How often the sweep writes `expired` for cases past their deadline. Reads
-/// are exact regardless; this only bounds how late the `expired` event is.
+/// How often the sweeps run (by the instance holding their lease): `expired`
+/// written for cases past their deadline (reads are exact regardless; this
+/// bounds how late the `expired` event is), and dead instances removed.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How often this instance says it is alive: well inside the silence after
+/// which the others take it for dead (`rules::instances::DEAD_AFTER`).
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long a stopping instance tries to remove itself from the database.
+const RETIRE_LIMIT: Duration = Duration::from_secs(2);
+
+// A dead instance is out of the count at most DEAD_AFTER after its last
+// heartbeat plus a sweep tick (a lease it held lapses sooner): inside a
+// session's silence limit. And a live one says it is alive several times
+// before the others would take it for dead.
+const _: () = {
+    use crate::live::SILENT_FOR;
+    use crate::rules::instances::{DEAD_AFTER, LEASE_FOR};
+    assert!(DEAD_AFTER.as_millis() + SWEEP_INTERVAL.as_millis() < SILENT_FOR.as_millis());
+    assert!(LEASE_FOR.as_millis() < DEAD_AFTER.as_millis());
+    assert!(3 * HEARTBEAT_INTERVAL.as_millis() <= DEAD_AFTER.as_millis());
+};
 
 /// How long an accept error (out of file descriptors, say) pauses accepting.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
@@ -209,7 +228,8 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
     let metrics = Metrics::default();
     let (store, secret, counts) =
         open_backend(&config, Arc::clone(&hub), metrics.state_changes()).await?;
-    // Nobody is connected to a server that is starting, whatever a crash left written.
+    // Nobody is connected to a server that is starting, whatever a crash left
+    // written; other live instances keep theirs.
     let reset = store
         .reset_presence(clock.now())
         .await
@@ -233,7 +253,6 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         sign_ins: SignInGuard::new(counts.failures),
         passwords: PasswordGate::default(),
         public_url: config.public_url,
-        presence: Presence::default(),
         live: Live::default(),
         access_recheck: config.live_access_recheck,
         screens: Screens::default(),
@@ -276,6 +295,7 @@ impl App {
     ) -> anyhow::Result<()> {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
+        let heart = tokio::spawn(heartbeat(Arc::clone(&state)));
         let router = router(Arc::clone(&state));
         // Each connection holds a receiver; all dropped means all finished.
         let (finished, connection_open) = tokio::sync::watch::channel(());
@@ -308,6 +328,18 @@ impl App {
         drop(connection_open);
         finished.closed().await;
         let _ = sweeper.await;
+        let _ = heart.await;
+        // Bounded: a database that is down must not hold the exit; the
+        // others (or the next start) find this instance dead anyway.
+        let retired =
+            tokio::time::timeout(RETIRE_LIMIT, state.store.retire(state.clock.now())).await;
+        match retired {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "cannot remove this instance; the others will")
+            }
+            Err(_) => tracing::warn!("removing this instance timed out; the others will"),
+        }
         Ok(())
     }
 }
@@ -417,7 +449,25 @@ async fn record_request(
     response
 }
 
-/// Expires cases past their deadline, publishing the `expired` events, and
+/// Says this instance is alive, every [`HEARTBEAT_INTERVAL`]; on its own
+/// task, so a long sweep never makes the others take it for dead.
+async fn heartbeat(state: Arc<AppState>) {
+    let mut ticks = tokio::time::interval(HEARTBEAT_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = state.shutdown.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        if let Err(e) = state.store.heartbeat(state.clock.now()).await {
+            tracing::warn!(error = %e, "cannot record this instance alive; retrying next tick");
+        }
+    }
+}
+
+/// Runs the once-only sweeps when this instance holds their lease: removes
+/// dead instances (their session sockets stop counting) and expires cases
+/// past their deadline, publishing the `left` and `expired` events; and
 /// forgets whole rate-limit budgets and stale failed sign-ins.
 async fn sweep(state: Arc<AppState>) {
     let mut ticks = tokio::time::interval(SWEEP_INTERVAL);
@@ -427,10 +477,20 @@ async fn sweep(state: Arc<AppState>) {
             _ = state.shutdown.cancelled() => return,
             _ = ticks.tick() => {}
         }
-        match state.store.expire_due(state.clock.now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(cases = n, "expired cases past their deadline"),
-            Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
+        match state.store.sweep(state.clock.now()).await {
+            Ok(None) => {}
+            Ok(Some(swept)) => {
+                if swept.dead_instances > 0 {
+                    tracing::info!(
+                        instances = swept.dead_instances,
+                        "removed dead instances; their session sockets no longer count"
+                    );
+                }
+                if swept.expired > 0 {
+                    tracing::info!(cases = swept.expired, "expired cases past their deadline");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "sweep failed; retrying next tick"),
         }
         state.rate_limits.forget_idle().await;
         state.sign_ins.forget_stale(state.clock.now()).await;

@@ -25,7 +25,6 @@ mod join_budget;
 mod live;
 mod metrics;
 mod password_gate;
-mod presence;
 pub mod public_url;
 mod rate_limit;
 mod request_limits;

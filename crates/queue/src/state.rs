@@ -12,7 +12,6 @@ use crate::join_budget::FailedJoinBudget;
 use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::password_gate::PasswordGate;
-use crate::presence::Presence;
 use crate::public_url::PublicUrl;
 use crate::rate_limit::RateLimits;
 use crate::request_limits::RequestLimits;
@@ -47,8 +46,6 @@ pub struct AppState {
     pub passwords: PasswordGate,
     /// Where browsers reach the console, when configured.
     pub public_url: Option<PublicUrl>,
-    /// Open session sockets per case and side.
-    pub presence: Presence,
     /// Caps on open sockets and streams, and the chat budgets.
     pub live: Live,
     /// How often a live stream re-checks that its expert may still see the case.

@@ -153,14 +153,8 @@ async fn run(state: Arc<AppState>, id: Uuid, side: Side, mut socket: WebSocket) 
     // Subscribe first, so nothing between the join and the replay is missed.
     let mut subscription = state.hub.subscribe(id);
     let entered = state
-        .presence
-        .enter(
-            state.store.as_ref(),
-            id,
-            side.from,
-            side.actor.clone(),
-            state.clock.now(),
-        )
+        .store
+        .open_session_socket(id, side.from, side.actor.clone(), state.clock.now())
         .await;
     if let Err(e) = entered {
         let error = ApiError::from(e);
@@ -189,14 +183,8 @@ async fn run(state: Arc<AppState>, id: Uuid, side: Side, mut socket: WebSocket) 
     record(&state, id, &link, ended).await;
     let _ = send_message(&mut socket, Message::Close(None)).await;
     if let Err(e) = state
-        .presence
-        .leave(
-            state.store.as_ref(),
-            id,
-            side.from,
-            side.actor,
-            state.clock.now(),
-        )
+        .store
+        .close_session_socket(id, side.from, side.actor, state.clock.now())
         .await
     {
         tracing::warn!(case.id = %id, error = %e, "cannot record a session side leaving");

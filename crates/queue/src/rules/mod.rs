@@ -16,11 +16,13 @@
 //! - `assignment`: automatic assignment (the plan, and running it).
 //! - `session`: presence to state, chat.
 //! - `expiry`: the sweep.
+//! - `instances`: instances' heartbeats, dead ones swept, the sweeps' lease.
 //! - `people`: experts, groups, credentials, deployments.
 
 pub(crate) mod assignment;
 mod cases;
 mod expiry;
+pub(crate) mod instances;
 mod join;
 mod people;
 mod session;
@@ -28,7 +30,7 @@ mod session;
 pub(crate) use cases::may_be_assigned;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -47,11 +49,71 @@ use crate::store::rows::CaseRow;
 use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
-    NewExpert, NewManualCase, SignInRecord, Store, StoreError, TokenInfo,
+    NewExpert, NewManualCase, SignInRecord, Store, StoreError, Swept, TokenInfo,
 };
 
 /// Cases expired per write by the sweep.
 const EXPIRE_BATCH: u32 = 500;
+
+/// A heartbeat written later than this after it was made, or a sweep run
+/// later than this, was held up (the database was away).
+const HEARD_LATE: Duration = Duration::from_secs(1);
+
+/// How long this instance must have been heard on time before it takes
+/// another's silence for death: well past [`instances::DEAD_AFTER`], so after
+/// an outage of the database the others have had time to reconnect and be
+/// heard too.
+const JUDGE_AFTER: Duration = Duration::from_secs(8);
+
+/// Since when this instance's heartbeats have all been written on time.
+/// Only an instance heard on time for [`JUDGE_AFTER`] may take another's
+/// silence for death: after an outage of the database every instance was
+/// silent, and none of them is dead for that. A starting instance may judge
+/// at once (its start waited for the others seen lately).
+#[derive(Debug, Clone, Default)]
+struct HeardSince(Arc<std::sync::Mutex<Heard>>);
+
+#[derive(Debug, Clone, Copy, Default)]
+enum Heard {
+    /// No heartbeat written yet.
+    #[default]
+    Starting,
+    /// Every heartbeat written on time since then.
+    Since(OffsetDateTime),
+    /// The last heartbeat could not be written.
+    Lost,
+}
+
+impl HeardSince {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Heard> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A heartbeat made at `at` was written `took` later.
+    fn heartbeat_written(&self, at: OffsetDateTime, took: Duration) {
+        let mut heard = self.lock();
+        *heard = match *heard {
+            Heard::Starting => Heard::Since(at - JUDGE_AFTER),
+            Heard::Since(since) if took <= HEARD_LATE => Heard::Since(since),
+            Heard::Since(_) | Heard::Lost => Heard::Since(at + took),
+        };
+    }
+
+    /// A heartbeat could not be written.
+    fn heartbeat_failed(&self) {
+        *self.lock() = Heard::Lost;
+    }
+
+    /// Whether, at `now`, this instance has been heard on time long enough.
+    fn may_judge(&self, now: OffsetDateTime) -> bool {
+        matches!(*self.lock(), Heard::Since(since) if since + JUDGE_AFTER <= now)
+    }
+}
+
+/// How often a starting instance looks whether the others seen lately are alive.
+const START_POLL: Duration = Duration::from_millis(200);
 
 /// How long the health check waits for its probe write to commit.
 const WRITE_PROBE_LIMIT: Duration = Duration::from_secs(5);
@@ -63,6 +125,11 @@ pub type CaseTokenHash = Arc<dyn Fn(Uuid) -> TokenHash + Send + Sync>;
 /// The [`Store`]: the queue's rules over a storage backend `S`.
 pub struct QueueStore<S> {
     storage: S,
+    /// This server instance among those sharing the database (new each run).
+    instance: Uuid,
+    /// Since when this instance's heartbeats have all been written on time
+    /// (`None` after one failed): see [`HeardSince`].
+    heard_since: HeardSince,
     hub: Arc<Hub>,
     state_changes: StateChanges,
     case_ttl: Duration,
@@ -74,6 +141,7 @@ impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueueStore")
             .field("storage", &self.storage)
+            .field("instance", &self.instance)
             .field("case_ttl", &self.case_ttl)
             .field("manual_code_ttl", &self.manual_code_ttl)
             .finish_non_exhaustive()
@@ -101,7 +169,7 @@ impl<S: Storage> QueueStore<S> {
     /// entered to `state_changes`, cases expire
     /// `case_ttl` after creation, the code of a manual case nobody claimed
     /// lapses `manual_code_ttl` after its creation, and case tokens hash by
-    /// `case_token_hash`.
+    /// `case_token_hash`. Each one is a new server instance (UUID v7).
     pub fn new(
         storage: S,
         hub: Arc<Hub>,
@@ -112,6 +180,8 @@ impl<S: Storage> QueueStore<S> {
     ) -> Self {
         Self {
             storage,
+            instance: Uuid::now_v7(),
+            heard_since: HeardSince::default(),
             hub,
             state_changes,
             case_ttl,
@@ -162,6 +232,22 @@ impl<S: Storage> QueueStore<S> {
         self.storage.transact(job).await?;
         answer.await.map_err(|_| StoreError::Unavailable)?
     }
+
+    /// Removes every other instance last seen before `seen_before` (every
+    /// other one when `None`), a batch per write.
+    async fn remove_instances(
+        &self,
+        seen_before: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let me = self.instance;
+        while self
+            .write(move |tx| instances::remove_instances(tx, me, seen_before, now))
+            .await?
+            == instances::DEAD_BATCH as usize
+        {}
+        Ok(())
+    }
 }
 
 fn case_at(row: Option<CaseRow>, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
@@ -191,6 +277,28 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let me = self.instance;
+        self.write(move |tx| tx.store.record_instance_seen(me, now))
+            .await?;
+        if self.storage.exclusive() {
+            self.remove_instances(None, now).await?;
+        } else {
+            self.remove_instances(Some(now - instances::DEAD_AFTER), now)
+                .await?;
+            // The others seen lately are alive if they say so again (every
+            // second); one that does not within the dead limit died lately
+            // (a crashed server restarting as this one, often).
+            let deadline = tokio::time::Instant::now() + instances::DEAD_AFTER;
+            while tokio::time::Instant::now() < deadline
+                && !self
+                    .write(move |tx| tx.store.instances_other_than(me, Some(now), 1))
+                    .await?
+                    .is_empty()
+            {
+                tokio::time::sleep(START_POLL).await;
+            }
+            self.remove_instances(Some(now), now).await?;
+        }
         let (mut after, mut total) = (None, 0);
         loop {
             let (last, changed) = self
@@ -200,6 +308,77 @@ impl<S: Storage> Store for QueueStore<S> {
             match last {
                 Some(id) => after = Some(id),
                 None => return Ok(total),
+            }
+        }
+    }
+
+    async fn retire(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        let me = self.instance;
+        self.write(move |tx| instances::remove_instance(tx, me, now))
+            .await
+    }
+
+    async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        let (me, heard, issued) = (self.instance, self.heard_since.clone(), Instant::now());
+        let written = self
+            .write(move |tx| {
+                tx.store.record_instance_seen(me, now)?;
+                // Told in the writer, so a sweep after it in the writer knows.
+                heard.heartbeat_written(now, issued.elapsed());
+                Ok(())
+            })
+            .await;
+        if written.is_err() {
+            self.heard_since.heartbeat_failed();
+        }
+        written
+    }
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError> {
+        let (me, issued) = (self.instance, Instant::now());
+        let dead_since = now - instances::DEAD_AFTER;
+        let (mut swept, mut held) = (Swept::default(), false);
+        // Each write takes (or renews) the lease first: one that lost it stops.
+        loop {
+            let heard = self.heard_since.clone();
+            let removed = self
+                .write(move |tx| {
+                    if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
+                        return Ok(None);
+                    }
+                    // Judged in the writer, when the write runs: a sweep held
+                    // up (the database was away) judges nobody.
+                    if issued.elapsed() > HEARD_LATE || !heard.may_judge(now) {
+                        return Ok(Some(0));
+                    }
+                    instances::remove_instances(tx, me, Some(dead_since), now).map(Some)
+                })
+                .await?;
+            let Some(removed) = removed else {
+                return Ok(held.then_some(swept));
+            };
+            held = true;
+            swept.dead_instances += removed;
+            if removed < instances::DEAD_BATCH as usize {
+                break;
+            }
+        }
+        loop {
+            let expired = self
+                .write(move |tx| {
+                    if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
+                        return Ok(None);
+                    }
+                    expiry::expire_due(tx, now, EXPIRE_BATCH).map(Some)
+                })
+                .await?;
+            let Some(expired) = expired else {
+                return Ok(Some(swept));
+            };
+            swept.expired += expired;
+            if expired < EXPIRE_BATCH as usize {
+                return Ok(Some(swept));
             }
         }
     }
@@ -347,15 +526,28 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
-    async fn set_presence(
+    async fn open_session_socket(
         &self,
         id: Uuid,
         side: MessageFrom,
-        connected: bool,
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
-        self.write(move |tx| session::set_presence(tx, id, side, connected, &by, now))
+        let me = self.instance;
+        self.write(move |tx| session::socket_opened(tx, id, side, me, &by, now))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(case.id = %id), err(level = "debug"))]
+    async fn close_session_socket(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let me = self.instance;
+        self.write(move |tx| session::socket_closed(tx, id, side, me, &by, now))
             .await
     }
 
@@ -420,20 +612,6 @@ impl<S: Storage> Store for QueueStore<S> {
                 Ok(Some((row.into_case(now)?, seq)))
             }
             None => Ok(None),
-        }
-    }
-
-    #[tracing::instrument(skip_all, err(level = "debug"))]
-    async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
-        let mut total = 0;
-        loop {
-            let expired = self
-                .write(move |tx| expiry::expire_due(tx, now, EXPIRE_BATCH))
-                .await?;
-            total += expired;
-            if expired < EXPIRE_BATCH as usize {
-                return Ok(total);
-            }
         }
     }
 
@@ -611,6 +789,45 @@ mod tests {
         }
         // Reads still answer: only the write check can tell.
         store.ping().await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_sweeps_run_only_on_the_holder_of_their_lease()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = QueueStore::new(
+            SqliteStore::open(&dir.path().join("x.db"))?,
+            Arc::new(Hub::default()),
+            StateChanges::default(),
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            Arc::new(|_| [0; 32]),
+        );
+        let now = OffsetDateTime::now_utc();
+        assert!(store.sweep(now).await?.is_some(), "a free lease is taken");
+        assert!(
+            store.sweep(now).await?.is_some(),
+            "and renewed by its holder"
+        );
+
+        // Another instance takes it once this one's has lapsed.
+        let other = Uuid::now_v7();
+        let later = now + instances::LEASE_FOR;
+        let taken = store
+            .write(move |tx| instances::take_lease(tx, instances::SWEEP_LEASE, other, later))
+            .await?;
+        assert!(taken, "this instance's lease lapsed");
+        assert_eq!(
+            store.sweep(later).await?,
+            None,
+            "the other instance's lease holds"
+        );
+        let lapsed = later + instances::LEASE_FOR;
+        assert!(
+            store.sweep(lapsed).await?.is_some(),
+            "a lapsed lease is taken over"
+        );
         Ok(())
     }
 }

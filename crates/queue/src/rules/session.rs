@@ -103,13 +103,51 @@ struct PresenceChange {
     customer_connected: bool,
 }
 
-/// Cases whose presence is reset per write at start.
+/// A session socket of `side` opened on instance `instance`: counted there;
+/// the side joins when it had no socket on any instance. Refused (and
+/// counted nowhere) when the case is final.
+pub(super) fn socket_opened(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    side: MessageFrom,
+    instance: Uuid,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<Case, StoreError> {
+    let case = set_presence(tx, id, side, true, by, now)?;
+    // The instance counting the socket is on record, even if it was
+    // mistaken for dead and removed a moment ago.
+    tx.store.record_instance_seen(instance, now)?;
+    tx.store.add_socket(id, side, instance)?;
+    Ok(case)
+}
+
+/// A session socket of `side` closed on instance `instance`; the side leaves
+/// when no instance has a socket of it left.
+pub(super) fn socket_closed(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    side: MessageFrom,
+    instance: Uuid,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.store.remove_socket(id, side, instance)?;
+    if tx.store.sockets(id, side)? == 0 {
+        set_presence(tx, id, side, false, by, now)?;
+    }
+    Ok(())
+}
+
+/// Cases whose presence is checked per write at start.
 const RESET_BATCH: u32 = 200;
 
-/// One batch of the reset at start: every side of up to [`RESET_BATCH`]
-/// cases after `after` still marked connected leaves, as a real leave would
-/// (state from presence, a "left" line by the system). Returns the last case
-/// looked at (`None` when there were none left) and how many changed.
+/// One batch of the check at start (after dead instances are removed): every
+/// side of up to [`RESET_BATCH`] cases after `after` still marked connected
+/// but with no socket counted on any instance (a crash left it so) leaves,
+/// as a real leave would (state from presence, a "left" line by the system).
+/// Sides whose sockets live instances hold are left alone. Returns the last
+/// case looked at (`None` when there were none left) and how many changed.
 pub(super) fn reset_presence(
     tx: &mut Tx<'_>,
     after: Option<Uuid>,
@@ -122,10 +160,14 @@ pub(super) fn reset_presence(
             (MessageFrom::Expert, expert),
             (MessageFrom::Customer, customer),
         ];
+        let mut left = false;
         for (side, _) in sides.into_iter().filter(|&(_, marked)| marked) {
-            set_presence(tx, id, side, false, &Actor::System, now)?;
+            if tx.store.sockets(id, side)? == 0 {
+                set_presence(tx, id, side, false, &Actor::System, now)?;
+                left = true;
+            }
         }
-        changed += 1;
+        changed += usize::from(left);
     }
     Ok((connected.last().map(|&(id, _, _)| id), changed))
 }

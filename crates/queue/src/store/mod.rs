@@ -200,6 +200,15 @@ pub enum AssigneeFilter {
 }
 
 /// A page request of the case list; oldest first (by id: UUID v7).
+/// What one run of the once-only sweeps did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Dead instances removed (their sockets no longer count).
+    pub dead_instances: usize,
+    /// Cases expired.
+    pub expired: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct CaseQuery {
     /// States.
@@ -286,10 +295,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Records the fingerprint of the server secret when the database has
     /// none yet; [`StoreError::SecretMismatch`] when it holds another one.
     async fn adopt_secret(&self, fingerprint: [u8; 32]) -> Result<(), StoreError>;
-    /// At start, before any session: every side still marked connected (a
-    /// crash left it so) leaves, through the same rule as a real leave.
+    /// At start, before any session: records this server instance and
+    /// removes dead instances with the sockets they counted: on a database
+    /// only this server uses, every other instance (a past run); else those
+    /// silent too long, and those seen lately that do not say they are alive
+    /// again within that limit (waiting for that, a few seconds at most).
+    /// Then every side still marked connected with no socket counted
+    /// anywhere (a crash left it so) leaves, through the same rule as a real
+    /// leave. Sides whose sockets live instances hold are left alone.
     /// Returns how many cases changed.
     async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError>;
+    /// This server instance stops (its sockets are closed): removes it, so
+    /// the next start need not wait to find it dead.
+    async fn retire(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Records that this server instance is alive (every second; one silent
+    /// for a few seconds is taken for dead by the others).
+    async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// The sweeps that run once among all instances, if this one holds (or
+    /// takes) their lease: dead instances removed, their sockets no longer
+    /// counting (only once this instance's own heartbeats have been written
+    /// for the dead limit: not right after an outage of the database), then
+    /// cases past their deadline expired. `None` when another
+    /// instance holds the lease.
+    async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError>;
 
     // --- credentials
     /// The deployment of an unrevoked key.
@@ -381,17 +409,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError>;
-    /// One side of the case's session came in or went out: sets its presence,
-    /// moves the state (new/pending/in_progress) and records joined or left.
-    /// Joining a final case is a conflict; leaving one changes nothing.
-    async fn set_presence(
+    /// A session socket of one side of the case opened on this instance. The
+    /// side's first socket on any instance sets its presence, moves the state
+    /// (new/pending/in_progress) and records joined. Opening one on a final
+    /// case is a conflict, and nothing is counted.
+    async fn open_session_socket(
         &self,
         id: Uuid,
         side: MessageFrom,
-        connected: bool,
         by: Actor,
         now: OffsetDateTime,
     ) -> Result<Case, StoreError>;
+    /// A session socket opened by [`Store::open_session_socket`] closed. The
+    /// side's last socket on any instance clears its presence, moves the
+    /// state and records left; on a final case nothing changes.
+    async fn close_session_socket(
+        &self,
+        id: Uuid,
+        side: MessageFrom,
+        by: Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
     /// Records one line of an open case's history that changes nothing else
     /// (the remote screen's consent changes). A final case is a conflict.
     async fn record_history(
@@ -432,8 +470,6 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         id: Uuid,
         now: OffsetDateTime,
     ) -> Result<Option<(Case, i64)>, StoreError>;
-    /// Writes `expired` for open cases past their deadline; returns how many.
-    async fn expire_due(&self, now: OffsetDateTime) -> Result<usize, StoreError>;
     /// Open cases counted by state, at `now`.
     async fn count_open_by_state(
         &self,

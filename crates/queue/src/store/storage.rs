@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use lifeline_protocol::{
     AssignmentPolicy, CaseState, ChatMessage, ClosedBy, Customer, Deployment, Description, Device,
-    Expert, Group, GroupRef, HistoryAction, HistoryEntry, SessionCode,
+    Expert, Group, GroupRef, HistoryAction, HistoryEntry, MessageFrom, SessionCode,
 };
 
 use super::rows::CaseRow;
@@ -85,6 +85,11 @@ pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'st
     /// Whether the database is as new: no server secret fingerprint recorded,
     /// and no group, expert, deployment or case.
     fn is_blank(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Whether this server is the only one using the database (SQLite: one
+    /// server per file; several instances need PostgreSQL): then every other
+    /// instance on record is a past run of this server, dead however recently
+    /// it was seen.
+    fn exclusive(&self) -> bool;
     /// Starts following the events other servers on the same database
     /// commit (see `crate::fanout`); `None` for a backend only one server
     /// uses.
@@ -94,9 +99,9 @@ pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'st
 }
 
 /// The transaction a write job runs in.
-pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites {}
+pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites {}
 
-impl<T: CaseWrites + PeopleWrites + ServerWrites> WriteTx for T {}
+impl<T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites> WriteTx for T {}
 
 /// The name the server secret's fingerprint is stored under.
 pub(crate) const SECRET_FINGERPRINT_FACT: &str = "secret_fingerprint";
@@ -519,4 +524,75 @@ pub struct NewDeploymentRow<'a> {
     pub key_hash: &'a TokenHash,
     /// Creation time.
     pub now: OffsetDateTime,
+}
+
+/// How a session side is stored: `expert` or `customer`.
+pub(crate) fn side_name(side: MessageFrom) -> &'static str {
+    match side {
+        MessageFrom::Expert => "expert",
+        MessageFrom::Customer => "customer",
+    }
+}
+
+/// A stored side name back; [`StoreError::Corrupt`] for anything else.
+pub(crate) fn side_from_name(name: &str) -> Result<MessageFrom, StoreError> {
+    match name {
+        "expert" => Ok(MessageFrom::Expert),
+        "customer" => Ok(MessageFrom::Customer),
+        other => Err(StoreError::Corrupt(format!(
+            "unknown session side {other:?}"
+        ))),
+    }
+}
+
+/// Statements on the server instances sharing the database, the session
+/// sockets each holds, and the leases of sweeps that must run once, inside a
+/// write transaction.
+pub trait InstanceWrites {
+    /// Records that `instance` is alive at `at` (adding it when new).
+    fn record_instance_seen(
+        &mut self,
+        instance: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Up to `limit` instances other than `except` last seen before
+    /// `seen_before` (every other instance when `None`).
+    fn instances_other_than(
+        &mut self,
+        except: Uuid,
+        seen_before: Option<OffsetDateTime>,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Deletes an instance with its socket counts and the leases it holds;
+    /// returns the case sides it had sockets of.
+    fn delete_instance(&mut self, instance: Uuid) -> Result<Vec<(Uuid, MessageFrom)>, StoreError>;
+    /// Counts one more socket of a case side on `instance`.
+    fn add_socket(
+        &mut self,
+        case: Uuid,
+        side: MessageFrom,
+        instance: Uuid,
+    ) -> Result<(), StoreError>;
+    /// Counts one socket less of a case side on `instance` (nothing when it
+    /// counts none).
+    fn remove_socket(
+        &mut self,
+        case: Uuid,
+        side: MessageFrom,
+        instance: Uuid,
+    ) -> Result<(), StoreError>;
+    /// The sockets of a case side counted on every instance.
+    fn sockets(&mut self, case: Uuid, side: MessageFrom) -> Result<i64, StoreError>;
+    /// The holder of a lease and until when, locked for this transaction.
+    fn lease_for_update(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<(Uuid, OffsetDateTime)>, StoreError>;
+    /// Gives a lease to `holder` until `until`.
+    fn set_lease(
+        &mut self,
+        name: &str,
+        holder: Uuid,
+        until: OffsetDateTime,
+    ) -> Result<(), StoreError>;
 }

@@ -58,6 +58,13 @@ fn on_maintenance(maintenance: &str, sql: String) -> Result<(), String> {
     .map_err(|_| "the maintenance thread panicked".to_string())?
 }
 
+/// Runs `sql` on the maintenance connection of `TEST_DATABASE_URL` (what a
+/// database's own connection cannot do: refuse it connections, for one).
+pub fn run_on_maintenance(sql: &str) -> Result<(), String> {
+    let maintenance = maintenance_url().ok_or("TEST_DATABASE_URL names no PostgreSQL")?;
+    on_maintenance(&maintenance, sql.to_owned())
+}
+
 /// `url` naming database `name` instead of its own.
 fn with_database(url: &str, name: &str) -> String {
     let (scheme, rest) = url.split_once("://").expect("a URL");

@@ -31,11 +31,12 @@
 //!
 //! Files: `open` (connections, migrations), `writer`, `listen`, `limits`, and the statements of
 //! the storage traits: `case_reads`, `case_writes`, `people_reads`,
-//! `people_writes`, each behind the helpers `one`, `all` (reads) and
+//! `people_writes`, `instances`, each behind the helpers `one`, `all` (reads) and
 //! `PgTx::{one, all, run}` (writes).
 
 mod case_reads;
 mod case_writes;
+mod instances;
 mod limits;
 mod listen;
 pub(crate) mod open;
@@ -150,6 +151,11 @@ impl Storage for PostgresStore {
         // The database server's disk is its administrator's to watch; a full
         // one still shows as failing writes and a failing health probe write.
         Ok(())
+    }
+
+    fn exclusive(&self) -> bool {
+        // Several servers may share the database.
+        false
     }
 
     async fn is_blank(&self) -> Result<bool, StoreError> {

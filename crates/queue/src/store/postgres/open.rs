@@ -9,6 +9,7 @@ use crate::store::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_initial.sql"),
     include_str!("../../../migrations/postgres/0002_server.sql"),
+    include_str!("../../../migrations/postgres/0003_presence.sql"),
     include_str!("../../../migrations/postgres/0004_limits.sql"),
 ];
 

@@ -21,6 +21,7 @@
 
 mod case_reads;
 mod case_writes;
+mod instances;
 pub(crate) mod open;
 mod people_reads;
 mod people_writes;
@@ -103,6 +104,11 @@ impl Storage for SqliteStore {
 
     async fn check_space(&self) -> Result<(), StoreError> {
         free_space(&self.path)
+    }
+
+    fn exclusive(&self) -> bool {
+        // One server per SQLite file, as documented: several need PostgreSQL.
+        true
     }
 
     async fn is_blank(&self) -> Result<bool, StoreError> {

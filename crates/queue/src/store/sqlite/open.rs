@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_console.sql"),
     include_str!("../../../migrations/sqlite/0003_session.sql"),
     include_str!("../../../migrations/sqlite/0004_server.sql"),
+    include_str!("../../../migrations/sqlite/0005_presence.sql"),
 ];
 
 /// The schema version this server brings a database to.

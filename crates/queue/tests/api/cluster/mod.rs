@@ -15,6 +15,7 @@ pub(crate) mod fanout;
 mod limits;
 mod migrate_db;
 mod nginx;
+mod presence;
 mod through_nginx;
 
 use std::future::Future;
@@ -93,6 +94,13 @@ impl Cluster {
         Ok(())
     }
 
+    /// Stops instance `index` with SIGTERM, as an operator does, and waits
+    /// for it to exit.
+    pub fn stop(&mut self, index: usize) -> Fallible<std::process::ExitStatus> {
+        let mut instance = self.instances[index].take().ok_or("already gone")?;
+        instance.terminate(Duration::from_secs(30))
+    }
+
     #[allow(dead_code, reason = "for the CLI on a running cluster")]
     /// The data dir every instance shares.
     pub fn data_dir(&self) -> &std::path::Path {
@@ -136,6 +144,28 @@ impl Cluster {
             .ok_or("a session cookie")?
             .to_str()?;
         Ok(set_cookie.split(';').next().ok_or("a cookie")?.to_string())
+    }
+
+    /// The first column of the first row `sql` selects, as text (`NULL` as
+    /// `None`), read straight from the instances' database: what the API
+    /// does not show (socket counts, the sweeps' lease).
+    pub fn database_text(&self, sql: &str) -> Fallible<Option<String>> {
+        let url = self.database_url()?;
+        let sql = sql.to_owned();
+        std::thread::spawn(move || -> Result<Option<String>, String> {
+            let mut client =
+                postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+            let row = client
+                .query_opt(&sql, &[])
+                .map_err(|e| match e.as_db_error() {
+                    Some(db) => format!("{sql}: {}", db.message()),
+                    None => format!("{sql}: {e}"),
+                })?;
+            row.map_or(Ok(None), |row| row.try_get(0).map_err(|e| e.to_string()))
+        })
+        .join()
+        .map_err(|_| "the database thread panicked")?
+        .map_err(Into::into)
     }
 
     /// Fails when any running instance has logged a panic.
