@@ -106,7 +106,9 @@ pub type MakeRequest = Arc<dyn Fn(usize) -> Request<Body> + Send + Sync>;
 /// as soon as the previous answer arrives.
 #[derive(Clone)]
 pub struct Load {
-    pub addr: SocketAddr,
+    /// Where the clients connect: client `i` to `targets[i % targets.len()]`,
+    /// so several instances of a server get an even share of the clients.
+    pub targets: Vec<SocketAddr>,
     pub clients: usize,
     pub warmup: Duration,
     pub measure: Duration,
@@ -153,6 +155,9 @@ impl Run {
 impl Load {
     /// Runs the load: warm-up, then the measured window.
     pub async fn run(&self) -> Result<Run> {
+        if self.targets.is_empty() {
+            bail!("a load needs at least one server to send to");
+        }
         let start = Instant::now();
         let measure_from = start + self.warmup;
         let until = measure_from + self.measure;
@@ -188,7 +193,7 @@ impl Load {
             }
             let open = match connection.as_mut() {
                 Some(open) => open,
-                None => match Connection::open(self.addr).await {
+                None => match Connection::open(self.targets[client % self.targets.len()]).await {
                     Ok(open) => connection.insert(open),
                     Err(error) => {
                         tally.failed(format!("{error:#}"));
