@@ -208,17 +208,26 @@ fn let_test_url_in(cluster: &Cluster) -> Result<()> {
 
 /// The value of a server setting (`SHOW name`), e.g. `server_version`.
 pub fn setting(url: &str, name: &str) -> Result<String> {
-    let output = psql(url, &format!("SHOW {name}"))
+    Ok(query_lines(url, &format!("SHOW {name}"))?.join(" "))
+}
+
+/// Runs one statement with `psql` and returns its rows, one line each
+/// (columns separated by `|`).
+pub fn query_lines(url: &str, sql: &str) -> Result<Vec<String>> {
+    let output = psql(url, sql)
         .output()
-        .with_context(|| format!("failed to run psql for SHOW {name}"))?;
+        .with_context(|| format!("failed to run psql for {sql}"))?;
     if !output.status.success() {
         bail!(
-            "SHOW {name} failed ({}): {}",
+            "{sql} failed ({}): {}",
             output.status,
-            String::from_utf8_lossy(&output.stderr)
+            String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// A fresh, empty database on a PostgreSQL, dropped (with any connection left

@@ -22,6 +22,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -45,6 +48,11 @@ const TARGET_CROSS_FAN_OUT_P99: Duration = Duration::from_millis(500);
 /// Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ is 100
 /// on every architecture Linux runs this project on).
 const TICKS_PER_SECOND: f64 = 100.0;
+/// How often the creates phase samples what PostgreSQL's backends are doing
+/// (each sample is a `psql` run, so not too often on two cores).
+const SAMPLE_EVERY: Duration = Duration::from_millis(200);
+/// The busiest backend states printed per configuration.
+const STATES_SHOWN: usize = 6;
 
 /// One server layout the benchmark measures.
 #[derive(Debug)]
@@ -104,7 +112,11 @@ pub fn run(binary: PathBuf) -> Result<ExitCode> {
             configuration.instances,
         )
         .and_then(|mut local| {
-            let measured = runtime.block_on(measure(&mut local));
+            let maintenance_url = match &configuration.backend {
+                Backend::Sqlite => None,
+                Backend::Postgres { maintenance_url } => Some(maintenance_url.as_str()),
+            };
+            let measured = runtime.block_on(measure(&mut local, maintenance_url));
             if measured.is_err() {
                 for (index, process) in local.processes_mut().enumerate() {
                     let tail = process.log_tail(30);
@@ -134,6 +146,7 @@ pub fn run(binary: PathBuf) -> Result<ExitCode> {
     );
     println!();
     print_report(&configurations, &results);
+    print_backend_states(&configurations, &results);
     Ok(if results.iter().all(Result::is_ok) {
         ExitCode::SUCCESS
     } else {
@@ -154,9 +167,13 @@ struct Measured {
     subscribe_problem: Option<String>,
     /// Whether the subscribers were on another instance than the assigns.
     fan_out_crosses: bool,
+    /// On PostgreSQL: what its backends were doing during the creates.
+    creates_backends: Option<BackendStates>,
 }
 
-async fn measure(local: &mut LocalServer) -> Result<Measured> {
+/// Measures the server `local`; `maintenance_url` (on PostgreSQL) is where
+/// the backends' activity is sampled from, outside the benchmark database.
+async fn measure(local: &mut LocalServer, maintenance_url: Option<&str>) -> Result<Measured> {
     local.wait_until_healthy().await?;
     let addrs = local.addrs();
     let (first, last) = (addrs[0], addrs[addrs.len() - 1]);
@@ -214,8 +231,12 @@ async fn measure(local: &mut LocalServer) -> Result<Measured> {
         addrs.len()
     );
     let cpu = meter();
+    let sampler = maintenance_url
+        .zip(database.as_deref())
+        .map(|(url, database)| BackendSampler::start(url, database));
     let creates = create_load(&addrs, deployment).run().await?;
     let creates_cpu = cpu.finish();
+    let creates_backends = sampler.map(BackendSampler::finish).transpose()?;
     eprintln!(
         "xtask:   {}; CPU {}",
         with_problems(rate_with_latency(&creates), &creates),
@@ -233,6 +254,7 @@ async fn measure(local: &mut LocalServer) -> Result<Measured> {
         subscribe_failures,
         subscribe_problem,
         fan_out_crosses: first != last,
+        creates_backends,
     })
 }
 
@@ -362,6 +384,32 @@ fn print_report(configurations: &[Configuration; 3], results: &[Result<Measured>
     print_table(&header, &rows);
 }
 
+/// What PostgreSQL's backends did during the creates, per configuration on it.
+fn print_backend_states(configurations: &[Configuration; 3], results: &[Result<Measured>; 3]) {
+    for (configuration, result) in configurations.iter().zip(results) {
+        let Ok(Measured {
+            creates_backends: Some(states),
+            ..
+        }) = result
+        else {
+            continue;
+        };
+        println!();
+        println!(
+            "{}: the benchmark database's busy backends during the creates, {} samples {:?} apart \
+             (mean backends in each state | wait | last statement; `idle in transaction | \
+             Client:ClientRead` is a transaction waiting for the server's next statement):",
+            configuration.name, states.samples, SAMPLE_EVERY
+        );
+        for (state, count) in states.counts.iter().take(STATES_SHOWN) {
+            println!(
+                "    {:.2}  {state}",
+                *count as f64 / states.samples.max(1) as f64
+            );
+        }
+    }
+}
+
 fn with_verdict(text: String, met: bool) -> String {
     if met {
         format!("{text} — met")
@@ -473,6 +521,61 @@ impl CpuMeter {
                 .saturating_sub(self.machine_busy_ticks),
             has_postgres: self.database.is_some(),
         }
+    }
+}
+
+/// Samples `pg_stat_activity` for one database's busy backends, on a
+/// thread of its own, until finished.
+#[derive(Debug)]
+struct BackendSampler {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<Result<BackendStates>>,
+}
+
+/// How often each backend state was seen over a number of samples.
+#[derive(Debug)]
+struct BackendStates {
+    samples: usize,
+    /// `state | wait | statement`, the most seen first.
+    counts: Vec<(String, usize)>,
+}
+
+impl BackendSampler {
+    /// Starts sampling `database`'s backends through `maintenance_url`
+    /// (another database, so the sampler is not among what it counts).
+    fn start(maintenance_url: &str, database: &str) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (url, stopped) = (maintenance_url.to_owned(), stop.clone());
+        // `database` is a name this benchmark made: a plain identifier.
+        let sql = format!(
+            "SELECT state || ' | ' || coalesce(wait_event_type || ':' || wait_event, 'on CPU') \
+             || ' | ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 48) \
+             FROM pg_stat_activity WHERE datname = '{database}' AND state <> 'idle'"
+        );
+        let thread = std::thread::spawn(move || {
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            let mut samples = 0;
+            // Bounded by the phase: the caller sets `stop` when it ends.
+            while !stopped.load(Ordering::Relaxed) {
+                for line in postgres::query_lines(&url, &sql)? {
+                    *counts.entry(line).or_default() += 1;
+                }
+                samples += 1;
+                std::thread::sleep(SAMPLE_EVERY);
+            }
+            let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Ok(BackendStates { samples, counts })
+        });
+        Self { stop, thread }
+    }
+
+    fn finish(self) -> Result<BackendStates> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the backend sampler panicked"))?
+            .context("failed to sample pg_stat_activity")
     }
 }
 
