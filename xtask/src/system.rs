@@ -13,12 +13,17 @@ use anyhow::{Context, Result, bail};
 /// start-up without it); the real-window test: `xvfb` + `xauth` (for
 /// `xvfb-run`), `dbus` (`dbus-run-session`: single-instance needs a session
 /// bus) and `webkit2gtk-driver` (`WebKitWebDriver`); the console test:
-/// `chromium` and `chromium-driver` (`chromedriver`).
+/// `chromium` and `chromium-driver` (`chromedriver`); the cluster tests:
+/// `postgresql`, and `nginx` in front of the instances (run from a temporary
+/// prefix; the package's own service is not used), and `openssl` for the
+/// throw-away certificate the shipped nginx configuration is checked with.
 pub const TEST_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
     "ca-certificates",
     "postgresql",
+    "nginx",
+    "openssl",
     "libwebkit2gtk-4.1-dev",
     "libayatana-appindicator3-1",
     "xvfb",

@@ -100,6 +100,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             eprintln!("xtask: the cluster tests on PostgreSQL failed ({status})");
             return Ok(exit_code(status));
         }
+        // Restarts that PostgreSQL under load: alone, once nothing else uses it.
+        let mut restart = api_suite(&api_tests, &["cluster_restart::", "--ignored"]);
+        restart.env("TEST_DATABASE_URL", url);
+        let status = cargo::run_streaming(restart, "the PostgreSQL restart test")?;
+        if !status.success() {
+            eprintln!("xtask: the PostgreSQL restart test failed ({status})");
+            return Ok(exit_code(status));
+        }
     }
     let mut fuzz = api_suite(&api_tests, &["fuzz::", "--ignored", "--nocapture"]);
     fuzz.env_remove("TEST_DATABASE_URL");

@@ -27,22 +27,22 @@ use crate::config::Config;
 use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
-use crate::join_budget::FailedJoinBudget;
+use crate::join_budget::{FailedJoinBudget, JoinBudgetCounts, MemoryJoinBudget};
 use crate::live::Live;
 use crate::metrics::{Metrics, StateChanges};
 use crate::password_gate::PasswordGate;
 use crate::presence::Presence;
-use crate::rate_limit::RateLimits;
+use crate::rate_limit::{BudgetCounts, BudgetLimits, MemoryBudgets, RateLimits};
 use crate::request_limits::{RequestLimits, limit_request};
 use crate::rules::{CaseTokenHash, QueueStore};
 use crate::screen::Screens;
-use crate::sign_in_guard::SignInGuard;
+use crate::sign_in_guard::{FailureCounts, MemoryFailures, SignInGuard};
 use crate::state::AppState;
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::storage::Storage;
 use crate::store::{Store, StoreError};
-use crate::{console, http};
+use crate::{console, fanout, http};
 
 /// How often the sweep writes `expired` for cases past their deadline. Reads
 /// are exact regardless; this only bounds how late the `expired` event is.
@@ -61,27 +61,61 @@ pub struct App {
 
 /// Opens the storage named by `config` (running migrations) and the server
 /// secret, checked against the database it was made for; committed events go
-/// to `hub`, states entered to `state_changes`.
+/// to `hub` (with those other servers on the same database commit), states
+/// entered to `state_changes`.
 pub async fn open_store(
     config: &Config,
     hub: Arc<Hub>,
     state_changes: StateChanges,
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret)> {
+    let (store, secret, _counts) = open_backend(config, hub, state_changes).await?;
+    Ok((store, secret))
+}
+
+/// [`open_store`], with the counts of the rate limits, failed sign-ins and
+/// failed joins this backend keeps: in memory for SQLite (one server), in the database for
+/// PostgreSQL (several instances count together).
+async fn open_backend(
+    config: &Config,
+    hub: Arc<Hub>,
+    state_changes: StateChanges,
+) -> anyhow::Result<(Arc<dyn Store>, ServerSecret, LimitCounts)> {
     create_private_dir(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
+    let limits = BudgetLimits::new(config);
     match &config.database_url {
         DatabaseUrl::Sqlite(path) => {
             let sqlite = SqliteStore::open(path)
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            with_rules(sqlite, config, hub, state_changes).await
+            let counts = LimitCounts {
+                budgets: Arc::new(MemoryBudgets::new(&limits)),
+                failures: Arc::new(MemoryFailures::default()),
+                failed_joins: Arc::new(MemoryJoinBudget::default()),
+            };
+            let (store, secret) = with_rules(sqlite, config, hub, state_changes).await?;
+            Ok((store, secret, counts))
         }
         DatabaseUrl::Postgres(url) => {
-            let postgres = PostgresStore::open(url)
+            let postgres = PostgresStore::open(url, config.database_pool_size)
                 .await
                 .with_context(|| format!("failed to open the database {}", config.database_url))?;
-            with_rules(postgres, config, hub, state_changes).await
+            let shared = postgres.shared_counts(limits);
+            let counts = LimitCounts {
+                budgets: Arc::new(shared.clone()),
+                failures: Arc::new(shared.clone()),
+                failed_joins: Arc::new(shared),
+            };
+            let (store, secret) = with_rules(postgres, config, hub, state_changes).await?;
+            Ok((store, secret, counts))
         }
     }
+}
+
+/// Where rate limits, failed sign-ins and failed joins are counted.
+struct LimitCounts {
+    budgets: Arc<dyn BudgetCounts>,
+    failures: Arc<dyn FailureCounts>,
+    failed_joins: Arc<dyn JoinBudgetCounts>,
 }
 
 /// The queue's rules over an opened backend, with the server secret the
@@ -121,16 +155,23 @@ async fn with_rules<S: Storage>(
         let secret = secret.clone();
         Arc::new(move |case_id| hash_token(&secret.case_token(case_id)))
     };
-    let store = QueueStore::new(
+    let notices = storage.follow_others();
+    let store: Arc<dyn Store> = Arc::new(QueueStore::new(
         storage,
-        hub,
+        Arc::clone(&hub),
         state_changes,
         config.case_ttl,
         config.manual_code_ttl,
         case_token_hash,
-    );
+    ));
     match store.adopt_secret(secret.fingerprint()).await {
-        Ok(()) => Ok((Arc::new(store), secret)),
+        Ok(()) => {
+            if let Some(mut notices) = notices {
+                fanout::until_listening(&mut notices).await;
+                tokio::spawn(fanout::relay(notices, Arc::downgrade(&store), hub));
+            }
+            Ok((store, secret))
+        }
         Err(StoreError::SecretMismatch) => anyhow::bail!(
             "{source} is not the server secret the database {} was made with. Restore the \
              secret.key backed up with this database, or point database_url at the database \
@@ -166,7 +207,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let hub = Arc::new(Hub::default());
     let metrics = Metrics::default();
-    let (store, secret) = open_store(&config, Arc::clone(&hub), metrics.state_changes()).await?;
+    let (store, secret, counts) =
+        open_backend(&config, Arc::clone(&hub), metrics.state_changes()).await?;
     // Nobody is connected to a server that is starting, whatever a crash left written.
     let reset = store
         .reset_presence(clock.now())
@@ -183,12 +225,12 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         hub,
         clock,
         secret,
-        rate_limits: RateLimits::new(&config),
+        rate_limits: RateLimits::new(counts.budgets),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         request_limits: Arc::new(RequestLimits::new(&config)),
-        join_budget: FailedJoinBudget::new(config.failed_join_budget),
+        join_budget: FailedJoinBudget::new(config.failed_join_budget, counts.failed_joins),
         metrics,
-        sign_ins: SignInGuard::default(),
+        sign_ins: SignInGuard::new(counts.failures),
         passwords: PasswordGate::default(),
         public_url: config.public_url,
         presence: Presence::default(),
@@ -375,7 +417,8 @@ async fn record_request(
     response
 }
 
-/// Expires cases past their deadline, publishing the `expired` events.
+/// Expires cases past their deadline, publishing the `expired` events, and
+/// forgets whole rate-limit budgets and stale failed sign-ins.
 async fn sweep(state: Arc<AppState>) {
     let mut ticks = tokio::time::interval(SWEEP_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -389,6 +432,7 @@ async fn sweep(state: Arc<AppState>) {
             Ok(n) => tracing::info!(cases = n, "expired cases past their deadline"),
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying next tick"),
         }
-        state.rate_limits.forget_idle();
+        state.rate_limits.forget_idle().await;
+        state.sign_ins.forget_stale(state.clock.now()).await;
     }
 }

@@ -315,8 +315,9 @@ impl FromRequestParts<Arc<AppState>> for JoiningDeployment {
             state,
             client,
             deployment_caller(state, &parts.headers).await,
-        )?;
-        charge_deployment(state, client, Purpose::Join, &deployment)?;
+        )
+        .await?;
+        charge_deployment(state, client, Purpose::Join, &deployment).await?;
         Ok(Self(deployment))
     }
 }
@@ -352,9 +353,9 @@ impl FromRequestParts<Arc<AppState>> for CaseCreator {
                 .await
                 .map(Self::Deployment)
         };
-        let creator = charge_if_refused(state, client, creator.await)?;
+        let creator = charge_if_refused(state, client, creator.await).await?;
         if let Self::Deployment(deployment) = &creator {
-            charge_deployment(state, client, Purpose::Create, deployment)?;
+            charge_deployment(state, client, Purpose::Create, deployment).await?;
         }
         Ok(creator)
     }

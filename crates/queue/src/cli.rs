@@ -1,5 +1,5 @@
 //! The command line of API.md: `serve`, `group add`, `expert add`,
-//! `token add`, `deployment add` (and `deployment revoke`).
+//! `token add`, `deployment add` (and `deployment revoke`, `migrate-db`).
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -11,8 +11,10 @@ use lifeline_protocol::{Email, ShortText};
 
 use crate::clock::{Clock as _, SystemClock};
 use crate::config::Config;
+use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::StateChanges;
+use crate::store::migrate_db::{NonEmptyTarget, migrate_db};
 use crate::{admin, open_store};
 
 /// The Lifeline queue server.
@@ -44,6 +46,39 @@ pub enum Command {
     /// Deployments (keys shipped to customer machines).
     #[command(subcommand)]
     Deployment(DeploymentCommand),
+    /// Move every row of a SQLite database into a PostgreSQL database.
+    #[command(long_about = MIGRATE_DB_ABOUT)]
+    MigrateDb(MigrateDb),
+}
+
+const MIGRATE_DB_ABOUT: &str = "\
+Move every row of a SQLite database into a PostgreSQL database: cases in every
+state with their history and chat, experts and their passwords, API tokens and
+console sign-ins, groups, deployments (their keys keep working) and the server
+secret's fingerprint.
+
+Stop the server first. The source is only read. On the target the schema is
+created (or brought up to date) and the rows are copied in one transaction: it
+commits whole or not at all. A target that already holds rows is refused unless
+--replace is given. Every table of one schema must exist with the same columns
+in the other, or nothing is copied and the differences are named.
+
+Afterwards start the servers on the target with the same secret.key (or
+secret_key) the SQLite server used; see docs/migrating-to-postgresql.md.";
+
+/// `migrate-db`
+#[derive(Debug, Args)]
+pub struct MigrateDb {
+    /// The SQLite database to read: sqlite://PATH (a stopped server's file).
+    #[arg(long, value_name = "sqlite://PATH")]
+    pub from: String,
+    /// The PostgreSQL database to fill: postgres://USER@HOST/DATABASE.
+    #[arg(long, value_name = "postgres://…")]
+    pub to: String,
+    /// Delete every row the target holds (in the same transaction) and copy the
+    /// source in its place. Without it, a target holding any row is refused.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// `group …`
@@ -130,6 +165,38 @@ impl Cli {
     }
 }
 
+/// Runs `migrate-db`: the source and the target come from its arguments, not
+/// from the configuration.
+pub async fn run_migrate_db(args: &MigrateDb) -> anyhow::Result<()> {
+    let from = match DatabaseUrl::parse(&args.from).context("--from")? {
+        DatabaseUrl::Sqlite(path) => path,
+        DatabaseUrl::Postgres(url) => bail!("--from: expected sqlite://PATH, got {url}"),
+    };
+    let to = match DatabaseUrl::parse(&args.to).context("--to")? {
+        DatabaseUrl::Postgres(url) => url,
+        DatabaseUrl::Sqlite(path) => bail!(
+            "--to: expected postgres://…, got sqlite://{}",
+            path.display()
+        ),
+    };
+    let non_empty = if args.replace {
+        NonEmptyTarget::Replace
+    } else {
+        NonEmptyTarget::Refuse
+    };
+    let shown_to = to.to_string();
+    // The blocking PostgreSQL client runs its own runtime: keep it off this one.
+    let moved = tokio::task::spawn_blocking(move || migrate_db(&from, &to, non_empty))
+        .await
+        .context("the copy stopped")??;
+    print!("{moved}");
+    eprintln!(
+        "moved into {shown_to}. Start the servers on it with the secret.key (or secret_key) \
+         this database was made with."
+    );
+    Ok(())
+}
+
 /// Runs an administration command against the configured database.
 pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> {
     // The CLI serves no metrics: the states its writes enter go uncounted.
@@ -138,7 +205,9 @@ pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> 
     let store = store.as_ref();
     let now = SystemClock.now();
     match command {
-        Command::Serve => unreachable!("serve is not an administration command"),
+        Command::Serve | Command::MigrateDb(_) => {
+            unreachable!("not an administration command on the configured database")
+        }
         Command::Group(GroupCommand::Add { name }) => {
             let name = ShortText::parse(name).map_err(|e| anyhow::anyhow!("group name: {e}"))?;
             let group = store.create_group(name.as_str(), now).await?;

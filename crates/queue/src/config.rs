@@ -59,6 +59,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Requests handled at once; more get 503.
     pub max_concurrent_requests: NonZeroUsize,
+    /// Read connections one instance keeps to PostgreSQL at most (besides
+    /// its writer's); unused on SQLite.
+    pub database_pool_size: NonZeroUsize,
     /// How long the code of a manual case nobody has claimed can be joined.
     pub manual_code_ttl: Duration,
     /// Join attempts with a wrong code allowed from all addresses together.
@@ -109,6 +112,7 @@ struct FileConfig {
     request_body_timeout: Option<String>,
     request_timeout: Option<String>,
     max_concurrent_requests: Option<TextOrNumber>,
+    database_pool_size: Option<TextOrNumber>,
     manual_code_ttl: Option<String>,
     failed_join_budget: Option<String>,
     live_access_recheck: Option<String>,
@@ -212,6 +216,10 @@ const MAX_CONCURRENT_REQUESTS: Setting = Setting {
     name: "max_concurrent_requests",
     env: "LIFELINE_MAX_CONCURRENT_REQUESTS",
 };
+const DATABASE_POOL_SIZE: Setting = Setting {
+    name: "database_pool_size",
+    env: "LIFELINE_DATABASE_POOL_SIZE",
+};
 const MANUAL_CODE_TTL: Setting = Setting {
     name: "manual_code_ttl",
     env: "LIFELINE_MANUAL_CODE_TTL",
@@ -239,6 +247,15 @@ const DEFAULT_PER_KEY: RateLimit = RateLimit::Every {
     count: NonZeroU32::new(600).expect("600 is not zero"),
     period: Duration::from_secs(60),
 };
+
+/// Read connections per instance unless configured: enough for the reads
+/// of a busy instance, few enough that several instances stay well inside
+/// PostgreSQL's default `max_connections` (100).
+const DEFAULT_DATABASE_POOL_SIZE: NonZeroUsize = NonZeroUsize::new(16).expect("16 is not zero");
+
+/// More read connections than this is a typo, not a plan: PostgreSQL's own
+/// default `max_connections` is 100 for all instances together.
+const MAX_DATABASE_POOL_SIZE: usize = 1000;
 
 impl Setting {
     /// A rate limit, or `default` when unset.
@@ -383,6 +400,23 @@ impl Config {
             })?,
             None => NonZeroUsize::new(1024).expect("1024 is not zero"),
         };
+        let database_pool_size = match pick(
+            &DATABASE_POOL_SIZE,
+            from_file.database_pool_size.map(TextOrNumber::text),
+        ) {
+            Some(text) => text
+                .trim()
+                .parse::<NonZeroUsize>()
+                .ok()
+                .filter(|size| size.get() <= MAX_DATABASE_POOL_SIZE)
+                .ok_or_else(|| {
+                    DATABASE_POOL_SIZE.invalid(
+                        &text,
+                        format!("expected a whole number from 1 to {MAX_DATABASE_POOL_SIZE}"),
+                    )
+                })?,
+            None => DEFAULT_DATABASE_POOL_SIZE,
+        };
 
         let manual_code_ttl = match pick(&MANUAL_CODE_TTL, from_file.manual_code_ttl) {
             Some(text) => {
@@ -447,6 +481,7 @@ impl Config {
             request_body_timeout,
             request_timeout,
             max_concurrent_requests,
+            database_pool_size,
             manual_code_ttl,
             failed_join_budget,
             live_access_recheck,
@@ -746,6 +781,31 @@ mod tests {
         ] {
             let err = Config::load(None, &env(&[(key, value)])).expect_err("a bad value");
             assert!(err.to_string().contains(setting), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_database_pool_size_defaults_to_16_and_is_checked() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("valid");
+        assert_eq!(config.database_pool_size.get(), 16);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(CONFIG_FILE_NAME);
+        std::fs::write(&path, "database_pool_size = 4\n").expect("write");
+        let config = Config::load(Some(&path), &HashMap::new()).expect("valid");
+        assert_eq!(config.database_pool_size.get(), 4, "from the file");
+        let config = Config::load(Some(&path), &env(&[("LIFELINE_DATABASE_POOL_SIZE", "40")]))
+            .expect("valid");
+        assert_eq!(config.database_pool_size.get(), 40, "env wins");
+        for bad in ["0", "-3", "many", "1001"] {
+            let err = Config::load(None, &env(&[("LIFELINE_DATABASE_POOL_SIZE", bad)]))
+                .expect_err("a bad pool size");
+            let message = err.to_string();
+            assert!(
+                message.contains("database_pool_size")
+                    && message.contains("LIFELINE_DATABASE_POOL_SIZE")
+                    && message.contains(bad),
+                "{message}"
+            );
         }
     }
 

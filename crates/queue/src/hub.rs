@@ -1,11 +1,16 @@
 //! In-process fan-out of case events to live subscribers (SSE streams). Events are serialized once and shared by every subscriber.
 //! Console queue pages follow a second, coarser channel: which case of which
 //! group changed, so they re-render the rows they show.
+//!
+//! Events committed by other servers on the same database reach the hub
+//! through `crate::fanout`; when some of those may have been missed (the
+//! database link was lost), [`Hub::resync`] tells every subscriber to catch
+//! up from the database, as one that fell behind does.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 /// How many events a slow subscriber may fall behind before it has to catch up
@@ -82,6 +87,8 @@ pub struct QueueChange {
 pub struct Hub {
     cases: Mutex<HashMap<Uuid, broadcast::Sender<CaseEvent>>>,
     queue: broadcast::Sender<QueueChange>,
+    /// Bumped by [`Hub::resync`]; every subscription watches it.
+    resyncs: watch::Sender<u64>,
 }
 
 impl Default for Hub {
@@ -89,6 +96,7 @@ impl Default for Hub {
         Self {
             cases: Mutex::default(),
             queue: broadcast::channel(QUEUE_CHANNEL_CAPACITY).0,
+            resyncs: watch::channel(0).0,
         }
     }
 }
@@ -128,12 +136,32 @@ impl Hub {
             hub: Arc::clone(self),
             case_id,
             receiver: Some(receiver),
+            resyncs: self.resyncs.subscribe(),
         }
     }
 
     /// Follows every case change, for console queue pages.
-    pub fn watch_queue(&self) -> broadcast::Receiver<QueueChange> {
-        self.queue.subscribe()
+    pub fn watch_queue(&self) -> QueueWatch {
+        QueueWatch {
+            receiver: self.queue.subscribe(),
+            resyncs: self.resyncs.subscribe(),
+        }
+    }
+
+    /// Whether anyone here would receive an event of `kind` for `case_id`:
+    /// a follower of the case, or (for all but chat) a queue watcher. An
+    /// event nobody receives need not be read.
+    pub fn wants(&self, case_id: Uuid, kind: EventKind) -> bool {
+        (kind != EventKind::Message && self.queue.receiver_count() > 0)
+            || self.lock().contains_key(&case_id)
+    }
+
+    /// Tells every subscriber that events may have been missed: each one's
+    /// next receive reports it fell behind, so it catches up from the
+    /// database (a case stream from its last event id, a session socket
+    /// its chat and the case, a queue page by re-rendering).
+    pub fn resync(&self) {
+        self.resyncs.send_modify(|generation| *generation += 1);
     }
 
     /// How many per-case subscriptions are open.
@@ -157,15 +185,50 @@ pub struct Subscription {
     hub: Arc<Hub>,
     case_id: Uuid,
     receiver: Option<broadcast::Receiver<CaseEvent>>,
+    resyncs: watch::Receiver<u64>,
 }
 
 impl Subscription {
-    /// The next event, or how many were missed by falling behind.
+    /// The next event, or `Lagged` when events were missed (by falling
+    /// behind, or by a [`Hub::resync`]): then catch up from the database.
     pub async fn recv(&mut self) -> Result<CaseEvent, broadcast::error::RecvError> {
         match self.receiver.as_mut() {
-            Some(receiver) => receiver.recv().await,
+            Some(receiver) => next(receiver, &mut self.resyncs).await,
             None => Err(broadcast::error::RecvError::Closed),
         }
+    }
+}
+
+/// A console queue page's feed of case changes.
+#[derive(Debug)]
+pub struct QueueWatch {
+    receiver: broadcast::Receiver<QueueChange>,
+    resyncs: watch::Receiver<u64>,
+}
+
+impl QueueWatch {
+    /// The next change, or `Lagged` when changes were missed (by falling
+    /// behind, or by a [`Hub::resync`]): then re-read the queue.
+    pub async fn recv(&mut self) -> Result<QueueChange, broadcast::error::RecvError> {
+        next(&mut self.receiver, &mut self.resyncs).await
+    }
+}
+
+/// The next value of `receiver`, unless a resync comes first: then what is
+/// still queued is dropped (the catch-up reads it from the database) and
+/// the caller is told it fell behind.
+async fn next<T: Clone>(
+    receiver: &mut broadcast::Receiver<T>,
+    resyncs: &mut watch::Receiver<u64>,
+) -> Result<T, broadcast::error::RecvError> {
+    tokio::select! {
+        biased;
+        // The hub holds the sender as long as any receiver lives.
+        Ok(()) = resyncs.changed() => {
+            *receiver = receiver.resubscribe();
+            Err(broadcast::error::RecvError::Lagged(0))
+        }
+        received = receiver.recv() => received,
     }
 }
 
@@ -213,5 +276,46 @@ mod tests {
             hub.lock().is_empty(),
             "no channel is kept for a case nobody follows"
         );
+    }
+
+    #[tokio::test]
+    async fn a_resync_makes_every_subscriber_catch_up_once() {
+        let hub = Arc::new(Hub::default());
+        let case = Uuid::now_v7();
+        let mut subscription = hub.subscribe(case);
+        let mut queue = hub.watch_queue();
+        hub.publish(event(case, 1));
+        hub.resync();
+        assert!(matches!(
+            subscription.recv().await,
+            Err(broadcast::error::RecvError::Lagged(_))
+        ));
+        assert!(matches!(
+            queue.recv().await,
+            Err(broadcast::error::RecvError::Lagged(_))
+        ));
+        // What was queued before the resync is read back by the catch-up, not received again.
+        hub.publish(event(case, 2));
+        assert_eq!(subscription.recv().await.map(|e| e.seq).ok(), Some(2));
+        assert_eq!(
+            queue.recv().await.map(|change| change.case_id).ok(),
+            Some(case)
+        );
+    }
+
+    #[test]
+    fn only_events_someone_here_receives_are_wanted() {
+        let hub = Arc::new(Hub::default());
+        let case = Uuid::now_v7();
+        assert!(!hub.wants(case, EventKind::Case));
+        let queue = hub.watch_queue();
+        assert!(hub.wants(case, EventKind::Presence));
+        assert!(
+            !hub.wants(case, EventKind::Message),
+            "queue pages show no chat"
+        );
+        drop(queue);
+        let _following = hub.subscribe(case);
+        assert!(hub.wants(case, EventKind::Message));
     }
 }

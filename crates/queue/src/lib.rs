@@ -17,6 +17,7 @@ pub mod config;
 mod console;
 pub mod credentials;
 pub mod database_url;
+pub mod fanout;
 mod http;
 pub mod hub;
 mod ids;

@@ -1,5 +1,5 @@
 use clap::Parser as _;
-use lifeline_queue::cli::{Cli, Command, run_admin};
+use lifeline_queue::cli::{Cli, Command, run_admin, run_migrate_db};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -22,6 +22,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::MigrateDb(args) = &cli.command {
+        return run_migrate_db(args).await;
+    }
     let config = cli.config()?;
     match cli.command {
         Command::Serve => {

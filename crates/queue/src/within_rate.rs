@@ -14,7 +14,7 @@ use crate::store::DeploymentAuth;
 /// Passes `authenticated` through; a 401 (no credential, or a wrong one) is
 /// first charged to `client`'s bad-credential budget, and becomes 429 once
 /// that is used up.
-pub fn charge_if_refused<T>(
+pub async fn charge_if_refused<T>(
     state: &AppState,
     client: ClientAddr,
     authenticated: Result<T, ApiError>,
@@ -23,7 +23,8 @@ pub fn charge_if_refused<T>(
         Err(refused) if refused.status() == StatusCode::UNAUTHORIZED => {
             state
                 .rate_limits
-                .charge_address(Purpose::BadCredential, client)?;
+                .charge_address(Purpose::BadCredential, client)
+                .await?;
             Err(refused)
         }
         other => other,
@@ -32,12 +33,12 @@ pub fn charge_if_refused<T>(
 
 /// Charges a verified deployment key's request for `purpose` to `client`'s
 /// budget and to the key's: 429 with `Retry-After` when either is used up.
-pub fn charge_deployment(
+pub async fn charge_deployment(
     state: &AppState,
     client: ClientAddr,
     purpose: Purpose,
     deployment: &DeploymentAuth,
 ) -> Result<(), ApiError> {
-    state.rate_limits.charge_address(purpose, client)?;
-    state.rate_limits.charge_deployment(deployment.id)
+    state.rate_limits.charge_address(purpose, client).await?;
+    state.rate_limits.charge_deployment(deployment.id).await
 }

@@ -61,7 +61,10 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
-    state.rate_limits.charge_address(Purpose::SignIn, client)?;
+    state
+        .rate_limits
+        .charge_address(Purpose::SignIn, client)
+        .await?;
     check_same_origin(&state, &headers)?;
     let refuse = |status: StatusCode, message: String| -> Result<Response, PageError> {
         let mut response = page(&SignInPage {
@@ -90,6 +93,7 @@ pub async fn sign_in(
     let attempt = match state
         .sign_ins
         .begin(email.as_str(), client.ip(), state.clock.now())
+        .await?
     {
         Verdict::Allowed(attempt) => attempt,
         Verdict::Wait(wait) => {
@@ -118,14 +122,14 @@ pub async fn sign_in(
     };
     let matches = state.passwords.verify(form.password.clone(), hash).await?;
     let Some(expert) = expert.filter(|_| matches) else {
-        attempt.failed(state.clock.now());
+        attempt.failed(state.clock.now()).await?;
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Wrong email or password.".to_string(),
         );
     };
-    attempt.succeeded();
     let now = state.clock.now();
+    attempt.succeeded(now).await?;
     let token = new_console_session_token();
     state
         .store

@@ -25,7 +25,7 @@ use crate::caller::{ExpertCredential, expert_actor, session_cookie};
 use crate::case_access::{check_expert_may_close, visible_case};
 use crate::case_filters::{ListParams, case_filters};
 use crate::credentials::hash_token;
-use crate::hub::QueueChange;
+use crate::hub::QueueWatch;
 use crate::ids::parse_id;
 use crate::live::SILENT_FOR;
 use crate::rules::may_be_assigned;
@@ -225,7 +225,7 @@ async fn forward_changes(
     state: Arc<AppState>,
     credential: ExpertCredential,
     mut expert: ExpertAuth,
-    mut changes: broadcast::Receiver<QueueChange>,
+    mut changes: QueueWatch,
     sender: mpsc::Sender<Result<Event, Infallible>>,
 ) {
     let mut recheck = tokio::time::interval_at(

@@ -154,7 +154,7 @@ pub async fn join_case(
     let request: JoinCaseRequest = body.parse()?;
     let now = state.clock.now();
     if let Some(budget) = &state.join_budget {
-        budget.spend(now).map_err(|wait| {
+        budget.spend(now).await?.map_err(|wait| {
             state.metrics.join_failed(JoinFailure::OverBudget);
             ApiError::join_budget_spent(wait)
         })?;
@@ -172,8 +172,11 @@ pub async fn join_case(
         state.metrics.join_failed(JoinFailure::NoCase);
         return Err(ApiError::not_found("open case with this code"));
     };
-    if let Some(budget) = &state.join_budget {
-        budget.refund();
+    if let Some(budget) = &state.join_budget
+        && let Err(e) = budget.refund().await
+    {
+        // The case is claimed: its customer gets it, and the attempt stays spent.
+        tracing::warn!(error = %e, "cannot give back a join attempt");
     }
     let token = state.secret.case_token(case.id);
     Ok(Json(CaseWithToken { case, token }))

@@ -7,6 +7,7 @@
 //! read time from it, so a case read after its deadline reads `expired` even
 //! before the sweep has written it.
 
+pub mod migrate_db;
 pub mod postgres;
 pub(crate) mod rows;
 pub mod sqlite;

@@ -31,7 +31,10 @@ use super::rows::CaseRow;
 use super::{
     CaseQuery, DeploymentAuth, ExpertAuth, NewExpert, SignInRecord, StoreError, TokenInfo,
 };
+use tokio::sync::mpsc;
+
 use crate::credentials::TokenHash;
+use crate::fanout::Notice;
 use crate::hub::{CaseEvent, EventKind};
 
 /// Told once the transaction holding a job ended: `Ok` after its commit,
@@ -82,6 +85,12 @@ pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'st
     /// Whether the database is as new: no server secret fingerprint recorded,
     /// and no group, expert, deployment or case.
     fn is_blank(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Starts following the events other servers on the same database
+    /// commit (see `crate::fanout`); `None` for a backend only one server
+    /// uses.
+    fn follow_others(&self) -> Option<mpsc::Receiver<Notice>> {
+        None
+    }
 }
 
 /// The transaction a write job runs in.

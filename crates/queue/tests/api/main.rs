@@ -7,6 +7,7 @@ mod assignment;
 mod caching;
 mod cli;
 mod cluster;
+mod cluster_restart;
 mod console;
 mod crash;
 mod create;

@@ -54,6 +54,9 @@ pub fn cli_ok(
     Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }
 
+/// Ana's console password, as [`set_up_company`] gives it.
+pub const COMPANY_PASSWORD: &str = "a long password";
+
 /// What [`set_up_company`] made: a deployment's key and an admin expert's API token.
 pub struct Company {
     pub deployment_key: String,
@@ -77,7 +80,7 @@ pub fn set_up_company(data_dir: &Path) -> Result<Company, Box<dyn std::error::Er
             "--group",
             "Front desk",
         ],
-        "a long password\n",
+        &format!("{COMPANY_PASSWORD}\n"),
     )?;
     let expert_token = cli_ok(
         data_dir,

@@ -29,7 +29,7 @@ async fn create_from(
 }
 
 /// The seconds of a 429's `Retry-After`.
-fn retry_after(response: &reqwest::Response) -> Result<u64, Box<dyn std::error::Error>> {
+pub(crate) fn retry_after(response: &reqwest::Response) -> Result<u64, Box<dyn std::error::Error>> {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let wait = response
         .headers()

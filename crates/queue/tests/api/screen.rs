@@ -22,7 +22,7 @@ use crate::helpers::{Options, TestApp, TestResult, spawn_app, spawn_app_with};
 type Error = Box<dyn std::error::Error>;
 
 /// One side of a case's session on a raw WebSocket.
-struct Side {
+pub(crate) struct Side {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
@@ -36,9 +36,14 @@ enum Received {
 
 impl Side {
     async fn join(app: &TestApp, token: &str, id: Uuid) -> Result<Self, Error> {
+        Self::connect(&app.base_url, token, id).await
+    }
+
+    /// Opens the session of case `id` on the server (or proxy) at `base_url`.
+    pub(crate) async fn connect(base_url: &str, token: &str, id: Uuid) -> Result<Self, Error> {
         let mut request = format!(
             "{}/api/v1/cases/{id}/session",
-            app.base_url.replace("http://", "ws://")
+            base_url.replace("http://", "ws://")
         )
         .into_client_request()?;
         request
@@ -48,12 +53,12 @@ impl Side {
         Ok(Self { socket })
     }
 
-    async fn send(&mut self, frame: Value) -> TestResult {
+    pub(crate) async fn send(&mut self, frame: Value) -> TestResult {
         self.socket.send(Message::text(frame.to_string())).await?;
         Ok(())
     }
 
-    async fn send_binary(&mut self, bytes: Vec<u8>) -> TestResult {
+    pub(crate) async fn send_binary(&mut self, bytes: Vec<u8>) -> TestResult {
         self.socket.send(Message::binary(bytes)).await?;
         Ok(())
     }
@@ -77,7 +82,11 @@ impl Side {
     }
 
     /// The next JSON frame the predicate picks, skipping others (5 s at most).
-    async fn expect(&mut self, what: &str, pick: impl Fn(&Value) -> bool) -> Result<Value, Error> {
+    pub(crate) async fn expect(
+        &mut self,
+        what: &str,
+        pick: impl Fn(&Value) -> bool,
+    ) -> Result<Value, Error> {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             match self.next().await? {
@@ -101,13 +110,16 @@ impl Side {
     }
 
     /// The next `screen` frame the predicate picks.
-    async fn expect_screen(&mut self, pick: impl Fn(&Value) -> bool) -> Result<Value, Error> {
+    pub(crate) async fn expect_screen(
+        &mut self,
+        pick: impl Fn(&Value) -> bool,
+    ) -> Result<Value, Error> {
         self.expect("a screen frame", |f| f["type"] == "screen" && pick(f))
             .await
     }
 
     /// The next binary message, skipping text frames.
-    async fn expect_binary(&mut self) -> Result<Vec<u8>, Error> {
+    pub(crate) async fn expect_binary(&mut self) -> Result<Vec<u8>, Error> {
         loop {
             match self.next().await? {
                 Received::Binary(bytes) => return Ok(bytes),
@@ -189,7 +201,7 @@ async fn wait_for_history(
 }
 
 /// One update of one message: a solid fill of the whole screen.
-fn solid_update(seq: u32, width: u16, height: u16, full: bool) -> Vec<u8> {
+pub(crate) fn solid_update(seq: u32, width: u16, height: u16, full: bool) -> Vec<u8> {
     let mut update = UpdateEncoder::new(seq, width, height, full).expect("a valid size");
     update
         .push(Rectangle::solid(0, 0, width, height, &[200, 10, 10]))

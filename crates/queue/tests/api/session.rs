@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, TestResult, spawn_app};
 
 /// Fast retries: a blip in a test should heal in milliseconds.
-fn quick() -> Backoff {
+pub(crate) fn quick() -> Backoff {
     Backoff::new(Duration::from_millis(50), Duration::from_millis(200))
 }
 

@@ -72,7 +72,7 @@ async fn a_malformed_email_or_password_is_refused_before_anything_is_hashed_or_r
         assert!(response.headers().get(SET_COOKIE).is_none());
     }
     assert_eq!(
-        app.state.sign_ins.tracked(),
+        app.state.sign_ins.tracked().await?,
         0,
         "refused forms leave nothing behind"
     );

@@ -8,9 +8,11 @@ use lifeline_protocol::{
 };
 
 use super::case_reads::{CASE_BY_ID_FOR_UPDATE, case_row};
+use super::listen::{EVENTS_CHANNEL, announcement};
 use super::writer::PgTx;
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
+use crate::fanout::EventHint;
 use crate::store::StoreError;
 use crate::store::rows::CaseRow;
 use crate::store::storage::{Candidate, CaseWrites, DueCase, EventRow, NewCaseRow, WaitingCase};
@@ -101,9 +103,19 @@ impl CaseWrites for PgTx {
     }
 
     fn insert_event(&mut self, event: &EventRow<'_>) -> Result<(), StoreError> {
+        // Announced in the same statement: sent to the other servers only
+        // once the transaction commits, and never for one rolled back.
+        let hint = EventHint {
+            case_id: event.case_id,
+            seq: event.seq,
+            kind: event.kind,
+        };
+        let announced = announcement(self.instance, &hint);
         self.run(
-            "INSERT INTO case_events (case_id, seq, kind, action, actor, detail, data, is_final, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "WITH stored AS (INSERT INTO case_events \
+             (case_id, seq, kind, action, actor, detail, data, is_final, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq) \
+             SELECT pg_notify($10, $11) FROM stored",
             &[
                 &event.case_id,
                 &event.seq,
@@ -114,6 +126,8 @@ impl CaseWrites for PgTx {
                 &event.data,
                 &event.is_final,
                 &to_millis(event.at),
+                &EVENTS_CHANNEL,
+                &announced,
             ],
         )?;
         Ok(())

@@ -21,37 +21,52 @@
 //! (`deadpool-postgres`), with statements prepared once per connection, and
 //! see committed data only.
 //!
-//! Files: `open` (connections, migrations), `writer`, and the statements of
+//! Rate limits and failed sign-ins are counted on the read pool too
+//! (`limits`), so every instance on the database counts them together.
+//!
+//! Live events: each event a write stores is announced with `pg_notify` in
+//! the same transaction (so only once it commits) as a small hint, prefixed
+//! by the id of the server that wrote it; `listen` follows those of the
+//! other servers on a connection of its own (see `crate::fanout`).
+//!
+//! Files: `open` (connections, migrations), `writer`, `listen`, `limits`, and the statements of
 //! the storage traits: `case_reads`, `case_writes`, `people_reads`,
 //! `people_writes`, each behind the helpers `one`, `all` (reads) and
 //! `PgTx::{one, all, run}` (writes).
 
 mod case_reads;
 mod case_writes;
-mod open;
+mod limits;
+mod listen;
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod server_facts;
-mod writer;
+pub(crate) mod writer;
+
+use std::num::NonZeroUsize;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
+use uuid::Uuid;
 
 use crate::database_url::PostgresUrl;
+use crate::fanout::Notice;
 use crate::store::StoreError;
 use crate::store::storage::{SECRET_FINGERPRINT_FACT, Storage, WriteJob};
+pub use limits::SharedCounts;
 use writer::MAX_BATCH;
-
-/// Read connections kept at most; a read waits for one when all are lent.
-const READ_POOL_SIZE: usize = 16;
 
 /// The PostgreSQL backend. Cheap to share behind an `Arc`.
 pub struct PostgresStore {
     url: PostgresUrl,
     reads: deadpool_postgres::Pool,
     writes: mpsc::Sender<WriteJob>,
+    /// This server among those sharing the database: its own announced
+    /// events are not read back.
+    instance: Uuid,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -64,15 +79,18 @@ impl std::fmt::Debug for PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url`, brings its schema up to date and
-    /// starts the writer thread.
-    pub async fn open(url: &PostgresUrl) -> Result<Self, StoreError> {
+    /// starts the writer thread. Reads share at most `read_pool_size`
+    /// connections (`database_pool_size`); a read waits for one when all are
+    /// lent.
+    pub async fn open(url: &PostgresUrl, read_pool_size: NonZeroUsize) -> Result<Self, StoreError> {
         let write_config = open::writer_config(url)?;
         let read_config = open::reader_config(url)?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         let (ready, started) = oneshot::channel();
+        let instance = Uuid::now_v7();
         std::thread::Builder::new()
             .name("postgres-write".into())
-            .spawn(move || writer::start(write_config, write_queue, ready))
+            .spawn(move || writer::start(write_config, instance, write_queue, ready))
             .map_err(|source| StoreError::ThreadStart {
                 thread: "writer",
                 source,
@@ -86,26 +104,32 @@ impl PostgresStore {
             },
         );
         let reads = deadpool_postgres::Pool::builder(manager)
-            .max_size(READ_POOL_SIZE)
+            .max_size(read_pool_size.get())
             .build()
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self {
             url: url.clone(),
             reads,
             writes,
+            instance,
         })
     }
 
     /// A pooled read connection.
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.reads.get().await.map_err(|e| match e {
-            deadpool_postgres::PoolError::Backend(e) => e.into(),
-            other => {
-                tracing::warn!(error = %other, "no read connection to PostgreSQL");
-                StoreError::Unavailable
-            }
-        })
+        pooled(&self.reads).await
     }
+}
+
+/// A connection of the read pool `reads`.
+async fn pooled(reads: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object, StoreError> {
+    reads.get().await.map_err(|e| match e {
+        deadpool_postgres::PoolError::Backend(e) => e.into(),
+        other => {
+            tracing::warn!(error = %other, "no read connection to PostgreSQL");
+            StoreError::Unavailable
+        }
+    })
 }
 
 impl Storage for PostgresStore {
@@ -141,6 +165,17 @@ impl Storage for PostgresStore {
         .await?;
         Ok(blank.unwrap_or(false))
     }
+
+    fn follow_others(&self) -> Option<mpsc::Receiver<Notice>> {
+        match open::reader_config(&self.url) {
+            Ok(config) => Some(listen::start(config, self.instance)),
+            // Unreachable: the same settings opened the read pool.
+            Err(e) => {
+                tracing::error!(error = %e, "cannot follow other servers' events");
+                None
+            }
+        }
+    }
 }
 
 /// Whether `error` means the connection is gone (closed, broken, or the
@@ -150,13 +185,16 @@ fn is_connection_lost(error: &tokio_postgres::Error) -> bool {
         return true;
     }
     match error.code() {
-        // Class 08: connection exception; 57P01..57P03: the server shuts down or restarts.
+        // Class 08: connection exception; 57P01..57P03: the server shuts
+        // down or restarts; 53300: it has no connection slot left (others
+        // hold them all), which passes like a restart does.
         Some(code) => {
             code.code().starts_with("08")
                 || [
                     SqlState::ADMIN_SHUTDOWN,
                     SqlState::CRASH_SHUTDOWN,
                     SqlState::CANNOT_CONNECT_NOW,
+                    SqlState::TOO_MANY_CONNECTIONS,
                 ]
                 .contains(code)
         }

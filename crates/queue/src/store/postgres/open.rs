@@ -9,6 +9,7 @@ use crate::store::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_initial.sql"),
     include_str!("../../../migrations/postgres/0002_server.sql"),
+    include_str!("../../../migrations/postgres/0004_limits.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.
@@ -26,7 +27,7 @@ fn invalid_url(error: tokio_postgres::Error) -> StoreError {
 }
 
 /// Settings of the writer's (blocking) connection.
-pub(super) fn writer_config(url: &PostgresUrl) -> Result<postgres::Config, StoreError> {
+pub(crate) fn writer_config(url: &PostgresUrl) -> Result<postgres::Config, StoreError> {
     let mut config: postgres::Config = url.expose().parse().map_err(invalid_url)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
@@ -53,6 +54,14 @@ pub(super) fn reader_config(url: &PostgresUrl) -> Result<tokio_postgres::Config,
 /// transactional: a failed migration leaves nothing behind).
 pub(super) fn migrate(client: &mut postgres::Client) -> Result<(), StoreError> {
     let mut tx = client.transaction()?;
+    migrate_within(&mut tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Brings the schema up to date inside `tx`, whose caller commits it (with
+/// more of its own work, as `migrate-db` does with the rows it copies).
+pub(crate) fn migrate_within(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS lifeline_schema (version BIGINT NOT NULL)")?;
     let found: i64 = match tx.query_opt("SELECT version FROM lifeline_schema", &[])? {
@@ -75,6 +84,5 @@ pub(super) fn migrate(client: &mut postgres::Client) -> Result<(), StoreError> {
         tx.execute("UPDATE lifeline_schema SET version = $1", &[&version])?;
         tracing::info!(version, "applied PostgreSQL migration");
     }
-    tx.commit()?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Row, Statement};
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 use super::{Params, is_connection_lost, open};
 use crate::store::StoreError;
@@ -24,7 +25,7 @@ pub(super) const MAX_BATCH: usize = 512;
 
 /// Transaction-scoped advisory lock every write transaction takes first:
 /// writers of all servers on the database take turns.
-const WRITER_LOCK: i64 = 0x4c69_6665_6c69_6e02;
+pub(crate) const WRITER_LOCK: i64 = 0x4c69_6665_6c69_6e02;
 
 /// Reconnection attempts before a batch's jobs are given up (their callers
 /// see [`StoreError::Unavailable`]); the pause doubles from the first.
@@ -36,13 +37,16 @@ const FIRST_RECONNECT_PAUSE: Duration = Duration::from_millis(100);
 pub(super) struct PgTx {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// The server writing, named in the events it announces.
+    pub(super) instance: Uuid,
 }
 
 impl PgTx {
-    fn connect(config: &postgres::Config) -> Result<Self, StoreError> {
+    fn connect(config: &postgres::Config, instance: Uuid) -> Result<Self, StoreError> {
         Ok(Self {
             client: config.connect(NoTls)?,
             statements: HashMap::new(),
+            instance,
         })
     }
 
@@ -98,10 +102,11 @@ impl PgTx {
     }
 }
 
-/// Connects, migrates, says so on `ready`, then runs the write queue until
-/// every sender is gone.
+/// Connects, migrates, says so on `ready`, then runs the write queue (as
+/// server `instance`) until every sender is gone.
 pub(super) fn start(
     config: postgres::Config,
+    instance: Uuid,
     queue: mpsc::Receiver<WriteJob>,
     ready: oneshot::Sender<Result<(), StoreError>>,
 ) {
@@ -115,6 +120,7 @@ pub(super) fn start(
             Ok(PgTx {
                 client,
                 statements: HashMap::new(),
+                instance,
             })
         });
     match opened {
@@ -173,7 +179,7 @@ fn begin(config: &postgres::Config, tx: &mut PgTx) -> Result<(), StoreError> {
                 std::thread::sleep(pause);
                 pause *= 2;
             }
-            match PgTx::connect(config) {
+            match PgTx::connect(config, tx.instance) {
                 Ok(fresh) => {
                     tracing::info!(attempt, "reconnected the writer to PostgreSQL");
                     *tx = fresh;

@@ -21,7 +21,7 @@
 
 mod case_reads;
 mod case_writes;
-mod open;
+pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod read_pool;

@@ -15,6 +15,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_server.sql"),
 ];
 
+/// The schema version this server brings a database to.
+pub(crate) fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
 const STATEMENT_CACHE: usize = 128;

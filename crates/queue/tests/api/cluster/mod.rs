@@ -4,9 +4,17 @@
 //! These tests need PostgreSQL, so they are ignored by default (each says
 //! so: `#[ignore = "needs PostgreSQL: …"]`); `cargo xtask
 //! test` runs them (`cluster:: --ignored`) with `TEST_DATABASE_URL` set, and
-//! without it they fail with a message that says so.
+//! without it they fail with a message that says so. Several run through a
+//! real nginx configured from `deploy/nginx/lifeline.conf` (see `nginx`);
+//! that file's own check needs no database and runs with the ordinary suite.
 
 mod creates;
+mod database_pool;
+pub(crate) mod fanout;
+mod limits;
+mod migrate_db;
+mod nginx;
+mod through_nginx;
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,7 +23,7 @@ use lifeline_client::QueueClient;
 use tempfile::TempDir;
 
 use crate::database;
-use crate::process::{Company, ServerProcess, set_up_company};
+use crate::process::{COMPANY_PASSWORD, Company, ServerProcess, set_up_company};
 
 pub type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -76,7 +84,6 @@ impl Cluster {
         Ok(QueueClient::new(self.url(index))?)
     }
 
-    #[allow(dead_code, reason = "for the crash tests")]
     /// Kills instance `index` with SIGKILL, as a machine that dies does.
     pub fn kill(&mut self, index: usize) -> Fallible<()> {
         let mut instance = self.instances[index].take().ok_or("already gone")?;
@@ -89,6 +96,45 @@ impl Cluster {
     /// The data dir every instance shares.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data_dir.path()
+    }
+
+    /// A customer case created through instance `index`: its id and token.
+    pub async fn create_case(&self, index: usize) -> Fallible<(uuid::Uuid, String)> {
+        let created = self
+            .client(index)?
+            .create_case(
+                &self.company.deployment_key,
+                &lifeline_protocol::IdempotencyKey::generate(),
+                &crate::helpers::sos_request(None),
+            )
+            .await?;
+        Ok((created.case.id, created.token))
+    }
+
+    /// The URL of the database every instance shares.
+    pub fn database_url(&self) -> Fallible<String> {
+        Ok(database::for_data_dir(self.data_dir.path())
+            .ok_or("the cluster runs on PostgreSQL")?
+            .1)
+    }
+
+    /// Signs the company's Ana in to the console of instance `index`;
+    /// returns the `Cookie` header value.
+    pub async fn console_cookie(&self, index: usize) -> Fallible<String> {
+        let response = crate::console::browser()
+            .post(format!("{}/sign-in", self.url(index)))
+            .form(&[("email", "ana@example.com"), ("password", COMPANY_PASSWORD)])
+            .send()
+            .await?;
+        if response.status() != reqwest::StatusCode::SEE_OTHER {
+            return Err(format!("Ana could not sign in: {}", response.text().await?).into());
+        }
+        let set_cookie = response
+            .headers()
+            .get(reqwest::header::SET_COOKIE)
+            .ok_or("a session cookie")?
+            .to_str()?;
+        Ok(set_cookie.split(';').next().ok_or("a cookie")?.to_string())
     }
 
     /// Fails when any running instance has logged a panic.
@@ -105,7 +151,18 @@ impl Cluster {
     }
 }
 
-#[allow(dead_code, reason = "for the live tests")]
+/// Runs `sql` on the database at `url` (on a thread of its own: the
+/// blocking client cannot run on a test's runtime); returns the rows selected.
+pub fn run_sql(url: &str, sql: &str) -> Fallible<Vec<postgres::Row>> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || -> Result<_, postgres::Error> {
+        postgres::Client::connect(&url, postgres::NoTls)?.query(&sql, &[])
+    })
+    .join()
+    .map_err(|_| "the SQL thread panicked")?
+    .map_err(Into::into)
+}
+
 /// Polls `check` every 50 ms until it answers `Some`, for `limit` at most.
 pub async fn poll_until<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> Fallible<T>
 where
