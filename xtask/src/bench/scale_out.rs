@@ -52,7 +52,7 @@ const TICKS_PER_SECOND: f64 = 100.0;
 /// (each sample is a `psql` run, so not too often on two cores).
 const SAMPLE_EVERY: Duration = Duration::from_millis(200);
 /// The busiest backend states printed per configuration.
-const STATES_SHOWN: usize = 6;
+const STATES_SHOWN: usize = 8;
 
 /// One server layout the benchmark measures.
 #[derive(Debug)]
@@ -397,8 +397,9 @@ fn print_backend_states(configurations: &[Configuration; 3], results: &[Result<M
         println!();
         println!(
             "{}: the benchmark database's busy backends during the creates, {} samples {:?} apart \
-             (mean backends in each state | wait | last statement; `idle in transaction | \
-             Client:ClientRead` is a transaction waiting for the server's next statement):",
+             (mean backends in each state | wait | last statement; `active | no wait` is a \
+             statement running, `idle in transaction | Client:ClientRead` a transaction \
+             waiting for the server's next statement):",
             configuration.name, states.samples, SAMPLE_EVERY
         );
         for (state, count) in states.counts.iter().take(STATES_SHOWN) {
@@ -548,7 +549,7 @@ impl BackendSampler {
         let (url, stopped) = (maintenance_url.to_owned(), stop.clone());
         // `database` is a name this benchmark made: a plain identifier.
         let sql = format!(
-            "SELECT state || ' | ' || coalesce(wait_event_type || ':' || wait_event, 'on CPU') \
+            "SELECT state || ' | ' || coalesce(wait_event_type || ':' || wait_event, 'no wait') \
              || ' | ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 48) \
              FROM pg_stat_activity WHERE datname = '{database}' AND state <> 'idle'"
         );
