@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -203,4 +204,117 @@ fn let_test_url_in(cluster: &Cluster) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The value of a server setting (`SHOW name`), e.g. `server_version`.
+pub fn setting(url: &str, name: &str) -> Result<String> {
+    Ok(query_lines(url, &format!("SHOW {name}"))?.join(" "))
+}
+
+/// Runs one statement with `psql` and returns its rows, one line each
+/// (columns separated by `|`).
+pub fn query_lines(url: &str, sql: &str) -> Result<Vec<String>> {
+    let output = psql(url, sql)
+        .output()
+        .with_context(|| format!("failed to run psql for {sql}"))?;
+    if !output.status.success() {
+        bail!(
+            "{sql} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// A fresh, empty database on a PostgreSQL, dropped (with any connection left
+/// to it) when this value is dropped.
+#[derive(Debug)]
+pub struct ScratchDatabase {
+    maintenance_url: String,
+    name: String,
+    url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates `<prefix>_<pid>_<n>` through `maintenance_url` (a URL that can
+    /// create databases); `prefix` must be a plain SQL identifier.
+    pub fn create(maintenance_url: &str, prefix: &str) -> Result<Self> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "{prefix}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let url = with_database(maintenance_url, &name)?;
+        run_checked(
+            psql(maintenance_url, &format!("CREATE DATABASE {name}")),
+            &format!("CREATE DATABASE {name}"),
+        )?;
+        Ok(Self {
+            maintenance_url: maintenance_url.to_owned(),
+            name,
+            url,
+        })
+    }
+
+    /// The URL of the new database.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(error) = run_checked(psql(&self.maintenance_url, &drop), &drop) {
+            eprintln!("xtask: warning: {error:#}");
+        }
+    }
+}
+
+/// `url` with its database (the path) replaced by `name`, query kept.
+fn with_database(url: &str, name: &str) -> Result<String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .with_context(|| format!("{url} is not a postgres:// URL"))?;
+    let (before_query, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let authority = before_query
+        .split_once('/')
+        .map_or(before_query, |(authority, _)| authority);
+    Ok(match query {
+        Some(query) => format!("{scheme}://{authority}/{name}?{query}"),
+        None => format!("{scheme}://{authority}/{name}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_of_a_url_is_replaced_and_its_query_kept() -> Result<()> {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "b_1")?,
+            "postgres://postgres@127.0.0.1:5432/b_1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@db/test?sslmode=disable", "b_1")?,
+            "postgres://u:p@db/b_1?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://db", "b_1")?, "postgres://db/b_1");
+        assert!(with_database("db/test", "b_1").is_err());
+        Ok(())
+    }
 }

@@ -106,7 +106,9 @@ pub type MakeRequest = Arc<dyn Fn(usize) -> Request<Body> + Send + Sync>;
 /// as soon as the previous answer arrives.
 #[derive(Clone)]
 pub struct Load {
-    pub addr: SocketAddr,
+    /// Where the clients connect: client `i` to `targets[i % targets.len()]`,
+    /// so several instances of a server get an even share of the clients.
+    pub targets: Vec<SocketAddr>,
     pub clients: usize,
     pub warmup: Duration,
     pub measure: Duration,
@@ -153,6 +155,9 @@ impl Run {
 impl Load {
     /// Runs the load: warm-up, then the measured window.
     pub async fn run(&self) -> Result<Run> {
+        if self.targets.is_empty() {
+            bail!("a load needs at least one server to send to");
+        }
         let start = Instant::now();
         let measure_from = start + self.warmup;
         let until = measure_from + self.measure;
@@ -188,7 +193,7 @@ impl Load {
             }
             let open = match connection.as_mut() {
                 Some(open) => open,
-                None => match Connection::open(self.addr).await {
+                None => match Connection::open(self.targets[client % self.targets.len()]).await {
                     Ok(open) => connection.insert(open),
                     Err(error) => {
                         tally.failed(format!("{error:#}"));
@@ -288,7 +293,67 @@ impl Latencies {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use axum::Router;
+    use axum::routing::get;
+
     use super::*;
+
+    /// A server on a free loopback port that counts the requests it answers.
+    async fn counting_server() -> Result<(SocketAddr, Arc<AtomicU64>)> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let hits = Arc::new(AtomicU64::new(0));
+        let counted = hits.clone();
+        let app = Router::new().route(
+            "/",
+            get(move || async move {
+                counted.fetch_add(1, Ordering::Relaxed);
+                "ok"
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok((addr, hits))
+    }
+
+    fn load_of_gets(targets: Vec<SocketAddr>) -> Load {
+        Load {
+            targets,
+            clients: 4,
+            warmup: Duration::ZERO,
+            measure: Duration::from_millis(300),
+            expected: StatusCode::OK,
+            make_request: Arc::new(|_| {
+                Request::get("/")
+                    .body(Body::default())
+                    .expect("a valid request")
+            }),
+        }
+    }
+
+    #[tokio::test]
+    async fn clients_are_spread_over_every_target() -> Result<()> {
+        let (first, first_hits) = counting_server().await?;
+        let (second, second_hits) = counting_server().await?;
+        let run = load_of_gets(vec![first, second]).run().await?;
+        assert_eq!(run.problems(), "");
+        let (first_hits, second_hits) = (
+            first_hits.load(Ordering::Relaxed),
+            second_hits.load(Ordering::Relaxed),
+        );
+        assert!(
+            first_hits > 0 && second_hits > 0,
+            "both targets answer: {first_hits} and {second_hits}"
+        );
+        assert!(run.latencies.count() as u64 <= first_hits + second_hits);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_load_without_targets_is_refused() {
+        assert!(load_of_gets(Vec::new()).run().await.is_err());
+    }
 
     #[test]
     fn percentiles_use_the_nearest_rank() {

@@ -5,15 +5,17 @@ mod echo;
 mod load;
 mod queue_server;
 mod report;
+mod scale_out;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod screen;
 mod server;
 mod session;
 mod sse;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::cargo::{self, Profile};
 
@@ -22,6 +24,21 @@ pub struct Args {
     /// What to measure.
     #[arg(value_enum)]
     target: Target,
+    /// `server` only: `postgres` measures the server on PostgreSQL with one
+    /// instance and with two, beside SQLite (creates, reads, fan-out across
+    /// instances) instead of the full SQLite benchmark.
+    #[arg(long, value_enum, default_value_t = Database::Sqlite)]
+    database: Database,
+    /// `server` only: measure this `lifeline-queue` (a release build) instead
+    /// of building one.
+    #[arg(long, value_name = "PATH")]
+    server_bin: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Database {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -57,8 +74,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     // not the server, set the figures: hand over to a release build of xtask.
     if cfg!(debug_assertions) && std::env::var_os(OPTIMISED_ENV).is_none() {
         let xtask = cargo::build_binary("xtask", "xtask", Profile::Release)?;
+        // The same arguments: everything after the program name.
         let status = std::process::Command::new(&xtask)
-            .args(["bench", args.target.name()])
+            .args(std::env::args_os().skip(1))
             .env(OPTIMISED_ENV, "1")
             .status()
             .with_context(|| format!("failed to run {}", xtask.display()))?;
@@ -70,8 +88,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             },
         );
     }
+    if !matches!(args.target, Target::Server)
+        && (args.database != Database::Sqlite || args.server_bin.is_some())
+    {
+        bail!(
+            "--database and --server-bin are options of `bench server`, not `bench {}`",
+            args.target.name()
+        );
+    }
     match args.target {
-        Target::Server => server::run(),
+        Target::Server => {
+            let binary = match &args.server_bin {
+                Some(binary) => binary.clone(),
+                None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?,
+            };
+            match args.database {
+                Database::Sqlite => server::run(binary),
+                Database::Postgres => scale_out::run(binary),
+            }
+        }
         Target::App => app::run(),
         #[cfg(all(unix, not(target_os = "macos")))]
         Target::Screen => screen::run(),

@@ -8,6 +8,7 @@
 //! order of the targets.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -27,12 +28,11 @@ use super::queue_server::LocalServer;
 use super::report::{mib, print_table, show, thousands, verdict};
 use super::session;
 use super::sse::EventStream;
-use crate::cargo::{self, Profile};
 use crate::queue_cli::EXPERT_EMAIL;
 
-const CLIENTS: usize = 64;
-const WARMUP: Duration = Duration::from_secs(2);
-const MEASURE: Duration = Duration::from_secs(10);
+pub(super) const CLIENTS: usize = 64;
+pub(super) const WARMUP: Duration = Duration::from_secs(2);
+pub(super) const MEASURE: Duration = Duration::from_secs(10);
 /// 10,000 subscribers: a case token holds at most 4 event streams (the
 /// server's cap per credential), so they spread over 2,500 cases.
 const SSE_CASES: usize = 2_500;
@@ -52,17 +52,17 @@ const SESSION_DRAIN_LIMIT: Duration = Duration::from_secs(180);
 
 const CREATE_BODY: &[u8] = br#"{"channel":"sos","description":"bench"}"#;
 
-const TARGET_CREATES_PER_S: f64 = 5_000.0;
-const TARGET_CREATE_P99: Duration = Duration::from_millis(25);
-const TARGET_READS_PER_S: f64 = 20_000.0;
+pub(super) const TARGET_CREATES_PER_S: f64 = 5_000.0;
+pub(super) const TARGET_CREATE_P99: Duration = Duration::from_millis(25);
+pub(super) const TARGET_READS_PER_S: f64 = 20_000.0;
 const TARGET_SSE_RSS: u64 = 256 * 1024 * 1024;
 const TARGET_FAN_OUT_P99: Duration = Duration::from_millis(200);
 const TARGET_SESSIONS_RSS: u64 = 256 * 1024 * 1024;
 
-pub fn run() -> Result<ExitCode> {
+/// Runs the benchmark against `binary` (a release build of `lifeline-queue`).
+pub fn run(binary: PathBuf) -> Result<ExitCode> {
     // Before the server starts, so that it inherits the raised limit too.
     let open_files = raise_open_file_limit()?;
-    let binary = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?;
     let mut server = LocalServer::start(binary.clone())?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +103,7 @@ pub fn run() -> Result<ExitCode> {
 }
 
 /// Raises this process's open-file soft limit to its hard limit; returns the new limit.
-fn raise_open_file_limit() -> Result<u64> {
+pub(super) fn raise_open_file_limit() -> Result<u64> {
     let limit = rlimit::increase_nofile_limit(u64::MAX)
         .context("failed to raise the open-file limit (RLIMIT_NOFILE)")?;
     let needed =
@@ -132,7 +132,7 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
 
     eprintln!("xtask: reads: {CLIENTS} clients, {WARMUP:?} warm-up, {MEASURE:?} measured");
     let read_cases = create_cases(addr, &deployment, CLIENTS).await?;
-    let reads = read_load(addr, read_cases).run().await?;
+    let reads = read_load(&[addr], read_cases).run().await?;
     eprintln!("xtask:   {}", summary(&reads));
     server.ensure_running()?;
 
@@ -143,7 +143,7 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
     let sse_cases = create_cases(addr, &deployment, SSE_CASES).await?;
     let expert_id = expert_id(addr, &expert).await?;
     let rss_before_sse = server.rss_bytes()?;
-    let subscribed = subscribe_all(addr, &sse_cases).await?;
+    let subscribed = subscribe_all(addr, &sse_cases, SUBSCRIBERS_PER_CASE).await?;
     // Let allocations settle before reading the figure.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_with_sse = server.rss_bytes()?;
@@ -175,7 +175,7 @@ async fn measure(local: &mut LocalServer) -> Result<Report> {
     eprintln!(
         "xtask: durable creates: {CLIENTS} clients, {WARMUP:?} warm-up, {MEASURE:?} measured"
     );
-    let creates = create_load(addr, deployment).run().await?;
+    let creates = create_load(&[addr], deployment).run().await?;
     eprintln!("xtask:   {}", summary(&creates));
     server.ensure_running()?;
 
@@ -357,7 +357,7 @@ async fn drain_sessions(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Durati
 }
 
 /// The id of the demo expert, from `GET /api/v1/experts`.
-async fn expert_id(addr: SocketAddr, expert: &HeaderValue) -> Result<String> {
+pub(super) async fn expert_id(addr: SocketAddr, expert: &HeaderValue) -> Result<String> {
     let mut connection = Connection::open(addr).await?;
     let answer = connection
         .json(
@@ -383,9 +383,10 @@ async fn expert_id(addr: SocketAddr, expert: &HeaderValue) -> Result<String> {
         .with_context(|| format!("GET /api/v1/experts does not list {EXPERT_EMAIL} with an id"))
 }
 
-fn create_load(addr: SocketAddr, deployment: HeaderValue) -> Load {
+/// Durable creates, the clients spread over `targets`.
+pub(super) fn create_load(targets: &[SocketAddr], deployment: HeaderValue) -> Load {
     Load {
-        addr,
+        targets: targets.to_vec(),
         clients: CLIENTS,
         warmup: WARMUP,
         measure: MEASURE,
@@ -394,13 +395,14 @@ fn create_load(addr: SocketAddr, deployment: HeaderValue) -> Load {
     }
 }
 
-fn read_load(addr: SocketAddr, cases: Vec<CaseAccess>) -> Load {
+/// Reads of `cases` (each client its own case), the clients spread over `targets`.
+pub(super) fn read_load(targets: &[SocketAddr], cases: Vec<CaseAccess>) -> Load {
     let requests: Vec<(String, HeaderValue)> = cases
         .into_iter()
         .map(|case| (format!("/api/v1/cases/{}", case.id), case.authorization))
         .collect();
     Load {
-        addr,
+        targets: targets.to_vec(),
         clients: CLIENTS,
         warmup: WARMUP,
         measure: MEASURE,
@@ -417,7 +419,7 @@ fn read_load(addr: SocketAddr, cases: Vec<CaseAccess>) -> Load {
 
 fn echo_load(addr: SocketAddr) -> Load {
     Load {
-        addr,
+        targets: vec![addr],
         clients: CLIENTS,
         warmup: WARMUP,
         measure: MEASURE,
@@ -433,7 +435,7 @@ fn echo_load(addr: SocketAddr) -> Load {
 
 /// One open event stream, past its first event.
 #[derive(Debug)]
-struct Subscriber {
+pub(super) struct Subscriber {
     /// Index into the SSE cases.
     case: usize,
     /// Kept so the connection stays open.
@@ -467,20 +469,23 @@ async fn subscribe(addr: SocketAddr, case_index: usize, case: &CaseAccess) -> Re
 }
 
 #[derive(Debug)]
-struct Subscribed {
-    subscribers: Vec<Subscriber>,
-    failures: usize,
-    first_problem: Option<String>,
-    elapsed: Duration,
+pub(super) struct Subscribed {
+    pub(super) subscribers: Vec<Subscriber>,
+    pub(super) failures: usize,
+    pub(super) first_problem: Option<String>,
+    pub(super) elapsed: Duration,
 }
 
-/// Opens `SUBSCRIBERS_PER_CASE` event streams on each case and reads the
-/// first event of each.
-async fn subscribe_all(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Subscribed> {
+/// Opens `per_case` event streams on each case and reads the first event of each.
+pub(super) async fn subscribe_all(
+    addr: SocketAddr,
+    cases: &[CaseAccess],
+    per_case: usize,
+) -> Result<Subscribed> {
     let started = Instant::now();
     let permits = Arc::new(Semaphore::new(SUBSCRIBE_CONCURRENCY));
     let mut tasks = JoinSet::new();
-    for round in 0..SUBSCRIBERS_PER_CASE {
+    for round in 0..per_case {
         for (index, case) in cases.iter().enumerate() {
             let (permits, case) = (permits.clone(), case.clone());
             tasks.spawn(async move {
@@ -492,7 +497,7 @@ async fn subscribe_all(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Subscri
         }
     }
     let mut subscribed = Subscribed {
-        subscribers: Vec::with_capacity(cases.len() * SUBSCRIBERS_PER_CASE),
+        subscribers: Vec::with_capacity(cases.len() * per_case),
         failures: 0,
         first_problem: None,
         elapsed: Duration::ZERO,
@@ -526,14 +531,15 @@ async fn subscribe_all(addr: SocketAddr, cases: &[CaseAccess]) -> Result<Subscri
 }
 
 #[derive(Debug)]
-struct FanOut {
-    latencies: Latencies,
-    missing: usize,
+pub(super) struct FanOut {
+    pub(super) latencies: Latencies,
+    pub(super) missing: usize,
 }
 
 /// Assigns every case to the expert and measures, per subscriber, the time
 /// from sending its case's assign to receiving the `case` event showing it.
-async fn fan_out(
+/// The assigns go to `addr`, which need not be where the subscribers are.
+pub(super) async fn fan_out(
     addr: SocketAddr,
     cases: &[CaseAccess],
     subscribers: Vec<Subscriber>,
@@ -614,7 +620,7 @@ async fn fan_out(
     })
 }
 
-fn available_cpus() -> usize {
+pub(super) fn available_cpus() -> usize {
     std::thread::available_parallelism().map_or(2, usize::from)
 }
 
@@ -793,7 +799,7 @@ impl Report {
     }
 }
 
-fn rate_with_latency(run: &Run) -> String {
+pub(super) fn rate_with_latency(run: &Run) -> String {
     format!(
         "{}/s, p50 {}, p99 {}",
         thousands(run.rate()),
@@ -802,7 +808,7 @@ fn rate_with_latency(run: &Run) -> String {
     )
 }
 
-fn with_problems(result: String, run: &Run) -> String {
+pub(super) fn with_problems(result: String, run: &Run) -> String {
     let problems = run.problems();
     if problems.is_empty() {
         result
@@ -811,6 +817,6 @@ fn with_problems(result: String, run: &Run) -> String {
     }
 }
 
-fn summary(run: &Run) -> String {
+pub(super) fn summary(run: &Run) -> String {
     with_problems(rate_with_latency(run), run)
 }
