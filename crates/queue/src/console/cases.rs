@@ -103,6 +103,7 @@ async fn rows(
         group,
         assignee,
         visible_groups: (!expert.admin).then(|| expert.groups.clone()),
+        code: None,
         after: None,
         limit: QUEUE_PAGE_ROWS,
     };
@@ -432,6 +433,7 @@ pub async fn create_case(
                 group_id: group,
                 customer,
                 description,
+                valid_until: None,
             },
             expert_actor(&signed.expert),
             state.clock.now(),

@@ -115,6 +115,7 @@ async fn create_manual_case(
         group_id: request.group,
         customer: request.customer.unwrap_or_default(),
         description: request.description,
+        valid_until: None,
     };
     let case = state
         .store
@@ -278,11 +279,11 @@ pub async fn assign_case(
 }
 
 /// Cursors are opaque to clients: the last case id, base64url.
-fn encode_cursor(case: &Case) -> String {
+pub(super) fn encode_cursor(case: &Case) -> String {
     URL_SAFE_NO_PAD.encode(case.id.as_bytes())
 }
 
-fn decode_cursor(text: &str) -> Option<Uuid> {
+pub(super) fn decode_cursor(text: &str) -> Option<Uuid> {
     Uuid::from_slice(&URL_SAFE_NO_PAD.decode(text).ok()?).ok()
 }
 
@@ -319,6 +320,7 @@ pub async fn list_cases(
         group,
         assignee,
         visible_groups: (!expert.admin).then(|| expert.groups.clone()),
+        code: None,
         after,
         limit: limit + 1,
     };

@@ -8,6 +8,7 @@ mod extract;
 mod openapi;
 mod ops;
 mod session;
+mod teamviewer;
 
 use std::sync::Arc;
 
@@ -84,6 +85,8 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Expert tokens only, never the cookie: outside the CSRF lock.
+        .merge(teamviewer::router())
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
 }

@@ -128,7 +128,10 @@ pub(super) fn create_manual_case(
                 request_hash: None,
                 created_by,
                 now,
-                expires_at: now + ttl,
+                // The creator may shorten the code's life, never lengthen it.
+                expires_at: new
+                    .valid_until
+                    .map_or(now + ttl, |until| until.min(now + ttl)),
             },
             by.label(),
         )?

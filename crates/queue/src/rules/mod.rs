@@ -20,7 +20,7 @@
 //! - `people`: experts, groups, credentials, deployments.
 
 pub(crate) mod assignment;
-mod cases;
+pub(crate) mod cases;
 mod expiry;
 pub(crate) mod instances;
 mod join;

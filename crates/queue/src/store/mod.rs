@@ -175,6 +175,9 @@ pub struct NewManualCase {
     pub customer: Customer,
     /// Description, if known.
     pub description: Option<Description>,
+    /// A deadline earlier than the server's own for an unclaimed code, if
+    /// the creator asks for one (the TeamViewer façade's `valid_until`).
+    pub valid_until: Option<OffsetDateTime>,
 }
 
 /// Which cases a list asks for.
@@ -184,6 +187,8 @@ pub enum StateFilter {
     Open,
     /// Exactly this state.
     Only(CaseState),
+    /// `closed` or `expired` (including open ones past their deadline).
+    Final,
     /// Every state.
     All,
 }
@@ -219,6 +224,9 @@ pub struct CaseQuery {
     pub assignee: AssigneeFilter,
     /// Only these groups (the caller's); `None` for admins.
     pub visible_groups: Option<Vec<Uuid>>,
+    /// Only cases that hold or held this code (codes are unique among open
+    /// cases only: a final case's code may be given again).
+    pub code: Option<SessionCode>,
     /// Start after this case id (ids are UUID v7: creation order).
     pub after: Option<Uuid>,
     /// Page size.

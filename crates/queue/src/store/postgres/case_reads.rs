@@ -102,10 +102,19 @@ fn list_statement(query: &CaseQuery, now: OffsetDateTime) -> Option<(String, Arg
             let state = args.bind(open.as_str());
             sql.push_str(&format!(" AND c.state = {state} AND c.expires_at > $1"));
         }
+        StateFilter::Final => {
+            sql.push_str(" AND (c.state IN ('closed', 'expired') OR c.expires_at <= $1)");
+        }
         StateFilter::All => {}
     }
     if let Some(group) = query.group {
         sql.push_str(&format!(" AND c.group_id = {}", args.bind(group)));
+    }
+    if let Some(code) = query.code {
+        sql.push_str(&format!(
+            " AND c.code = {}",
+            args.bind(code.as_str().to_owned())
+        ));
     }
     match query.assignee {
         AssigneeFilter::Anyone => {}

@@ -99,11 +99,19 @@ fn list_statement(
             args.push(Box::new(open.as_str()));
             args.push(Box::new(now_ms));
         }
+        StateFilter::Final => {
+            sql.push_str(" AND (c.state IN ('closed', 'expired') OR c.expires_at <= ?)");
+            args.push(Box::new(now_ms));
+        }
         StateFilter::All => {}
     }
     if let Some(group) = query.group {
         sql.push_str(" AND c.group_id = ?");
         args.push(Box::new(group));
+    }
+    if let Some(code) = query.code {
+        sql.push_str(" AND c.code = ?");
+        args.push(Box::new(code.as_str().to_owned()));
     }
     match query.assignee {
         AssigneeFilter::Anyone => {}
