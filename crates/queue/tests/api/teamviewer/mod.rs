@@ -50,6 +50,14 @@ fn is_tv_code(code: &str) -> bool {
 async fn an_integration_creates_assigns_describes_and_closes_a_session() -> TestResult {
     let app = spawn_app().await;
     let desk = tv(&app, &app.expert_token);
+    // An earlier session, which the changes below must leave alone.
+    let bystander = desk
+        .create(&NewSession {
+            groupid: Some(group(app.group.id)),
+            ..NewSession::default()
+        })
+        .await?
+        .map_err(|r| format!("create refused: {r:?}"))?;
 
     let created = desk
         .create(&NewSession {
@@ -159,6 +167,20 @@ async fn an_integration_creates_assigns_describes_and_closes_a_session() -> Test
         .ok_or("a closed session cannot be changed")?;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert_eq!(again.body.error, "invalid_request");
+
+    let untouched = desk
+        .get(&bystander.code)
+        .await?
+        .map_err(|r| format!("{r:?}"))?;
+    assert_eq!(
+        (
+            untouched.state.as_str(),
+            untouched.assigned_userid,
+            untouched.description
+        ),
+        ("Open", None, None),
+        "a code reaches its own session only"
+    );
     Ok(())
 }
 
