@@ -27,6 +27,7 @@ mod metrics;
 mod password_gate;
 pub mod public_url;
 mod rate_limit;
+pub mod reports;
 mod request_limits;
 mod rules;
 mod screen;

@@ -56,19 +56,78 @@ fn request_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 15))
 }
 
-/// Cases entering each state. The store holds a handle and counts as its
-/// writes commit, so every way into a state is counted, whoever drove it.
-#[derive(Debug, Clone, Default)]
-pub struct StateChanges(Family<StateLabel, Counter>);
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GroupLabel {
+    group: String,
+}
+
+type SlaFamily = Family<GroupLabel, Histogram, fn() -> Histogram>;
+
+fn sla_histogram() -> Histogram {
+    // Seconds a customer waits: 5 s … 1 day.
+    Histogram::new([
+        5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 14_400.0,
+        28_800.0, 86_400.0,
+    ])
+}
+
+/// What an SLA histogram times, from a case's creation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaMeasure {
+    /// To its first assignment.
+    Assign,
+    /// To the first time its session had both sides.
+    FirstConnection,
+    /// To its close (expired cases are not closed: they are not timed).
+    Close,
+}
+
+/// What the store counts as its writes commit: cases entering each state,
+/// and the SLA times of cases reaching a milestone. The store holds a handle,
+/// so every way there is counted, whoever drove it, and a write that does not
+/// commit counts nothing; a milestone is recorded once per case in the
+/// database, so with several instances each case is timed by one of them.
+#[derive(Debug, Clone)]
+pub struct StateChanges {
+    entered: Family<StateLabel, Counter>,
+    to_assign: SlaFamily,
+    to_first_connection: SlaFamily,
+    to_close: SlaFamily,
+}
+
+impl Default for StateChanges {
+    fn default() -> Self {
+        Self {
+            entered: Family::default(),
+            to_assign: SlaFamily::new_with_constructor(sla_histogram),
+            to_first_connection: SlaFamily::new_with_constructor(sla_histogram),
+            to_close: SlaFamily::new_with_constructor(sla_histogram),
+        }
+    }
+}
 
 impl StateChanges {
     /// `count` cases entered `state`.
     pub fn entered(&self, state: CaseState, count: u64) {
-        self.0
+        self.entered
             .get_or_create(&StateLabel {
                 state: state.as_str(),
             })
             .inc_by(count);
+    }
+
+    /// A case of `group` reached `measure`'s milestone `seconds` after its creation.
+    pub fn timed(&self, measure: SlaMeasure, group: &str, seconds: f64) {
+        let family = match measure {
+            SlaMeasure::Assign => &self.to_assign,
+            SlaMeasure::FirstConnection => &self.to_first_connection,
+            SlaMeasure::Close => &self.to_close,
+        };
+        family
+            .get_or_create(&GroupLabel {
+                group: group.to_string(),
+            })
+            .observe(seconds);
     }
 }
 
@@ -101,7 +160,22 @@ impl Default for Metrics {
         registry.register(
             "case_state_changes",
             "Cases entering a state",
-            state_changes.0.clone(),
+            state_changes.entered.clone(),
+        );
+        registry.register(
+            "case_time_to_assign_seconds",
+            "Time from a case's creation to its first assignment, by group",
+            state_changes.to_assign.clone(),
+        );
+        registry.register(
+            "case_time_to_first_connection_seconds",
+            "Time from a case's creation to the first time expert and customer were both connected, by group",
+            state_changes.to_first_connection.clone(),
+        );
+        registry.register(
+            "case_time_to_close_seconds",
+            "Time from a case's creation to its close (expired cases not included), by group",
+            state_changes.to_close.clone(),
         );
         registry.register("open_cases", "Open cases, by state", open_cases.clone());
         registry.register(

@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod cases;
 mod page;
+mod reports;
 mod views;
 
 use std::sync::Arc;
@@ -75,6 +76,8 @@ pub fn router() -> Router<Arc<AppState>> {
             get(admin::tokens_page).post(admin::add_token),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/reports", get(reports::reports_page))
+        .route("/reports.csv", get(reports::reports_csv))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

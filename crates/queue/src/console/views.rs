@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use lifeline_protocol::{Case, CaseState, Channel, HistoryAction, HistoryEntry};
 
+use crate::reports::{Figures, Spread};
+
 /// Shown where a field has no value.
 const NONE: &str = "—";
 /// Characters of the description shown in a queue row.
@@ -248,6 +250,46 @@ pub fn duration_words(span: Duration) -> String {
         0..60 => format!("{secs} s"),
         60..3600 => format!("{} min", secs / 60),
         _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// One spread of times as a report row shows it.
+#[derive(Debug)]
+pub struct SpreadCells {
+    pub count: usize,
+    pub median: String,
+    pub p90: String,
+}
+
+/// One row of a report table: a group or an expert.
+#[derive(Debug)]
+pub struct ReportRow {
+    pub name: String,
+    pub cases: usize,
+    pub expired: usize,
+    /// To assign, to first connection, to close.
+    pub spreads: [SpreadCells; 3],
+}
+
+impl ReportRow {
+    pub fn new(figures: &Figures) -> Self {
+        let cells = |spread: &Spread| SpreadCells {
+            count: spread.count,
+            median: spread
+                .median
+                .map_or_else(|| NONE.to_string(), duration_words),
+            p90: spread.p90.map_or_else(|| NONE.to_string(), duration_words),
+        };
+        Self {
+            name: figures.name.clone(),
+            cases: figures.cases,
+            expired: figures.expired,
+            spreads: [
+                cells(&figures.to_assign),
+                cells(&figures.to_first_connection),
+                cells(&figures.to_close),
+            ],
+        }
     }
 }
 

@@ -18,8 +18,9 @@ use super::Tx;
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, EventKind};
+use crate::metrics::SlaMeasure;
 use crate::store::rows::CaseRow;
-use crate::store::storage::{EventRow, NewCaseRow};
+use crate::store::storage::{EventRow, Milestone, NewCaseRow};
 use crate::store::{Actor, CreateOutcome, NewCustomerCase, NewManualCase, StoreError};
 
 /// Attempts at a free random code before giving up (a collision is 1 in 10^9 per open case).
@@ -183,6 +184,7 @@ pub(super) fn close_case(
     tx.store
         .set_final(id, CaseState::Closed, closed_by(by), now)?;
     tx.entered(CaseState::Closed);
+    tx.timed(SlaMeasure::Close, &row, now);
     tx.record_change(id, HistoryAction::Closed, by.label(), None, now)
 }
 
@@ -254,6 +256,9 @@ impl Tx<'_> {
             _ => {}
         }
         self.store.set_assignee(id, expert, now)?;
+        if expert.is_some() && self.store.reach_milestone(id, Milestone::Assigned, now)? {
+            self.timed(SlaMeasure::Assign, &row, now);
+        }
         let action = if expert.is_some() {
             HistoryAction::Assigned
         } else {

@@ -42,14 +42,15 @@ use lifeline_protocol::{
     HistoryAction, HistoryEntry, MessageFrom, SessionCode, UpdateCaseRequest,
 };
 
+use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, Hub};
-use crate::metrics::StateChanges;
+use crate::metrics::{SlaMeasure, StateChanges};
 use crate::store::rows::CaseRow;
 use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
-    NewExpert, NewManualCase, SignInRecord, Store, StoreError, Swept, TokenInfo,
+    NewExpert, NewManualCase, SignInRecord, SlaCase, Store, StoreError, Swept, TokenInfo,
 };
 
 /// Cases expired per write by the sweep.
@@ -149,18 +150,38 @@ impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
 }
 
 /// A write in progress: the backend's transaction, the events the rules
-/// recorded, published once it commits, and the states cases entered,
-/// counted then.
+/// recorded, published once it commits, and the states cases entered and
+/// the SLA times they reached, counted then.
 pub(crate) struct Tx<'a> {
     store: &'a mut dyn WriteTx,
     events: Vec<CaseEvent>,
     entered: Vec<CaseState>,
+    timed: Vec<SlaTime>,
+}
+
+/// A case of `group` reached `measure`'s milestone `seconds` after its creation.
+struct SlaTime {
+    measure: SlaMeasure,
+    group: String,
+    seconds: f64,
 }
 
 impl Tx<'_> {
     /// A case entered `state` in this write (counted if it commits).
     fn entered(&mut self, state: CaseState) {
         self.entered.push(state);
+    }
+
+    /// The case `row` reached `measure`'s milestone at `now` in this write
+    /// (timed if it commits). The caller makes sure it is the first time.
+    fn timed(&mut self, measure: SlaMeasure, row: &CaseRow, now: OffsetDateTime) {
+        // Times are stored to the millisecond: time what was stored.
+        let took = from_millis(to_millis(now)) - from_millis(row.created_at);
+        self.timed.push(SlaTime {
+            measure,
+            group: row.group_name.clone(),
+            seconds: took.as_seconds_f64().max(0.0),
+        });
     }
 }
 
@@ -205,9 +226,10 @@ impl<S: Storage> QueueStore<S> {
                 store,
                 events: Vec::new(),
                 entered: Vec::new(),
+                timed: Vec::new(),
             };
             let result = work(&mut tx);
-            let (events, entered) = (tx.events, tx.entered);
+            let (events, entered, timed) = (tx.events, tx.entered, tx.timed);
             JobDone {
                 succeeded: result.is_ok(),
                 then: Box::new(move |commit: Result<(), NotCommitted>| {
@@ -218,6 +240,9 @@ impl<S: Storage> QueueStore<S> {
                             }
                             for state in entered {
                                 state_changes.entered(state, 1);
+                            }
+                            for time in timed {
+                                state_changes.timed(time.measure, &time.group, time.seconds);
                             }
                             Ok(value)
                         }
@@ -620,6 +645,15 @@ impl<S: Storage> Store for QueueStore<S> {
         now: OffsetDateTime,
     ) -> Result<Vec<(CaseState, i64)>, StoreError> {
         self.storage.count_open_by_state(now).await
+    }
+
+    async fn sla_cases(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SlaCase>, StoreError> {
+        self.storage.sla_cases(from, to, limit).await
     }
 
     async fn create_group(&self, name: &str, now: OffsetDateTime) -> Result<Group, StoreError> {

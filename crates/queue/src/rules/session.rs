@@ -11,7 +11,8 @@ use lifeline_protocol::{Case, CaseState, ChatMessage, HistoryAction, MessageFrom
 
 use super::Tx;
 use crate::hub::{CaseEvent, EventKind};
-use crate::store::storage::EventRow;
+use crate::metrics::SlaMeasure;
+use crate::store::storage::{EventRow, Milestone};
 use crate::store::{Actor, StoreError};
 
 /// One side of the case's session came in or went out: sets its presence,
@@ -51,6 +52,11 @@ pub(super) fn set_presence(
         .set_presence(id, expert, customer, ever_joined, new_state, now)?;
     if new_state != state {
         tx.entered(new_state);
+    }
+    if new_state == CaseState::InProgress
+        && tx.store.reach_milestone(id, Milestone::Connected, now)?
+    {
+        tx.timed(SlaMeasure::FirstConnection, &row, now);
     }
     let action = if connected {
         HistoryAction::Joined

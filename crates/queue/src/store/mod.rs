@@ -13,6 +13,8 @@ pub(crate) mod rows;
 pub mod sqlite;
 pub(crate) mod storage;
 
+pub use storage::SlaCase;
+
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -483,6 +485,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         now: OffsetDateTime,
     ) -> Result<Vec<(CaseState, i64)>, StoreError>;
+    /// The cases created in `[from, to)`, at most `limit`, oldest first: what
+    /// the SLA reports are figured from.
+    async fn sla_cases(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SlaCase>, StoreError>;
 
     // --- administration
     /// Creates a group.

@@ -144,3 +144,45 @@ impl CaseRow {
         })
     }
 }
+
+/// A case as the SLA reports read it, as stored (times in Unix milliseconds).
+#[derive(Debug)]
+pub(crate) struct SlaRow {
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub state: String,
+    pub created_at: i64,
+    pub first_assigned_at: Option<i64>,
+    pub first_connected_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// The columns an [`SlaRow`] is read from (alias `c`), in its fields' order.
+pub(crate) const SLA_COLUMNS: &str = "c.group_id, (SELECT name FROM groups WHERE id = c.group_id), \
+     c.assignee_id, (SELECT display_name FROM experts WHERE id = c.assignee_id), c.state, \
+     c.created_at, c.first_assigned_at, c.first_connected_at, c.closed_at, c.expires_at";
+
+impl SlaRow {
+    pub fn into_sla_case(self) -> Result<crate::store::storage::SlaCase, StoreError> {
+        let state = CaseState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))?;
+        let assignee = match (self.assignee_id, self.assignee_name) {
+            (Some(id), Some(name)) => Some((id, name)),
+            (Some(id), None) => return Err(corrupt("assignee", &id.to_string())),
+            (None, _) => None,
+        };
+        Ok(crate::store::storage::SlaCase {
+            group_id: self.group_id,
+            group_name: self.group_name,
+            assignee,
+            state,
+            created_at: from_millis(self.created_at),
+            first_assigned_at: self.first_assigned_at.map(from_millis),
+            first_connected_at: self.first_connected_at.map(from_millis),
+            closed_at: self.closed_at.map(from_millis),
+            expires_at: from_millis(self.expires_at),
+        })
+    }
+}

@@ -171,6 +171,13 @@ pub trait CaseReads {
         &self,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<(CaseState, i64)>, StoreError>> + Send;
+    /// The cases created in `[from, to)`, at most `limit` of them, oldest first.
+    fn sla_cases(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<SlaCase>, StoreError>> + Send;
 }
 
 /// What join by code needs to know of the case holding a code.
@@ -330,6 +337,39 @@ pub struct DueCase {
     pub expires_at: OffsetDateTime,
 }
 
+/// A moment in a case's life the SLA figures time from its creation; each
+/// is recorded once per case, by the write that reaches it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    /// An expert was first assigned.
+    Assigned,
+    /// The session first had both sides connected.
+    Connected,
+}
+
+/// A case as the SLA reports read it: its group, its expert and its times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaCase {
+    /// Its group's id.
+    pub group_id: Uuid,
+    /// Its group's name.
+    pub group_name: String,
+    /// Its assignee now (or last, for a final case), with their display name.
+    pub assignee: Option<(Uuid, String)>,
+    /// Its stored state (an open case past its deadline reads as expired).
+    pub state: CaseState,
+    /// When it was created.
+    pub created_at: OffsetDateTime,
+    /// When an expert was first assigned.
+    pub first_assigned_at: Option<OffsetDateTime>,
+    /// When its session first had both sides.
+    pub first_connected_at: Option<OffsetDateTime>,
+    /// When it became final.
+    pub closed_at: Option<OffsetDateTime>,
+    /// Its deadline.
+    pub expires_at: OffsetDateTime,
+}
+
 /// Statements on cases inside a write transaction.
 pub trait CaseWrites {
     /// A case as stored, with its queue position at `now`, locked for this
@@ -394,6 +434,14 @@ pub trait CaseWrites {
         state: CaseState,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// Records that the case reached `milestone` at `at`, unless it had
+    /// before; `true` when this write is the first to reach it.
+    fn reach_milestone(
+        &mut self,
+        id: Uuid,
+        milestone: Milestone,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
     /// Writes a final state, closed at `at` by `by`, with nobody connected.
     fn set_final(
         &mut self,

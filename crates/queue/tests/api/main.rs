@@ -30,6 +30,7 @@ mod rules;
 mod screen;
 mod session;
 mod sign_in;
+mod sla;
 mod teamviewer;
 mod timeouts;
 mod unreachable_database;

@@ -14,8 +14,8 @@ use super::{PostgresStore, all, one};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, EventKind};
-use crate::store::rows::CaseRow;
-use crate::store::storage::{CaseReads, CodeHolder};
+use crate::store::rows::{CaseRow, SLA_COLUMNS, SlaRow};
+use crate::store::storage::{CaseReads, CodeHolder, SlaCase};
 use crate::store::{AssigneeFilter, CaseQuery, StateFilter, StoreError};
 
 /// The columns every case query selects (alias `c`).
@@ -304,4 +304,41 @@ impl CaseReads for PostgresStore {
             })
             .collect())
     }
+
+    async fn sla_cases(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SlaCase>, StoreError> {
+        let client = self.client().await?;
+        let rows = all(
+            &client,
+            &SLA_CASES,
+            &[&to_millis(from), &to_millis(to), &i64::from(limit)],
+            |r| {
+                Ok(SlaRow {
+                    group_id: r.try_get(0)?,
+                    group_name: r.try_get(1)?,
+                    assignee_id: r.try_get(2)?,
+                    assignee_name: r.try_get(3)?,
+                    state: r.try_get(4)?,
+                    created_at: r.try_get(5)?,
+                    first_assigned_at: r.try_get(6)?,
+                    first_connected_at: r.try_get(7)?,
+                    closed_at: r.try_get(8)?,
+                    expires_at: r.try_get(9)?,
+                })
+            },
+        )
+        .await?;
+        rows.into_iter().map(SlaRow::into_sla_case).collect()
+    }
 }
+
+static SLA_CASES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {SLA_COLUMNS} FROM cases c WHERE c.created_at >= $1 AND c.created_at < $2 \
+         ORDER BY c.created_at, c.id LIMIT $3"
+    )
+});

@@ -15,7 +15,9 @@ use crate::credentials::TokenHash;
 use crate::fanout::EventHint;
 use crate::store::StoreError;
 use crate::store::rows::CaseRow;
-use crate::store::storage::{Candidate, CaseWrites, DueCase, EventRow, NewCaseRow, WaitingCase};
+use crate::store::storage::{
+    Candidate, CaseWrites, DueCase, EventRow, Milestone, NewCaseRow, WaitingCase,
+};
 
 fn device_json(device: &Device) -> Result<String, StoreError> {
     serde_json::to_string(device).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -223,6 +225,25 @@ impl CaseWrites for PgTx {
             ],
         )?;
         Ok(())
+    }
+
+    fn reach_milestone(
+        &mut self,
+        id: Uuid,
+        milestone: Milestone,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        // The row is locked by the write's `case_for_update`, so of two
+        // instances reaching the milestone together only the first sets it.
+        let sql = match milestone {
+            Milestone::Assigned => {
+                "UPDATE cases SET first_assigned_at = $1 WHERE id = $2 AND first_assigned_at IS NULL"
+            }
+            Milestone::Connected => {
+                "UPDATE cases SET first_connected_at = $1 WHERE id = $2 AND first_connected_at IS NULL"
+            }
+        };
+        Ok(self.run(sql, &[&to_millis(at), &id])? == 1)
     }
 
     fn set_final(

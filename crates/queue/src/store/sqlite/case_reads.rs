@@ -13,8 +13,8 @@ use super::{SqliteStore, all, one};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, EventKind};
-use crate::store::rows::CaseRow;
-use crate::store::storage::{CaseReads, CodeHolder};
+use crate::store::rows::{CaseRow, SLA_COLUMNS, SlaRow};
+use crate::store::storage::{CaseReads, CodeHolder, SlaCase};
 use crate::store::{AssigneeFilter, CaseQuery, StateFilter, StoreError};
 
 /// The columns every case query selects (alias `c`). Names come from scalar
@@ -303,4 +303,41 @@ impl CaseReads for SqliteStore {
                 .collect())
         })
     }
+
+    async fn sla_cases(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SlaCase>, StoreError> {
+        let rows = self.reads.with(|conn| {
+            all(
+                conn,
+                &SLA_CASES,
+                params![to_millis(from), to_millis(to), limit],
+                |r| {
+                    Ok(SlaRow {
+                        group_id: r.get(0)?,
+                        group_name: r.get(1)?,
+                        assignee_id: r.get(2)?,
+                        assignee_name: r.get(3)?,
+                        state: r.get(4)?,
+                        created_at: r.get(5)?,
+                        first_assigned_at: r.get(6)?,
+                        first_connected_at: r.get(7)?,
+                        closed_at: r.get(8)?,
+                        expires_at: r.get(9)?,
+                    })
+                },
+            )
+        })?;
+        rows.into_iter().map(SlaRow::into_sla_case).collect()
+    }
 }
+
+static SLA_CASES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {SLA_COLUMNS} FROM cases c WHERE c.created_at >= ? AND c.created_at < ? \
+         ORDER BY c.created_at, c.id LIMIT ?"
+    )
+});

@@ -15,7 +15,9 @@ use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::store::StoreError;
 use crate::store::rows::CaseRow;
-use crate::store::storage::{Candidate, CaseWrites, DueCase, EventRow, NewCaseRow, WaitingCase};
+use crate::store::storage::{
+    Candidate, CaseWrites, DueCase, EventRow, Milestone, NewCaseRow, WaitingCase,
+};
 
 fn device_json(device: &Device) -> Result<String, StoreError> {
     serde_json::to_string(device).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -221,6 +223,23 @@ impl CaseWrites for SqliteTx {
             ],
         )?;
         Ok(())
+    }
+
+    fn reach_milestone(
+        &mut self,
+        id: Uuid,
+        milestone: Milestone,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let sql = match milestone {
+            Milestone::Assigned => {
+                "UPDATE cases SET first_assigned_at = ? WHERE id = ? AND first_assigned_at IS NULL"
+            }
+            Milestone::Connected => {
+                "UPDATE cases SET first_connected_at = ? WHERE id = ? AND first_connected_at IS NULL"
+            }
+        };
+        Ok(run(&self.conn, sql, params![to_millis(at), id])? == 1)
     }
 
     fn set_final(

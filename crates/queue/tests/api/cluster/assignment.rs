@@ -13,7 +13,7 @@ use crate::helpers::sos_request;
 use crate::process::cli_ok;
 
 /// Adds an expert of the company's group through the CLI; returns an API token.
-fn add_expert(cluster: &Cluster, name: &str) -> Fallible<String> {
+pub(super) fn add_expert(cluster: &Cluster, name: &str) -> Fallible<String> {
     let email = format!("{}@example.com", name.to_lowercase());
     let data = cluster.data_dir();
     cli_ok(

@@ -16,6 +16,7 @@ mod limits;
 mod migrate_db;
 mod nginx;
 mod presence;
+mod sla;
 mod through_nginx;
 
 use std::future::Future;

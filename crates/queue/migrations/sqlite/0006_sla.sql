@@ -1,0 +1,10 @@
+-- Lifeline queue server, SQLite schema: when a case was first assigned and
+-- when its session first had both sides (Unix milliseconds, as every time).
+-- Set once, by the write that reaches the milestone, so the SLA figures count
+-- each case once. NULL for cases from before.
+
+ALTER TABLE cases ADD COLUMN first_assigned_at INTEGER;
+ALTER TABLE cases ADD COLUMN first_connected_at INTEGER;
+
+-- Reports read the cases created in a period.
+CREATE INDEX cases_by_created ON cases (created_at);
