@@ -5,6 +5,7 @@
 //! enforces.
 
 mod admin;
+mod audit;
 mod auth;
 mod cases;
 mod page;
@@ -75,6 +76,7 @@ pub fn router() -> Router<Arc<AppState>> {
             get(admin::tokens_page).post(admin::add_token),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/admin/audit", get(audit::audit_page_view))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
