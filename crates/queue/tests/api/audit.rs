@@ -375,3 +375,45 @@ async fn the_log_pages_newest_first_and_refuses_bad_filters() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_audit_log() -> TestResult {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let operation = &doc["paths"]["/api/v1/audit"]["get"];
+    let mut params: Vec<_> = operation["parameters"]
+        .as_array()
+        .ok_or("parameters")?
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    params.sort_unstable();
+    assert_eq!(
+        params,
+        [
+            "action", "actor", "cursor", "limit", "since", "target", "until"
+        ]
+    );
+    for status in ["200", "400", "401", "403"] {
+        assert!(operation["responses"][status].is_object(), "{status}");
+    }
+    let entry = &doc["components"]["schemas"]["AuditEntry"]["properties"];
+    for field in [
+        "id",
+        "at",
+        "action",
+        "actor_id",
+        "actor_name",
+        "client",
+        "target_id",
+    ] {
+        assert!(entry[field].is_object(), "AuditEntry.{field}");
+    }
+    Ok(())
+}
