@@ -25,9 +25,8 @@ pub const AUDIT_MAX_LIMIT: u32 = 500;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// Only this action (`sign_in`, `sign_in_failed`, `expert.created`,
-    /// `expert.changed`, `group.created`, `group.changed`, `token.created`,
-    /// `token.revoked`, `deployment.created`, `deployment.revoked`).
+    /// Only this action.
+    #[param(inline, value_type = Option<ActionParam>)]
     pub action: Option<String>,
     /// Only entries by this expert.
     #[param(value_type = Option<uuid::Uuid>)]
@@ -41,11 +40,38 @@ pub struct AuditParams {
     /// Only entries before this time (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
     pub until: Option<String>,
-    /// From a previous page's `next_cursor`.
+    /// From a previous page's `next_cursor` (the last entry's id).
+    #[param(value_type = Option<uuid::Uuid>)]
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+}
+
+/// The values of `action`, for the OpenAPI document (`AuditAction`'s names).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum ActionParam {
+    #[schema(rename = "sign_in")]
+    SignIn,
+    #[schema(rename = "sign_in_failed")]
+    SignInFailed,
+    #[schema(rename = "expert.created")]
+    ExpertCreated,
+    #[schema(rename = "expert.changed")]
+    ExpertChanged,
+    #[schema(rename = "group.created")]
+    GroupCreated,
+    #[schema(rename = "group.changed")]
+    GroupChanged,
+    #[schema(rename = "token.created")]
+    TokenCreated,
+    #[schema(rename = "token.revoked")]
+    TokenRevoked,
+    #[schema(rename = "deployment.created")]
+    DeploymentCreated,
+    #[schema(rename = "deployment.revoked")]
+    DeploymentRevoked,
 }
 
 /// A page of the audit log.
