@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[derive(Debug)]
 struct EntryRow {
     at: String,
-    action: &'static str,
+    action: String,
     actor: String,
     client: String,
     target: String,
@@ -54,7 +54,7 @@ pub async fn audit_page_view(
         .into_iter()
         .map(|e| EntryRow {
             at: timestamp(e.at),
-            action: AuditAction::parse(&e.action).map_or("unknown", AuditAction::as_str),
+            action: e.action,
             actor: e.actor_name,
             client: e.client.unwrap_or_default(),
             target: e.target_name.unwrap_or_default(),
