@@ -63,8 +63,8 @@ impl Signed {
         })
     }
 
-    /// Admin pages refuse plain experts; an admin's changes are audited as
-    /// the answer's.
+    /// Admin pages refuse plain experts. For an admin, answers who the
+    /// audit log names for the changes they make (see `crate::audit::acting`).
     pub fn require_admin(&self) -> Result<AuditBy, PageError> {
         if self.expert.admin {
             Ok(AuditBy::expert(&self.expert, self.client))
