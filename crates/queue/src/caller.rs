@@ -13,6 +13,7 @@ use uuid::Uuid;
 use lifeline_protocol::Case;
 
 use crate::api_error::ApiError;
+use crate::audit::AuditBy;
 use crate::case_access::visible_case;
 use crate::client_addr::ClientAddr;
 use crate::credentials::{TokenHash, TokenKind, hash_token};
@@ -279,9 +280,10 @@ impl FromRequestParts<Arc<AppState>> for ExpertCaller {
     }
 }
 
-/// An expert who is an admin; other experts get 403.
+/// An expert who is an admin, as the audit log names them (with the
+/// client address); other experts get 403.
 #[derive(Debug)]
-pub struct AdminCaller;
+pub struct AdminCaller(pub AuditBy);
 
 impl FromRequestParts<Arc<AppState>> for AdminCaller {
     type Rejection = ApiError;
@@ -294,7 +296,8 @@ impl FromRequestParts<Arc<AppState>> for AdminCaller {
         if !expert.admin {
             return Err(ApiError::forbidden("this endpoint is for admins"));
         }
-        Ok(Self)
+        let client = ClientAddr::from_request_parts(parts, state).await?;
+        Ok(Self(AuditBy::expert(&expert, client)))
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod admin;
 mod api_error;
 mod app;
+pub mod audit;
 mod caller;
 mod case_access;
 mod case_filters;

@@ -17,6 +17,7 @@ use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{SelectOption, select_options, timestamp};
 use crate::admin;
 use crate::api_error::ApiError;
+use crate::audit::acting;
 use crate::ids::parse_id;
 use crate::state::AppState;
 use crate::store::ExpertChange;
@@ -116,7 +117,7 @@ pub async fn add_expert(
     State(state): State<Arc<AppState>>,
     SignedForm { signed, form }: SignedForm<NewExpertForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let email =
         Email::parse(form.email.trim()).map_err(|e| ApiError::invalid(format!("email: {e}")))?;
     let name = form.display_name.trim();
@@ -132,7 +133,7 @@ pub async fn add_expert(
         .hash(form.password)
         .await
         .map_err(ApiError::from)?;
-    admin::create_expert_with_hash(
+    let created = admin::create_expert_with_hash(
         state.store.as_ref(),
         email,
         name,
@@ -140,8 +141,8 @@ pub async fn add_expert(
         form.admin.is_some(),
         groups,
         state.clock.now(),
-    )
-    .await?;
+    );
+    acting(by, created).await?;
     Ok(see_other("/admin/experts"))
 }
 
@@ -157,7 +158,7 @@ pub async fn change_expert(
     Path(id): Path<String>,
     SignedForm { signed, form }: SignedForm<ExpertChangeForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let id = parse_id(&id, "expert id")?;
     let change = match form.change.as_str() {
         "activate" => ExpertChange::Active(true),
@@ -179,10 +180,7 @@ pub async fn change_expert(
         ),
         other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
     };
-    state
-        .store
-        .change_expert(id, change, state.clock.now())
-        .await?;
+    acting(by, state.store.change_expert(id, change, state.clock.now())).await?;
     Ok(see_other("/admin/experts"))
 }
 
@@ -253,12 +251,12 @@ pub async fn add_group(
     State(state): State<Arc<AppState>>,
     SignedForm { signed, form }: SignedForm<NewGroupForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("name: 1 to 100 characters").into());
     }
-    state.store.create_group(name, state.clock.now()).await?;
+    acting(by, state.store.create_group(name, state.clock.now())).await?;
     Ok(see_other("/admin/groups"))
 }
 
@@ -276,7 +274,7 @@ pub async fn change_group(
     Path(id): Path<String>,
     SignedForm { signed, form }: SignedForm<GroupChangeForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let group = parse_id(&id, "group id")?;
     let now = state.clock.now();
     match form.change.as_str() {
@@ -284,18 +282,13 @@ pub async fn change_group(
             let policy = AssignmentPolicy::parse(&form.policy).ok_or_else(|| {
                 ApiError::invalid("policy: expected off, round_robin or least_busy")
             })?;
-            state
-                .store
-                .set_assignment_policy(group, policy, now)
-                .await?;
+            acting(by, state.store.set_assignment_policy(group, policy, now)).await?;
         }
         change @ ("add_member" | "remove_member") => {
             let expert = parse_id(&form.expert_id, "expert_id")?;
             let member = change == "add_member";
-            state
-                .store
-                .change_expert(expert, ExpertChange::Membership { group, member }, now)
-                .await?;
+            let change = ExpertChange::Membership { group, member };
+            acting(by, state.store.change_expert(expert, change, now)).await?;
         }
         other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
     }
@@ -384,7 +377,7 @@ pub async fn add_deployment(
     State(state): State<Arc<AppState>>,
     SignedForm { signed, form }: SignedForm<NewDeploymentForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("name: 1 to 100 characters").into());
@@ -397,8 +390,8 @@ pub async fn add_deployment(
         group,
         form.server_url.trim(),
         state.clock.now(),
-    )
-    .await?;
+    );
+    let created = acting(by, created).await?;
     page(&DeploymentCreatedPage {
         layout: signed.layout(&state, "deployments").await?,
         id: created.deployment.id,
@@ -442,9 +435,9 @@ pub async fn revoke_deployment(
     Path(id): Path<String>,
     SignedForm { signed, .. }: SignedForm<NoFields>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let id = parse_id(&id, "deployment id")?;
-    state.store.revoke_deployment(id, state.clock.now()).await?;
+    acting(by, state.store.revoke_deployment(id, state.clock.now())).await?;
     Ok(see_other("/admin/deployments"))
 }
 
@@ -520,10 +513,13 @@ pub async fn add_token(
     State(state): State<Arc<AppState>>,
     SignedForm { signed, form }: SignedForm<NewTokenForm>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let expert = parse_id(&form.expert_id, "expert_id")?;
-    let created =
-        admin::create_expert_token(state.store.as_ref(), expert, state.clock.now()).await?;
+    let created = acting(
+        by,
+        admin::create_expert_token(state.store.as_ref(), expert, state.clock.now()),
+    )
+    .await?;
     tokens_page_with(&state, &signed, Some(created.token)).await
 }
 
@@ -532,11 +528,8 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     SignedForm { signed, .. }: SignedForm<NoFields>,
 ) -> Result<Response, PageError> {
-    signed.require_admin()?;
+    let by = signed.require_admin()?;
     let id = parse_id(&id, "token id")?;
-    state
-        .store
-        .revoke_expert_token(id, state.clock.now())
-        .await?;
+    acting(by, state.store.revoke_expert_token(id, state.clock.now())).await?;
     Ok(see_other("/admin/tokens"))
 }

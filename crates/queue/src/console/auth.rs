@@ -15,6 +15,7 @@ use lifeline_protocol::Email;
 use super::page::{Layout, PageError, SignedForm, page, see_other};
 use crate::admin::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, check_password_length};
 use crate::api_error::ApiError;
+use crate::audit::{AuditAction, AuditBy, acting};
 use crate::caller::{SECURE_SESSION_COOKIE, session_cookie, session_cookie_name};
 use crate::client_addr::ClientAddr;
 use crate::credentials::{hash_token, new_console_session_token};
@@ -123,6 +124,11 @@ pub async fn sign_in(
     let matches = state.passwords.verify(form.password.clone(), hash).await?;
     let Some(expert) = expert.filter(|_| matches) else {
         attempt.failed(state.clock.now()).await?;
+        let by = AuditBy::unknown(email.as_str(), client);
+        let failed = state
+            .store
+            .record_audit(AuditAction::SignInFailed, None, state.clock.now());
+        acting(by, failed).await?;
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Wrong email or password.".to_string(),
@@ -131,10 +137,13 @@ pub async fn sign_in(
     let now = state.clock.now();
     attempt.succeeded(now).await?;
     let token = new_console_session_token();
-    state
-        .store
-        .create_console_session(hash_token(&token), expert, now, now + SESSION_LIFETIME)
-        .await?;
+    // The sign-in's audit entry names the expert; this gives it the address.
+    let by = AuditBy::unknown(email.as_str(), client);
+    let session =
+        state
+            .store
+            .create_console_session(hash_token(&token), expert, now, now + SESSION_LIFETIME);
+    acting(by, session).await?;
     let mut response = see_other("/");
     let cookie = session_cookie_header(&state, &headers, &token, SESSION_LIFETIME.whole_seconds());
     response.headers_mut().insert(

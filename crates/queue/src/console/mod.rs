@@ -5,6 +5,7 @@
 //! enforces.
 
 mod admin;
+mod audit;
 mod auth;
 mod cases;
 mod page;
@@ -78,6 +79,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/reports", get(reports::reports_page))
         .route("/reports.csv", get(reports::reports_csv))
+        .route("/admin/audit", get(audit::audit_page_view))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -12,7 +12,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
 use crate::api_error::ApiError;
+use crate::audit::AuditBy;
 use crate::caller::{expert_from_session, session_cookie};
+use crate::client_addr::ClientAddr;
 use crate::credentials::same_secret;
 use crate::state::AppState;
 use crate::store::{ExpertAuth, StoreError};
@@ -33,6 +35,8 @@ pub struct Layout {
 #[derive(Debug)]
 pub struct Signed {
     pub expert: ExpertAuth,
+    /// Where the request came from.
+    pub client: ClientAddr,
     /// The session's CSRF token.
     pub csrf: String,
 }
@@ -59,10 +63,11 @@ impl Signed {
         })
     }
 
-    /// Admin pages refuse plain experts.
-    pub fn require_admin(&self) -> Result<(), PageError> {
+    /// Admin pages refuse plain experts. For an admin, answers who the
+    /// audit log names for the changes they make (see `crate::audit::acting`).
+    pub fn require_admin(&self) -> Result<AuditBy, PageError> {
         if self.expert.admin {
-            Ok(())
+            Ok(AuditBy::expert(&self.expert, self.client))
         } else {
             Err(PageError::from(ApiError::forbidden(
                 "this page is for admins",
@@ -78,6 +83,9 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Response> {
+        let client = ClientAddr::from_request_parts(parts, state)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?;
         let not_signed_in = || {
             // Scripts' requests get a status they can act on; pages go to sign-in.
             if parts.uri.path().starts_with("/console/") {
@@ -92,6 +100,7 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         match expert_from_session(state, token).await {
             Ok(expert) => Ok(Signed {
                 expert,
+                client,
                 csrf: state.secret.csrf_token(token),
             }),
             Err(e) if e.status() == StatusCode::UNAUTHORIZED => Err(not_signed_in()),

@@ -15,6 +15,7 @@ use lifeline_protocol::{
 use super::extract::JsonBody;
 use crate::admin;
 use crate::api_error::ApiError;
+use crate::audit::acting;
 use crate::caller::{AdminCaller, ExpertCaller};
 use crate::ids::parse_id;
 use crate::state::AppState;
@@ -34,7 +35,7 @@ pub async fn list_experts(
     responses((status = 201, body = Expert), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_expert(
     State(state): State<Arc<AppState>>,
-    _: AdminCaller,
+    AdminCaller(by): AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Expert>), ApiError> {
     let request: CreateExpertRequest = body.parse()?;
@@ -50,8 +51,8 @@ pub async fn create_expert(
         request.admin,
         request.groups,
         state.clock.now(),
-    )
-    .await?;
+    );
+    let expert = acting(by, expert).await?;
     Ok((StatusCode::CREATED, Json(expert)))
 }
 
@@ -87,14 +88,14 @@ pub async fn list_groups(
     responses((status = 201, body = Group), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_group(
     State(state): State<Arc<AppState>>,
-    _: AdminCaller,
+    AdminCaller(by): AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Group>), ApiError> {
     let request: CreateGroupRequest = body.parse()?;
-    let group = state
+    let created = state
         .store
-        .create_group(request.name.as_str(), state.clock.now())
-        .await?;
+        .create_group(request.name.as_str(), state.clock.now());
+    let group = acting(by, created).await?;
     Ok((StatusCode::CREATED, Json(group)))
 }
 
@@ -104,18 +105,16 @@ pub async fn create_group(
     responses((status = 200, body = Group), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_assignment_policy(
     State(state): State<Arc<AppState>>,
-    _: AdminCaller,
+    AdminCaller(by): AdminCaller,
     Path(id): Path<String>,
     body: JsonBody,
 ) -> Result<Json<Group>, ApiError> {
     let id = parse_id(&id, "group id")?;
     let request: SetAssignmentPolicyRequest = body.parse()?;
-    Ok(Json(
-        state
-            .store
-            .set_assignment_policy(id, request.policy, state.clock.now())
-            .await?,
-    ))
+    let set = state
+        .store
+        .set_assignment_policy(id, request.policy, state.clock.now());
+    Ok(Json(acting(by, set).await?))
 }
 
 /// Every deployment, newest first.
@@ -133,7 +132,7 @@ pub async fn list_deployments(
     responses((status = 201, body = NewDeployment), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_deployment(
     State(state): State<Arc<AppState>>,
-    _: AdminCaller,
+    AdminCaller(by): AdminCaller,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<NewDeployment>), ApiError> {
     let request: CreateDeploymentRequest = body.parse()?;
@@ -144,8 +143,8 @@ pub async fn create_deployment(
         request.group,
         request.server_url.as_str(),
         state.clock.now(),
-    )
-    .await?;
+    );
+    let created = acting(by, created).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -155,13 +154,12 @@ pub async fn create_deployment(
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn revoke_deployment(
     State(state): State<Arc<AppState>>,
-    _: AdminCaller,
+    AdminCaller(by): AdminCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Deployment>, ApiError> {
     let id = parse_id(&id, "deployment id")?;
-    Ok(Json(
-        state.store.revoke_deployment(id, state.clock.now()).await?,
-    ))
+    let revoked = state.store.revoke_deployment(id, state.clock.now());
+    Ok(Json(acting(by, revoked).await?))
 }
 
 /// The deployment file (TOML) IT ships with the app.

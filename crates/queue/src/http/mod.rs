@@ -1,6 +1,7 @@
 //! The JSON API: its routes, body limits and CSRF lock, and health and metrics.
 
 mod admin;
+mod audit;
 mod cases;
 mod csrf;
 mod events;
@@ -9,6 +10,8 @@ mod openapi;
 mod ops;
 mod session;
 mod teamviewer;
+
+pub(crate) use audit::{AuditParams, audit_page};
 
 use std::sync::Arc;
 
@@ -69,6 +72,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             post(admin::revoke_deployment),
         )
         .route("/api/v1/deployments/{id}/file", get(admin::deployment_file))
+        .route("/api/v1/audit", get(audit::audit_log))
         .route("/api/v1/openapi.json", get(ops::openapi))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));

@@ -9,7 +9,7 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, cases, events, session};
+use super::{admin, audit, cases, events, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,7 +31,7 @@ use super::{admin, cases, events, session};
         cases::assign_case, cases::list_cases, events::case_events, session::case_session,
         admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::list_deployments, admin::create_deployment,
-        admin::revoke_deployment, admin::deployment_file,
+        admin::revoke_deployment, admin::deployment_file, audit::audit_log,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,

@@ -42,6 +42,7 @@ use lifeline_protocol::{
     HistoryAction, HistoryEntry, MessageFrom, SessionCode, UpdateCaseRequest,
 };
 
+use crate::audit::{AuditAction, AuditBy, AuditEntry, AuditQuery};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
 use crate::hub::{CaseEvent, Hub};
@@ -433,8 +434,9 @@ impl<S: Storage> Store for QueueStore<S> {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let by = AuditBy::current();
         self.write(move |tx| {
-            people::start_console_session(tx, &token_hash, expert, now, expires_at)
+            people::start_console_session(tx, &token_hash, expert, &by, now, expires_at)
         })
         .await
     }
@@ -657,8 +659,8 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn create_group(&self, name: &str, now: OffsetDateTime) -> Result<Group, StoreError> {
-        let name = name.to_string();
-        self.write(move |tx| people::create_group(tx, name, now))
+        let (name, by) = (name.to_string(), AuditBy::current());
+        self.write(move |tx| people::create_group(tx, name, &by, now))
             .await
     }
 
@@ -676,7 +678,8 @@ impl<S: Storage> Store for QueueStore<S> {
         policy: AssignmentPolicy,
         now: OffsetDateTime,
     ) -> Result<Group, StoreError> {
-        self.write(move |tx| people::set_assignment_policy(tx, group, policy, now))
+        let by = AuditBy::current();
+        self.write(move |tx| people::set_assignment_policy(tx, group, policy, &by, now))
             .await
     }
 
@@ -685,7 +688,8 @@ impl<S: Storage> Store for QueueStore<S> {
         new: NewExpert,
         now: OffsetDateTime,
     ) -> Result<Expert, StoreError> {
-        self.write(move |tx| people::create_expert(tx, &new, now))
+        let by = AuditBy::current();
+        self.write(move |tx| people::create_expert(tx, &new, &by, now))
             .await
     }
 
@@ -717,7 +721,8 @@ impl<S: Storage> Store for QueueStore<S> {
         change: ExpertChange,
         now: OffsetDateTime,
     ) -> Result<Expert, StoreError> {
-        self.write(move |tx| people::change_expert(tx, expert, change, now))
+        let by = AuditBy::current();
+        self.write(move |tx| people::change_expert(tx, expert, change, &by, now))
             .await
     }
 
@@ -726,14 +731,17 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn revoke_expert_token(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError> {
-        self.write(move |tx| {
-            if tx.store.revoke_expert_token(id, now)? {
-                Ok(())
-            } else {
-                Err(StoreError::NotFound)
-            }
-        })
-        .await
+        // A token's expert never changes: read outside the write.
+        let owner = self
+            .storage
+            .list_expert_tokens()
+            .await?
+            .into_iter()
+            .find(|token| token.id == id)
+            .map(|token| token.expert_name);
+        let by = AuditBy::current();
+        self.write(move |tx| people::revoke_expert_token(tx, id, owner.as_deref(), &by, now))
+            .await
     }
 
     async fn add_expert_token(
@@ -742,12 +750,9 @@ impl<S: Storage> Store for QueueStore<S> {
         token_hash: TokenHash,
         now: OffsetDateTime,
     ) -> Result<Uuid, StoreError> {
-        self.write(move |tx| {
-            let id = Uuid::now_v7();
-            tx.store.insert_expert_token(id, expert, &token_hash, now)?;
-            Ok(id)
-        })
-        .await
+        let by = AuditBy::current();
+        self.write(move |tx| people::add_expert_token(tx, expert, &token_hash, &by, now))
+            .await
     }
 
     async fn create_deployment(
@@ -760,8 +765,16 @@ impl<S: Storage> Store for QueueStore<S> {
         now: OffsetDateTime,
     ) -> Result<Deployment, StoreError> {
         let (name, server_url) = (name.to_string(), server_url.to_string());
+        let by = AuditBy::current();
         self.write(move |tx| {
-            people::create_deployment(tx, id, &name, group, &server_url, &key_hash, now)
+            let new = people::NewDeployment {
+                id,
+                name: &name,
+                group,
+                server_url: &server_url,
+                key_hash: &key_hash,
+            };
+            people::create_deployment(tx, &new, &by, now)
         })
         .await
     }
@@ -779,11 +792,24 @@ impl<S: Storage> Store for QueueStore<S> {
         id: Uuid,
         now: OffsetDateTime,
     ) -> Result<Deployment, StoreError> {
-        self.write(move |tx| {
-            tx.store.revoke_deployment(id, now)?;
-            tx.store.deployment(id)?.ok_or(StoreError::NotFound)
-        })
-        .await
+        let by = AuditBy::current();
+        self.write(move |tx| people::revoke_deployment(tx, id, &by, now))
+            .await
+    }
+
+    async fn record_audit(
+        &self,
+        action: AuditAction,
+        detail: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let by = AuditBy::current();
+        self.write(move |tx| people::audit(tx, action, &by, None, detail.as_deref(), now))
+            .await
+    }
+
+    async fn audit_entries(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        self.storage.audit_entries(query).await
     }
 }
 

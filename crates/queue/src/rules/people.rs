@@ -2,6 +2,8 @@
 //! implies (an expert who becomes available or joins a group, or a group
 //! whose policy is set, runs automatic assignment; deactivating an expert
 //! marks them away and signs them out; a new password signs them out).
+//! Each change, and each sign-in, is written to the audit log in its own
+//! transaction.
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -9,22 +11,61 @@ use uuid::Uuid;
 use lifeline_protocol::{AssignmentPolicy, Deployment, Expert, Group};
 
 use super::Tx;
+use crate::audit::{AuditAction, AuditBy, NewAuditEntry};
 use crate::credentials::TokenHash;
 use crate::store::storage::NewDeploymentRow;
 use crate::store::{ExpertChange, NewExpert, StoreError};
 
+/// Appends an entry to the audit log.
+pub(super) fn audit(
+    tx: &mut Tx<'_>,
+    action: AuditAction,
+    by: &AuditBy,
+    target: Option<(Uuid, &str)>,
+    detail: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.store.insert_audit(&NewAuditEntry {
+        action,
+        by,
+        target,
+        detail,
+        at,
+    })
+}
+
 /// Stores a new console session; signing in is also when this expert's
-/// expired sessions are cleared.
+/// expired sessions are cleared. The sign-in is audited as the expert's own,
+/// from `by`'s address.
 pub(super) fn start_console_session(
     tx: &mut Tx<'_>,
     token_hash: &TokenHash,
     expert: Uuid,
+    by: &AuditBy,
     now: OffsetDateTime,
     expires_at: OffsetDateTime,
 ) -> Result<(), StoreError> {
     tx.store.delete_console_sessions(expert, Some(now))?;
     tx.store
-        .insert_console_session(token_hash, expert, now, expires_at)
+        .insert_console_session(token_hash, expert, now, expires_at)?;
+    let name = tx
+        .store
+        .expert(expert)?
+        .ok_or(StoreError::NotFound)?
+        .display_name;
+    let by = AuditBy {
+        expert: Some(expert),
+        name: name.clone(),
+        client: by.client.clone(),
+    };
+    audit(
+        tx,
+        AuditAction::SignIn,
+        &by,
+        Some((expert, &name)),
+        None,
+        now,
+    )
 }
 
 /// Records the server secret's fingerprint in a database that has none; a
@@ -42,10 +83,19 @@ pub(super) fn adopt_secret(tx: &mut Tx<'_>, fingerprint: &[u8; 32]) -> Result<()
 pub(super) fn create_group(
     tx: &mut Tx<'_>,
     name: String,
+    by: &AuditBy,
     now: OffsetDateTime,
 ) -> Result<Group, StoreError> {
     let id = Uuid::now_v7();
     tx.store.insert_group(id, &name, now)?;
+    audit(
+        tx,
+        AuditAction::GroupCreated,
+        by,
+        Some((id, &name)),
+        None,
+        now,
+    )?;
     Ok(Group {
         id,
         name,
@@ -58,13 +108,24 @@ pub(super) fn set_assignment_policy(
     tx: &mut Tx<'_>,
     group: Uuid,
     policy: AssignmentPolicy,
+    by: &AuditBy,
     now: OffsetDateTime,
 ) -> Result<Group, StoreError> {
     if !tx.store.set_assignment_policy(group, policy)? {
         return Err(StoreError::NotFound);
     }
     tx.auto_assign(group, now)?;
-    tx.store.group(group)?.ok_or(StoreError::NotFound)
+    let changed = tx.store.group(group)?.ok_or(StoreError::NotFound)?;
+    let detail = format!("assignment policy {}", policy.as_str());
+    audit(
+        tx,
+        AuditAction::GroupChanged,
+        by,
+        Some((group, &changed.name)),
+        Some(&detail),
+        now,
+    )?;
+    Ok(changed)
 }
 
 fn require_group(tx: &mut Tx<'_>, group: Uuid, field: &str) -> Result<(), StoreError> {
@@ -78,6 +139,7 @@ fn require_group(tx: &mut Tx<'_>, group: Uuid, field: &str) -> Result<(), StoreE
 pub(super) fn create_expert(
     tx: &mut Tx<'_>,
     new: &NewExpert,
+    by: &AuditBy,
     now: OffsetDateTime,
 ) -> Result<Expert, StoreError> {
     for group in &new.groups {
@@ -88,6 +150,19 @@ pub(super) fn create_expert(
     for group in &new.groups {
         tx.store.add_member(*group, id)?;
     }
+    let detail = format!(
+        "{}{}",
+        new.email.as_str(),
+        if new.admin { ", admin" } else { "" }
+    );
+    audit(
+        tx,
+        AuditAction::ExpertCreated,
+        by,
+        Some((id, &new.display_name)),
+        Some(&detail),
+        now,
+    )?;
     tx.store.expert(id)?.ok_or(StoreError::NotFound)
 }
 
@@ -116,11 +191,23 @@ pub(super) fn change_expert(
     tx: &mut Tx<'_>,
     expert: Uuid,
     change: ExpertChange,
+    by: &AuditBy,
     now: OffsetDateTime,
 ) -> Result<Expert, StoreError> {
-    if tx.store.expert(expert)?.is_none() {
+    let Some(before) = tx.store.expert(expert)? else {
         return Err(StoreError::NotFound);
-    }
+    };
+    let detail = match &change {
+        ExpertChange::Active(true) => "activated".to_string(),
+        ExpertChange::Active(false) => "deactivated".to_string(),
+        ExpertChange::Admin(true) => "made admin".to_string(),
+        ExpertChange::Admin(false) => "no longer admin".to_string(),
+        ExpertChange::PasswordHash(_) => "new password".to_string(),
+        ExpertChange::Membership { group, member } => {
+            let name = tx.store.group(*group)?.map(|g| g.name).unwrap_or_default();
+            format!("{} group {name}", if *member { "joined" } else { "left" })
+        }
+    };
     match change {
         ExpertChange::Active(active) => {
             tx.store.set_active(expert, active)?;
@@ -144,27 +231,117 @@ pub(super) fn change_expert(
             }
         }
     }
+    audit(
+        tx,
+        AuditAction::ExpertChanged,
+        by,
+        Some((expert, &before.display_name)),
+        Some(&detail),
+        now,
+    )?;
     tx.store.expert(expert)?.ok_or(StoreError::NotFound)
+}
+
+/// A new API token of an active or inactive expert; returns its id.
+pub(super) fn add_expert_token(
+    tx: &mut Tx<'_>,
+    expert: Uuid,
+    token_hash: &TokenHash,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    tx.store.insert_expert_token(id, expert, token_hash, now)?;
+    let owner = tx.store.expert(expert)?.map(|e| e.display_name);
+    let name = format!("API token of {}", owner.unwrap_or_default());
+    audit(
+        tx,
+        AuditAction::TokenCreated,
+        by,
+        Some((id, &name)),
+        None,
+        now,
+    )?;
+    Ok(id)
+}
+
+/// Revokes an API token of the expert named `owner`.
+pub(super) fn revoke_expert_token(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    owner: Option<&str>,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if !tx.store.revoke_expert_token(id, now)? {
+        return Err(StoreError::NotFound);
+    }
+    let name = format!("API token of {}", owner.unwrap_or_default());
+    audit(
+        tx,
+        AuditAction::TokenRevoked,
+        by,
+        Some((id, &name)),
+        None,
+        now,
+    )
+}
+
+/// A deployment to make.
+#[derive(Debug)]
+pub(super) struct NewDeployment<'a> {
+    pub(super) id: Uuid,
+    pub(super) name: &'a str,
+    pub(super) group: Uuid,
+    pub(super) server_url: &'a str,
+    pub(super) key_hash: &'a TokenHash,
+}
+
+/// Revokes a deployment's key.
+pub(super) fn revoke_deployment(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<Deployment, StoreError> {
+    tx.store.revoke_deployment(id, now)?;
+    let revoked = tx.store.deployment(id)?.ok_or(StoreError::NotFound)?;
+    audit(
+        tx,
+        AuditAction::DeploymentRevoked,
+        by,
+        Some((id, &revoked.name)),
+        None,
+        now,
+    )?;
+    Ok(revoked)
 }
 
 /// A new deployment of an existing group.
 pub(super) fn create_deployment(
     tx: &mut Tx<'_>,
-    id: Uuid,
-    name: &str,
-    group: Uuid,
-    server_url: &str,
-    key_hash: &TokenHash,
+    new: &NewDeployment<'_>,
+    by: &AuditBy,
     now: OffsetDateTime,
 ) -> Result<Deployment, StoreError> {
-    require_group(tx, group, "group")?;
+    require_group(tx, new.group, "group")?;
     tx.store.insert_deployment(&NewDeploymentRow {
-        id,
-        name,
-        group,
-        server_url,
-        key_hash,
+        id: new.id,
+        name: new.name,
+        group: new.group,
+        server_url: new.server_url,
+        key_hash: new.key_hash,
         now,
     })?;
-    tx.store.deployment(id)?.ok_or(StoreError::NotFound)
+    let created = tx.store.deployment(new.id)?.ok_or(StoreError::NotFound)?;
+    let detail = format!("group {}", created.group.name);
+    audit(
+        tx,
+        AuditAction::DeploymentCreated,
+        by,
+        Some((new.id, new.name)),
+        Some(&detail),
+        now,
+    )?;
+    Ok(created)
 }

@@ -25,6 +25,7 @@ use lifeline_protocol::{
     SessionCode, UpdateCaseRequest,
 };
 
+use crate::audit::{AuditAction, AuditEntry, AuditQuery};
 use crate::credentials::TokenHash;
 use crate::hub::CaseEvent;
 
@@ -566,4 +567,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         id: Uuid,
         now: OffsetDateTime,
     ) -> Result<Deployment, StoreError>;
+
+    // --- audit log
+    // The administrative writes above (and signing in) record who did them
+    // (`crate::audit::acting`) in their own transaction.
+    /// Records an entry that goes with no change (a failed sign-in).
+    async fn record_audit(
+        &self,
+        action: AuditAction,
+        detail: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// A page of the audit log, newest first.
+    async fn audit_entries(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 }

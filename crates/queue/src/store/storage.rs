@@ -31,6 +31,7 @@ use super::rows::CaseRow;
 use super::{
     CaseQuery, DeploymentAuth, ExpertAuth, NewExpert, SignInRecord, StoreError, TokenInfo,
 };
+use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use tokio::sync::mpsc;
 
 use crate::credentials::TokenHash;
@@ -72,7 +73,9 @@ pub struct JobDone {
 }
 
 /// A database backend: reads, and write transactions.
-pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'static {
+pub trait Storage:
+    CaseReads + PeopleReads + AuditReads + Send + Sync + std::fmt::Debug + 'static
+{
     /// Hands `job` to a write transaction. Returns once it is queued;
     /// [`StoreError::Unavailable`] when the backend is shutting down.
     fn transact(&self, job: WriteJob) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -99,9 +102,24 @@ pub trait Storage: CaseReads + PeopleReads + Send + Sync + std::fmt::Debug + 'st
 }
 
 /// The transaction a write job runs in.
-pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites {}
+pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites {}
 
-impl<T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites> WriteTx for T {}
+impl<T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites> WriteTx for T {}
+
+/// Appending to the audit log inside a write transaction.
+pub trait AuditWrites {
+    /// Appends an entry.
+    fn insert_audit(&mut self, entry: &NewAuditEntry<'_>) -> Result<(), StoreError>;
+}
+
+/// Reading the audit log, committed entries only.
+pub trait AuditReads {
+    /// A page of entries under the query's filters, newest first.
+    fn audit_entries(
+        &self,
+        query: AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+}
 
 /// The name the server secret's fingerprint is stored under.
 pub(crate) const SECRET_FINGERPRINT_FACT: &str = "secret_fingerprint";

@@ -4,6 +4,7 @@
 
 mod access;
 mod assignment;
+mod audit;
 mod caching;
 mod cli;
 mod cluster;

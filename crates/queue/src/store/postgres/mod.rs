@@ -34,6 +34,7 @@
 //! `people_writes`, `instances`, each behind the helpers `one`, `all` (reads) and
 //! `PgTx::{one, all, run}` (writes).
 
+mod audit;
 mod case_reads;
 mod case_writes;
 mod instances;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0003_presence.sql"),
     include_str!("../../../migrations/postgres/0004_limits.sql"),
     include_str!("../../../migrations/postgres/0005_sla.sql"),
+    include_str!("../../../migrations/postgres/0006_audit.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.

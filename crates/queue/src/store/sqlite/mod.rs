@@ -19,6 +19,7 @@
 //! `people_reads`, `people_writes`, each behind the helpers `one`,
 //! `all` and `run` below.
 
+mod audit;
 mod case_reads;
 mod case_writes;
 mod instances;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_server.sql"),
     include_str!("../../../migrations/sqlite/0005_presence.sql"),
     include_str!("../../../migrations/sqlite/0006_sla.sql"),
+    include_str!("../../../migrations/sqlite/0007_audit.sql"),
 ];
 
 /// The schema version this server brings a database to.

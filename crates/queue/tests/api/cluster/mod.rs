@@ -9,6 +9,7 @@
 //! that file's own check needs no database and runs with the ordinary suite.
 
 mod assignment;
+mod audit;
 mod creates;
 mod database_pool;
 pub(crate) mod fanout;
