@@ -57,6 +57,7 @@ async fn the_customer_enters_the_experts_code_in_the_window_and_follows_that_cas
                 group_id: billing.id,
                 customer: Customer::default(),
                 description: None,
+                valid_until: None,
             },
             Actor::System,
             now,
