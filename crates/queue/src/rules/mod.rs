@@ -646,6 +646,11 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    async fn set_alert_time(&self, group: Uuid, seconds: u32) -> Result<Group, StoreError> {
+        self.write(move |tx| people::set_alert_time(tx, group, seconds))
+            .await
+    }
+
     async fn create_expert(
         &self,
         new: NewExpert,

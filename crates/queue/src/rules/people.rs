@@ -6,7 +6,10 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use lifeline_protocol::{AssignmentPolicy, Deployment, Expert, Group};
+use lifeline_protocol::{
+    AssignmentPolicy, DEFAULT_ALERT_AFTER_SECONDS, Deployment, Expert, Group,
+    MAX_ALERT_AFTER_SECONDS,
+};
 
 use super::Tx;
 use crate::credentials::TokenHash;
@@ -50,7 +53,26 @@ pub(super) fn create_group(
         id,
         name,
         assignment_policy: AssignmentPolicy::Off,
+        alert_after_seconds: DEFAULT_ALERT_AFTER_SECONDS,
     })
+}
+
+/// Sets how long a customer may wait in the group's queue before its experts
+/// are alerted (1 s to a day).
+pub(super) fn set_alert_time(
+    tx: &mut Tx<'_>,
+    group: Uuid,
+    seconds: u32,
+) -> Result<Group, StoreError> {
+    if !(1..=MAX_ALERT_AFTER_SECONDS).contains(&seconds) {
+        return Err(StoreError::Invalid(format!(
+            "alert_after_seconds: must be 1 to {MAX_ALERT_AFTER_SECONDS}, not {seconds}"
+        )));
+    }
+    if !tx.store.set_alert_time(group, seconds)? {
+        return Err(StoreError::NotFound);
+    }
+    tx.store.group(group)?.ok_or(StoreError::NotFound)
 }
 
 /// Sets a group's policy and runs it for the cases waiting.

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_server.sql"),
     include_str!("../../../migrations/postgres/0003_presence.sql"),
     include_str!("../../../migrations/postgres/0004_limits.sql"),
+    include_str!("../../../migrations/postgres/0006_alerts.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.

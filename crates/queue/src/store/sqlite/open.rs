@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0003_session.sql"),
     include_str!("../../../migrations/sqlite/0004_server.sql"),
     include_str!("../../../migrations/sqlite/0005_presence.sql"),
+    include_str!("../../../migrations/sqlite/0007_alerts.sql"),
 ];
 
 /// The schema version this server brings a database to.
