@@ -15,7 +15,8 @@ use crate::credentials::TokenHash;
 use crate::store::storage::PeopleReads;
 use crate::store::{DeploymentAuth, ExpertAuth, SignInRecord, StoreError, TokenInfo};
 
-pub(super) const GROUP_SELECT: &str = "SELECT id, name, assignment_policy, alert_after_seconds FROM groups";
+pub(super) const GROUP_SELECT: &str =
+    "SELECT id, name, assignment_policy, alert_after_seconds FROM groups";
 
 pub(super) const EXPERT_SELECT: &str =
     "SELECT id, email, display_name, is_admin, active, available FROM experts";
