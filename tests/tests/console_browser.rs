@@ -16,6 +16,7 @@ use lifeline_protocol::{
     CaseState, CaseWithToken, Channel, CreateCaseRequest, Customer, CustomerName, Description,
     IdempotencyKey,
 };
+use lifeline_queue::clock::{Clock as _, SystemClock};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
@@ -537,6 +538,194 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
     browser
         .wait_for_text("screen-status", "Screen sharing ended.")
         .await?;
+    browser.close().await
+}
+
+/// Records the console's notifications and chimes on the current page while
+/// still calling the browser's real Notification API and Web Audio.
+const RECORD_ALERTS: &str = r#"
+    window.shownNotifications = [];
+    window.chimes = 0;
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        window.shownNotifications.push({ title, body: options.body, hidden: document.hidden });
+        super(title, options);
+      }
+    };
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (...args) {
+      window.chimes += 1;
+      return start.apply(this, args);
+    };
+"#;
+
+/// Polls the page's recorded notifications (10 s at most) until one has
+/// `title` and a body containing `body`; answers whether the tab was hidden.
+async fn wait_for_notification(browser: &Browser, title: &str, body: &str) -> Fallible<bool> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = browser
+            .client
+            .execute("return window.shownNotifications || [];", vec![])
+            .await?;
+        let found = shown.as_array().and_then(|all| {
+            all.iter().find(|n| {
+                n["title"] == title && n["body"].as_str().is_some_and(|b| b.contains(body))
+            })
+        });
+        if let Some(notification) = found {
+            return Ok(notification["hidden"] == json!(true));
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no notification {title:?} about {body:?}; shown: {shown}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Polls the tab's title (10 s at most) until it is `expected`.
+async fn wait_for_title(browser: &Browser, expected: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let title = browser.client.title().await?;
+        if title == expected {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the title is {title:?}, not {expected:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the page took its first look at what needs attention (the
+/// cases then waiting count as seen), so later cases are news.
+async fn wait_for_first_look(browser: &Browser) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let seen = browser
+            .client
+            .execute(
+                "return window.sessionStorage.getItem('lifeline.alerts.told') !== null;",
+                vec![],
+            )
+            .await?;
+        if seen == json!(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err("the console did not read /console/attention within 10 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_notifies_of_waiting_overdue_and_assigned_cases_and_counts_them_in_the_title()
+-> TestResult {
+    let Some(browser) = Browser::start_or_skip().await? else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let group = server
+        .store
+        .group_by_name("Front desk")
+        .await?
+        .ok_or("no group Front desk")?;
+    server
+        .store
+        .set_alert_time(group.id, 3, SystemClock.now())
+        .await?;
+    let (_, waiting_code) = create_case(&server, "Luis", "Printer says offline").await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    assert_eq!(
+        browser
+            .client
+            .execute("return Notification.permission;", vec![])
+            .await?,
+        json!("granted"),
+        "the browser allows the console's notifications"
+    );
+    wait_for_first_look(&browser).await?;
+    wait_for_title(&browser, "(1) Queue · Lifeline console").await?;
+    browser.client.execute(RECORD_ALERTS, vec![]).await?;
+
+    // A case enters the group's queue and nobody takes it (assignment is
+    // off): told at once, with the tab in the background.
+    browser.client.minimize_window().await?;
+    let (marta, _) = create_case(&server, "Marta", "Cannot print the invoices").await?;
+    let hidden =
+        wait_for_notification(&browser, "New case in Front desk", "Marta is waiting").await?;
+    assert!(hidden, "the notification came with the tab hidden");
+    wait_for_title(&browser, "(2) Queue · Lifeline console").await?;
+
+    // Three seconds later she has waited past the group's alert time.
+    let hidden = wait_for_notification(
+        &browser,
+        "Still waiting in Front desk",
+        "Marta has waited over 3 seconds",
+    )
+    .await?;
+    assert!(hidden, "the overdue notification came with the tab hidden");
+    browser.client.maximize_window().await?;
+    let chimes = browser
+        .client
+        .execute("return window.chimes;", vec![])
+        .await?;
+    assert!(
+        chimes.as_u64().is_some_and(|n| n >= 2),
+        "a chime per alert: {chimes}"
+    );
+
+    // Sound off: the next alert is silent but still shown; the choice holds.
+    browser
+        .client
+        .find(Locator::Id("notify-sound"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for_text("notify-sound", "Sound off").await?;
+    let before = browser
+        .client
+        .execute("return window.chimes;", vec![])
+        .await?;
+    server.assign(marta).await?;
+    wait_for_notification(&browser, "Case assigned to you", "Marta (Front desk)").await?;
+    wait_for_title(&browser, "(1) Queue · Lifeline console").await?;
+    let after = browser
+        .client
+        .execute("return window.chimes;", vec![])
+        .await?;
+    assert_eq!(after, before, "no chime with the sound turned off");
+
+    // Every console page alerts, and a page does not repeat what an earlier one told.
+    browser
+        .client
+        .goto(&format!("{}/cases/new", server.base_url))
+        .await?;
+    wait_for_title(&browser, "(1) New case · Lifeline console").await?;
+    browser.client.execute(RECORD_ALERTS, vec![]).await?;
+    browser.wait_for_text("notify-sound", "Sound off").await?;
+    create_case(&server, "Nuria", "Scanner jams").await?;
+    wait_for_notification(&browser, "New case in Front desk", "Nuria is waiting").await?;
+    wait_for_title(&browser, "(2) New case · Lifeline console").await?;
+    let shown = browser
+        .client
+        .execute(
+            "return window.shownNotifications.map((n) => n.body);",
+            vec![],
+        )
+        .await?;
+    let bodies = shown.to_string();
+    assert!(
+        !bodies.contains("Luis") && !bodies.contains("Marta"),
+        "only the new case is told on the new page: {bodies}"
+    );
+    assert!(
+        !bodies.contains(&waiting_code.replace(' ', "")) && !bodies.contains(&waiting_code),
+        "no session code in a notification"
+    );
     browser.close().await
 }
 

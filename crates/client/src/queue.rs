@@ -6,7 +6,8 @@ use lifeline_protocol::{
     AssignRequest, AvailabilityRequest, Case, CaseList, CaseState, CaseWithToken,
     CreateCaseRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
     Deployment, Expert, Group, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, JoinCaseRequest,
-    ManualCaseRequest, NewDeployment, SetAssignmentPolicyRequest, UpdateCaseRequest,
+    ManualCaseRequest, NewDeployment, SetAlertTimeRequest, SetAssignmentPolicyRequest,
+    UpdateCaseRequest,
 };
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, Url};
@@ -303,6 +304,18 @@ impl QueueClient {
         req: &SetAssignmentPolicyRequest,
     ) -> Result<Group, ClientError> {
         let path = format!("api/v1/groups/{group_id}/assignment");
+        send_json(self.request(Method::PUT, &path, token)?.json(req)).await
+    }
+
+    /// Sets how long a customer may wait unassigned before the group's experts
+    /// are alerted (`PUT /api/v1/groups/{id}/alert`).
+    pub async fn set_alert_time(
+        &self,
+        token: &str,
+        group_id: Uuid,
+        req: &SetAlertTimeRequest,
+    ) -> Result<Group, ClientError> {
+        let path = format!("api/v1/groups/{group_id}/alert");
         send_json(self.request(Method::PUT, &path, token)?.json(req)).await
     }
 

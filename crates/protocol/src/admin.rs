@@ -81,6 +81,20 @@ pub struct Group {
     pub name: String,
     /// How new cases find an expert.
     pub assignment_policy: AssignmentPolicy,
+    /// Seconds a customer may wait unassigned before the console alerts the
+    /// group's experts.
+    #[serde(default = "default_alert_after_seconds")]
+    pub alert_after_seconds: u32,
+}
+
+/// The alert time of a group nobody has set one for: five minutes.
+pub const DEFAULT_ALERT_AFTER_SECONDS: u32 = 300;
+
+/// The longest alert time: a day.
+pub const MAX_ALERT_AFTER_SECONDS: u32 = 86_400;
+
+fn default_alert_after_seconds() -> u32 {
+    DEFAULT_ALERT_AFTER_SECONDS
 }
 
 /// A deployment: one key shipped to a set of customer machines.

@@ -20,7 +20,8 @@ pub mod screen;
 pub mod text_schema;
 
 pub use admin::{
-    AssignmentPolicy, Deployment, Expert, ExpertRole, Group, NewDeployment, NewExpertToken,
+    AssignmentPolicy, DEFAULT_ALERT_AFTER_SECONDS, Deployment, Expert, ExpertRole, Group,
+    MAX_ALERT_AFTER_SECONDS, NewDeployment, NewExpertToken,
 };
 pub use case::{
     Case, CaseState, Channel, ClosedBy, Customer, Device, ExpertRef, GroupRef, HistoryAction,
@@ -36,7 +37,7 @@ pub use fields::{
 pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,
     CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, JoinCaseRequest,
-    ManualCaseRequest, SetAssignmentPolicyRequest, UpdateCaseRequest,
+    ManualCaseRequest, SetAlertTimeRequest, SetAssignmentPolicyRequest, UpdateCaseRequest,
 };
 pub use screen::{
     ControlState, InputEvent, MouseButton, ScreenMode, ScreenState, ShareStatus, ViewState,

@@ -165,3 +165,14 @@ pub struct SetAssignmentPolicyRequest {
     /// The group's automatic assignment.
     pub policy: AssignmentPolicy,
 }
+
+/// `PUT /api/v1/groups/{id}/alert`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetAlertTimeRequest {
+    /// Seconds a customer may wait unassigned before the group's experts are
+    /// alerted: 1 to 86400.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 86400))]
+    pub alert_after_seconds: u32,
+}

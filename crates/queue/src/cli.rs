@@ -89,6 +89,14 @@ pub enum GroupCommand {
         /// The group's name.
         name: String,
     },
+    /// Set how long a customer may wait unassigned before the group's
+    /// experts are alerted in the console.
+    Alert {
+        /// The group's name.
+        name: String,
+        /// Seconds, 1 to 86400 (default of a new group: 300).
+        seconds: u32,
+    },
 }
 
 /// `expert …`
@@ -212,6 +220,16 @@ pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> 
             let name = ShortText::parse(name).map_err(|e| anyhow::anyhow!("group name: {e}"))?;
             let group = store.create_group(name.as_str(), now).await?;
             println!("{}", group.id);
+        }
+        Command::Group(GroupCommand::Alert { name, seconds }) => {
+            let group = store
+                .group_by_name(&name)
+                .await?
+                .with_context(|| format!("no group named {name:?}"))?;
+            store
+                .set_alert_time(group.id, seconds, now)
+                .await
+                .with_context(|| format!("group {name:?}"))?;
         }
         Command::Expert(ExpertCommand::Add(add)) => {
             let email = Email::parse(add.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;

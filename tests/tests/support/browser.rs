@@ -111,6 +111,9 @@ impl Browser {
                     "--disable-sync", "--no-first-run", "--window-size=1280,860",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                // As if the expert had allowed the console's notifications
+                // (a permission prompt cannot be answered headless).
+                "prefs": { "profile.default_content_setting_values.notifications": 1 },
             }),
         );
         let mut builder = ClientBuilder::new(HttpConnector::new());

@@ -1,6 +1,7 @@
-// The expert console's only script: live queue rows, live case page, and
-// confirmation of destructive forms. Loaded from /static (the CSP allows no
-// inline script). Rows arrive as HTML rendered and escaped by the server.
+// The expert console's only script: live queue rows, live case page, alerts
+// (notifications, chime, title count) and confirmation of destructive forms.
+// Loaded from /static (the CSP allows no inline script). Rows arrive as HTML
+// rendered and escaped by the server.
 "use strict";
 
 (function () {
@@ -16,6 +17,11 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // Signed-in pages only: they carry the session's CSRF token.
+  if (!document.querySelector('meta[name="csrf-token"]')) return;
+  const events = new EventSource("/console/events");
+  setUpAlerts(events);
 
   if (!rows && !livePage) return;
 
@@ -49,7 +55,6 @@
     if (pending === null) pending = window.setTimeout(refreshRows, 100);
   }
 
-  const events = new EventSource("/console/events");
   events.addEventListener("changed", (event) => {
     if (rows) scheduleRows();
     if (livePage && !inSession && event.data === livePage.dataset.liveCase) window.location.reload();
@@ -82,6 +87,137 @@
   });
   // Waiting times and time left move on their own.
   if (rows) window.setInterval(scheduleRows, 30000);
+
+  // Alerts on every signed-in page, the tab in the background too: a desktop
+  // notification (once the expert allowed them, asked from a click), a short
+  // tone unless turned off, and the count of waiting cases in the title. The
+  // server says what needs attention (/console/attention); this page reads it
+  // again on every queue change and when the next case passes its group's
+  // alert time, and tells each case's moment once per tab: the ids already
+  // told live in sessionStorage, so moving between pages repeats nothing,
+  // and a tab's first answer is taken as seen (the expert is looking).
+  function setUpAlerts(queueEvents) {
+    const TOLD_KEY = "lifeline.alerts.told";
+    const SOUND_KEY = "lifeline.alerts.sound";
+    const REREAD_MS = 60000; // an alert time changed by an admin, a missed change
+    const permission = document.getElementById("notify-permission");
+    const soundButton = document.getElementById("notify-sound");
+    const baseTitle = document.title;
+    let told = null;
+    try { told = JSON.parse(window.sessionStorage.getItem(TOLD_KEY)); } catch (_) { told = null; }
+    let audio = null;
+    let pendingRead = null;
+    let overdueTimer = null;
+
+    function soundOn() { return window.localStorage.getItem(SOUND_KEY) !== "off"; }
+    function showSoundButton() {
+      soundButton.hidden = false;
+      soundButton.textContent = soundOn() ? "Sound on" : "Sound off";
+      soundButton.setAttribute("aria-pressed", String(soundOn()));
+    }
+    function showPermissionButton() {
+      permission.hidden = !("Notification" in window) || window.Notification.permission !== "default";
+    }
+    // A short two-note chime made here (Web Audio): no sound file to fetch.
+    function chime() {
+      if (!soundOn()) return;
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return;
+      try {
+        if (!audio) audio = new Context();
+        if (audio.state === "suspended") audio.resume().catch(() => {});
+        const start = audio.currentTime;
+        const tone = audio.createOscillator();
+        const volume = audio.createGain();
+        tone.type = "sine";
+        tone.frequency.setValueAtTime(880, start);
+        tone.frequency.setValueAtTime(660, start + 0.12);
+        volume.gain.setValueAtTime(0.0001, start);
+        volume.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+        volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
+        tone.connect(volume).connect(audio.destination);
+        tone.start(start);
+        tone.stop(start + 0.32);
+      } catch (_) {
+        // No audio device: the notification and the title still tell.
+      }
+    }
+    function notify(title, body, caseId, moment) {
+      const Shown = window.Notification;
+      if (!Shown || Shown.permission !== "granted") return;
+      try {
+        const shown = new Shown(title, { body, tag: `lifeline-${moment}-${caseId}` });
+        shown.addEventListener("click", () => {
+          window.focus();
+          window.location.href = `/cases/${caseId}`;
+          shown.close();
+        });
+      } catch (_) {
+        // Browsers that show notifications only from a service worker.
+      }
+    }
+    function minutes(seconds) {
+      return seconds < 120 ? `${seconds} seconds` : `${Math.round(seconds / 60)} minutes`;
+    }
+
+    function onAttention(answer) {
+      document.title = answer.waiting > 0 ? `(${answer.waiting}) ${baseTitle}` : baseTitle;
+      const now = {
+        waiting: answer.waiting_cases.map((c) => c.id),
+        overdue: answer.waiting_cases.filter((c) => c.overdue).map((c) => c.id),
+        assigned: answer.assigned_cases.map((c) => c.id),
+      };
+      if (told) {
+        const fresh = (moment, kase) => !told[moment].includes(kase.id);
+        const alerts = [];
+        answer.waiting_cases.filter((c) => fresh("waiting", c)).forEach((c) => alerts.push(
+          [`New case in ${c.group}`, `${c.customer} is waiting; nobody has taken the case.`, c.id, "waiting"]));
+        answer.waiting_cases.filter((c) => c.overdue && fresh("overdue", c)).forEach((c) => alerts.push(
+          [`Still waiting in ${c.group}`, `${c.customer} has waited over ${minutes(c.alert_after_seconds)}.`, c.id, "overdue"]));
+        answer.assigned_cases.filter((c) => fresh("assigned", c)).forEach((c) => alerts.push(
+          ["Case assigned to you", `${c.customer} (${c.group})`, c.id, "assigned"]));
+        alerts.forEach((alert) => notify(...alert));
+        if (alerts.length > 0) chime();
+      }
+      // Only the cases still there are kept: one that comes back is news again.
+      told = now;
+      try { window.sessionStorage.setItem(TOLD_KEY, JSON.stringify(told)); } catch (_) { /* private mode */ }
+      window.clearTimeout(overdueTimer);
+      if (answer.next_overdue_in_ms !== null) {
+        overdueTimer = window.setTimeout(readAttention, Math.min(answer.next_overdue_in_ms + 100, REREAD_MS));
+      }
+    }
+    async function readAttention() {
+      pendingRead = null;
+      try {
+        const response = await fetch("/console/attention", {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        if (response.ok) onAttention(await response.json());
+      } catch (_) {
+        // Offline for a moment: the next change or re-read tries again.
+      }
+    }
+    function scheduleRead() {
+      if (pendingRead === null) pendingRead = window.setTimeout(readAttention, 100);
+    }
+
+    permission.addEventListener("click", () => {
+      // Asked only from this click: browsers refuse or mute prompts made on their own.
+      window.Notification.requestPermission().then(showPermissionButton, showPermissionButton);
+      chime(); // also lets audio play on this page
+    });
+    soundButton.addEventListener("click", () => {
+      window.localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on");
+      showSoundButton();
+    });
+    showPermissionButton();
+    showSoundButton();
+    queueEvents.addEventListener("changed", scheduleRead);
+    queueEvents.addEventListener("open", scheduleRead);
+    window.setInterval(scheduleRead, REREAD_MS);
+  }
 
   // The live session: Connect opens the case's WebSocket (the cookie signs it
   // in), chat goes both ways, a blip reconnects and re-sends what was not

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole};
+use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole, MAX_ALERT_AFTER_SECONDS};
 
 use super::auth::NoFields;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
@@ -190,6 +190,7 @@ struct GroupView {
     id: Uuid,
     name: String,
     policies: Vec<SelectOption>,
+    alert_after_seconds: u32,
     members: Vec<Choice>,
     others: Vec<Choice>,
 }
@@ -231,6 +232,7 @@ pub async fn groups_page(
                 id: g.id,
                 name: g.name,
                 policies: select_options(&POLICY_OPTIONS, g.assignment_policy.as_str()),
+                alert_after_seconds: g.alert_after_seconds,
                 members: members.iter().map(choice).collect(),
                 others: others.iter().map(choice).collect(),
             }
@@ -267,6 +269,8 @@ pub struct GroupChangeForm {
     policy: String,
     #[serde(default)]
     expert_id: String,
+    #[serde(default)]
+    alert_after_seconds: String,
 }
 
 pub async fn change_group(
@@ -283,6 +287,14 @@ pub async fn change_group(
                 ApiError::invalid("policy: expected off, round_robin or least_busy")
             })?;
             acting(by, state.store.set_assignment_policy(group, policy, now)).await?;
+        }
+        "alert" => {
+            let seconds = form.alert_after_seconds.trim().parse().map_err(|_| {
+                ApiError::invalid(format!(
+                    "alert_after_seconds: a whole number of seconds, 1 to {MAX_ALERT_AFTER_SECONDS}"
+                ))
+            })?;
+            acting(by, state.store.set_alert_time(group, seconds, now)).await?;
         }
         change @ ("add_member" | "remove_member") => {
             let expert = parse_id(&form.expert_id, "expert_id")?;

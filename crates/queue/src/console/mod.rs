@@ -5,6 +5,7 @@
 //! enforces.
 
 mod admin;
+mod attention;
 mod audit;
 mod auth;
 mod cases;
@@ -40,6 +41,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/", get(cases::queue_page))
         .route("/console/rows", get(cases::queue_rows))
         .route("/console/events", get(cases::queue_events))
+        .route("/console/attention", get(attention::attention))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/availability", post(cases::set_availability))

@@ -183,7 +183,7 @@ impl HistoryLine {
     }
 }
 
-fn customer_name(case: &Case) -> String {
+pub fn customer_name(case: &Case) -> String {
     case.customer
         .name
         .as_ref()

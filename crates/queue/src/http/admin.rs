@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 use lifeline_protocol::{
     AvailabilityRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
-    Deployment, ErrorBody, Expert, Group, NewDeployment, SetAssignmentPolicyRequest,
+    Deployment, ErrorBody, Expert, Group, NewDeployment, SetAlertTimeRequest,
+    SetAssignmentPolicyRequest,
 };
 
 use super::extract::JsonBody;
@@ -114,6 +115,26 @@ pub async fn set_assignment_policy(
     let set = state
         .store
         .set_assignment_policy(id, request.policy, state.clock.now());
+    Ok(Json(acting(by, set).await?))
+}
+
+/// Sets how long a customer may wait unassigned in a group's queue before
+/// the console alerts the group's experts.
+#[utoipa::path(put, path = "/api/v1/groups/{id}/alert", tag = "admin", request_body = SetAlertTimeRequest,
+    params(("id" = uuid::Uuid, Path, description = "Group id")),
+    responses((status = 200, body = Group), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_alert_time(
+    State(state): State<Arc<AppState>>,
+    AdminCaller(by): AdminCaller,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<Group>, ApiError> {
+    let id = parse_id(&id, "group id")?;
+    let request: SetAlertTimeRequest = body.parse()?;
+    let set = state
+        .store
+        .set_alert_time(id, request.alert_after_seconds, state.clock.now());
     Ok(Json(acting(by, set).await?))
 }
 

@@ -63,6 +63,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             "/api/v1/groups/{id}/assignment",
             put(admin::set_assignment_policy),
         )
+        .route("/api/v1/groups/{id}/alert", put(admin::set_alert_time))
         .route(
             "/api/v1/deployments",
             get(admin::list_deployments).post(admin::create_deployment),

@@ -24,13 +24,14 @@ use super::{admin, audit, cases, events, session};
             GET/HEAD/OPTIONS must carry the session's CSRF token in the `X-CSRF-Token` header (the console pages \
             hold it in `<meta name=\"csrf-token\">`), or it gets 403. Automatic assignment (per group: off, \
             round_robin, least_busy) runs when a case is created, when an expert becomes available or joins a \
-            group, and when a group's policy is set.",
+            group, and when a group's policy is set. A group's alert time is how long a customer may wait \
+            unassigned before the console alerts the group's experts.",
     ),
     paths(
         cases::create_case, cases::join_case, cases::get_case, cases::update_case, cases::close_case,
         cases::assign_case, cases::list_cases, events::case_events, session::case_session,
         admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
-        admin::create_group, admin::set_assignment_policy, admin::list_deployments, admin::create_deployment,
+        admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
         admin::revoke_deployment, admin::deployment_file, audit::audit_log,
     ),
     components(schemas(
@@ -260,6 +261,8 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
     ("join_case", "200", "case_events", "/case/id"),
     ("create_group", "201", "set_assignment_policy", "/id"),
     ("list_groups", "200", "set_assignment_policy", "/0/id"),
+    ("create_group", "201", "set_alert_time", "/id"),
+    ("list_groups", "200", "set_alert_time", "/0/id"),
     (
         "create_deployment",
         "201",

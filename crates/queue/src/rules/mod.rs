@@ -683,6 +683,17 @@ impl<S: Storage> Store for QueueStore<S> {
             .await
     }
 
+    async fn set_alert_time(
+        &self,
+        group: Uuid,
+        seconds: u32,
+        now: OffsetDateTime,
+    ) -> Result<Group, StoreError> {
+        let by = AuditBy::current();
+        self.write(move |tx| people::set_alert_time(tx, group, seconds, &by, now))
+            .await
+    }
+
     async fn create_expert(
         &self,
         new: NewExpert,

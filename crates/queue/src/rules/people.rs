@@ -8,7 +8,10 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use lifeline_protocol::{AssignmentPolicy, Deployment, Expert, Group};
+use lifeline_protocol::{
+    AssignmentPolicy, DEFAULT_ALERT_AFTER_SECONDS, Deployment, Expert, Group,
+    MAX_ALERT_AFTER_SECONDS,
+};
 
 use super::Tx;
 use crate::audit::{AuditAction, AuditBy, NewAuditEntry};
@@ -100,7 +103,38 @@ pub(super) fn create_group(
         id,
         name,
         assignment_policy: AssignmentPolicy::Off,
+        alert_after_seconds: DEFAULT_ALERT_AFTER_SECONDS,
     })
+}
+
+/// Sets how long a customer may wait in the group's queue before its experts
+/// are alerted (1 s to a day).
+pub(super) fn set_alert_time(
+    tx: &mut Tx<'_>,
+    group: Uuid,
+    seconds: u32,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<Group, StoreError> {
+    if !(1..=MAX_ALERT_AFTER_SECONDS).contains(&seconds) {
+        return Err(StoreError::Invalid(format!(
+            "alert_after_seconds: must be 1 to {MAX_ALERT_AFTER_SECONDS}, not {seconds}"
+        )));
+    }
+    if !tx.store.set_alert_time(group, seconds)? {
+        return Err(StoreError::NotFound);
+    }
+    let changed = tx.store.group(group)?.ok_or(StoreError::NotFound)?;
+    let detail = format!("alert after {seconds} s");
+    audit(
+        tx,
+        AuditAction::GroupChanged,
+        by,
+        Some((group, &changed.name)),
+        Some(&detail),
+        now,
+    )?;
+    Ok(changed)
 }
 
 /// Sets a group's policy and runs it for the cases waiting.

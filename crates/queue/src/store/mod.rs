@@ -509,6 +509,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         policy: AssignmentPolicy,
         now: OffsetDateTime,
     ) -> Result<Group, StoreError>;
+    /// Sets how long a customer may wait unassigned in the group's queue
+    /// before its experts are alerted ([`StoreError::Invalid`] outside 1 s to a day).
+    async fn set_alert_time(
+        &self,
+        group: Uuid,
+        seconds: u32,
+        now: OffsetDateTime,
+    ) -> Result<Group, StoreError>;
     /// Creates an expert.
     async fn create_expert(
         &self,

@@ -518,6 +518,8 @@ pub trait PeopleWrites {
         group: Uuid,
         policy: AssignmentPolicy,
     ) -> Result<bool, StoreError>;
+    /// Sets a group's alert time; `false` when there is no such group.
+    fn set_alert_time(&mut self, group: Uuid, seconds: u32) -> Result<bool, StoreError>;
     /// An expert by id.
     fn expert(&mut self, id: Uuid) -> Result<Option<Expert>, StoreError>;
     /// Inserts an expert ([`StoreError::Taken`] when the address is).

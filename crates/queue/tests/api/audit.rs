@@ -92,6 +92,19 @@ async fn each_admin_action_through_the_api_is_audited_with_who_and_from_where() 
     assert_by(&entry, Some(&admin), "Admin", "127.0.0.1");
     assert_eq!(entry["detail"], "assignment policy round_robin");
 
+    let changed = app
+        .http
+        .put(app.url(&format!("/api/v1/groups/{group_id}/alert")))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({"alert_after_seconds": 90}))
+        .send()
+        .await?;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changes = entries_of(&app, "group.changed").await?;
+    let newest = changes.first().ok_or("an entry")?;
+    assert_by(newest, Some(&admin), "Admin", "127.0.0.1");
+    assert_eq!(newest["detail"], "alert after 90 s");
+
     let expert: Value = post(
         "/api/v1/experts",
         json!({"email": "bo@example.com", "display_name": "Bo", "admin": true, "groups": [group_id]}),

@@ -3,6 +3,7 @@
 //! `database`), spoken to over HTTP through lifeline-client.
 
 mod access;
+mod alerts;
 mod assignment;
 mod audit;
 mod caching;

@@ -15,7 +15,8 @@ use crate::credentials::TokenHash;
 use crate::store::storage::PeopleReads;
 use crate::store::{DeploymentAuth, ExpertAuth, SignInRecord, StoreError, TokenInfo};
 
-pub(super) const GROUP_SELECT: &str = "SELECT id, name, assignment_policy FROM groups";
+pub(super) const GROUP_SELECT: &str =
+    "SELECT id, name, assignment_policy, alert_after_seconds FROM groups";
 
 pub(super) const EXPERT_SELECT: &str =
     "SELECT id, email, display_name, is_admin, active, available FROM experts";
@@ -36,7 +37,13 @@ pub(super) fn group_from_row(r: &Row) -> Result<Group, StoreError> {
         id: r.try_get(0)?,
         name: r.try_get(1)?,
         assignment_policy,
+        alert_after_seconds: alert_seconds(r.try_get(3)?)?,
     })
+}
+
+/// An alert time as read: the column's CHECK keeps it positive.
+fn alert_seconds(value: i32) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("alert_after_seconds: {value}")))
 }
 
 pub(super) fn group_ref_from_row(r: &Row) -> Result<GroupRef, StoreError> {

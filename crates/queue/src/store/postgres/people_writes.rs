@@ -63,6 +63,16 @@ impl PeopleWrites for PgTx {
         Ok(changed > 0)
     }
 
+    fn set_alert_time(&mut self, group: Uuid, seconds: u32) -> Result<bool, StoreError> {
+        let seconds = i32::try_from(seconds)
+            .map_err(|_| StoreError::Invalid(format!("alert_after_seconds: {seconds}")))?;
+        let changed = self.run(
+            "UPDATE groups SET alert_after_seconds = $1 WHERE id = $2",
+            &[&seconds, &group],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn expert(&mut self, id: Uuid) -> Result<Option<Expert>, StoreError> {
         let groups = self.all(EXPERT_GROUPS, &[&id], group_ref_from_row)?;
         self.one(&format!("{EXPERT_SELECT} WHERE id = $1"), &[&id], |r| {

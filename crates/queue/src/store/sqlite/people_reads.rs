@@ -16,24 +16,30 @@ use crate::store::{DeploymentAuth, ExpertAuth, SignInRecord, StoreError, TokenIn
 const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, (SELECT name FROM groups WHERE id = d.group_id), \
      d.server_url, d.created_at, d.revoked_at FROM deployments d";
 
-fn group_from_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+/// The columns `group_from_row` reads, in order.
+const GROUP_COLUMNS: &str = "id, name, assignment_policy, alert_after_seconds";
+
+fn group_from_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, String, String, u32)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
-fn group_from((id, name, policy): (Uuid, String, String)) -> Result<Group, StoreError> {
+fn group_from(
+    (id, name, policy, alert_after_seconds): (Uuid, String, String, u32),
+) -> Result<Group, StoreError> {
     let assignment_policy = AssignmentPolicy::parse(&policy)
         .ok_or_else(|| StoreError::Corrupt(format!("assignment_policy: {policy:?}")))?;
     Ok(Group {
         id,
         name,
         assignment_policy,
+        alert_after_seconds,
     })
 }
 
 pub(super) fn load_group(conn: &Connection, id: Uuid) -> Result<Option<Group>, StoreError> {
     one(
         conn,
-        "SELECT id, name, assignment_policy FROM groups WHERE id = ?",
+        &format!("SELECT {GROUP_COLUMNS} FROM groups WHERE id = ?"),
         [id],
         group_from_row,
     )?
@@ -211,7 +217,7 @@ impl PeopleReads for SqliteStore {
         self.reads.with(|conn| {
             all(
                 conn,
-                "SELECT id, name, assignment_policy FROM groups ORDER BY name",
+                &format!("SELECT {GROUP_COLUMNS} FROM groups ORDER BY name"),
                 [],
                 group_from_row,
             )?
@@ -225,7 +231,7 @@ impl PeopleReads for SqliteStore {
         self.reads.with(|conn| {
             one(
                 conn,
-                "SELECT id, name, assignment_policy FROM groups WHERE name = ?",
+                &format!("SELECT {GROUP_COLUMNS} FROM groups WHERE name = ?"),
                 [name],
                 group_from_row,
             )?

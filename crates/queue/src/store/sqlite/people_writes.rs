@@ -57,6 +57,15 @@ impl PeopleWrites for SqliteTx {
         Ok(changed > 0)
     }
 
+    fn set_alert_time(&mut self, group: Uuid, seconds: u32) -> Result<bool, StoreError> {
+        let changed = run(
+            &self.conn,
+            "UPDATE groups SET alert_after_seconds = ? WHERE id = ?",
+            params![seconds, group],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn expert(&mut self, id: Uuid) -> Result<Option<Expert>, StoreError> {
         load_expert(&self.conn, id)
     }
