@@ -123,8 +123,8 @@ impl AuditAction {
     /// The stored and API name.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::SignIn => "sign_in",
-            Self::SignInFailed => "sign_in_failed",
+            Self::SignIn => "sign_in.succeeded",
+            Self::SignInFailed => "sign_in.failed",
             Self::ExpertCreated => "expert.created",
             Self::ExpertChanged => "expert.changed",
             Self::GroupCreated => "group.created",
@@ -166,7 +166,7 @@ pub struct AuditEntry {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
-    /// What happened: `sign_in`, `sign_in_failed`, `expert.created`,
+    /// What happened: `sign_in.succeeded`, `sign_in.failed`, `expert.created`,
     /// `expert.changed`, `group.created`, `group.changed`, `token.created`,
     /// `token.revoked`, `deployment.created`, `deployment.revoked`.
     pub action: String,

@@ -52,9 +52,9 @@ pub struct AuditParams {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 enum ActionParam {
-    #[schema(rename = "sign_in")]
+    #[schema(rename = "sign_in.succeeded")]
     SignIn,
-    #[schema(rename = "sign_in_failed")]
+    #[schema(rename = "sign_in.failed")]
     SignInFailed,
     #[schema(rename = "expert.created")]
     ExpertCreated,

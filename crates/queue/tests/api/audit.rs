@@ -196,13 +196,13 @@ async fn sign_ins_failed_sign_ins_and_console_admin_actions_are_audited() -> Tes
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let unknown = post_sign_in(&app, "mallory@example.com", PASSWORD).await?;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
-    let failed = entries_of(&app, "sign_in_failed").await?;
+    let failed = entries_of(&app, "sign_in.failed").await?;
     assert_eq!(failed.len(), 2, "{failed:?}");
     assert_by(&failed[0], None, "mallory@example.com", "127.0.0.1");
     assert_by(&failed[1], None, "admin@example.com", "127.0.0.1");
 
     let (cookie, csrf) = sign_in_as(&app, "admin@example.com").await?;
-    let signed_in = entries_of(&app, "sign_in").await?;
+    let signed_in = entries_of(&app, "sign_in.succeeded").await?;
     assert_eq!(signed_in.len(), 1, "{signed_in:?}");
     assert_by(&signed_in[0], Some(&admin), "Admin", "127.0.0.1");
     assert_eq!(signed_in[0]["target_id"], admin.as_str());
@@ -286,7 +286,7 @@ async fn sign_ins_failed_sign_ins_and_console_admin_actions_are_audited() -> Tes
         .ok_or("the membership change")?;
     let deactivated_at = html.find("deactivated").ok_or("the deactivation")?;
     assert!(left_at < deactivated_at, "newest first");
-    assert!(!html.contains("sign_in_failed</td>"), "filtered by action");
+    assert!(!html.contains("sign_in.failed</td>"), "filtered by action");
     Ok(())
 }
 

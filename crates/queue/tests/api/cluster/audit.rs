@@ -47,8 +47,8 @@ async fn every_instance_reads_the_one_log_the_command_line_and_the_others_wrote(
         .map(|e| (e["action"].to_string(), e["actor_name"].to_string()))
         .collect();
     let expected: Vec<(String, String)> = [
-        ("sign_in", "Ana"),
-        ("sign_in_failed", "ana@example.com"),
+        ("sign_in.succeeded", "Ana"),
+        ("sign_in.failed", "ana@example.com"),
         ("group.created", "Ana"),
         // The company's set-up through the CLI, oldest last.
         ("deployment.created", "command line"),
