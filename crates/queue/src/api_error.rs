@@ -10,6 +10,9 @@ use crate::store::StoreError;
 
 /// When a client should retry a write that was not saved.
 const NOT_SAVED_RETRY_SECS: u64 = 30;
+/// When a client should retry while the database cannot be reached: a
+/// restart or a failover is over in seconds, and the server reconnects itself.
+const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 /// An error answer.
 #[derive(Debug)]
@@ -171,12 +174,16 @@ impl ApiError {
     }
 
     /// 503 while shutting down; same body shape.
+    /// 503 with `Retry-After`: the database cannot be reached just now (it
+    /// restarts, has no connection slot left) or this server is stopping.
     fn unavailable() -> Self {
-        Self::new(
+        let mut error = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal,
-            "the server is shutting down",
-        )
+            "the server cannot reach its database just now, or is stopping; retry shortly",
+        );
+        error.retry_after_secs = Some(UNAVAILABLE_RETRY_SECS);
+        error
     }
 
     /// 503 with `Retry-After` for a write that did not commit (nothing was

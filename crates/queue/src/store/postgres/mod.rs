@@ -125,12 +125,13 @@ impl PostgresStore {
 
 /// A connection of the read pool `reads`.
 async fn pooled(reads: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object, StoreError> {
-    reads.get().await.map_err(|e| match e {
-        deadpool_postgres::PoolError::Backend(e) => e.into(),
-        other => {
-            tracing::warn!(error = %other, "no read connection to PostgreSQL");
-            StoreError::Unavailable
-        }
+    // Whatever stops the pool from lending a connection (the server refuses
+    // new ones, restarts, has no slot left) is the database being out of
+    // reach for now, not a statement failing: 503, and the next read tries
+    // again.
+    reads.get().await.map_err(|e| {
+        tracing::warn!(error = %e, "no read connection to PostgreSQL");
+        StoreError::Unavailable
     })
 }
 

@@ -165,12 +165,12 @@ async fn a_customer_on_one_instance_and_an_expert_on_the_other_chat_both_ways() 
 
 /// No new connection to the database is accepted while this lives (existing
 /// ones stay): a listener that lost its connection cannot get it back.
-struct ConnectionsRefused {
+pub(crate) struct ConnectionsRefused {
     database: String,
 }
 
 impl ConnectionsRefused {
-    fn new(cluster: &Cluster) -> Fallible<Self> {
+    pub(crate) fn new(cluster: &Cluster) -> Fallible<Self> {
         let url = cluster.database_url()?;
         let database = url
             .rsplit('/')
@@ -183,6 +183,19 @@ impl ConnectionsRefused {
             &format!("ALTER DATABASE {database} ALLOW_CONNECTIONS false"),
         )?;
         Ok(Self { database })
+    }
+
+    /// Ends every connection to the database but this test's own; returns how many.
+    pub(crate) fn cut_all(&self) -> Fallible<usize> {
+        let cut = run_sql(
+            &maintenance()?,
+            &format!(
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity \
+                 WHERE datname = '{}' AND pid <> pg_backend_pid()",
+                self.database
+            ),
+        )?;
+        Ok(cut.iter().filter(|row| row.get::<_, bool>(0)).count())
     }
 
     /// Ends the connections listening for events; returns how many.

@@ -16,6 +16,7 @@ pub(crate) mod fanout;
 mod limits;
 mod migrate_db;
 mod nginx;
+mod outage;
 mod presence;
 mod sla;
 mod through_nginx;
