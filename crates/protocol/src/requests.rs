@@ -174,5 +174,47 @@ pub struct SetAlertTimeRequest {
     /// Seconds a customer may wait unassigned before the group's experts are
     /// alerted: 1 to 86400.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 86400))]
+    #[serde(deserialize_with = "whole_number")]
     pub alert_after_seconds: u32,
+}
+
+/// A JSON number with no fraction, as JSON Schema's `integer` allows it:
+/// `90` and `90.0` alike.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Whole(u64),
+        Float(f64),
+    }
+    let whole = match Number::deserialize(deserializer)? {
+        Number::Whole(n) => Some(n),
+        // Exact for every value in range; a fraction or a negative is refused.
+        Number::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+            Some(f as u64)
+        }
+        Number::Float(_) => None,
+    };
+    whole
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number of seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SetAlertTimeRequest;
+
+    fn alert(body: &str) -> Result<u32, serde_json::Error> {
+        serde_json::from_str::<SetAlertTimeRequest>(body).map(|r| r.alert_after_seconds)
+    }
+
+    #[test]
+    fn an_alert_time_is_any_whole_number_json_writes() {
+        assert_eq!(alert(r#"{"alert_after_seconds": 90}"#).ok(), Some(90));
+        assert_eq!(alert(r#"{"alert_after_seconds": 1694.0}"#).ok(), Some(1694));
+        for bad in ["90.5", "-1", "\"90\"", "4294967296", "1e300", "null"] {
+            let body = format!(r#"{{"alert_after_seconds": {bad}}}"#);
+            assert!(alert(&body).is_err(), "{bad} is refused");
+        }
+    }
 }
