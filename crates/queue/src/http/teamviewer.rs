@@ -54,13 +54,51 @@ pub fn router() -> Router<Arc<AppState>> {
         ))
 }
 
-/// An error in TeamViewer's shape. The status and the `error` word follow
-/// TeamViewer's list; the description is ours.
+/// The `error` words of TeamViewer's clients that the façade answers with.
+/// TeamViewer documents `error_code` only as a number unique to each kind of
+/// error and publishes no values, so the numbers are ours, fixed here. The
+/// words `not_found` and `invalid_permission` are not in TeamViewer's error
+/// chapter but are what its own PowerShell client recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TvErrorKind {
+    InvalidRequest,
+    InvalidToken,
+    InternalError,
+    RateLimitReached,
+    NotFound,
+    InvalidPermission,
+}
+
+impl TvErrorKind {
+    fn word(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidToken => "invalid_token",
+            Self::InternalError => "internal_error",
+            Self::RateLimitReached => "rate_limit_reached",
+            Self::NotFound => "not_found",
+            Self::InvalidPermission => "invalid_permission",
+        }
+    }
+
+    fn code(self) -> u16 {
+        match self {
+            Self::InvalidRequest => 1,
+            Self::InvalidToken => 2,
+            Self::InternalError => 3,
+            Self::RateLimitReached => 4,
+            Self::NotFound => 13,
+            Self::InvalidPermission => 15,
+        }
+    }
+}
+
+/// An error in TeamViewer's shape: its status, its `error` word and number,
+/// and our description.
 #[derive(Debug)]
 pub struct TvError {
     status: StatusCode,
-    error: &'static str,
-    error_code: u16,
+    kind: TvErrorKind,
     description: String,
     retry_after_secs: Option<u64>,
 }
@@ -73,49 +111,53 @@ struct TvErrorBody<'a> {
 }
 
 impl TvError {
-    fn invalid_request(description: impl Into<String>) -> Self {
+    fn new(status: StatusCode, kind: TvErrorKind, description: impl Into<String>) -> Self {
         Self {
-            status: StatusCode::BAD_REQUEST,
-            error: "invalid_request",
-            error_code: 1,
+            status,
+            kind,
             description: description.into(),
             retry_after_secs: None,
         }
     }
 
+    fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            TvErrorKind::InvalidRequest,
+            description,
+        )
+    }
+
     fn not_found() -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            error: "not_found",
-            error_code: 13,
-            description: "no session with this code".into(),
-            retry_after_secs: None,
-        }
+        Self::new(
+            StatusCode::NOT_FOUND,
+            TvErrorKind::NotFound,
+            "no session with this code",
+        )
     }
 }
 
 /// Our errors in TeamViewer's words: 400 and 422 (and a refused change of a
 /// closed session, our 409) are `invalid_request`, 401 `invalid_token`, 403
-/// `permission_denied`, 404 `not_found`, 429 `rate_limit_reached`, and the
+/// `invalid_permission`, 404 `not_found`, 429 `rate_limit_reached`, and the
 /// rest `internal_error` with our status (503 keeps its `Retry-After`).
 impl From<ApiError> for TvError {
     fn from(error: ApiError) -> Self {
-        let (status, word, code) = match error.status() {
-            StatusCode::UNAUTHORIZED => (StatusCode::UNAUTHORIZED, "invalid_token", 2),
-            StatusCode::FORBIDDEN => (StatusCode::FORBIDDEN, "permission_denied", 15),
-            StatusCode::NOT_FOUND => (StatusCode::NOT_FOUND, "not_found", 13),
+        let (status, kind) = match error.status() {
+            StatusCode::UNAUTHORIZED => (StatusCode::UNAUTHORIZED, TvErrorKind::InvalidToken),
+            StatusCode::FORBIDDEN => (StatusCode::FORBIDDEN, TvErrorKind::InvalidPermission),
+            StatusCode::NOT_FOUND => (StatusCode::NOT_FOUND, TvErrorKind::NotFound),
             StatusCode::TOO_MANY_REQUESTS => {
-                (StatusCode::TOO_MANY_REQUESTS, "rate_limit_reached", 4)
+                (StatusCode::TOO_MANY_REQUESTS, TvErrorKind::RateLimitReached)
             }
-            status if status.is_client_error() => (StatusCode::BAD_REQUEST, "invalid_request", 1),
-            status => (status, "internal_error", 3),
+            status if status.is_client_error() => {
+                (StatusCode::BAD_REQUEST, TvErrorKind::InvalidRequest)
+            }
+            status => (status, TvErrorKind::InternalError),
         };
         Self {
-            status,
-            error: word,
-            error_code: code,
-            description: error.message().to_owned(),
             retry_after_secs: error.retry_after_secs(),
+            ..Self::new(status, kind, error.message())
         }
     }
 }
@@ -136,9 +178,9 @@ impl std::fmt::Display for TvError {
 impl IntoResponse for TvError {
     fn into_response(self) -> Response {
         let body = TvErrorBody {
-            error: self.error,
+            error: self.kind.word(),
             error_description: &self.description,
-            error_code: self.error_code,
+            error_code: self.kind.code(),
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after_secs {

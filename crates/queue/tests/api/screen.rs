@@ -200,6 +200,24 @@ async fn wait_for_history(
     }
 }
 
+/// Waits until the case's history holds `until`, then checks that it holds
+/// every `(action, actor)` line of `expected`.
+async fn expect_history(
+    app: &TestApp,
+    id: Uuid,
+    until: &str,
+    expected: &[(&str, &str)],
+) -> Result<(), Error> {
+    let lines = wait_for_history(app, id, until).await?;
+    for (action, actor) in expected {
+        assert!(
+            lines.iter().any(|(a, b)| a == action && b == actor),
+            "no {action} by {actor} in {lines:?}"
+        );
+    }
+    Ok(())
+}
+
 /// One update of one message: a solid fill of the whole screen.
 pub(crate) fn solid_update(seq: u32, width: u16, height: u16, full: bool) -> Vec<u8> {
     let mut update = UpdateEncoder::new(seq, width, height, full).expect("a valid size");
@@ -277,15 +295,13 @@ async fn nothing_passes_before_consent_or_from_the_wrong_side() -> TestResult {
         .await?;
     expert.expect_screen(|s| s["view"] == "off").await?;
 
-    let lines = wait_for_history(&app, id, "screen_declined").await?;
-    assert!(
-        lines.contains(&("screen_requested".into(), "Ana".into())),
-        "{lines:?}"
-    );
-    assert!(
-        lines.contains(&("screen_declined".into(), "customer".into())),
-        "{lines:?}"
-    );
+    expect_history(
+        &app,
+        id,
+        "screen_declined",
+        &[("screen_requested", "Ana"), ("screen_declined", "customer")],
+    )
+    .await?;
     Ok(())
 }
 
@@ -464,11 +480,13 @@ async fn a_request_lapses_after_60_s_on_the_servers_clock() -> TestResult {
         .await?;
     let (code, _) = customer.expect_error().await?;
     assert_eq!(code, "conflict", "a lapsed request cannot be answered");
-    let lines = wait_for_history(&app, id, "screen_declined").await?;
-    assert!(
-        lines.contains(&("screen_declined".into(), "system".into())),
-        "{lines:?}"
-    );
+    expect_history(
+        &app,
+        id,
+        "screen_declined",
+        &[("screen_declined", "system")],
+    )
+    .await?;
     Ok(())
 }
 
@@ -496,15 +514,13 @@ async fn the_customer_leaving_ends_control_and_sharing_at_once() -> TestResult {
         .await?;
     let (code, _) = expert.expect_error().await?;
     assert_eq!(code, "forbidden");
-    let lines = wait_for_history(&app, id, "screen_stopped").await?;
-    assert!(
-        lines.contains(&("control_revoked".into(), "system".into())),
-        "{lines:?}"
-    );
-    assert!(
-        lines.contains(&("screen_stopped".into(), "system".into())),
-        "{lines:?}"
-    );
+    expect_history(
+        &app,
+        id,
+        "screen_stopped",
+        &[("control_revoked", "system"), ("screen_stopped", "system")],
+    )
+    .await?;
     Ok(())
 }
 

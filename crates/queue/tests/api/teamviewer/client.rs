@@ -78,6 +78,16 @@ pub struct SessionChange {
     pub state: Option<String>,
 }
 
+impl SessionChange {
+    /// `{"state": "closed"}`: the change that ends a session.
+    pub fn close() -> Self {
+        Self {
+            state: Some("closed".into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// TeamViewer's error body.
 #[derive(Debug, Deserialize)]
 pub struct TvError {
@@ -91,6 +101,13 @@ pub struct TvError {
 pub struct Refused {
     pub status: StatusCode,
     pub body: TvError,
+}
+
+impl Refused {
+    /// The status, the `error` word and the `error_code`, to compare at once.
+    pub fn kind(&self) -> (StatusCode, &str, u32) {
+        (self.status, self.body.error.as_str(), self.body.error_code)
+    }
 }
 
 /// A list query; every field is optional.
