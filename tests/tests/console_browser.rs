@@ -209,20 +209,7 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
         return Ok(());
     };
     let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
-    let request = CreateCaseRequest {
-        channel: Channel::Sos,
-        customer: None,
-        description: None,
-        device: None,
-    };
-    let created = server
-        .client
-        .create_case(
-            &server.deployment_key,
-            &IdempotencyKey::generate(),
-            &request,
-        )
-        .await?;
+    let created = server.create_sos_case().await?;
     let case_id = created.case.id;
     sign_in(&browser.client, &server, PASSWORD).await?;
     browser.connect_to_case(&server, case_id).await?;
@@ -412,20 +399,7 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
         return Ok(());
     };
     let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
-    let request = CreateCaseRequest {
-        channel: Channel::Sos,
-        customer: None,
-        description: None,
-        device: None,
-    };
-    let created = server
-        .client
-        .create_case(
-            &server.deployment_key,
-            &IdempotencyKey::generate(),
-            &request,
-        )
-        .await?;
+    let created = server.create_sos_case().await?;
     let case_id = created.case.id;
     sign_in(&browser.client, &server, PASSWORD).await?;
     browser.connect_to_case(&server, case_id).await?;

@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use lifeline_client::{AssigneeFilter, CaseEventKind, CaseFilter, QueueClient};
-use lifeline_protocol::{CaseState, Channel, CreateCaseRequest, IdempotencyKey};
+use lifeline_protocol::CaseState;
 use tokio::time::timeout;
 
 use support::{Server, TestResult};
@@ -17,19 +17,7 @@ async fn an_sos_request_reaches_the_queue_and_the_customer_sees_the_expert_live(
 
     // The customer double-clicks SOS: one request, no form.
     let customer = QueueClient::new(base_url)?;
-    let request = CreateCaseRequest {
-        channel: Channel::Sos,
-        customer: None,
-        description: None,
-        device: None,
-    };
-    let created = customer
-        .create_case(
-            &server.deployment_key,
-            &IdempotencyKey::generate(),
-            &request,
-        )
-        .await?;
+    let created = server.create_sos_case().await?;
     let mut status = customer
         .events(&created.token, created.case.id, None)
         .await?;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lifeline_client::QueueClient;
-use lifeline_protocol::Email;
+use lifeline_protocol::{CaseWithToken, Channel, CreateCaseRequest, Email, IdempotencyKey};
 use lifeline_queue::store::Store;
 use lifeline_queue::{Config, admin};
 use uuid::Uuid;
@@ -39,6 +39,21 @@ pub struct Server {
 }
 
 impl Server {
+    /// What one double-click of the SOS button sends: an anonymous case in
+    /// the deployment's group, created as the desktop app creates it.
+    pub async fn create_sos_case(&self) -> Fallible<CaseWithToken> {
+        let request = CreateCaseRequest {
+            channel: Channel::Sos,
+            customer: None,
+            description: None,
+            device: None,
+        };
+        Ok(self
+            .client
+            .create_case(&self.deployment_key, &IdempotencyKey::generate(), &request)
+            .await?)
+    }
+
     /// Writes `dir/deployment.toml` for this server (company "Acme IT") and
     /// returns its path.
     pub fn write_deployment_file(&self, dir: &Path) -> Fallible<PathBuf> {
