@@ -1,0 +1,86 @@
+//! Email to experts (issue 13, point 2): the three moments the console also
+//! alerts to, each expert choosing which reach them by email too.
+//!
+//! Every instance looks for due moments ([`notices::run`]) and records each
+//! as a row keyed by (case, expert, moment) in a write transaction; the key is
+//! unique, so the one instance whose insert commits is the one that sends.
+//! It holds the row for a lease while it talks to the SMTP server; a row left
+//! unsent (SMTP down, instance gone) is claimed again once its lease runs out,
+//! with a growing pause, for a bounded number of attempts. Requests never wait
+//! for any of it.
+
+pub mod notices;
+pub mod smtp;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A moment an expert can be emailed about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Moment {
+    /// A case waits in one of the expert's groups with nobody available.
+    Queued,
+    /// A case was assigned to the expert.
+    Assigned,
+    /// A customer waited in one of the expert's groups past its alert time.
+    Overdue,
+}
+
+impl Moment {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Moment::Queued => "queued",
+            Moment::Assigned => "assigned",
+            Moment::Overdue => "overdue",
+        }
+    }
+
+    /// The stored name back; `None` for one this server does not know.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "queued" => Some(Moment::Queued),
+            "assigned" => Some(Moment::Assigned),
+            "overdue" => Some(Moment::Overdue),
+            _ => None,
+        }
+    }
+}
+
+/// Which moments an expert wants an email for. Nothing until they choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPreferences {
+    /// A case waits in one of my groups with nobody available.
+    pub queued: bool,
+    /// A case is assigned to me.
+    pub assigned: bool,
+    /// A customer waited past the group's alert time.
+    pub overdue: bool,
+}
+
+impl EmailPreferences {
+    /// Whether `moment` is wanted.
+    pub fn wants(&self, moment: Moment) -> bool {
+        match moment {
+            Moment::Queued => self.queued,
+            Moment::Assigned => self.assigned,
+            Moment::Overdue => self.overdue,
+        }
+    }
+
+    /// Whether any moment is wanted.
+    pub fn any(&self) -> bool {
+        self.queued || self.assigned || self.overdue
+    }
+}
+
+/// One email decided on: at most one per key, whatever the instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NoticeKey {
+    /// The case it is about.
+    pub case_id: Uuid,
+    /// Who it goes to.
+    pub expert_id: Uuid,
+    /// Why.
+    pub moment: Moment,
+}
