@@ -883,6 +883,69 @@ mod tests {
     }
 
     #[test]
+    fn smtp_settings_come_together_and_never_echo_the_password() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("valid");
+        assert!(config.smtp.is_none(), "no email unless configured");
+
+        let config = Config::load(
+            None,
+            &env(&[
+                ("LIFELINE_DATA_DIR", "/tmp/x"),
+                (
+                    "LIFELINE_SMTP_URL",
+                    "smtps://relay:hunter2@mail.example.com",
+                ),
+                ("LIFELINE_SMTP_FROM", "Lifeline <lifeline@example.com>"),
+            ]),
+        )
+        .expect("valid");
+        let smtp = config.smtp.expect("configured");
+        assert_eq!(smtp.from.email.to_string(), "lifeline@example.com");
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+
+        let cases: [(&[(&str, &str)], &str); 5] = [
+            (
+                &[("LIFELINE_SMTP_URL", "smtp://relay:hunter2@mail.example.com")],
+                "smtp_from",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "ftp://relay:hunter2@mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "lifeline@example.com"),
+                ],
+                "LIFELINE_SMTP_URL",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "smtp://mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "not an address"),
+                ],
+                "LIFELINE_SMTP_FROM",
+            ),
+            (
+                &[("LIFELINE_SMTP_FROM", "lifeline@example.com")],
+                "smtp_url too",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "smtp://mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "lifeline@example.com"),
+                    ("LIFELINE_SMTP_CA_FILE", "/nonexistent/ca.pem"),
+                ],
+                "LIFELINE_SMTP_CA_FILE",
+            ),
+        ];
+        for (pairs, named) in cases {
+            let mut pairs = pairs.to_vec();
+            pairs.push(("LIFELINE_DATA_DIR", "/tmp/x"));
+            let err = Config::load(None, &env(&pairs)).expect_err("refused");
+            let message = err.to_string();
+            assert!(message.contains(named), "{pairs:?}: {message}");
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
     fn durations_and_rates_parse() {
         assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));

@@ -260,3 +260,36 @@ async fn a_hanging_or_down_smtp_server_blocks_no_request_and_gets_the_email_late
     assert_each_once_to_ana(&mails);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_waiting_case_is_not_emailed_while_someone_in_the_group_is_available() -> Fallible<()> {
+    let certificate = Certificate::for_localhost()?;
+    let sink = SmtpSink::start(Mode::StartTls, &certificate, None, 0)?;
+    let app = spawn_app_with(Options {
+        env: email_env(format!("smtp://localhost:{}", sink.port), &certificate),
+        ..Options::default()
+    })
+    .await;
+    let (_, bo_token) = app.add_expert_in("Bo", vec![app.group.id]).await?;
+    app.client.set_availability(&bo_token, true).await?;
+    let session = ana_session(&app).await?;
+    choose(&session, &["queued", "assigned"]).await?;
+
+    let waiting = app.create_case().await.case.id;
+    // A later case assigned to Ana: the pass that emails it saw the waiting
+    // case too, and a pass sends all it found before the next one starts.
+    let later = app.create_case().await.case.id;
+    for (n, case) in [(1, later), (2, waiting)] {
+        app.client
+            .assign(&app.admin_token, case, Some(app.expert.id))
+            .await?;
+        let mails = sink.wait_for(n).await?;
+        assert_eq!(linked_case(&mails[n - 1]), Some(case), "{mails:#?}");
+    }
+    let mails = sink.received()?;
+    assert_eq!(mails.len(), 2, "no queued email, Bo was there: {mails:#?}");
+    for mail in &mails {
+        assert!(mail.subject().contains("is assigned to you"), "{mail:?}");
+    }
+    Ok(())
+}
