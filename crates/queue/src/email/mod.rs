@@ -12,8 +12,9 @@
 pub mod notices;
 pub mod smtp;
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+pub use lifeline_protocol::EmailPreferences;
 
 /// A moment an expert can be emailed about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +37,15 @@ impl Moment {
         }
     }
 
+    /// Whether `preferences` choose this moment.
+    pub fn chosen_in(self, preferences: &EmailPreferences) -> bool {
+        match self {
+            Moment::Queued => preferences.queued,
+            Moment::Assigned => preferences.assigned,
+            Moment::Overdue => preferences.overdue,
+        }
+    }
+
     /// The stored name back; `None` for one this server does not know.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -44,33 +54,6 @@ impl Moment {
             "overdue" => Some(Moment::Overdue),
             _ => None,
         }
-    }
-}
-
-/// Which moments an expert wants an email for. Nothing until they choose.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailPreferences {
-    /// A case waits in one of my groups with nobody available.
-    pub queued: bool,
-    /// A case is assigned to me.
-    pub assigned: bool,
-    /// A customer waited past the group's alert time.
-    pub overdue: bool,
-}
-
-impl EmailPreferences {
-    /// Whether `moment` is wanted.
-    pub fn wants(&self, moment: Moment) -> bool {
-        match moment {
-            Moment::Queued => self.queued,
-            Moment::Assigned => self.assigned,
-            Moment::Overdue => self.overdue,
-        }
-    }
-
-    /// Whether any moment is wanted.
-    pub fn any(&self) -> bool {
-        self.queued || self.assigned || self.overdue
     }
 }
 

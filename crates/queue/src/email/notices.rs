@@ -64,7 +64,7 @@ async fn pass(
         .email_preferences(None)
         .await?
         .into_iter()
-        .filter(|(_, preferences)| preferences.any())
+        .filter(|(_, p)| p.queued || p.assigned || p.overdue)
         .collect();
     let mut to_send = Vec::new();
     if wanted.is_empty() {
@@ -144,7 +144,7 @@ pub fn due_moments(
     let mut due = Vec::new();
     for case in cases.iter().filter(|c| c.closed_at.is_none()) {
         let wants =
-            |expert: Uuid, moment: Moment| wanted.get(&expert).is_some_and(|p| p.wants(moment));
+            |expert: Uuid, moment: Moment| wanted.get(&expert).is_some_and(|p| moment.chosen_in(p));
         let mut push = |expert_id: Uuid, moment: Moment| {
             if wants(expert_id, moment) {
                 due.push(NoticeKey {

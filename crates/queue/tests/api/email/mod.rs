@@ -293,3 +293,75 @@ async fn a_waiting_case_is_not_emailed_while_someone_in_the_group_is_available()
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn experts_read_and_set_their_choice_through_the_api_too() -> Fallible<()> {
+    let app = crate::helpers::spawn_app().await;
+    let url = app.url("/api/v1/experts/me/email-preferences");
+    let read = |token: &str| app.http.get(&url).bearer_auth(token).send();
+
+    let none = read(&app.expert_token).await?;
+    assert_eq!(none.status(), StatusCode::OK);
+    assert_eq!(
+        none.json::<serde_json::Value>().await?,
+        serde_json::json!({"queued": false, "assigned": false, "overdue": false})
+    );
+    let chosen = serde_json::json!({"queued": true, "assigned": false, "overdue": true});
+    let set = app
+        .http
+        .put(&url)
+        .bearer_auth(&app.expert_token)
+        .json(&chosen)
+        .send()
+        .await?;
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(set.json::<serde_json::Value>().await?, chosen);
+    let again = read(&app.expert_token).await?;
+    assert_eq!(again.json::<serde_json::Value>().await?, chosen);
+    // Each expert has their own.
+    let admin = read(&app.admin_token).await?;
+    assert_eq!(
+        admin.json::<serde_json::Value>().await?["queued"],
+        serde_json::json!(false)
+    );
+
+    // The console shows the same choice.
+    let session = ana_session(&app).await?;
+    let page = session.get("/settings/email").await?.text().await?;
+    assert!(
+        page.contains(r#"name="queued" value="on" checked"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"name="assigned" value="on" checked"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("email-off"),
+        "this server has no smtp_url: {page}"
+    );
+
+    for bad in [
+        serde_json::json!({"queued": true}),
+        serde_json::json!({"queued": true, "assigned": false, "overdue": "yes"}),
+        serde_json::json!({"queued": true, "assigned": false, "overdue": true, "sms": true}),
+    ] {
+        let refused = app
+            .http
+            .put(&url)
+            .bearer_auth(&app.expert_token)
+            .json(&bad)
+            .send()
+            .await?;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let kept = read(&app.expert_token).await?;
+    assert_eq!(
+        kept.json::<serde_json::Value>().await?,
+        chosen,
+        "bad input loses nothing"
+    );
+    let anonymous = app.http.get(&url).send().await?;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    Ok(())
+}
