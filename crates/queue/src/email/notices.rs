@@ -105,15 +105,14 @@ async fn pass(
         known.retain(|key| open.contains(&key.case_id));
         let new: Vec<NoticeKey> = due.into_iter().filter(|k| !known.contains(k)).collect();
         if !new.is_empty() {
-            known.extend(new.iter().copied());
-            // Recorded now: their first attempt.
-            to_send = state
+            // Recorded now: their first attempt. Known only once the database
+            // answered, so a failed write is asked again next pass.
+            let recorded = state
                 .store
-                .record_email_notices(new, now, now + LEASE)
-                .await?
-                .into_iter()
-                .map(|key| (key, 1))
-                .collect();
+                .record_email_notices(new.clone(), now, now + LEASE)
+                .await?;
+            known.extend(new);
+            to_send = recorded.into_iter().map(|key| (key, 1)).collect();
         }
     }
     to_send.extend(
