@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use futures_util::StreamExt;
+use lettre::Address;
 use lettre::message::Mailbox;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -242,15 +243,12 @@ async fn compose(
     if case.closed_at.is_some() || !expert.active {
         return Ok(None);
     }
-    let to = match format!("{} <{}>", expert.display_name, expert.email).parse::<Mailbox>() {
-        Ok(to) => to,
-        Err(_) => match expert.email.parse::<Mailbox>() {
-            Ok(to) => to,
-            Err(e) => {
-                tracing::warn!(expert = %expert.id, error = %e, "an expert's address cannot be mailed");
-                return Ok(None);
-            }
-        },
+    let to = match expert.email.parse::<Address>() {
+        Ok(address) => Mailbox::new(Some(expert.display_name.clone()), address),
+        Err(e) => {
+            tracing::warn!(expert = %expert.id, error = %e, "an expert's address cannot be mailed");
+            return Ok(None);
+        }
     };
     let customer = case
         .customer
