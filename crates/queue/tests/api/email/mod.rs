@@ -365,3 +365,40 @@ async fn experts_read_and_set_their_choice_through_the_api_too() -> Fallible<()>
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     Ok(())
 }
+
+#[test]
+fn a_bad_smtp_setting_stops_the_server_naming_it_never_the_password() -> Fallible<()> {
+    let data_dir = tempfile::tempdir()?;
+    let refusals = [
+        (
+            vec![("LIFELINE_SMTP_URL", "smtp://relay:hunter2@mail.example.com")],
+            "smtp_from",
+        ),
+        (
+            vec![
+                (
+                    "LIFELINE_SMTP_URL",
+                    "smtp://relay:hunter2@mail.example.com?tls=none",
+                ),
+                ("LIFELINE_SMTP_FROM", "lifeline@example.com"),
+            ],
+            "LIFELINE_SMTP_URL",
+        ),
+        (
+            vec![
+                (
+                    "LIFELINE_SMTP_URL",
+                    "smtps://relay:hunter2@mail.example.com",
+                ),
+                ("LIFELINE_SMTP_FROM", "Lifeline <not an address>"),
+            ],
+            "LIFELINE_SMTP_FROM",
+        ),
+    ];
+    for (env, named) in refusals {
+        let log = crate::process::ServerProcess::refused_start(data_dir.path(), &env)?;
+        assert!(log.contains(named), "{env:?}: {log}");
+        assert!(!log.contains("hunter2"), "{log}");
+    }
+    Ok(())
+}
