@@ -20,7 +20,7 @@ CREATE TABLE email_notices (
     created_at  BIGINT NOT NULL,
     lease_until BIGINT NOT NULL,                 -- held by a sender until then; then due (again)
     attempts    INTEGER NOT NULL DEFAULT 0,
-    sent_at     BIGINT,                          -- NULL until the SMTP server took it
+    sent_at     BIGINT,                          -- NULL until the SMTP server took it (or it was no longer wanted)
     PRIMARY KEY (case_id, expert_id, moment)
 );
 CREATE INDEX email_notices_unsent ON email_notices (lease_until) WHERE sent_at IS NULL;

@@ -19,7 +19,7 @@ CREATE TABLE email_notices (
     created_at  INTEGER NOT NULL,
     lease_until INTEGER NOT NULL,            -- held by a sender until then; then due (again)
     attempts    INTEGER NOT NULL DEFAULT 0,
-    sent_at     INTEGER,                     -- NULL until the SMTP server took it
+    sent_at     INTEGER,                     -- NULL until the SMTP server took it (or it was no longer wanted)
     PRIMARY KEY (case_id, expert_id, moment)
 ) STRICT;
 CREATE INDEX email_notices_unsent ON email_notices (lease_until) WHERE sent_at IS NULL;

@@ -622,7 +622,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         max_attempts: u32,
         limit: u32,
     ) -> Result<Vec<(NoticeKey, u32)>, StoreError>;
-    /// An email was sent (`sent_at`), or failed and is due again at `retry_at`.
+    /// An email is settled at `sent_at` (sent, or no longer wanted), or
+    /// failed and is due again at `retry_at`.
     async fn finish_email_notice(
         &self,
         key: NoticeKey,
