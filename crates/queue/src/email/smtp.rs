@@ -72,8 +72,9 @@ impl SmtpUrl {
             return Err("a path is not used; expected smtp://host[:port]".into());
         }
         let decode = |text: &str| {
-            percent_decode(text)
-                .ok_or_else(|| "the user or password is not valid UTF-8".to_string())
+            percent_decode(text).ok_or_else(|| {
+                "the user or password is not valid percent-encoded UTF-8".to_string()
+            })
         };
         let user = (!url.username().is_empty())
             .then(|| decode(url.username()))
@@ -111,8 +112,11 @@ fn percent_decode(text: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -271,6 +275,7 @@ mod tests {
             "smtp://user:secret@mail.example.com?tls=none",
             "smtp://:secret@mail.example.com",
             "smtp://mail.example.com/path",
+            "smtp://relay:secret%+f@mail.example.com",
         ] {
             let err = SmtpUrl::parse(bad).expect_err(bad);
             assert!(!err.contains("secret"), "{bad}: {err}");
