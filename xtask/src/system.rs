@@ -34,6 +34,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // The fuzz pass makes a virtual environment for schemathesis.
     "python3-venv",
+    // The expert email tests' real SMTP server (tests/api/email/smtp_sink.py).
+    "python3-aiosmtpd",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

@@ -36,8 +36,9 @@ pub use fields::{
 };
 pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,
-    CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, JoinCaseRequest,
-    ManualCaseRequest, SetAlertTimeRequest, SetAssignmentPolicyRequest, UpdateCaseRequest,
+    CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, EmailPreferences,
+    JoinCaseRequest, ManualCaseRequest, SetAlertTimeRequest, SetAssignmentPolicyRequest,
+    UpdateCaseRequest,
 };
 pub use screen::{
     ControlState, InputEvent, MouseButton, ScreenMode, ScreenState, ShareStatus, ViewState,

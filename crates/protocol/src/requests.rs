@@ -103,6 +103,21 @@ pub struct AvailabilityRequest {
     pub available: bool,
 }
 
+/// `GET` and `PUT /api/v1/experts/me/email-preferences`: which moments the
+/// caller is emailed about (when the server has `smtp_url`). Nothing is
+/// chosen until the expert chooses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmailPreferences {
+    /// A case waits in one of my groups and nobody in the group is available.
+    pub queued: bool,
+    /// A case is assigned to me.
+    pub assigned: bool,
+    /// A customer in one of my groups waited longer than the group's alert time.
+    pub overdue: bool,
+}
+
 /// One page of the expert case list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

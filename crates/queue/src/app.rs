@@ -26,6 +26,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::credentials::{SECRET_FILE, ServerSecret, hash_token};
 use crate::database_url::DatabaseUrl;
+use crate::email::smtp::Mailer;
 use crate::hub::Hub;
 use crate::join_budget::{FailedJoinBudget, JoinBudgetCounts, MemoryJoinBudget};
 use crate::live::Live;
@@ -41,12 +42,15 @@ use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::storage::Storage;
 use crate::store::{Store, StoreError};
-use crate::{console, fanout, http};
+use crate::{console, email, fanout, http};
 
 /// How often the sweeps run (by the instance holding their lease): `expired`
 /// written for cases past their deadline (reads are exact regardless; this
 /// bounds how late the `expired` event is), and dead instances removed.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long shutdown waits for an email being handed to the SMTP server.
+const EMAIL_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// How often this instance says it is alive: well inside the silence after
 /// which the others take it for dead (`rules::instances::DEAD_AFTER`).
@@ -237,6 +241,20 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
     if reset > 0 {
         tracing::info!(cases = reset, "reset presence left by the previous run");
     }
+    let mailer = match &config.smtp {
+        Some(settings) => {
+            let mailer = Mailer::new(settings).context("failed to set up smtp_url")?;
+            if config.public_url.is_none() {
+                tracing::warn!(
+                    "smtp_url is set but public_url is not: expert emails name the case \
+                     without a link to it"
+                );
+            }
+            tracing::info!(smtp = %settings.url, "expert emails go out through this server");
+            Some(Arc::new(mailer))
+        }
+        None => None,
+    };
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;
@@ -257,6 +275,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         access_recheck: config.live_access_recheck,
         screens: Screens::default(),
         shutdown: CancellationToken::new(),
+        mailer,
     });
     Ok(App {
         listener,
@@ -296,6 +315,10 @@ impl App {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
         let heart = tokio::spawn(heartbeat(Arc::clone(&state)));
+        let emails = state
+            .mailer
+            .clone()
+            .map(|mailer| tokio::spawn(email::notices::run(Arc::clone(&state), mailer)));
         let router = router(Arc::clone(&state));
         // Each connection holds a receiver; all dropped means all finished.
         let (finished, connection_open) = tokio::sync::watch::channel(());
@@ -329,6 +352,17 @@ impl App {
         finished.closed().await;
         let _ = sweeper.await;
         let _ = heart.await;
+        if let Some(emails) = emails {
+            // An email being handed over gets a moment to finish; one cut off
+            // stays held until its lease runs out, then is sent again.
+            let abort = emails.abort_handle();
+            if tokio::time::timeout(EMAIL_SHUTDOWN_GRACE, emails)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
         // Bounded: a database that is down must not hold the exit; the
         // others (or the next start) find this instance dead anyway.
         let retired =

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::client_addr::TrustedProxies;
 use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
+use crate::email::smtp::{SmtpSettings, SmtpUrl};
 use crate::public_url::PublicUrl;
 
 /// The name of the config file looked for in the working directory and the data dir.
@@ -76,6 +77,9 @@ pub struct Config {
     /// one console requests must come from, and `https` makes the session
     /// cookie `__Host-` and `Secure`. `None`: the `Host` each request names.
     pub public_url: Option<PublicUrl>,
+    /// Where expert emails go out (`smtp_url`, `smtp_from`, `smtp_ca_file`);
+    /// `None`: no email is sent.
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// A setting with a bad value, or an unreadable config file.
@@ -118,6 +122,9 @@ struct FileConfig {
     live_access_recheck: Option<String>,
     secret_key: Option<String>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    smtp_ca_file: Option<String>,
 }
 
 /// A list in the file (`["10.0.0.0/8", "::1"]`), or comma-separated text as
@@ -239,6 +246,18 @@ const SECRET_KEY: Setting = Setting {
 const PUBLIC_URL: Setting = Setting {
     name: "public_url",
     env: "LIFELINE_PUBLIC_URL",
+};
+const SMTP_URL: Setting = Setting {
+    name: "smtp_url",
+    env: "LIFELINE_SMTP_URL",
+};
+const SMTP_FROM: Setting = Setting {
+    name: "smtp_from",
+    env: "LIFELINE_SMTP_FROM",
+};
+const SMTP_CA_FILE: Setting = Setting {
+    name: "smtp_ca_file",
+    env: "LIFELINE_SMTP_CA_FILE",
 };
 
 /// A per-key budget generous for one company's customers, tight for a
@@ -466,6 +485,12 @@ impl Config {
             None => None,
         };
 
+        let smtp = smtp_settings(
+            pick(&SMTP_URL, from_file.smtp_url),
+            pick(&SMTP_FROM, from_file.smtp_from),
+            pick(&SMTP_CA_FILE, from_file.smtp_ca_file),
+        )?;
+
         Ok(Config {
             listen,
             database_url,
@@ -487,8 +512,56 @@ impl Config {
             live_access_recheck,
             secret_key,
             public_url,
+            smtp,
         })
     }
+}
+
+/// `smtp_url`, `smtp_from` and `smtp_ca_file` together: all or none of the
+/// first two. The URL's password is never echoed in an error.
+fn smtp_settings(
+    url: Option<String>,
+    from: Option<String>,
+    ca_file: Option<String>,
+) -> Result<Option<SmtpSettings>, ConfigError> {
+    let Some(text) = url else {
+        if let Some(from) = from {
+            return Err(SMTP_FROM.invalid(&from, "set smtp_url too, or remove smtp_from"));
+        }
+        if let Some(file) = ca_file {
+            return Err(SMTP_CA_FILE.invalid(&file, "set smtp_url too, or remove smtp_ca_file"));
+        }
+        return Ok(None);
+    };
+    let url = SmtpUrl::parse(&text).map_err(|reason| SMTP_URL.invalid("…", reason))?;
+    let Some(from_text) = from else {
+        return Err(SMTP_FROM.invalid(
+            "",
+            "smtp_url is set: say which address expert emails come from, e.g. \
+             \"Lifeline <lifeline@example.com>\"",
+        ));
+    };
+    let from = from_text
+        .parse()
+        .map_err(|e| SMTP_FROM.invalid(&from_text, format!("not an email address: {e}")))?;
+    let extra_roots = match ca_file {
+        Some(file) => {
+            let pem = std::fs::read(&file)
+                .map_err(|e| SMTP_CA_FILE.invalid(&file, format!("cannot read it: {e}")))?;
+            if lettre::transport::smtp::client::Certificate::from_pem(&pem).is_err()
+                || !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----")
+            {
+                return Err(SMTP_CA_FILE.invalid(&file, "expected PEM certificates"));
+            }
+            Some(pem)
+        }
+        None => None,
+    };
+    Ok(Some(SmtpSettings {
+        url,
+        from,
+        extra_roots,
+    }))
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -806,6 +879,69 @@ mod tests {
                     && message.contains(bad),
                 "{message}"
             );
+        }
+    }
+
+    #[test]
+    fn smtp_settings_come_together_and_never_echo_the_password() {
+        let config = Config::load(None, &env(&[("LIFELINE_DATA_DIR", "/tmp/x")])).expect("valid");
+        assert!(config.smtp.is_none(), "no email unless configured");
+
+        let config = Config::load(
+            None,
+            &env(&[
+                ("LIFELINE_DATA_DIR", "/tmp/x"),
+                (
+                    "LIFELINE_SMTP_URL",
+                    "smtps://relay:hunter2@mail.example.com",
+                ),
+                ("LIFELINE_SMTP_FROM", "Lifeline <lifeline@example.com>"),
+            ]),
+        )
+        .expect("valid");
+        let smtp = config.smtp.expect("configured");
+        assert_eq!(smtp.from.email.to_string(), "lifeline@example.com");
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+
+        let cases: [(&[(&str, &str)], &str); 5] = [
+            (
+                &[("LIFELINE_SMTP_URL", "smtp://relay:hunter2@mail.example.com")],
+                "smtp_from",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "ftp://relay:hunter2@mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "lifeline@example.com"),
+                ],
+                "LIFELINE_SMTP_URL",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "smtp://mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "not an address"),
+                ],
+                "LIFELINE_SMTP_FROM",
+            ),
+            (
+                &[("LIFELINE_SMTP_FROM", "lifeline@example.com")],
+                "smtp_url too",
+            ),
+            (
+                &[
+                    ("LIFELINE_SMTP_URL", "smtp://mail.example.com"),
+                    ("LIFELINE_SMTP_FROM", "lifeline@example.com"),
+                    ("LIFELINE_SMTP_CA_FILE", "/nonexistent/ca.pem"),
+                ],
+                "LIFELINE_SMTP_CA_FILE",
+            ),
+        ];
+        for (pairs, named) in cases {
+            let mut pairs = pairs.to_vec();
+            pairs.push(("LIFELINE_DATA_DIR", "/tmp/x"));
+            let err = Config::load(None, &env(&pairs)).expect_err("refused");
+            let message = err.to_string();
+            assert!(message.contains(named), "{pairs:?}: {message}");
+            assert!(!message.contains("hunter2"), "{message}");
         }
     }
 

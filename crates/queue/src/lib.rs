@@ -18,6 +18,7 @@ pub mod config;
 mod console;
 pub mod credentials;
 pub mod database_url;
+pub mod email;
 pub mod fanout;
 mod http;
 pub mod hub;

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
 use crate::credentials::ServerSecret;
+use crate::email::smtp::Mailer;
 use crate::hub::Hub;
 use crate::join_budget::FailedJoinBudget;
 use crate::live::Live;
@@ -54,4 +55,6 @@ pub struct AppState {
     pub screens: Screens,
     /// Cancelled at shutdown: long-lived streams end.
     pub shutdown: CancellationToken,
+    /// Sends expert emails; `None` when `smtp_url` is not set.
+    pub mailer: Option<Arc<Mailer>>,
 }

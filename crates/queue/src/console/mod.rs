@@ -9,6 +9,7 @@ mod attention;
 mod audit;
 mod auth;
 mod cases;
+mod email;
 mod page;
 mod reports;
 mod views;
@@ -45,6 +46,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/availability", post(cases::set_availability))
+        .route(
+            "/settings/email",
+            get(email::email_settings_page).post(email::save_email_settings),
+        )
         .route(
             "/cases/new",
             get(cases::new_case_page).post(cases::create_case),

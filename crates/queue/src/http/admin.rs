@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use lifeline_protocol::{
     AvailabilityRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
-    Deployment, ErrorBody, Expert, Group, NewDeployment, SetAlertTimeRequest,
+    Deployment, EmailPreferences, ErrorBody, Expert, Group, NewDeployment, SetAlertTimeRequest,
     SetAssignmentPolicyRequest,
 };
 
@@ -72,6 +72,41 @@ pub async fn set_availability(
             .set_availability(expert.id, request.available, state.clock.now())
             .await?,
     ))
+}
+
+/// Which moments the caller is emailed about (see `smtp_url`).
+#[utoipa::path(get, path = "/api/v1/experts/me/email-preferences", tag = "experts",
+    responses((status = 200, body = EmailPreferences)), security(("bearer" = [])))]
+pub async fn email_preferences(
+    State(state): State<Arc<AppState>>,
+    ExpertCaller(expert): ExpertCaller,
+) -> Result<Json<EmailPreferences>, ApiError> {
+    let chosen = state.store.email_preferences(Some(expert.id)).await?;
+    Ok(Json(
+        chosen
+            .into_iter()
+            .map(|(_, preferences)| preferences)
+            .next()
+            .unwrap_or_default(),
+    ))
+}
+
+/// The caller chooses which moments they are emailed about; every field is
+/// required. Their own choice, so not audited.
+#[utoipa::path(put, path = "/api/v1/experts/me/email-preferences", tag = "experts",
+    request_body = EmailPreferences,
+    responses((status = 200, body = EmailPreferences)), security(("bearer" = [])))]
+pub async fn set_email_preferences(
+    State(state): State<Arc<AppState>>,
+    ExpertCaller(expert): ExpertCaller,
+    body: JsonBody,
+) -> Result<Json<EmailPreferences>, ApiError> {
+    let preferences: EmailPreferences = body.parse()?;
+    state
+        .store
+        .set_email_preferences(expert.id, preferences, state.clock.now())
+        .await?;
+    Ok(Json(preferences))
 }
 
 /// Every group.

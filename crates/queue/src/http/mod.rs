@@ -56,6 +56,10 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             put(admin::set_availability),
         )
         .route(
+            "/api/v1/experts/me/email-preferences",
+            get(admin::email_preferences).put(admin::set_email_preferences),
+        )
+        .route(
             "/api/v1/groups",
             get(admin::list_groups).post(admin::create_group),
         )

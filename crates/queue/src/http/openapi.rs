@@ -30,7 +30,8 @@ use super::{admin, audit, cases, events, session};
     paths(
         cases::create_case, cases::join_case, cases::get_case, cases::update_case, cases::close_case,
         cases::assign_case, cases::list_cases, events::case_events, session::case_session,
-        admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
+        admin::list_experts, admin::create_expert, admin::set_availability,
+        admin::email_preferences, admin::set_email_preferences, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
         admin::revoke_deployment, admin::deployment_file, audit::audit_log,
     ),

@@ -45,6 +45,7 @@ use lifeline_protocol::{
 use crate::audit::{AuditAction, AuditBy, AuditEntry, AuditQuery};
 use crate::clock::{from_millis, to_millis};
 use crate::credentials::TokenHash;
+use crate::email::{EmailPreferences, NoticeKey};
 use crate::hub::{CaseEvent, Hub};
 use crate::metrics::{SlaMeasure, StateChanges};
 use crate::store::rows::CaseRow;
@@ -821,6 +822,65 @@ impl<S: Storage> Store for QueueStore<S> {
 
     async fn audit_entries(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         self.storage.audit_entries(query).await
+    }
+
+    async fn email_preferences(
+        &self,
+        expert: Option<Uuid>,
+    ) -> Result<Vec<(Uuid, EmailPreferences)>, StoreError> {
+        self.storage.email_preferences(expert).await
+    }
+
+    async fn set_email_preferences(
+        &self,
+        expert: Uuid,
+        preferences: EmailPreferences,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| tx.store.set_email_preferences(expert, &preferences, now))
+            .await
+    }
+
+    async fn record_email_notices(
+        &self,
+        keys: Vec<NoticeKey>,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<NoticeKey>, StoreError> {
+        self.write(move |tx| {
+            let mut recorded = Vec::new();
+            for key in keys {
+                if tx.store.insert_email_notice(&key, now, lease_until)? {
+                    recorded.push(key);
+                }
+            }
+            Ok(recorded)
+        })
+        .await
+    }
+
+    async fn claim_due_email_notices(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<(NoticeKey, u32)>, StoreError> {
+        self.write(move |tx| {
+            tx.store
+                .claim_due_email_notices(now, lease_until, max_attempts, limit)
+        })
+        .await
+    }
+
+    async fn finish_email_notice(
+        &self,
+        key: NoticeKey,
+        sent_at: Option<OffsetDateTime>,
+        retry_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| tx.store.finish_email_notice(&key, sent_at, retry_at))
+            .await
     }
 }
 

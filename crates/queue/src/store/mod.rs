@@ -27,6 +27,7 @@ use lifeline_protocol::{
 
 use crate::audit::{AuditAction, AuditEntry, AuditQuery};
 use crate::credentials::TokenHash;
+use crate::email::{EmailPreferences, NoticeKey};
 use crate::hub::CaseEvent;
 
 /// What can go wrong in storage, whichever the database.
@@ -588,4 +589,45 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<(), StoreError>;
     /// A page of the audit log, newest first.
     async fn audit_entries(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    // --- expert email (see `crate::email`)
+    /// Which moments each expert (or only `expert`) chose an email for;
+    /// experts who never chose are not listed.
+    async fn email_preferences(
+        &self,
+        expert: Option<Uuid>,
+    ) -> Result<Vec<(Uuid, EmailPreferences)>, StoreError>;
+    /// Stores `expert`'s choice of moments.
+    async fn set_email_preferences(
+        &self,
+        expert: Uuid,
+        preferences: EmailPreferences,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Records the emails of `keys` that nobody recorded before, held by the
+    /// caller until `lease_until`; answers those, which the caller sends.
+    async fn record_email_notices(
+        &self,
+        keys: Vec<NoticeKey>,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<NoticeKey>, StoreError>;
+    /// Claims up to `limit` unsent emails whose lease ran out, tried fewer
+    /// than `max_attempts` times, for the caller until `lease_until`; each
+    /// with its attempts so far, this one included.
+    async fn claim_due_email_notices(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<(NoticeKey, u32)>, StoreError>;
+    /// An email is settled at `sent_at` (sent, or no longer wanted), or
+    /// failed and is due again at `retry_at`.
+    async fn finish_email_notice(
+        &self,
+        key: NoticeKey,
+        sent_at: Option<OffsetDateTime>,
+        retry_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
 }

@@ -32,6 +32,7 @@ use super::{
     CaseQuery, DeploymentAuth, ExpertAuth, NewExpert, SignInRecord, StoreError, TokenInfo,
 };
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
+use crate::email::{EmailPreferences, NoticeKey};
 use tokio::sync::mpsc;
 
 use crate::credentials::TokenHash;
@@ -74,7 +75,7 @@ pub struct JobDone {
 
 /// A database backend: reads, and write transactions.
 pub trait Storage:
-    CaseReads + PeopleReads + AuditReads + Send + Sync + std::fmt::Debug + 'static
+    CaseReads + PeopleReads + AuditReads + EmailReads + Send + Sync + std::fmt::Debug + 'static
 {
     /// Hands `job` to a write transaction. Returns once it is queued;
     /// [`StoreError::Unavailable`] when the backend is shutting down.
@@ -102,9 +103,63 @@ pub trait Storage:
 }
 
 /// The transaction a write job runs in.
-pub trait WriteTx: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites {}
+pub trait WriteTx:
+    CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites
+{
+}
 
-impl<T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites> WriteTx for T {}
+impl<T> WriteTx for T where
+    T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites
+{
+}
+
+/// Expert email preferences and the emails decided on, inside a write
+/// transaction (see `crate::email`).
+pub trait EmailWrites {
+    /// Stores which moments `expert` wants an email for.
+    fn set_email_preferences(
+        &mut self,
+        expert: Uuid,
+        preferences: &EmailPreferences,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Records the email `key` held by this sender until `lease_until`,
+    /// unless it was recorded before (by anyone): `true` when this call
+    /// recorded it, and so must send it.
+    fn insert_email_notice(
+        &mut self,
+        key: &NoticeKey,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Claims up to `limit` unsent emails whose lease ran out and that were
+    /// tried fewer than `max_attempts` times: held until `lease_until`, one
+    /// more attempt counted; each with its attempts so far, this one included.
+    fn claim_due_email_notices(
+        &mut self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<(NoticeKey, u32)>, StoreError>;
+    /// An email is settled at `sent_at` (sent, or no longer wanted), or
+    /// failed and is due again at `retry_at`.
+    fn finish_email_notice(
+        &mut self,
+        key: &NoticeKey,
+        sent_at: Option<OffsetDateTime>,
+        retry_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+}
+
+/// Reading expert email preferences.
+pub trait EmailReads {
+    /// Every expert's stored preferences, or only `expert`'s.
+    fn email_preferences(
+        &self,
+        expert: Option<Uuid>,
+    ) -> impl Future<Output = Result<Vec<(Uuid, EmailPreferences)>, StoreError>> + Send;
+}
 
 /// Appending to the audit log inside a write transaction.
 pub trait AuditWrites {

@@ -37,6 +37,7 @@
 mod audit;
 mod case_reads;
 mod case_writes;
+mod email;
 mod instances;
 mod limits;
 mod listen;

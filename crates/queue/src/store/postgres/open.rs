@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_sla.sql"),
     include_str!("../../../migrations/postgres/0006_audit.sql"),
     include_str!("../../../migrations/postgres/0007_alerts.sql"),
+    include_str!("../../../migrations/postgres/0008_email.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.

@@ -22,6 +22,7 @@
 mod audit;
 mod case_reads;
 mod case_writes;
+mod email;
 mod instances;
 pub(crate) mod open;
 mod people_reads;

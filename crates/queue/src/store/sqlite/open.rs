@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0006_sla.sql"),
     include_str!("../../../migrations/sqlite/0007_audit.sql"),
     include_str!("../../../migrations/sqlite/0008_alerts.sql"),
+    include_str!("../../../migrations/sqlite/0009_email.sql"),
 ];
 
 /// The schema version this server brings a database to.

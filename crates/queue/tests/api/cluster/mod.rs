@@ -12,6 +12,7 @@ mod assignment;
 mod audit;
 mod creates;
 mod database_pool;
+mod email;
 pub(crate) mod fanout;
 mod limits;
 mod migrate_db;
