@@ -296,6 +296,11 @@ impl App {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
         let heart = tokio::spawn(heartbeat(Arc::clone(&state)));
+        let webhooks = tokio::spawn(crate::webhooks::worker::deliver(
+            Arc::clone(&state.store),
+            Arc::clone(&state.clock),
+            state.shutdown.clone(),
+        ));
         let router = router(Arc::clone(&state));
         // Each connection holds a receiver; all dropped means all finished.
         let (finished, connection_open) = tokio::sync::watch::channel(());
@@ -329,6 +334,7 @@ impl App {
         finished.closed().await;
         let _ = sweeper.await;
         let _ = heart.await;
+        let _ = webhooks.await;
         // Bounded: a database that is down must not hold the exit; the
         // others (or the next start) find this instance dead anyway.
         let retired =

@@ -37,3 +37,4 @@ mod teamviewer;
 mod timeouts;
 mod unreachable_database;
 mod validation;
+mod webhooks;

@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_sla.sql"),
     include_str!("../../../migrations/postgres/0006_audit.sql"),
     include_str!("../../../migrations/postgres/0007_alerts.sql"),
+    // 0008 is the email lane's (notification preferences).
+    include_str!("../../../migrations/postgres/0009_webhooks.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.

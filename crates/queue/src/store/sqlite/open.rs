@@ -17,6 +17,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0006_sla.sql"),
     include_str!("../../../migrations/sqlite/0007_audit.sql"),
     include_str!("../../../migrations/sqlite/0008_alerts.sql"),
+    // 0009 is the email lane's (notification preferences).
+    include_str!("../../../migrations/sqlite/0010_webhooks.sql"),
 ];
 
 /// The schema version this server brings a database to.
