@@ -15,6 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cluster::{Fallible, poll_until};
+use crate::console::{Session, give_password, sign_in_as};
 use crate::helpers::{Options, TestApp, TestResult, sos_request, spawn_app, spawn_app_with};
 use crate::process::{ServerProcess, set_up_company};
 use crate::session::{join, wait_for_state};
@@ -32,7 +33,7 @@ const ALL_EVENTS: [&str; 6] = [
 
 /// Registers `receiver` for `events` as `token` (an admin) on the server at
 /// `base_url`; gives the receiver its secret and answers the endpoint's id.
-async fn register_at(
+pub(crate) async fn register_at(
     http: &reqwest::Client,
     base_url: &str,
     token: &str,
@@ -558,5 +559,99 @@ async fn a_delivery_waiting_when_the_server_stops_is_sent_after_it_starts_again(
         got[1].body["data"]["case"]["id"],
         created.case.id.to_string()
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_manages_endpoints_and_reads_the_delivery_log_in_the_console() -> TestResult {
+    let app = spawn_app().await;
+    give_password(&app, "admin@example.com").await?;
+    let (cookie, csrf) = sign_in_as(&app, "admin@example.com").await?;
+    let admin = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    let receiver = Receiver::start(Answer::Status(200)).await?;
+
+    let added = admin
+        .post(
+            "/admin/webhooks",
+            &[
+                ("url", receiver.url.as_str()),
+                ("case.created", "on"),
+                ("case.closed", "on"),
+            ],
+        )
+        .await?;
+    assert_eq!(added.status(), StatusCode::OK);
+    let shown = added.text().await?;
+    let secret = shown
+        .split("id=\"webhook-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .ok_or("the secret is shown")?;
+    receiver.set_secret(secret);
+    let (_, list) = get(&app, "/api/v1/webhooks").await?;
+    assert_eq!(list[0]["events"], json!(["case.created", "case.closed"]));
+    let id = list[0]["id"].as_str().ok_or("id")?.to_string();
+    let listed = admin.get("/admin/webhooks").await?.text().await?;
+    assert!(
+        listed.contains(&receiver.url) && !listed.contains(secret),
+        "{listed}"
+    );
+
+    let case = app.create_case().await;
+    let got = receiver.wait_for(1).await?;
+    assert!(got[0].signed, "the console's secret signs");
+    poll_until(
+        Duration::from_secs(10),
+        "the log shows it delivered",
+        || async {
+            let log = admin
+                .get(&format!("/admin/webhooks/{id}/deliveries"))
+                .await?
+                .text()
+                .await?;
+            Ok(
+                (log.contains(&case.case.id.to_string()) && log.contains("delivered"))
+                    .then_some(()),
+            )
+        },
+    )
+    .await?;
+
+    let disabled = admin
+        .post(&format!("/admin/webhooks/{id}"), &[("change", "disable")])
+        .await?;
+    assert_eq!(disabled.status(), StatusCode::SEE_OTHER);
+    let (_, list) = get(&app, "/api/v1/webhooks").await?;
+    assert_eq!(list[0]["enabled"], false);
+    let listed = admin.get("/admin/webhooks").await?.text().await?;
+    assert!(listed.contains("disabled by Admin"), "{listed}");
+    let deleted = admin
+        .post(&format!("/admin/webhooks/{id}"), &[("change", "delete")])
+        .await?;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&app, "/api/v1/webhooks").await?.1, json!([]));
+
+    give_password(&app, "ana@example.com").await?;
+    let (cookie, csrf) = sign_in_as(&app, "ana@example.com").await?;
+    let expert = Session {
+        app: &app,
+        cookie,
+        csrf,
+    };
+    assert_eq!(
+        expert.get("/admin/webhooks").await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let refused = expert
+        .post(
+            "/admin/webhooks",
+            &[("url", receiver.url.as_str()), ("case.created", "on")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     Ok(())
 }
