@@ -39,21 +39,27 @@ pub const CLAIM_LEASE: Duration = Duration::from_secs(60);
 /// The prefix of a signing secret, as the specification writes them.
 const SECRET_PREFIX: &str = "whsec_";
 
-/// What an endpoint can subscribe to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What an endpoint can subscribe to (the OpenAPI document's `EventType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, utoipa::ToSchema)]
 pub enum EventType {
     /// A case was created.
+    #[schema(rename = "case.created")]
     CaseCreated,
     /// A case was given to an expert.
+    #[schema(rename = "case.assigned")]
     CaseAssigned,
     /// An open case's state changed (new, pending, in progress); closing and
     /// expiring have their own events.
+    #[schema(rename = "case.state_changed")]
     CaseStateChanged,
     /// A case was closed.
+    #[schema(rename = "case.closed")]
     CaseClosed,
     /// A case expired.
+    #[schema(rename = "case.expired")]
     CaseExpired,
     /// A chat message was sent in a case.
+    #[schema(rename = "message.created")]
     MessageCreated,
 }
 
@@ -114,10 +120,12 @@ pub struct Webhook {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
-    /// An `http` or `https` URL.
+    /// An `http` or `https` URL with a host, without user name, password or
+    /// fragment.
+    #[schema(format = Uri, pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$", max_length = 2000)]
     pub url: String,
-    /// At least one of `case.created`, `case.assigned`, `case.state_changed`,
-    /// `case.closed`, `case.expired`, `message.created`.
+    /// At least one event type.
+    #[schema(value_type = Vec<EventType>, min_items = 1)]
     pub events: Vec<String>,
 }
 
