@@ -122,7 +122,10 @@ pub struct Webhook {
 pub struct CreateWebhookRequest {
     /// An `http` or `https` URL with a host, without user name, password or
     /// fragment.
-    #[schema(format = Uri, pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$", max_length = 2000)]
+    #[schema(
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$",
+        max_length = 2000
+    )]
     pub url: String,
     /// At least one event type.
     #[schema(value_type = Vec<EventType>, min_items = 1)]

@@ -201,6 +201,25 @@ async fn only_admins_register_endpoints_the_secret_is_shown_once_and_bad_input_i
         Some(1),
         "nothing more was stored: {list}"
     );
+
+    let (_, doc) = get(&app, "/api/v1/openapi.json").await?;
+    assert_eq!(
+        doc["components"]["schemas"]["EventType"]["enum"],
+        json!(ALL_EVENTS)
+    );
+    for (path, method) in [
+        ("/api/v1/webhooks", "post"),
+        ("/api/v1/webhooks", "get"),
+        ("/api/v1/webhooks/{id}", "delete"),
+        ("/api/v1/webhooks/{id}/disable", "post"),
+        ("/api/v1/webhooks/{id}/enable", "post"),
+        ("/api/v1/webhooks/{id}/deliveries", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
     Ok(())
 }
 
