@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -114,14 +115,16 @@ pub struct DeliveryParams {
 /// attempts and the receiver's last answer.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "admin",
     params(("id" = uuid::Uuid, Path, description = "Webhook id"), DeliveryParams),
-    responses((status = 200, body = Vec<WebhookDelivery>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<WebhookDelivery>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn webhook_deliveries(
     State(state): State<Arc<AppState>>,
     _: AdminCaller,
     Path(id): Path<String>,
-    Query(params): Query<DeliveryParams>,
+    params: Result<Query<DeliveryParams>, QueryRejection>,
 ) -> Result<Json<Vec<WebhookDelivery>>, ApiError> {
     let id = parse_id(&id, "webhook id")?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = params.limit.unwrap_or(DEFAULT_LOG);
     if !(1..=MAX_LOG).contains(&limit) {
         return Err(ApiError::invalid(format!(

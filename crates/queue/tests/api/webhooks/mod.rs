@@ -532,6 +532,14 @@ async fn a_disabled_endpoint_gets_nothing_and_a_deleted_one_is_gone() -> TestRes
     assert_eq!(list, json!([]));
     let (status, _) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries")).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, error) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries?limit=x")).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a JSON error: {error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit")),
+        "{error}"
+    );
     let changes = audited(&app, "webhook.changed", &id).await?;
     let details: Vec<&str> = changes
         .iter()
