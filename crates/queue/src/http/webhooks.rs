@@ -127,7 +127,8 @@ pub async fn webhook_deliveries(
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = params.limit.unwrap_or(DEFAULT_LOG);
     if !(1..=MAX_LOG).contains(&limit) {
-        return Err(ApiError::invalid(format!(
+        // A bad query parameter is a 400, as for the audit log.
+        return Err(ApiError::bad_request(format!(
             "limit: must be 1 to {MAX_LOG}, not {limit}"
         )));
     }

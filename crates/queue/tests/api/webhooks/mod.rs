@@ -532,6 +532,8 @@ async fn a_disabled_endpoint_gets_nothing_and_a_deleted_one_is_gone() -> TestRes
     assert_eq!(list, json!([]));
     let (status, _) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries")).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, error) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries?limit=0")).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
     let (status, error) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries?limit=x")).await?;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a JSON error: {error}");
     assert!(
