@@ -319,6 +319,11 @@ impl App {
             .mailer
             .clone()
             .map(|mailer| tokio::spawn(email::notices::run(Arc::clone(&state), mailer)));
+        let webhooks = tokio::spawn(crate::webhooks::worker::deliver(
+            Arc::clone(&state.store),
+            Arc::clone(&state.clock),
+            state.shutdown.clone(),
+        ));
         let router = router(Arc::clone(&state));
         // Each connection holds a receiver; all dropped means all finished.
         let (finished, connection_open) = tokio::sync::watch::channel(());
@@ -363,6 +368,7 @@ impl App {
                 abort.abort();
             }
         }
+        let _ = webhooks.await;
         // Bounded: a database that is down must not hold the exit; the
         // others (or the next start) find this instance dead anyway.
         let retired =

@@ -101,13 +101,18 @@ pub enum AuditAction {
     DeploymentCreated,
     /// A deployment's key was revoked.
     DeploymentRevoked,
-    // Webhooks (issue 13, point 3) add `webhook.created`, `webhook.changed`
-    // and `webhook.deleted` here, recorded by their rules like the others.
+    /// A webhook endpoint was registered.
+    WebhookCreated,
+    /// A webhook endpoint was disabled or enabled (by an admin, or disabled
+    /// by the server after failing for a day).
+    WebhookChanged,
+    /// A webhook endpoint was deleted.
+    WebhookDeleted,
 }
 
 impl AuditAction {
     /// Every action, in the order the console offers them.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 13] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::ExpertCreated,
@@ -118,6 +123,9 @@ impl AuditAction {
         Self::TokenRevoked,
         Self::DeploymentCreated,
         Self::DeploymentRevoked,
+        Self::WebhookCreated,
+        Self::WebhookChanged,
+        Self::WebhookDeleted,
     ];
 
     /// The stored and API name.
@@ -133,6 +141,9 @@ impl AuditAction {
             Self::TokenRevoked => "token.revoked",
             Self::DeploymentCreated => "deployment.created",
             Self::DeploymentRevoked => "deployment.revoked",
+            Self::WebhookCreated => "webhook.created",
+            Self::WebhookChanged => "webhook.changed",
+            Self::WebhookDeleted => "webhook.deleted",
         }
     }
 
@@ -168,7 +179,8 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// What happened: `sign_in.succeeded`, `sign_in.failed`, `expert.created`,
     /// `expert.changed`, `group.created`, `group.changed`, `token.created`,
-    /// `token.revoked`, `deployment.created`, `deployment.revoked`.
+    /// `token.revoked`, `deployment.created`, `deployment.revoked`,
+    /// `webhook.created`, `webhook.changed`, `webhook.deleted`.
     pub action: String,
     /// The expert who did it; absent for the command line and for a failed
     /// sign-in of an unknown address.
@@ -178,7 +190,7 @@ pub struct AuditEntry {
     /// The client address the request came from (as resolved behind trusted
     /// proxies); absent for the command line.
     pub client: Option<String>,
-    /// What it was done to (an expert, group, token or deployment id).
+    /// What it was done to (an expert, group, token, deployment or webhook id).
     pub target_id: Option<Uuid>,
     /// Its name then.
     pub target_name: Option<String>,

@@ -13,6 +13,7 @@ mod email;
 mod page;
 mod reports;
 mod views;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -87,6 +88,15 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/reports", get(reports::reports_page))
         .route("/reports.csv", get(reports::reports_csv))
         .route("/admin/audit", get(audit::audit_page_view))
+        .route(
+            "/admin/webhooks",
+            get(webhooks::webhooks_page).post(webhooks::add_webhook),
+        )
+        .route("/admin/webhooks/{id}", post(webhooks::change_webhook))
+        .route(
+            "/admin/webhooks/{id}/deliveries",
+            get(webhooks::deliveries_page),
+        )
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

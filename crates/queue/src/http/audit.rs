@@ -72,6 +72,12 @@ enum ActionParam {
     DeploymentCreated,
     #[schema(rename = "deployment.revoked")]
     DeploymentRevoked,
+    #[schema(rename = "webhook.created")]
+    WebhookCreated,
+    #[schema(rename = "webhook.changed")]
+    WebhookChanged,
+    #[schema(rename = "webhook.deleted")]
+    WebhookDeleted,
 }
 
 /// A page of the audit log.

@@ -10,6 +10,7 @@ mod openapi;
 mod ops;
 mod session;
 mod teamviewer;
+mod webhooks;
 
 pub(crate) use audit::{AuditParams, audit_page};
 
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 
 use lifeline_protocol::limits::{BODY_MAX_BYTES, CREATE_BODY_MAX_BYTES};
@@ -78,6 +79,23 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/api/v1/deployments/{id}/file", get(admin::deployment_file))
         .route("/api/v1/audit", get(audit::audit_log))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::list_webhooks).post(webhooks::create_webhook),
+        )
+        .route("/api/v1/webhooks/{id}", delete(webhooks::delete_webhook))
+        .route(
+            "/api/v1/webhooks/{id}/disable",
+            post(webhooks::disable_webhook),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/enable",
+            post(webhooks::enable_webhook),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::webhook_deliveries),
+        )
         .route("/api/v1/openapi.json", get(ops::openapi))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));

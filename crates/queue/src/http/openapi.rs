@@ -9,7 +9,7 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, audit, cases, events, session};
+use super::{admin, audit, cases, events, session, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,8 @@ use super::{admin, audit, cases, events, session};
         admin::email_preferences, admin::set_email_preferences, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
         admin::revoke_deployment, admin::deployment_file, audit::audit_log,
+        webhooks::create_webhook, webhooks::list_webhooks, webhooks::disable_webhook,
+        webhooks::enable_webhook, webhooks::delete_webhook, webhooks::webhook_deliveries,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,

@@ -22,6 +22,7 @@ use crate::metrics::SlaMeasure;
 use crate::store::rows::CaseRow;
 use crate::store::storage::{EventRow, Milestone, NewCaseRow};
 use crate::store::{Actor, CreateOutcome, NewCustomerCase, NewManualCase, StoreError};
+use crate::webhooks::EventType;
 
 /// Attempts at a free random code before giving up (a collision is 1 in 10^9 per open case).
 const CODE_ATTEMPTS: usize = 16;
@@ -185,7 +186,9 @@ pub(super) fn close_case(
         .set_final(id, CaseState::Closed, closed_by(by), now)?;
     tx.entered(CaseState::Closed);
     tx.timed(SlaMeasure::Close, &row, now);
-    tx.record_change(id, HistoryAction::Closed, by.label(), None, now)
+    let case = tx.record_change(id, HistoryAction::Closed, by.label(), None, now)?;
+    tx.case_webhook(EventType::CaseClosed, &case, now)?;
+    Ok(case)
 }
 
 /// Who may be handed a case of `group`: an active expert who can see it (a
@@ -264,7 +267,11 @@ impl Tx<'_> {
         } else {
             HistoryAction::Unassigned
         };
-        self.record_change(id, action, actor, assignee_name.as_deref(), now)
+        let case = self.record_change(id, action, actor, assignee_name.as_deref(), now)?;
+        if expert.is_some() {
+            self.case_webhook(EventType::CaseAssigned, &case, now)?;
+        }
+        Ok(case)
     }
 
     /// Inserts a new case under a fresh random code (retrying on the rare
@@ -300,6 +307,7 @@ impl Tx<'_> {
                 history: None,
             };
             self.store_event(&case, 1, HistoryAction::Created, actor, None, row.now)?;
+            self.case_webhook(EventType::CaseCreated, &case, row.now)?;
             self.entered(CaseState::New);
             return Ok(case);
         }

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::Tx;
 use crate::store::StoreError;
+use crate::webhooks::EventType;
 
 /// Expires up to `limit` cases due at `now`; returns how many.
 pub(super) fn expire_due(
@@ -26,7 +27,8 @@ pub(super) fn expire_due(
             case.expires_at,
         )?;
         tx.entered(CaseState::Expired);
-        tx.record_change(case.id, HistoryAction::Expired, "system", None, now)?;
+        let expired = tx.record_change(case.id, HistoryAction::Expired, "system", None, now)?;
+        tx.case_webhook(EventType::CaseExpired, &expired, now)?;
     }
     Ok(due.len())
 }

@@ -26,6 +26,7 @@ pub(crate) mod instances;
 mod join;
 mod people;
 mod session;
+mod webhooks;
 
 pub(crate) use cases::may_be_assigned;
 
@@ -53,6 +54,9 @@ use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJo
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
     NewExpert, NewManualCase, SignInRecord, SlaCase, Store, StoreError, Swept, TokenInfo,
+};
+use crate::webhooks::{
+    Attempt, ClaimedDelivery, DisabledEndpoint, NewWebhook, Webhook, WebhookDelivery,
 };
 
 /// Cases expired per write by the sweep.
@@ -880,6 +884,67 @@ impl<S: Storage> Store for QueueStore<S> {
         retry_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         self.write(move |tx| tx.store.finish_email_notice(&key, sent_at, retry_at))
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        now: OffsetDateTime,
+    ) -> Result<Webhook, StoreError> {
+        let by = AuditBy::current();
+        self.write(move |tx| webhooks::create_webhook(tx, &new, &by, now))
+            .await
+    }
+
+    async fn list_webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
+        self.storage.list_webhooks().await
+    }
+
+    async fn set_webhook_enabled(
+        &self,
+        id: Uuid,
+        enabled: bool,
+        now: OffsetDateTime,
+    ) -> Result<Webhook, StoreError> {
+        let by = AuditBy::current();
+        self.write(move |tx| webhooks::set_enabled(tx, id, enabled, &by, now))
+            .await
+    }
+
+    async fn delete_webhook(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError> {
+        let by = AuditBy::current();
+        self.write(move |tx| webhooks::delete_webhook(tx, id, &by, now))
+            .await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        self.storage.webhook_deliveries(id, limit).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        busy: Vec<Uuid>,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        // A read first: an idle instance finds nothing due without writing.
+        if limit == 0 || !self.storage.webhook_deliveries_due(now).await? {
+            return Ok(Vec::new());
+        }
+        let me = self.instance;
+        self.write(move |tx| webhooks::claim_due(tx, me, &busy, limit, now))
+            .await
+    }
+
+    async fn finish_webhook_attempt(
+        &self,
+        delivery: ClaimedDelivery,
+        attempt: Attempt,
+    ) -> Result<Option<DisabledEndpoint>, StoreError> {
+        let me = self.instance;
+        self.write(move |tx| webhooks::finish_attempt(tx, &delivery, me, &attempt))
             .await
     }
 }

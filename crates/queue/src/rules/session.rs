@@ -94,10 +94,15 @@ pub(super) fn set_presence(
         is_final: false,
         data,
     });
-    tx.store
+    let case = tx
+        .store
         .case_for_update(id, now)?
         .ok_or(StoreError::NotFound)?
-        .into_case(now)
+        .into_case(now)?;
+    if new_state != state {
+        tx.state_changed_webhook(&case, state, now)?;
+    }
+    Ok(case)
 }
 
 /// What a presence event stores and queue pages receive.
@@ -206,6 +211,9 @@ pub(super) fn add_message(
     if tx.store.message_stored(id, message.id)? {
         return Ok(false);
     }
+    let group_id = row.group_id;
+    let case = row.into_case(now)?;
+    tx.message_webhook(&case, message, now)?;
     let seq = tx.store.next_event_seq(id)?;
     let data: Arc<str> = serde_json::to_string(message)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?
@@ -223,7 +231,7 @@ pub(super) fn add_message(
     })?;
     tx.events.push(CaseEvent {
         case_id: id,
-        group_id: row.group_id,
+        group_id,
         seq,
         kind: EventKind::Message,
         is_final: false,

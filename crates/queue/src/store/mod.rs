@@ -29,6 +29,9 @@ use crate::audit::{AuditAction, AuditEntry, AuditQuery};
 use crate::credentials::TokenHash;
 use crate::email::{EmailPreferences, NoticeKey};
 use crate::hub::CaseEvent;
+use crate::webhooks::{
+    Attempt, ClaimedDelivery, DisabledEndpoint, NewWebhook, Webhook, WebhookDelivery,
+};
 
 /// What can go wrong in storage, whichever the database.
 #[derive(Debug, thiserror::Error)]
@@ -630,4 +633,43 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         sent_at: Option<OffsetDateTime>,
         retry_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    // --- webhooks (`crate::webhooks`); the admin changes are audited.
+    /// Registers an endpoint, enabled.
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        now: OffsetDateTime,
+    ) -> Result<Webhook, StoreError>;
+    /// Every endpoint, oldest first.
+    async fn list_webhooks(&self) -> Result<Vec<Webhook>, StoreError>;
+    /// Enables or disables an endpoint.
+    async fn set_webhook_enabled(
+        &self,
+        id: Uuid,
+        enabled: bool,
+        now: OffsetDateTime,
+    ) -> Result<Webhook, StoreError>;
+    /// Deletes an endpoint and its deliveries.
+    async fn delete_webhook(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// The latest `limit` deliveries of an endpoint, newest first.
+    async fn webhook_deliveries(
+        &self,
+        id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>, StoreError>;
+    /// Claims for this instance the next due delivery of up to `limit`
+    /// endpoints other than `busy` (those it is delivering to already).
+    async fn claim_webhook_deliveries(
+        &self,
+        busy: Vec<Uuid>,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+    /// Records how this instance's attempt of `delivery` ended; answers the
+    /// endpoint when that disabled it (failing for a day).
+    async fn finish_webhook_attempt(
+        &self,
+        delivery: ClaimedDelivery,
+        attempt: Attempt,
+    ) -> Result<Option<DisabledEndpoint>, StoreError>;
 }

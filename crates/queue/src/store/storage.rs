@@ -38,6 +38,9 @@ use tokio::sync::mpsc;
 use crate::credentials::TokenHash;
 use crate::fanout::Notice;
 use crate::hub::{CaseEvent, EventKind};
+use crate::webhooks::{
+    Attempt, ClaimedDelivery, NewWebhook, OutboxEvent, Webhook, WebhookDelivery,
+};
 
 /// Told once the transaction holding a job ended: `Ok` after its commit,
 /// `Err` with the reason when it did not commit (nothing was written).
@@ -75,7 +78,15 @@ pub struct JobDone {
 
 /// A database backend: reads, and write transactions.
 pub trait Storage:
-    CaseReads + PeopleReads + AuditReads + EmailReads + Send + Sync + std::fmt::Debug + 'static
+    CaseReads
+    + PeopleReads
+    + AuditReads
+    + EmailReads
+    + WebhookReads
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + 'static
 {
     /// Hands `job` to a write transaction. Returns once it is queued;
     /// [`StoreError::Unavailable`] when the backend is shutting down.
@@ -104,12 +115,18 @@ pub trait Storage:
 
 /// The transaction a write job runs in.
 pub trait WriteTx:
-    CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites
+    CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites + WebhookWrites
 {
 }
 
 impl<T> WriteTx for T where
-    T: CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites
+    T: CaseWrites
+        + PeopleWrites
+        + ServerWrites
+        + InstanceWrites
+        + AuditWrites
+        + EmailWrites
+        + WebhookWrites
 {
 }
 
@@ -159,6 +176,85 @@ pub trait EmailReads {
         &self,
         expert: Option<Uuid>,
     ) -> impl Future<Output = Result<Vec<(Uuid, EmailPreferences)>, StoreError>> + Send;
+
+/// Statements on webhook endpoints and their outbox inside a write transaction.
+pub trait WebhookWrites {
+    /// Inserts an enabled endpoint.
+    fn insert_webhook(
+        &mut self,
+        webhook: &NewWebhook,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// An endpoint by id.
+    fn webhook(&mut self, id: Uuid) -> Result<Option<Webhook>, StoreError>;
+    /// Enables an endpoint (clearing its reason and failure time) or disables
+    /// it for `reason`; `false` when there is no such endpoint.
+    fn set_webhook_enabled(
+        &mut self,
+        id: Uuid,
+        enabled: bool,
+        reason: Option<&str>,
+    ) -> Result<bool, StoreError>;
+    /// Deletes an endpoint with its deliveries; `false` when there is none.
+    fn delete_webhook(&mut self, id: Uuid) -> Result<bool, StoreError>;
+    /// Queues `event` for every enabled endpoint subscribed to its type, each
+    /// under that endpoint's next outbox number; returns how many.
+    fn enqueue_webhook_event(&mut self, event: &OutboxEvent<'_>) -> Result<u64, StoreError>;
+    /// The next undelivered delivery of up to `limit` enabled endpoints other
+    /// than `busy`, when it is due at `now` and nobody's claim on it holds.
+    fn due_webhook_deliveries(
+        &mut self,
+        now: OffsetDateTime,
+        busy: &[Uuid],
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+    /// Claims a delivery for `instance` until `until`.
+    fn claim_webhook_delivery(
+        &mut self,
+        webhook: Uuid,
+        seq: i64,
+        instance: Uuid,
+        until: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Records an attempt of a delivery `instance` claims, releasing the
+    /// claim: delivered when `attempt` has no error, else due again at
+    /// `next_attempt_at`. `false` when the claim was no longer `instance`'s
+    /// (it lapsed and another instance took it): nothing is written.
+    fn record_webhook_attempt(
+        &mut self,
+        webhook: Uuid,
+        seq: i64,
+        instance: Uuid,
+        attempt: &Attempt,
+        next_attempt_at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Marks an endpoint failing since `at` unless it was already; returns
+    /// since when it has been failing.
+    fn webhook_failing(
+        &mut self,
+        id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<OffsetDateTime, StoreError>;
+    /// Clears an endpoint's failure time: a delivery went through.
+    fn webhook_working(&mut self, id: Uuid) -> Result<(), StoreError>;
+}
+
+/// Reading webhook endpoints and their deliveries, committed data only.
+pub trait WebhookReads {
+    /// Every endpoint, oldest first.
+    fn list_webhooks(&self) -> impl Future<Output = Result<Vec<Webhook>, StoreError>> + Send;
+    /// The latest `limit` deliveries of an endpoint, newest first.
+    fn webhook_deliveries(
+        &self,
+        id: Uuid,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<WebhookDelivery>, StoreError>> + Send;
+    /// Whether an enabled endpoint has a delivery due at `now` that nobody's
+    /// claim holds (a read, so idle instances do not write to find out).
+    fn webhook_deliveries_due(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Appending to the audit log inside a write transaction.

@@ -38,3 +38,4 @@ mod teamviewer;
 mod timeouts;
 mod unreachable_database;
 mod validation;
+mod webhooks;

@@ -45,6 +45,7 @@ pub(crate) mod open;
 mod people_reads;
 mod people_writes;
 mod server_facts;
+mod webhooks;
 pub(crate) mod writer;
 
 use std::num::NonZeroUsize;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0006_audit.sql"),
     include_str!("../../../migrations/postgres/0007_alerts.sql"),
     include_str!("../../../migrations/postgres/0008_email.sql"),
+    include_str!("../../../migrations/postgres/0009_webhooks.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.

@@ -29,6 +29,7 @@ mod people_reads;
 mod people_writes;
 mod read_pool;
 mod server_facts;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0007_audit.sql"),
     include_str!("../../../migrations/sqlite/0008_alerts.sql"),
     include_str!("../../../migrations/sqlite/0009_email.sql"),
+    include_str!("../../../migrations/sqlite/0010_webhooks.sql"),
 ];
 
 /// The schema version this server brings a database to.

@@ -21,6 +21,7 @@ mod outage;
 mod presence;
 mod sla;
 mod through_nginx;
+mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;
