@@ -101,13 +101,15 @@ pub enum AuditAction {
     DeploymentCreated,
     /// A deployment's key was revoked.
     DeploymentRevoked,
+    /// A deployment's key was rotated or its server URL changed.
+    DeploymentChanged,
     // Webhooks (issue 13, point 3) add `webhook.created`, `webhook.changed`
     // and `webhook.deleted` here, recorded by their rules like the others.
 }
 
 impl AuditAction {
     /// Every action, in the order the console offers them.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::ExpertCreated,
@@ -118,6 +120,7 @@ impl AuditAction {
         Self::TokenRevoked,
         Self::DeploymentCreated,
         Self::DeploymentRevoked,
+        Self::DeploymentChanged,
     ];
 
     /// The stored and API name.
@@ -133,6 +136,7 @@ impl AuditAction {
             Self::TokenRevoked => "token.revoked",
             Self::DeploymentCreated => "deployment.created",
             Self::DeploymentRevoked => "deployment.revoked",
+            Self::DeploymentChanged => "deployment.changed",
         }
     }
 
@@ -168,7 +172,8 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// What happened: `sign_in.succeeded`, `sign_in.failed`, `expert.created`,
     /// `expert.changed`, `group.created`, `group.changed`, `token.created`,
-    /// `token.revoked`, `deployment.created`, `deployment.revoked`.
+    /// `token.revoked`, `deployment.created`, `deployment.revoked`,
+    /// `deployment.changed`.
     pub action: String,
     /// The expert who did it; absent for the command line and for a failed
     /// sign-in of an unknown address.

@@ -72,6 +72,8 @@ enum ActionParam {
     DeploymentCreated,
     #[schema(rename = "deployment.revoked")]
     DeploymentRevoked,
+    #[schema(rename = "deployment.changed")]
+    DeploymentChanged,
 }
 
 /// A page of the audit log.

@@ -32,7 +32,8 @@ use super::{admin, audit, cases, events, session};
         cases::assign_case, cases::list_cases, events::case_events, session::case_session,
         admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
-        admin::revoke_deployment, admin::deployment_file, audit::audit_log,
+        admin::revoke_deployment, admin::rotate_deployment_key, admin::set_deployment_server_url,
+        admin::deployment_file, audit::audit_log,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
@@ -273,6 +274,18 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
         "create_deployment",
         "201",
         "revoke_deployment",
+        "/deployment/id",
+    ),
+    (
+        "create_deployment",
+        "201",
+        "rotate_deployment_key",
+        "/deployment/id",
+    ),
+    (
+        "create_deployment",
+        "201",
+        "set_deployment_server_url",
         "/deployment/id",
     ),
     ("list_deployments", "200", "deployment_file", "/0/id"),

@@ -17,6 +17,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0006_sla.sql"),
     include_str!("../../../migrations/sqlite/0007_audit.sql"),
     include_str!("../../../migrations/sqlite/0008_alerts.sql"),
+    // 0009 (email) and 0010 (webhooks) are other branches' numbers: the
+    // version is the position here, so merge them in number order.
+    include_str!("../../../migrations/sqlite/0011_deployment_keys.sql"),
 ];
 
 /// The schema version this server brings a database to.
