@@ -243,7 +243,6 @@ pub(super) fn change_expert(
             format!("{} group {name}", if *member { "joined" } else { "left" })
         }
     };
-    let mut detail = detail;
     match change {
         ExpertChange::Active(active) => {
             tx.store.set_active(expert, active)?;
@@ -252,13 +251,7 @@ pub(super) fn change_expert(
                 tx.store.delete_console_sessions(expert, None)?;
                 // Revoked, not just unusable while inactive: a token that
                 // leaked stays dead if the expert is activated again.
-                let revoked = tx.store.revoke_expert_tokens(expert, now)?;
-                if revoked > 0 {
-                    detail.push_str(&format!(
-                        ", {revoked} API token{} revoked",
-                        if revoked == 1 { "" } else { "s" }
-                    ));
-                }
+                tx.store.revoke_expert_tokens(expert, now)?;
             }
         }
         ExpertChange::Admin(admin) => tx.store.set_admin(expert, admin)?,

@@ -571,12 +571,9 @@ pub trait PeopleWrites {
     ) -> Result<(), StoreError>;
     /// Revokes an API token (keeping the first revocation time); `false` when there is none.
     fn revoke_expert_token(&mut self, id: Uuid, now: OffsetDateTime) -> Result<bool, StoreError>;
-    /// Revokes every unrevoked API token of an expert; returns how many.
-    fn revoke_expert_tokens(
-        &mut self,
-        expert: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<usize, StoreError>;
+    /// Revokes every unrevoked API token of an expert.
+    fn revoke_expert_tokens(&mut self, expert: Uuid, now: OffsetDateTime)
+    -> Result<(), StoreError>;
     /// Inserts a deployment.
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError>;
     /// Revokes a deployment's key (keeping the first revocation time).

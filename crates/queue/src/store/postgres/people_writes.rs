@@ -230,12 +230,12 @@ impl PeopleWrites for PgTx {
         &mut self,
         expert: Uuid,
         now: OffsetDateTime,
-    ) -> Result<usize, StoreError> {
-        let changed = self.run(
+    ) -> Result<(), StoreError> {
+        self.run(
             "UPDATE expert_tokens SET revoked_at = $1 WHERE expert_id = $2 AND revoked_at IS NULL",
             &[&to_millis(now), &expert],
         )?;
-        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+        Ok(())
     }
 
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError> {

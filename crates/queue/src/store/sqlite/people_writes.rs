@@ -233,12 +233,13 @@ impl PeopleWrites for SqliteTx {
         &mut self,
         expert: Uuid,
         now: OffsetDateTime,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<(), StoreError> {
         run(
             &self.conn,
             "UPDATE expert_tokens SET revoked_at = ? WHERE expert_id = ? AND revoked_at IS NULL",
             params![to_millis(now), expert],
-        )
+        )?;
+        Ok(())
     }
 
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError> {
