@@ -107,9 +107,13 @@ pub struct Seeded {
     pub deployment_key: String,
 }
 
-/// Creates the group, the admin expert with a password and an API token, and
-/// a deployment whose file is written to `deployment_file`, all through the CLI.
+/// Creates the database, the group, the admin expert with a password and an
+/// API token, and a deployment whose file is written to `deployment_file`,
+/// all through the CLI.
 pub fn seed(cli: &QueueCli, server_url: &str, deployment_file: &Path) -> Result<Seeded> {
+    // The admin commands refuse to make a database; `init` makes it.
+    cli.run(&["init"], None)
+        .context("failed to create the database")?;
     cli.run(&["group", "add", GROUP], None)
         .context("failed to add the group")?;
     cli.run(

@@ -115,6 +115,14 @@ pub struct Deployment {
     /// When its key was revoked; a revoked key no longer works.
     #[serde(with = "time::serde::rfc3339::option")]
     pub revoked_at: Option<OffsetDateTime>,
+    /// How many times its key was rotated (0: the first key). The deployment
+    /// file carries the key of this generation.
+    #[serde(default)]
+    pub key_generation: u32,
+    /// Until when the key before the last rotation still works; absent when
+    /// no earlier key does.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub previous_key_valid_until: Option<OffsetDateTime>,
 }
 
 /// The answer to creating a deployment: the key is shown this once.

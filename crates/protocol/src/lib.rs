@@ -37,8 +37,8 @@ pub use fields::{
 pub use requests::{
     AssignRequest, AvailabilityRequest, CaseList, CaseWithToken, CreateCaseRequest,
     CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest, EmailPreferences,
-    JoinCaseRequest, ManualCaseRequest, SetAlertTimeRequest, SetAssignmentPolicyRequest,
-    UpdateCaseRequest,
+    JoinCaseRequest, MAX_KEY_GRACE_SECONDS, ManualCaseRequest, RotateDeploymentKeyRequest,
+    SetAlertTimeRequest, SetAssignmentPolicyRequest, SetServerUrlRequest, UpdateCaseRequest,
 };
 pub use screen::{
     ControlState, InputEvent, MouseButton, ScreenMode, ScreenState, ShareStatus, ViewState,

@@ -172,6 +172,31 @@ pub struct CreateDeploymentRequest {
     pub server_url: ShortText,
 }
 
+/// `POST /api/v1/deployments/{id}/rotate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RotateDeploymentKeyRequest {
+    /// How long the key being replaced keeps working, in seconds (0: it
+    /// stops at once; at most [`MAX_KEY_GRACE_SECONDS`]).
+    pub grace_seconds: u64,
+}
+
+/// The longest a replaced deployment key may keep working: 90 days, long
+/// enough to roll a new file out to every machine.
+pub const MAX_KEY_GRACE_SECONDS: u64 = 90 * 86_400;
+
+/// `PUT /api/v1/deployments/{id}/server_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetServerUrlRequest {
+    /// The address the app reaches the server at, written into the
+    /// deployment file from now on.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text_schema::server_url))]
+    pub server_url: ShortText,
+}
+
 /// `PUT /api/v1/groups/{id}/assignment`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

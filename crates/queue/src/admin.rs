@@ -4,11 +4,15 @@
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use rand::Rng as _;
+use std::time::Duration;
+
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use lifeline_protocol::{
-    Behaviour, Branding, Deployment, DeploymentFile, Email, Expert, NewDeployment, NewExpertToken,
+    Behaviour, Branding, Deployment, DeploymentFile, Email, Expert, MAX_KEY_GRACE_SECONDS,
+    NewDeployment, NewExpertToken,
 };
 
 use crate::credentials::{ServerSecret, hash_token, new_expert_token};
@@ -149,6 +153,60 @@ pub async fn create_deployment(
     Ok(NewDeployment { deployment, key })
 }
 
+/// The key a deployment's file carries now: that of its current generation.
+pub fn current_deployment_key(secret: &ServerSecret, deployment: &Deployment) -> String {
+    secret.deployment_key_of_generation(deployment.id, deployment.key_generation)
+}
+
+/// Gives a deployment a new key; the one it had keeps working for `grace`
+/// (at most [`MAX_KEY_GRACE_SECONDS`]), then is refused. Returns the
+/// deployment with its new key, shown this once like a new deployment's.
+pub async fn rotate_deployment_key(
+    store: &dyn Store,
+    secret: &ServerSecret,
+    id: Uuid,
+    grace: Duration,
+    now: OffsetDateTime,
+) -> Result<NewDeployment, StoreError> {
+    if grace.as_secs() > MAX_KEY_GRACE_SECONDS {
+        return Err(StoreError::Invalid(format!(
+            "grace: at most {} days",
+            MAX_KEY_GRACE_SECONDS / 86_400
+        )));
+    }
+    let current = store.deployment(id).await?.ok_or(StoreError::NotFound)?;
+    let next = current.key_generation.checked_add(1).ok_or_else(|| {
+        StoreError::Invalid("the deployment's key cannot be rotated again".into())
+    })?;
+    let key = secret.deployment_key_of_generation(id, next);
+    let deployment = store
+        .rotate_deployment_key(id, current.key_generation, hash_token(&key), grace, now)
+        .await?;
+    Ok(NewDeployment { deployment, key })
+}
+
+/// Sets the server URL a deployment's file carries from now on (files
+/// already shipped keep theirs until IT ships the new one).
+pub async fn set_deployment_server_url(
+    store: &dyn Store,
+    id: Uuid,
+    url: &str,
+    now: OffsetDateTime,
+) -> Result<Deployment, StoreError> {
+    check_server_url(url)?;
+    store.set_deployment_server_url(id, url, now).await
+}
+
+/// A new random console password: 24 characters from an alphabet without
+/// look-alikes (about 138 bits), to hand to the expert once.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..24)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
 fn check_server_url(url: &str) -> Result<(), StoreError> {
     let rest = url
         .strip_prefix("https://")
@@ -282,12 +340,22 @@ mod tests {
             server_url: "https://help.example.com".into(),
             created_at: OffsetDateTime::UNIX_EPOCH,
             revoked_at: None,
+            key_generation: 0,
+            previous_key_valid_until: None,
         };
         let text = deployment_file(&deployment, "dk_key");
         let parsed: DeploymentFile = toml::from_str(&text).expect("the file is valid TOML");
         assert_eq!(parsed.server_url, "https://help.example.com");
         assert_eq!(parsed.deployment_key, "dk_key");
         assert_eq!(parsed.behaviour.shortcut_name, "Acme \"laptops\" SOS");
+    }
+
+    #[test]
+    fn generated_passwords_are_long_enough_and_differ() {
+        let (a, b) = (generate_password(), generate_password());
+        assert_ne!(a, b);
+        assert!(check_password_length(&a).is_ok(), "{a}");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()), "{a}");
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub enum AuditAction {
     DeploymentCreated,
     /// A deployment's key was revoked.
     DeploymentRevoked,
+    /// A deployment's key was rotated or its server URL changed.
+    DeploymentChanged,
     /// A webhook endpoint was registered.
     WebhookCreated,
     /// A webhook endpoint was disabled or enabled (by an admin, or disabled
@@ -112,7 +114,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the console offers them.
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::ExpertCreated,
@@ -123,6 +125,7 @@ impl AuditAction {
         Self::TokenRevoked,
         Self::DeploymentCreated,
         Self::DeploymentRevoked,
+        Self::DeploymentChanged,
         Self::WebhookCreated,
         Self::WebhookChanged,
         Self::WebhookDeleted,
@@ -141,6 +144,7 @@ impl AuditAction {
             Self::TokenRevoked => "token.revoked",
             Self::DeploymentCreated => "deployment.created",
             Self::DeploymentRevoked => "deployment.revoked",
+            Self::DeploymentChanged => "deployment.changed",
             Self::WebhookCreated => "webhook.created",
             Self::WebhookChanged => "webhook.changed",
             Self::WebhookDeleted => "webhook.deleted",
@@ -180,7 +184,8 @@ pub struct AuditEntry {
     /// What happened: `sign_in.succeeded`, `sign_in.failed`, `expert.created`,
     /// `expert.changed`, `group.created`, `group.changed`, `token.created`,
     /// `token.revoked`, `deployment.created`, `deployment.revoked`,
-    /// `webhook.created`, `webhook.changed`, `webhook.deleted`.
+    /// `deployment.changed`, `webhook.created`, `webhook.changed`,
+    /// `webhook.deleted`.
     pub action: String,
     /// The expert who did it; absent for the command line and for a failed
     /// sign-in of an unknown address.

@@ -198,7 +198,7 @@ async fn deployment_from_key(
 ) -> Result<DeploymentAuth, ApiError> {
     state
         .store
-        .deployment_by_key(hash)
+        .deployment_by_key(hash, state.clock.now())
         .await?
         .ok_or_else(|| ApiError::unauthorized("unknown or revoked deployment key"))
 }

@@ -15,8 +15,31 @@ use crate::database_url::DatabaseUrl;
 use crate::email::smtp::{SmtpSettings, SmtpUrl};
 use crate::public_url::PublicUrl;
 
-/// The name of the config file looked for in the working directory and the data dir.
+/// The name of the config file looked for in the working directory.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
+
+/// The config file the server package installs, read when no other is
+/// named and the working directory holds none.
+pub const SYSTEM_CONFIG_FILE: &str = "/etc/lifeline-queue/lifeline-queue.toml";
+
+/// The config file to read: `explicit` (`--config`, else `LIFELINE_CONFIG`)
+/// whether or not it exists (reading it then says it is missing), else
+/// [`CONFIG_FILE_NAME`] in `working_dir`, else `system`
+/// ([`SYSTEM_CONFIG_FILE`]), else none: defaults and the environment only.
+pub fn find_config_file(
+    explicit: Option<&Path>,
+    working_dir: &Path,
+    system: &Path,
+) -> Option<PathBuf> {
+    if let Some(path) = explicit {
+        return Some(path.to_path_buf());
+    }
+    let local = working_dir.join(CONFIG_FILE_NAME);
+    if local.is_file() {
+        return Some(local);
+    }
+    system.is_file().then(|| system.to_path_buf())
+}
 
 /// How many requests of one kind one address (or key) may make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -943,6 +966,35 @@ mod tests {
             assert!(message.contains(named), "{pairs:?}: {message}");
             assert!(!message.contains("hunter2"), "{message}");
         }
+    }
+
+    #[test]
+    fn the_config_file_is_the_named_one_then_the_working_dirs_then_the_systems() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (work, etc) = (dir.path().join("work"), dir.path().join("etc"));
+        std::fs::create_dir_all(&work).expect("work dir");
+        std::fs::create_dir_all(&etc).expect("etc dir");
+        let system = etc.join(CONFIG_FILE_NAME);
+        assert_eq!(find_config_file(None, &work, &system), None, "none at all");
+        std::fs::write(&system, "").expect("write");
+        assert_eq!(
+            find_config_file(None, &work, &system),
+            Some(system.clone()),
+            "the system's file when the working dir has none"
+        );
+        let local = work.join(CONFIG_FILE_NAME);
+        std::fs::write(&local, "").expect("write");
+        assert_eq!(
+            find_config_file(None, &work, &system),
+            Some(local),
+            "the working dir's file before the system's"
+        );
+        let named = dir.path().join("missing.toml");
+        assert_eq!(
+            find_config_file(Some(&named), &work, &system),
+            Some(named),
+            "a named file wins, even one that does not exist (reading it says so)"
+        );
     }
 
     #[test]

@@ -160,11 +160,20 @@ impl ServerSecret {
     /// Derived rather than stored, so the admin can download the deployment
     /// file again while the database holds only the key's hash.
     pub fn deployment_key(&self, deployment_id: Uuid) -> String {
-        self.derive(
-            DEPLOYMENT_KEY_PREFIX,
-            b"lifeline deployment key v1",
-            deployment_id,
-        )
+        self.deployment_key_of_generation(deployment_id, 0)
+    }
+
+    /// The key of a deployment after `generation` rotations; generation 0 is
+    /// [`ServerSecret::deployment_key`], and each later one takes the
+    /// generation's number into the HMAC too.
+    pub fn deployment_key_of_generation(&self, deployment_id: Uuid, generation: u32) -> String {
+        const PURPOSE: &[u8] = b"lifeline deployment key v1";
+        if generation == 0 {
+            return self.derive(DEPLOYMENT_KEY_PREFIX, PURPOSE, deployment_id);
+        }
+        let mut input = deployment_id.as_bytes().to_vec();
+        input.extend_from_slice(&generation.to_be_bytes());
+        self.derive_bytes(DEPLOYMENT_KEY_PREFIX, PURPOSE, &input)
     }
 
     /// The CSRF token of a console session: HMAC-SHA256(secret, session
@@ -255,6 +264,27 @@ mod tests {
             secret.deployment_key(a)[3..],
             secret.case_token(a)[3..],
             "purposes are separated"
+        );
+    }
+
+    #[test]
+    fn each_key_generation_is_a_different_well_formed_key() {
+        let secret = ServerSecret([3; 32]);
+        let id = Uuid::now_v7();
+        assert_eq!(
+            secret.deployment_key_of_generation(id, 0),
+            secret.deployment_key(id),
+            "generation 0 is the key every deployment had before rotation"
+        );
+        let keys: Vec<String> = (0..3)
+            .map(|generation| secret.deployment_key_of_generation(id, generation))
+            .collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[1], keys[2]);
+        assert!(
+            keys.iter()
+                .all(|key| TokenKind::of(key) == Some(TokenKind::Deployment)),
+            "{keys:?}"
         );
     }
 }

@@ -1,5 +1,5 @@
 use clap::Parser as _;
-use lifeline_queue::cli::{Cli, Command, run_admin, run_migrate_db};
+use lifeline_queue::cli::{Cli, Command, run_admin, run_init, run_migrate_db};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -25,9 +25,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::MigrateDb(args) = &cli.command {
         return run_migrate_db(args).await;
     }
-    let config = cli.config()?;
+    let loaded = cli.config()?;
     match cli.command {
+        Command::Init => run_init(&loaded).await,
         Command::Serve => {
+            let config = loaded.config;
             // Each SSE subscriber holds a socket; the default soft limit (often 1024) is too low.
             if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
                 tracing::warn!(error = %e, "cannot raise the open-files limit");
@@ -36,7 +38,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(address = %app.local_addr(), "lifeline-queue listening");
             app.serve(shutdown_signal()).await
         }
-        command => run_admin(command, &config).await,
+        command => run_admin(command, &loaded).await,
     }
 }
 

@@ -428,7 +428,10 @@ pub async fn download_deployment_file(
         .await?
         .filter(|d| d.revoked_at.is_none())
         .ok_or_else(|| ApiError::not_found("deployment"))?;
-    let file = admin::deployment_file(&deployment, &state.secret.deployment_key(id));
+    let file = admin::deployment_file(
+        &deployment,
+        &admin::current_deployment_key(&state.secret, &deployment),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "application/toml; charset=utf-8"),

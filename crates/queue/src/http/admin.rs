@@ -1,6 +1,7 @@
 //! Expert and admin endpoints: experts, availability, groups, deployments.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -9,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 use lifeline_protocol::{
     AvailabilityRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
-    Deployment, EmailPreferences, ErrorBody, Expert, Group, NewDeployment, SetAlertTimeRequest,
-    SetAssignmentPolicyRequest,
+    Deployment, EmailPreferences, ErrorBody, Expert, Group, NewDeployment,
+    RotateDeploymentKeyRequest, SetAlertTimeRequest, SetAssignmentPolicyRequest,
+    SetServerUrlRequest,
 };
 
 use super::extract::JsonBody;
@@ -218,6 +220,52 @@ pub async fn revoke_deployment(
     Ok(Json(acting(by, revoked).await?))
 }
 
+/// Gives a deployment a new key, in this answer; the key it had keeps working
+/// for `grace_seconds`, then is refused. The deployment file carries the new key.
+#[utoipa::path(post, path = "/api/v1/deployments/{id}/rotate", tag = "admin", request_body = RotateDeploymentKeyRequest,
+    params(("id" = uuid::Uuid, Path, description = "Deployment id")),
+    responses((status = 200, body = NewDeployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rotate_deployment_key(
+    State(state): State<Arc<AppState>>,
+    AdminCaller(by): AdminCaller,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<NewDeployment>, ApiError> {
+    let id = parse_id(&id, "deployment id")?;
+    let request: RotateDeploymentKeyRequest = body.parse()?;
+    let rotated = admin::rotate_deployment_key(
+        state.store.as_ref(),
+        &state.secret,
+        id,
+        Duration::from_secs(request.grace_seconds),
+        state.clock.now(),
+    );
+    Ok(Json(acting(by, rotated).await?))
+}
+
+/// Sets the server URL the deployment's file carries from now on.
+#[utoipa::path(put, path = "/api/v1/deployments/{id}/server_url", tag = "admin", request_body = SetServerUrlRequest,
+    params(("id" = uuid::Uuid, Path, description = "Deployment id")),
+    responses((status = 200, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_deployment_server_url(
+    State(state): State<Arc<AppState>>,
+    AdminCaller(by): AdminCaller,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<Deployment>, ApiError> {
+    let id = parse_id(&id, "deployment id")?;
+    let request: SetServerUrlRequest = body.parse()?;
+    let set = admin::set_deployment_server_url(
+        state.store.as_ref(),
+        id,
+        request.server_url.as_str(),
+        state.clock.now(),
+    );
+    Ok(Json(acting(by, set).await?))
+}
+
 /// The deployment file (TOML) IT ships with the app.
 #[utoipa::path(get, path = "/api/v1/deployments/{id}/file", tag = "admin",
     params(("id" = uuid::Uuid, Path, description = "Deployment id")),
@@ -240,7 +288,10 @@ pub async fn deployment_file(
             "the deployment is revoked; create a new one",
         ));
     }
-    let text = admin::deployment_file(&deployment, &state.secret.deployment_key(id));
+    let text = admin::deployment_file(
+        &deployment,
+        &admin::current_deployment_key(&state.secret, &deployment),
+    );
     let disposition = HeaderValue::from_static("attachment; filename=\"deployment.toml\"");
     Ok((
         [

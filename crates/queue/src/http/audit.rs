@@ -72,6 +72,8 @@ enum ActionParam {
     DeploymentCreated,
     #[schema(rename = "deployment.revoked")]
     DeploymentRevoked,
+    #[schema(rename = "deployment.changed")]
+    DeploymentChanged,
     #[schema(rename = "webhook.created")]
     WebhookCreated,
     #[schema(rename = "webhook.changed")]

@@ -77,6 +77,14 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             "/api/v1/deployments/{id}/revoke",
             post(admin::revoke_deployment),
         )
+        .route(
+            "/api/v1/deployments/{id}/rotate",
+            post(admin::rotate_deployment_key),
+        )
+        .route(
+            "/api/v1/deployments/{id}/server_url",
+            put(admin::set_deployment_server_url),
+        )
         .route("/api/v1/deployments/{id}/file", get(admin::deployment_file))
         .route("/api/v1/audit", get(audit::audit_log))
         .route(

@@ -36,6 +36,8 @@ use super::{admin, audit, cases, events, session, webhooks};
         admin::revoke_deployment, admin::deployment_file, audit::audit_log,
         webhooks::create_webhook, webhooks::list_webhooks, webhooks::disable_webhook,
         webhooks::enable_webhook, webhooks::delete_webhook, webhooks::webhook_deliveries,
+        admin::revoke_deployment, admin::rotate_deployment_key, admin::set_deployment_server_url,
+        admin::deployment_file, audit::audit_log,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
@@ -276,6 +278,18 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
         "create_deployment",
         "201",
         "revoke_deployment",
+        "/deployment/id",
+    ),
+    (
+        "create_deployment",
+        "201",
+        "rotate_deployment_key",
+        "/deployment/id",
+    ),
+    (
+        "create_deployment",
+        "201",
+        "set_deployment_server_url",
         "/deployment/id",
     ),
     ("list_deployments", "200", "deployment_file", "/0/id"),

@@ -50,7 +50,9 @@ use crate::email::{EmailPreferences, NoticeKey};
 use crate::hub::{CaseEvent, Hub};
 use crate::metrics::{SlaMeasure, StateChanges};
 use crate::store::rows::CaseRow;
-use crate::store::storage::{JobDone, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx};
+use crate::store::storage::{
+    JobDone, KeyRotation, NotCommitted, PeopleReads, Storage, WriteJob, WriteTx,
+};
 use crate::store::{
     Actor, CaseQuery, CreateOutcome, DeploymentAuth, ExpertAuth, ExpertChange, NewCustomerCase,
     NewExpert, NewManualCase, SignInRecord, SlaCase, Store, StoreError, Swept, TokenInfo,
@@ -417,8 +419,9 @@ impl<S: Storage> Store for QueueStore<S> {
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,
+        now: OffsetDateTime,
     ) -> Result<Option<DeploymentAuth>, StoreError> {
-        self.storage.deployment_by_key(key_hash).await
+        self.storage.deployment_by_key(key_hash, now).await
     }
 
     async fn expert_by_token(
@@ -810,6 +813,44 @@ impl<S: Storage> Store for QueueStore<S> {
     ) -> Result<Deployment, StoreError> {
         let by = AuditBy::current();
         self.write(move |tx| people::revoke_deployment(tx, id, &by, now))
+            .await
+    }
+
+    async fn rotate_deployment_key(
+        &self,
+        id: Uuid,
+        from: u32,
+        key_hash: TokenHash,
+        grace: Duration,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
+        let previous_until = if grace.is_zero() {
+            None
+        } else {
+            Some(now + grace)
+        };
+        let by = AuditBy::current();
+        self.write(move |tx| {
+            let rotation = KeyRotation {
+                id,
+                from,
+                key_hash: &key_hash,
+                previous_until,
+            };
+            people::rotate_deployment_key(tx, &rotation, &by, now)
+        })
+        .await
+    }
+
+    async fn set_deployment_server_url(
+        &self,
+        id: Uuid,
+        url: &str,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError> {
+        let url = url.to_string();
+        let by = AuditBy::current();
+        self.write(move |tx| people::set_deployment_server_url(tx, id, &url, &by, now))
             .await
     }
 

@@ -1,7 +1,8 @@
 //! Experts, groups, console sessions and deployments: what a change of them
 //! implies (an expert who becomes available or joins a group, or a group
 //! whose policy is set, runs automatic assignment; deactivating an expert
-//! marks them away and signs them out; a new password signs them out).
+//! marks them away, signs them out and revokes their API tokens; a new
+//! password signs them out).
 //! Each change, and each sign-in, is written to the audit log in its own
 //! transaction.
 
@@ -16,7 +17,7 @@ use lifeline_protocol::{
 use super::Tx;
 use crate::audit::{AuditAction, AuditBy, NewAuditEntry};
 use crate::credentials::TokenHash;
-use crate::store::storage::NewDeploymentRow;
+use crate::store::storage::{KeyRotation, NewDeploymentRow};
 use crate::store::{ExpertChange, NewExpert, StoreError};
 
 /// Appends an entry to the audit log.
@@ -248,6 +249,9 @@ pub(super) fn change_expert(
             if !active {
                 tx.store.set_available(expert, false)?;
                 tx.store.delete_console_sessions(expert, None)?;
+                // Revoked, not just unusable while inactive: a token that
+                // leaked stays dead if the expert is activated again.
+                tx.store.revoke_expert_tokens(expert, now)?;
             }
         }
         ExpertChange::Admin(admin) => tx.store.set_admin(expert, admin)?,
@@ -378,4 +382,73 @@ pub(super) fn create_deployment(
         now,
     )?;
     Ok(created)
+}
+
+/// Replaces a deployment's key with the next generation's; the replaced key
+/// keeps working for `grace` (not at all when zero).
+pub(super) fn rotate_deployment_key(
+    tx: &mut Tx<'_>,
+    rotation: &KeyRotation<'_>,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<Deployment, StoreError> {
+    let Some(before) = tx.store.deployment(rotation.id)? else {
+        return Err(StoreError::NotFound);
+    };
+    if before.revoked_at.is_some() {
+        return Err(StoreError::Invalid(
+            "the deployment is revoked; create a new one".into(),
+        ));
+    }
+    if !tx.store.rotate_deployment_key(rotation)? {
+        return Err(StoreError::Invalid(
+            "the deployment's key was rotated meanwhile; try again".into(),
+        ));
+    }
+    let rotated = tx
+        .store
+        .deployment(rotation.id)?
+        .ok_or(StoreError::NotFound)?;
+    let detail = match rotation.previous_until {
+        Some(until) => format!(
+            "key rotated; the previous key works until {}",
+            until
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        ),
+        None => "key rotated; the previous key stopped at once".to_string(),
+    };
+    audit(
+        tx,
+        AuditAction::DeploymentChanged,
+        by,
+        Some((rotation.id, &rotated.name)),
+        Some(&detail),
+        now,
+    )?;
+    Ok(rotated)
+}
+
+/// Sets the server URL a deployment's file carries from now on.
+pub(super) fn set_deployment_server_url(
+    tx: &mut Tx<'_>,
+    id: Uuid,
+    url: &str,
+    by: &AuditBy,
+    now: OffsetDateTime,
+) -> Result<Deployment, StoreError> {
+    if !tx.store.set_deployment_server_url(id, url)? {
+        return Err(StoreError::NotFound);
+    }
+    let changed = tx.store.deployment(id)?.ok_or(StoreError::NotFound)?;
+    let detail = format!("server URL {url}");
+    audit(
+        tx,
+        AuditAction::DeploymentChanged,
+        by,
+        Some((id, &changed.name)),
+        Some(&detail),
+        now,
+    )?;
+    Ok(changed)
 }

@@ -284,7 +284,8 @@ pub struct TokenInfo {
 /// An admin's change to an expert.
 #[derive(Debug, Clone)]
 pub enum ExpertChange {
-    /// Activate, or deactivate: signs them out, revokes nothing else, marks them away.
+    /// Activate, or deactivate: signs them out, revokes their API tokens,
+    /// marks them away.
     Active(bool),
     /// Make admin or plain expert.
     Admin(bool),
@@ -335,10 +336,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn sweep(&self, now: OffsetDateTime) -> Result<Option<Swept>, StoreError>;
 
     // --- credentials
-    /// The deployment of an unrevoked key.
+    /// The deployment of an unrevoked key: its current key, or the one its
+    /// last rotation replaced while that one's grace lasts at `now`.
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,
+        now: OffsetDateTime,
     ) -> Result<Option<DeploymentAuth>, StoreError>;
     /// The active expert of an unrevoked API token.
     async fn expert_by_token(
@@ -577,6 +580,25 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn revoke_deployment(
         &self,
         id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError>;
+    /// Replaces an unrevoked deployment's key of generation `from` with the
+    /// next generation's (its hash `key_hash`); the replaced key keeps working
+    /// for `grace` (none: it stops at once). [`StoreError::Invalid`] when the
+    /// deployment is revoked or was rotated past `from` meanwhile.
+    async fn rotate_deployment_key(
+        &self,
+        id: Uuid,
+        from: u32,
+        key_hash: TokenHash,
+        grace: std::time::Duration,
+        now: OffsetDateTime,
+    ) -> Result<Deployment, StoreError>;
+    /// Sets the server URL a deployment's file carries from now on.
+    async fn set_deployment_server_url(
+        &self,
+        id: Uuid,
+        url: &str,
         now: OffsetDateTime,
     ) -> Result<Deployment, StoreError>;
 

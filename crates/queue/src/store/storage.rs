@@ -370,10 +370,12 @@ pub struct CodeHolder {
 
 /// Reads of credentials, experts, groups and deployments.
 pub trait PeopleReads {
-    /// The deployment of an unrevoked key.
+    /// The deployment of an unrevoked key: its current key, or the key its
+    /// last rotation replaced while that one's grace lasts at `now`.
     fn deployment_by_key(
         &self,
         key_hash: &TokenHash,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<DeploymentAuth>, StoreError>> + Send;
     /// The active expert of an unrevoked API token.
     fn expert_by_token(
@@ -720,12 +722,35 @@ pub trait PeopleWrites {
     ) -> Result<(), StoreError>;
     /// Revokes an API token (keeping the first revocation time); `false` when there is none.
     fn revoke_expert_token(&mut self, id: Uuid, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Revokes every unrevoked API token of an expert.
+    fn revoke_expert_tokens(&mut self, expert: Uuid, now: OffsetDateTime)
+    -> Result<(), StoreError>;
     /// Inserts a deployment.
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError>;
     /// Revokes a deployment's key (keeping the first revocation time).
     fn revoke_deployment(&mut self, id: Uuid, now: OffsetDateTime) -> Result<(), StoreError>;
     /// A deployment by id.
     fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>, StoreError>;
+    /// Replaces an unrevoked deployment's key of generation `from` with the
+    /// next generation's (whose hash is `key_hash`); the replaced key keeps
+    /// working until `previous_until`, or stops at once when `None`.
+    /// `false` when there is no such unrevoked deployment at that generation.
+    fn rotate_deployment_key(&mut self, rotation: &KeyRotation<'_>) -> Result<bool, StoreError>;
+    /// Sets the server URL of a deployment; `false` when there is none.
+    fn set_deployment_server_url(&mut self, id: Uuid, url: &str) -> Result<bool, StoreError>;
+}
+
+/// A deployment key's rotation, as stored.
+#[derive(Debug)]
+pub struct KeyRotation<'a> {
+    /// The deployment.
+    pub id: Uuid,
+    /// The generation being replaced.
+    pub from: u32,
+    /// Hash of the key of generation `from + 1`.
+    pub key_hash: &'a TokenHash,
+    /// Until when the replaced key works; `None`: it stops at once.
+    pub previous_until: Option<OffsetDateTime>,
 }
 
 /// A deployment to insert.

@@ -227,6 +227,7 @@ async fn attention_tells_waiting_overdue_and_assigned_cases_of_my_groups_only() 
 async fn the_cli_sets_a_groups_alert_time() -> TestResult {
     let dir = tempfile::tempdir()?;
     let data = dir.path();
+    cli_ok(data, &["init"], "")?;
     cli_ok(data, &["group", "add", "Front desk"], "")?;
     cli_ok(data, &["group", "alert", "Front desk", "600"], "")?;
     let refused = run_cli(data, &["group", "alert", "Front desk", "0"], "")?;

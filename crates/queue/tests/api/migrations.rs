@@ -10,6 +10,7 @@ use crate::process::{cli_ok, run_cli};
 fn a_database_migrated_by_a_newer_server_is_refused_at_start() -> TestResult {
     let dir = tempfile::tempdir()?;
     let data = dir.path();
+    cli_ok(data, &["init"], "")?;
     cli_ok(data, &["group", "add", "Front desk"], "")?;
     // A second start on the same database migrates nothing and sees the first's data.
     let output = run_cli(data, &["group", "add", "front DESK"], "")?;

@@ -63,9 +63,10 @@ pub struct Company {
     pub expert_token: String,
 }
 
-/// Through the CLI: group "Front desk", Ana (admin, in the group) with an
-/// API token, and deployment "Acme" for the group.
+/// Through the CLI: the database (`init`), group "Front desk", Ana (admin,
+/// in the group) with an API token, and deployment "Acme" for the group.
 pub fn set_up_company(data_dir: &Path) -> Result<Company, Box<dyn std::error::Error>> {
+    cli_ok(data_dir, &["init"], "")?;
     cli_ok(data_dir, &["group", "add", "Front desk"], "")?;
     cli_ok(
         data_dir,

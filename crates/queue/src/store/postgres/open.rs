@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0007_alerts.sql"),
     include_str!("../../../migrations/postgres/0008_email.sql"),
     include_str!("../../../migrations/postgres/0009_webhooks.sql"),
+    include_str!("../../../migrations/postgres/0010_deployment_keys.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say.
@@ -54,6 +55,14 @@ pub(super) fn reader_config(url: &PostgresUrl) -> Result<tokio_postgres::Config,
         config.application_name(APPLICATION_NAME);
     }
     Ok(config)
+}
+
+/// Whether the database holds a Lifeline schema (any version): the
+/// administration commands refuse to make one where there is none. Blocking.
+pub(crate) fn has_schema(url: &PostgresUrl) -> Result<bool, StoreError> {
+    let mut client = writer_config(url)?.connect(postgres::NoTls)?;
+    let row = client.query_one("SELECT to_regclass('lifeline_schema') IS NOT NULL", &[])?;
+    Ok(row.try_get(0)?)
 }
 
 /// Brings the schema up to date in one transaction (PostgreSQL's DDL is

@@ -26,8 +26,8 @@ pub(super) const EXPERT_GROUPS: &str = "SELECT g.id, g.name FROM group_members m
      JOIN groups g ON g.id = m.group_id WHERE m.expert_id = $1 ORDER BY lower(g.name)";
 
 pub(super) const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, \
-     (SELECT name FROM groups WHERE id = d.group_id), d.server_url, d.created_at, d.revoked_at \
-     FROM deployments d";
+     (SELECT name FROM groups WHERE id = d.group_id), d.server_url, d.created_at, d.revoked_at, \
+     d.key_generation, d.previous_key_valid_until FROM deployments d";
 
 pub(super) fn group_from_row(r: &Row) -> Result<Group, StoreError> {
     let policy: &str = r.try_get(2)?;
@@ -81,6 +81,9 @@ pub(super) fn deployment_from_row(r: &Row) -> Result<Deployment, StoreError> {
         server_url: r.try_get(4)?,
         created_at: from_millis(r.try_get(5)?),
         revoked_at: r.try_get::<_, Option<i64>>(6)?.map(from_millis),
+        key_generation: u32::try_from(r.try_get::<_, i64>(7)?)
+            .map_err(|_| StoreError::Corrupt("deployments.key_generation".into()))?,
+        previous_key_valid_until: r.try_get::<_, Option<i64>>(8)?.map(from_millis),
     })
 }
 
@@ -125,13 +128,15 @@ impl PeopleReads for PostgresStore {
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,
+        now: OffsetDateTime,
     ) -> Result<Option<DeploymentAuth>, StoreError> {
         let client = self.client().await?;
         one(
             &client,
             "SELECT d.id, d.group_id, (SELECT name FROM groups WHERE id = d.group_id) \
-             FROM deployments d WHERE d.key_hash = $1 AND d.revoked_at IS NULL",
-            &[&key_hash.as_slice()],
+             FROM deployments d WHERE d.revoked_at IS NULL AND (d.key_hash = $1 \
+             OR (d.previous_key_hash = $1 AND d.previous_key_valid_until > $2))",
+            &[&key_hash.as_slice(), &to_millis(now)],
             |r| {
                 Ok(DeploymentAuth {
                     id: r.try_get(0)?,

@@ -14,7 +14,7 @@ use super::people_reads::{
 use super::writer::PgTx;
 use crate::clock::to_millis;
 use crate::credentials::TokenHash;
-use crate::store::storage::{NewDeploymentRow, PeopleWrites};
+use crate::store::storage::{KeyRotation, NewDeploymentRow, PeopleWrites};
 use crate::store::{NewExpert, StoreError};
 
 /// A unique violation as [`StoreError::Taken`] naming `what`.
@@ -226,6 +226,18 @@ impl PeopleWrites for PgTx {
         Ok(changed > 0)
     }
 
+    fn revoke_expert_tokens(
+        &mut self,
+        expert: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE expert_tokens SET revoked_at = $1 WHERE expert_id = $2 AND revoked_at IS NULL",
+            &[&to_millis(now), &expert],
+        )?;
+        Ok(())
+    }
+
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO deployments (id, name, group_id, server_url, key_hash, created_at) \
@@ -256,5 +268,31 @@ impl PeopleWrites for PgTx {
             &[&id],
             deployment_from_row,
         )
+    }
+
+    fn rotate_deployment_key(&mut self, rotation: &KeyRotation<'_>) -> Result<bool, StoreError> {
+        let until = rotation.previous_until.map(to_millis);
+        // With no grace the replaced key is forgotten, not kept expired.
+        let changed = self.run(
+            "UPDATE deployments SET \
+             previous_key_hash = CASE WHEN $1::BIGINT IS NULL THEN NULL ELSE key_hash END, \
+             previous_key_valid_until = $1, key_hash = $2, key_generation = key_generation + 1 \
+             WHERE id = $3 AND key_generation = $4 AND revoked_at IS NULL",
+            &[
+                &until,
+                &rotation.key_hash.as_slice(),
+                &rotation.id,
+                &i64::from(rotation.from),
+            ],
+        )?;
+        Ok(changed > 0)
+    }
+
+    fn set_deployment_server_url(&mut self, id: Uuid, url: &str) -> Result<bool, StoreError> {
+        let changed = self.run(
+            "UPDATE deployments SET server_url = $1 WHERE id = $2",
+            &[&url, &id],
+        )?;
+        Ok(changed > 0)
     }
 }

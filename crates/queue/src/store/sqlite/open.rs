@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0008_alerts.sql"),
     include_str!("../../../migrations/sqlite/0009_email.sql"),
     include_str!("../../../migrations/sqlite/0010_webhooks.sql"),
+    include_str!("../../../migrations/sqlite/0011_deployment_keys.sql"),
 ];
 
 /// The schema version this server brings a database to.

@@ -14,7 +14,8 @@ use crate::store::storage::PeopleReads;
 use crate::store::{DeploymentAuth, ExpertAuth, SignInRecord, StoreError, TokenInfo};
 
 const DEPLOYMENT_SELECT: &str = "SELECT d.id, d.name, d.group_id, (SELECT name FROM groups WHERE id = d.group_id), \
-     d.server_url, d.created_at, d.revoked_at FROM deployments d";
+     d.server_url, d.created_at, d.revoked_at, d.key_generation, d.previous_key_valid_until \
+     FROM deployments d";
 
 /// The columns `group_from_row` reads, in order.
 const GROUP_COLUMNS: &str = "id, name, assignment_policy, alert_after_seconds";
@@ -126,6 +127,8 @@ fn deployment_from_row(r: &Row<'_>) -> rusqlite::Result<Deployment> {
         server_url: r.get(4)?,
         created_at: from_millis(r.get(5)?),
         revoked_at: r.get::<_, Option<i64>>(6)?.map(from_millis),
+        key_generation: r.get(7)?,
+        previous_key_valid_until: r.get::<_, Option<i64>>(8)?.map(from_millis),
     })
 }
 
@@ -145,13 +148,15 @@ impl PeopleReads for SqliteStore {
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,
+        now: OffsetDateTime,
     ) -> Result<Option<DeploymentAuth>, StoreError> {
         self.reads.with(|conn| {
             one(
                 conn,
                 "SELECT d.id, d.group_id, (SELECT name FROM groups WHERE id = d.group_id) \
-                 FROM deployments d WHERE d.key_hash = ? AND d.revoked_at IS NULL",
-                [key_hash.as_slice()],
+                 FROM deployments d WHERE d.revoked_at IS NULL AND (d.key_hash = ?1 \
+                 OR (d.previous_key_hash = ?1 AND d.previous_key_valid_until > ?2))",
+                params![key_hash.as_slice(), to_millis(now)],
                 |r| {
                     Ok(DeploymentAuth {
                         id: r.get(0)?,

@@ -12,7 +12,7 @@ use super::writer::SqliteTx;
 use super::{all, is_unique_violation, run};
 use crate::clock::to_millis;
 use crate::credentials::TokenHash;
-use crate::store::storage::{NewDeploymentRow, PeopleWrites};
+use crate::store::storage::{KeyRotation, NewDeploymentRow, PeopleWrites};
 use crate::store::{NewExpert, StoreError};
 
 /// A unique violation as [`StoreError::Taken`] naming `what`.
@@ -229,6 +229,19 @@ impl PeopleWrites for SqliteTx {
         Ok(changed > 0)
     }
 
+    fn revoke_expert_tokens(
+        &mut self,
+        expert: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        run(
+            &self.conn,
+            "UPDATE expert_tokens SET revoked_at = ? WHERE expert_id = ? AND revoked_at IS NULL",
+            params![to_millis(now), expert],
+        )?;
+        Ok(())
+    }
+
     fn insert_deployment(&mut self, deployment: &NewDeploymentRow<'_>) -> Result<(), StoreError> {
         run(
             &self.conn,
@@ -256,5 +269,33 @@ impl PeopleWrites for SqliteTx {
 
     fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>, StoreError> {
         load_deployment(&self.conn, id)
+    }
+
+    fn rotate_deployment_key(&mut self, rotation: &KeyRotation<'_>) -> Result<bool, StoreError> {
+        let until = rotation.previous_until.map(to_millis);
+        // With no grace the replaced key is forgotten, not kept expired.
+        let changed = run(
+            &self.conn,
+            "UPDATE deployments SET \
+             previous_key_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE key_hash END, \
+             previous_key_valid_until = ?1, key_hash = ?2, key_generation = key_generation + 1 \
+             WHERE id = ?3 AND key_generation = ?4 AND revoked_at IS NULL",
+            params![
+                until,
+                rotation.key_hash.as_slice(),
+                rotation.id,
+                rotation.from
+            ],
+        )?;
+        Ok(changed > 0)
+    }
+
+    fn set_deployment_server_url(&mut self, id: Uuid, url: &str) -> Result<bool, StoreError> {
+        let changed = run(
+            &self.conn,
+            "UPDATE deployments SET server_url = ? WHERE id = ?",
+            params![url, id],
+        )?;
+        Ok(changed > 0)
     }
 }

@@ -621,17 +621,19 @@ async fn a_non_empty_target_is_refused_untouched_unless_replaced() -> Fallible<(
     let target = url_of(&database)?;
     // Another company already lives in the target.
     let elsewhere = tempfile::tempdir()?;
-    let made = std::process::Command::new(crate::process::binary())
-        .args(["group", "add", "Elsewhere"])
-        .env("LIFELINE_DATA_DIR", elsewhere.path())
-        .env("LIFELINE_DATABASE_URL", &target)
-        .env_remove("LIFELINE_CONFIG")
-        .output()?;
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    for args in [&["init"][..], &["group", "add", "Elsewhere"]] {
+        let made = std::process::Command::new(crate::process::binary())
+            .args(args)
+            .env("LIFELINE_DATA_DIR", elsewhere.path())
+            .env("LIFELINE_DATABASE_URL", &target)
+            .env_remove("LIFELINE_CONFIG")
+            .output()?;
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    }
     let held = dump_postgres(&target)?;
 
     let (moved, printed) = migrate(source.path(), &target, &[])?;
