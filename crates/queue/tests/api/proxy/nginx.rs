@@ -1,22 +1,14 @@
-//! A real nginx in front of a [`Cluster`], configured from the repository's
-//! own `deploy/nginx/lifeline.conf`: only its upstream servers, its `listen`
-//! line and its TLS lines are swapped for the test's, so what is tested is
-//! the file operators copy.
-//!
-//! nginx runs in the foreground from a temporary prefix (its configuration,
-//! temp files, pid and log), on a free loopback port; no system nginx, no
-//! fixed port, nothing under /etc.
+//! A real nginx configured from the repository's own
+//! `deploy/nginx/lifeline.conf`: only its upstream servers, its `listen`
+//! line and its certificate paths are swapped for the test's (and, to play
+//! nginx's defaults, its `Host` line left out), so what is tested is the file
+//! operators copy.
 
 use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use tempfile::TempDir;
-
-use super::{Cluster, Fallible};
+use super::{Certificate, Fallible, ProxyProcess, free_port, swap_once, utf8};
 
 /// The configuration operators are told to use, read when nginx starts (so
 /// a change to it is tested without a rebuild).
@@ -25,125 +17,59 @@ const SITE_FILE: &str = concat!(
     "/../../deploy/nginx/lifeline.conf"
 );
 
-/// How long nginx may take to answer through to an instance.
-const START_LIMIT: Duration = Duration::from_secs(10);
+/// The shipped file's certificate paths.
+const EXAMPLE_CERT: &str = "/etc/ssl/certs/help.example.com.pem";
+const EXAMPLE_KEY: &str = "/etc/ssl/private/help.example.com.key";
 
-/// A running nginx; stopped when dropped.
-pub struct Nginx {
-    child: Child,
-    /// Where clients reach the cluster: `http://127.0.0.1:<port>`.
-    pub url: String,
-    prefix: TempDir,
+/// The shipped file's line that passes the browser's `Host` on.
+const HOST_LINE: &str = "proxy_set_header Host $http_host;";
+
+/// How the test's nginx differs from the shipped file.
+#[derive(Clone, Copy, Default)]
+pub struct Variant<'a> {
+    /// Serve TLS with this certificate; plain HTTP when `None`.
+    pub tls: Option<&'a Certificate>,
+    /// Leave out the shipped `Host` line, so nginx sends its default
+    /// (`$proxy_host`: the upstream's name), as a site written from nginx's
+    /// documentation does.
+    pub default_host: bool,
 }
 
-impl Cluster {
-    /// Starts nginx in front of every running instance.
-    pub fn behind_nginx(&self) -> Fallible<Nginx> {
-        let instances: Vec<&str> = self
-            .instances
-            .iter()
-            .flatten()
-            .map(|instance| instance.base_url.trim_start_matches("http://"))
-            .collect();
-        // A free port can be taken by someone else before nginx binds it:
-        // then try another.
-        let mut last_error = String::new();
-        for _ in 0..3 {
-            match Nginx::start(&instances) {
-                Ok(nginx) => return Ok(nginx),
-                Err(e) => last_error = e.to_string(),
-            }
+/// Starts nginx in front of `instances` (`host:port`) on a free port,
+/// trying another port when the first is taken before nginx binds it.
+pub fn start(instances: &[&str], variant: Variant<'_>) -> Fallible<ProxyProcess> {
+    let mut last_error = String::new();
+    for _ in 0..3 {
+        match start_on(free_port()?, instances, variant) {
+            Ok(nginx) => return Ok(nginx),
+            Err(e) => last_error = e.to_string(),
         }
-        Err(format!("nginx did not start: {last_error}").into())
     }
+    Err(format!("nginx did not start: {last_error}").into())
 }
 
-impl Nginx {
-    fn start(instances: &[&str]) -> Fallible<Self> {
-        let prefix = tempfile::tempdir()?;
-        // Run as root (CI), nginx's workers drop to `nobody`, and must still
-        // reach the temp dirs the master makes for them under the prefix.
-        std::fs::set_permissions(
-            prefix.path(),
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )?;
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let repo_file =
-            std::fs::read_to_string(SITE_FILE).map_err(|e| format!("{SITE_FILE}: {e}"))?;
-        let site = site_config(&repo_file, instances, port)?;
-        let conf = prefix.path().join("nginx.conf");
-        std::fs::write(&conf, main_config(prefix.path(), &site)?)?;
-        let log = std::fs::File::create(prefix.path().join("error.log"))?;
-        let child = Command::new(binary())
-            .arg("-p")
-            .arg(prefix.path())
-            .arg("-c")
-            .arg(&conf)
-            .arg("-e")
-            .arg("stderr")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .map_err(|e| {
-                format!(
-                    "cannot run nginx ({e}): install it (cargo xtask test does), \
-                     or name it in NGINX"
-                )
-            })?;
-        let mut nginx = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            prefix,
-        };
-        nginx.wait_until_serving(port)?;
-        Ok(nginx)
-    }
-
-    /// Polls `/healthz` through nginx until an instance answers 200.
-    fn wait_until_serving(&mut self, port: u16) -> Fallible<()> {
-        let deadline = Instant::now() + START_LIMIT;
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Err(format!("nginx exited ({status}): {}", self.log()).into());
-            }
-            if healthz_status(port).is_ok_and(|status| status == 200) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "nginx did not answer /healthz with 200 within {START_LIMIT:?}: {}",
-                    self.log()
-                )
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// What nginx has logged.
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.prefix.path().join("error.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        // SIGTERM, so the master takes its workers with it (SIGKILL would
-        // leave them holding the port).
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts nginx in front of `instances` on `127.0.0.1:port`.
+pub fn start_on(port: u16, instances: &[&str], variant: Variant<'_>) -> Fallible<ProxyProcess> {
+    let prefix = tempfile::tempdir()?;
+    // Run as root (CI), nginx's workers drop to `nobody`, and must still
+    // reach the temp dirs the master makes for them under the prefix.
+    std::fs::set_permissions(
+        prefix.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let repo_file = std::fs::read_to_string(SITE_FILE).map_err(|e| format!("{SITE_FILE}: {e}"))?;
+    let site = site_config(&repo_file, instances, port, variant)?;
+    let conf = prefix.path().join("nginx.conf");
+    std::fs::write(&conf, main_config(prefix.path(), &site)?)?;
+    let mut command = Command::new(binary());
+    command
+        .arg("-p")
+        .arg(prefix.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-e")
+        .arg("stderr");
+    ProxyProcess::spawn(command, prefix, port, variant.tls.is_some())
 }
 
 /// The nginx binary: `NGINX` when set, else `nginx` on `PATH`, else
@@ -161,26 +87,10 @@ fn binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/sbin/nginx"))
 }
 
-/// The status of `GET /healthz` on `127.0.0.1:port`, over a plain socket
-/// (this runs before the test's async client is in play).
-fn healthz_status(port: u16) -> Fallible<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .ok_or("an empty answer")?
-        .parse()?;
-    Ok(status)
-}
-
 /// nginx's main configuration around `site`: foreground, one worker, every
 /// path under `prefix`.
 fn main_config(prefix: &Path, site: &str) -> Fallible<String> {
-    let prefix = prefix.to_str().ok_or("a UTF-8 temp dir")?;
+    let prefix = utf8(prefix)?;
     let mut conf = String::new();
     writeln!(conf, "daemon off;")?;
     writeln!(conf, "worker_processes 1;")?;
@@ -200,10 +110,39 @@ fn main_config(prefix: &Path, site: &str) -> Fallible<String> {
 }
 
 /// `repo_file` with each upstream's servers replaced by `instances`
-/// (`host:port`), its `listen` line by `127.0.0.1:port`, and its `ssl_`
-/// lines left out (the test speaks plain HTTP). Fails when the file no
-/// longer has the shape this relies on, rather than testing something else.
-fn site_config(repo_file: &str, instances: &[&str], port: u16) -> Fallible<String> {
+/// (`host:port`), its `listen` line by `127.0.0.1:port` (with `ssl` when the
+/// variant serves TLS, whose certificate then replaces the example's; else
+/// the `ssl_` lines are left out). Fails when the file no longer has the
+/// shape this relies on, rather than testing something else.
+fn site_config(
+    repo_file: &str,
+    instances: &[&str],
+    port: u16,
+    variant: Variant<'_>,
+) -> Fallible<String> {
+    let mut repo_file = repo_file.to_owned();
+    if let Some(certificate) = variant.tls {
+        repo_file = swap_once(
+            &repo_file,
+            EXAMPLE_CERT,
+            utf8(&certificate.cert())?,
+            SITE_FILE,
+        )?;
+        repo_file = swap_once(
+            &repo_file,
+            EXAMPLE_KEY,
+            utf8(&certificate.key())?,
+            SITE_FILE,
+        )?;
+    }
+    if variant.default_host {
+        repo_file = swap_once(&repo_file, HOST_LINE, "", SITE_FILE)?;
+    }
+    let listen = if variant.tls.is_some() {
+        format!("listen 127.0.0.1:{port} ssl;")
+    } else {
+        format!("listen 127.0.0.1:{port};")
+    };
     let mut site = String::new();
     let (mut upstreams, mut listens) = (0, 0);
     let mut in_upstream = false;
@@ -230,9 +169,9 @@ fn site_config(repo_file: &str, instances: &[&str], port: u16) -> Fallible<Strin
             continue;
         } else if code.starts_with("listen ") {
             listens += 1;
-            writeln!(site, "{indent}listen 127.0.0.1:{port};")?;
+            writeln!(site, "{indent}{listen}")?;
             continue;
-        } else if code.starts_with("ssl_") {
+        } else if code.starts_with("ssl_") && variant.tls.is_none() {
             continue;
         }
         writeln!(site, "{line}")?;
@@ -247,10 +186,8 @@ fn site_config(repo_file: &str, instances: &[&str], port: u16) -> Fallible<Strin
     Ok(site)
 }
 
-/// The shipped file as operators use it, TLS included (the cluster tests
-/// leave the `ssl_` lines out): nginx accepts it with a certificate of our
-/// own in place of the example's paths. Needs nginx and openssl, not
-/// PostgreSQL, so it runs with the ordinary suite.
+/// The shipped file as operators use it, TLS and all, passes `nginx -t`
+/// with a certificate of our own in place of the example's paths.
 #[test]
 fn the_shipped_configuration_with_tls_passes_nginx_check() -> Fallible<()> {
     let prefix = tempfile::tempdir()?;
@@ -258,33 +195,15 @@ fn the_shipped_configuration_with_tls_passes_nginx_check() -> Fallible<()> {
         prefix.path(),
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )?;
-    let (cert, key) = (
-        prefix.path().join("cert.pem"),
-        prefix.path().join("key.pem"),
-    );
-    let made = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args(["-subj", "/CN=help.example.com", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()?;
-    if !made.status.success() {
-        return Err(format!("openssl: {}", String::from_utf8_lossy(&made.stderr)).into());
-    }
+    let certificate = Certificate::for_loopback()?;
     let shipped = std::fs::read_to_string(SITE_FILE)?;
-    let mut site = shipped.clone();
-    for (example, ours) in [
-        ("/etc/ssl/certs/help.example.com.pem", &cert),
-        ("/etc/ssl/private/help.example.com.key", &key),
-    ] {
-        if !shipped.contains(example) {
-            return Err(format!("lifeline.conf no longer names {example}").into());
-        }
-        site = site.replace(example, ours.to_str().ok_or("a UTF-8 path")?);
-    }
+    let site = swap_once(
+        &shipped,
+        EXAMPLE_CERT,
+        utf8(&certificate.cert())?,
+        SITE_FILE,
+    )?;
+    let site = swap_once(&site, EXAMPLE_KEY, utf8(&certificate.key())?, SITE_FILE)?;
     let conf = prefix.path().join("nginx.conf");
     std::fs::write(&conf, main_config(prefix.path(), &site)?)?;
     let checked = Command::new(binary())
