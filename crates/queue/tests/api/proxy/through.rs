@@ -138,6 +138,8 @@ async fn drive(behind: &Behind) -> Fallible<()> {
         .await?;
     assert_eq!(queue.status(), StatusCode::OK, "the queue page");
 
+    assert_proposes_the_public_address(behind, &cookie).await?;
+
     // The server recorded the browser's address, not the proxy's.
     let audit: Value = browser
         .get(format!("{url}/api/v1/audit?action=sign_in.succeeded"))
@@ -255,6 +257,31 @@ async fn behind_caddy_with_tls_everything_works() -> Fallible<()> {
     drive(&behind).await
 }
 
+/// A new deployment's server URL, as the console proposes it, is the
+/// address the browser used (`https://`, the proxy's port), not the one the
+/// server listens on: the deployment file the app reads points at the proxy.
+async fn assert_proposes_the_public_address(behind: &Behind, cookie: &str) -> Fallible<()> {
+    let page = behind
+        .browser()?
+        .get(format!("{}/admin/deployments", behind.proxy.url))
+        .header(COOKIE, cookie)
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let proposed = format!(
+        "name=\"server_url\" type=\"url\" required value=\"{}\"",
+        behind.proxy.url
+    );
+    assert!(
+        page.contains(&proposed),
+        "the deployments page proposes {}: {page}",
+        behind.proxy.url
+    );
+    Ok(())
+}
+
 /// Signs in through `proxy` with no `public_url`: the proxy passes the
 /// browser's `Host` and says the scheme is https.
 async fn signs_in_without_public_url(proxy: Proxy) -> Fallible<()> {
@@ -270,7 +297,8 @@ async fn signs_in_without_public_url(proxy: Proxy) -> Fallible<()> {
         set_cookie.starts_with("__Host-lifeline_session="),
         "X-Forwarded-Proto told the server it is served over https: {set_cookie}"
     );
-    Ok(())
+    let cookie = set_cookie.split(';').next().ok_or("a cookie")?;
+    assert_proposes_the_public_address(&behind, cookie).await
 }
 
 #[tokio::test]
