@@ -16,13 +16,15 @@ use anyhow::{Context, Result, bail};
 /// `chromium` and `chromium-driver` (`chromedriver`); the cluster tests:
 /// `postgresql`, and `nginx` in front of the instances (run from a temporary
 /// prefix; the package's own service is not used), and `openssl` for the
-/// throw-away certificate the shipped nginx configuration is checked with.
+/// throw-away certificates; the proxy tests: `nginx` and `caddy` terminating
+/// TLS in front of one server (run from temporary directories too).
 pub const TEST_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
     "ca-certificates",
     "postgresql",
     "nginx",
+    "caddy",
     "openssl",
     "libwebkit2gtk-4.1-dev",
     "libayatana-appindicator3-1",

@@ -255,6 +255,14 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
         }
         None => None,
     };
+    if config.public_url.is_none() && !config.trusted_proxies.is_empty() {
+        tracing::warn!(
+            "trusted_proxies is set but public_url is not: behind a proxy that rewrites Host \
+             (nginx's default), console sign-in is refused as coming from another site. Set \
+             public_url (LIFELINE_PUBLIC_URL) to the address browsers use, such as \
+             https://help.example.com"
+        );
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;

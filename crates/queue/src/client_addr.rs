@@ -42,6 +42,11 @@ impl TrustedProxies {
         Ok(Self(ranges))
     }
 
+    /// Whether no proxy is trusted (the server faces its clients directly).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn contains(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|range| range.contains(&ip))
     }

@@ -73,6 +73,13 @@ impl PublicUrl {
     pub fn is_https(&self) -> bool {
         self.https
     }
+
+    /// The absolute link to `path` (which starts with `/`) on the console,
+    /// for what is read away from the console: emails, webhooks, other
+    /// systems' APIs.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
 }
 
 impl fmt::Display for PublicUrl {
@@ -95,6 +102,51 @@ pub fn same_origin(public_url: Option<&PublicUrl>, headers: &HeaderMap) -> Optio
             .split_once("://")
             .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))
     }))
+}
+
+/// Where the browser that sent `headers` reaches the console
+/// (`scheme://host[:port]`): the public URL when configured, else the
+/// request's `Host`, over https when a TLS-terminating proxy says so. The one
+/// rule for every link the server writes while answering a request (such as
+/// the server URL a new deployment file proposes); `None` without a `Host`.
+pub fn request_origin(public_url: Option<&PublicUrl>, headers: &HeaderMap) -> Option<String> {
+    if let Some(public_url) = public_url {
+        return Some(public_url.origin().to_owned());
+    }
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let scheme = if served_over_https(None, headers) {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Why a console request was refused for its `Origin`, in words an operator
+/// can act on, when the refusal looks like a proxy's doing rather than
+/// another site's: `public_url` is not set and the request carries a proxy's
+/// forwarding headers, so the `Host` the server sees may be the proxy's
+/// rewrite of the one the browser used.
+pub fn proxy_origin_hint(public_url: Option<&PublicUrl>, headers: &HeaderMap) -> Option<String> {
+    if public_url.is_some() {
+        return None;
+    }
+    let forwarded = ["x-forwarded-for", "x-forwarded-proto", "forwarded"]
+        .iter()
+        .any(|name| headers.contains_key(*name));
+    if !forwarded {
+        return None;
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("(none)");
+    Some(format!(
+        "a console request came through a proxy from origin {origin:?} but with Host {host:?}: \
+         if browsers reach the console at {origin}, set public_url = {origin:?} \
+         (LIFELINE_PUBLIC_URL), or make the proxy pass the browser's Host on"
+    ))
 }
 
 /// Whether the console is served over https: the public URL says so, or a
@@ -158,6 +210,45 @@ mod tests {
         assert_eq!(same_origin(Some(&public), &spoofed_host), Some(false));
         assert_eq!(same_origin(None, &spoofed_host), Some(true));
         assert_eq!(same_origin(Some(&public), &headers(&[])), None);
+    }
+
+    #[test]
+    fn links_use_the_public_url_else_the_host_and_forwarded_scheme() {
+        let public = PublicUrl::parse("https://help.example.com/").expect("valid");
+        assert_eq!(public.link("/cases/1"), "https://help.example.com/cases/1");
+        let rewritten = headers(&[("host", "127.0.0.1:8080")]);
+        assert_eq!(
+            request_origin(Some(&public), &rewritten).as_deref(),
+            Some("https://help.example.com")
+        );
+        assert_eq!(
+            request_origin(None, &rewritten).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        let tls_proxy = headers(&[("host", "help.example.com"), ("x-forwarded-proto", "https")]);
+        assert_eq!(
+            request_origin(None, &tls_proxy).as_deref(),
+            Some("https://help.example.com")
+        );
+        assert_eq!(request_origin(None, &headers(&[])), None);
+    }
+
+    #[test]
+    fn a_refused_origin_gets_a_hint_only_when_a_proxy_without_public_url_is_likely() {
+        let through_proxy = headers(&[
+            ("origin", "https://help.example.com"),
+            ("host", "lifeline"),
+            ("x-forwarded-for", "192.0.2.7"),
+        ]);
+        let hint = proxy_origin_hint(None, &through_proxy).expect("a hint");
+        assert!(
+            hint.contains("public_url = \"https://help.example.com\""),
+            "{hint}"
+        );
+        let public = PublicUrl::parse("https://help.example.com").expect("valid");
+        assert_eq!(proxy_origin_hint(Some(&public), &through_proxy), None);
+        let direct = headers(&[("origin", "https://evil.example"), ("host", "lifeline")]);
+        assert_eq!(proxy_origin_hint(None, &direct), None);
     }
 
     #[test]

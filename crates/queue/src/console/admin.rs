@@ -19,6 +19,7 @@ use crate::admin;
 use crate::api_error::ApiError;
 use crate::audit::acting;
 use crate::ids::parse_id;
+use crate::public_url::request_origin;
 use crate::state::AppState;
 use crate::store::ExpertChange;
 
@@ -352,11 +353,8 @@ pub async fn deployments_page(
         })
         .collect();
     // The address this console was reached at is the best first guess.
-    let default_server_url = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|host| format!("http://{host}"))
-        .unwrap_or_default();
+    let default_server_url =
+        request_origin(state.public_url.as_ref(), &headers).unwrap_or_default();
     page(&DeploymentsPage {
         layout: signed.layout(&state, "deployments").await?,
         deployments,

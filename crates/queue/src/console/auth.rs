@@ -19,7 +19,7 @@ use crate::audit::{AuditAction, AuditBy, acting};
 use crate::caller::{SECURE_SESSION_COOKIE, session_cookie, session_cookie_name};
 use crate::client_addr::ClientAddr;
 use crate::credentials::{hash_token, new_console_session_token};
-use crate::public_url::same_origin;
+use crate::public_url::{proxy_origin_hint, same_origin};
 use crate::rate_limit::Purpose;
 use crate::sign_in_guard::Verdict;
 use crate::state::AppState;
@@ -196,6 +196,10 @@ fn session_cookie_header(
 /// browsers, scripts) are let through: the form holds no privilege yet.
 fn check_same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), PageError> {
     if same_origin(state.public_url.as_ref(), headers) == Some(false) {
+        // Most likely a proxy rewriting Host, not an attack: tell the operator.
+        if let Some(hint) = proxy_origin_hint(state.public_url.as_ref(), headers) {
+            tracing::warn!("sign-in refused: {hint}");
+        }
         Err(ApiError::forbidden("sign-in from another site is refused").into())
     } else {
         Ok(())

@@ -18,7 +18,7 @@ use crate::api_error::ApiError;
 use crate::caller::{CaseAccess, CaseCaller, ExpertCredential, uses_console_cookie};
 use crate::hub::{CaseEvent, EventKind, Subscription};
 use crate::live::{REPLAY_PAGE, SILENT_FOR, SocketSlot};
-use crate::public_url::same_origin;
+use crate::public_url::{proxy_origin_hint, same_origin};
 use crate::screen::{Asker, Link, Outgoing, ScreenFrame, Transition};
 use crate::state::AppState;
 use crate::store::Actor;
@@ -92,6 +92,9 @@ pub async fn case_session(
         && same_origin(state.public_url.as_ref(), &headers) != Some(true)
     {
         // A cookie rides along on cross-site WebSocket handshakes too.
+        if let Some(hint) = proxy_origin_hint(state.public_url.as_ref(), &headers) {
+            tracing::warn!("session socket refused: {hint}");
+        }
         return Err(ApiError::forbidden(
             "a console session socket must come from the console's own origin",
         ));

@@ -315,11 +315,11 @@ impl Session {
         let customer = &case.customer;
         let has_customer = customer.name.is_some() || customer.email.is_some();
         // Absolute when the server knows its public address.
-        let origin = state
-            .public_url
-            .as_ref()
-            .map(|url| url.origin().to_owned())
-            .unwrap_or_default();
+        let case_path = format!("/cases/{}", case.id);
+        let supporter_link = match &state.public_url {
+            Some(url) => url.link(&case_path),
+            None => case_path,
+        };
         Self {
             groupname: Some(case.group.name.clone()),
             description: case.description.as_ref().map(|d| d.as_str().to_owned()),
@@ -330,7 +330,7 @@ impl Session {
             created_at: Some(case.created_at),
             valid_until: Some(case.expires_at),
             closed_at: case.closed_at,
-            supporter_link: Some(format!("{origin}/cases/{}", case.id)),
+            supporter_link: Some(supporter_link),
             ..Self::short(case)
         }
     }

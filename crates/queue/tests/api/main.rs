@@ -27,6 +27,7 @@ mod live;
 mod migrations;
 mod ops;
 mod process;
+mod proxy;
 mod rate_limit;
 mod restart;
 mod rules;

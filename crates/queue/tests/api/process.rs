@@ -113,8 +113,8 @@ pub fn set_up_company(data_dir: &Path) -> Result<Company, Box<dyn std::error::Er
 pub struct ServerProcess {
     pub child: Child,
     pub base_url: String,
-    /// Lines of its log that report a panic.
-    panics: Arc<Mutex<Vec<String>>>,
+    /// The lines it has logged (but the one saying where it listens).
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
@@ -169,6 +169,7 @@ impl ServerProcess {
         let stderr = child.stderr.take().ok_or("stderr")?;
         let mut lines = BufReader::new(stderr).lines();
         let started = Instant::now();
+        let mut early = Vec::new();
         let address = loop {
             let line = lines.next().ok_or("the server exited before listening")??;
             if let Some((_, rest)) = line.split_once("address=") {
@@ -178,35 +179,42 @@ impl ServerProcess {
                     .ok_or("an address")?
                     .to_string();
             }
+            early.push(line);
             if started.elapsed() > Duration::from_secs(30) {
                 return Err("the server did not start listening within 30 s".into());
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
-        let panics = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&panics);
+        let log = Arc::new(Mutex::new(early));
+        let seen = Arc::clone(&log);
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                if line.contains("panicked") {
-                    seen.lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(line);
-                }
+                seen.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(line);
             }
         });
         Ok(Self {
             child,
             base_url: format!("http://{address}"),
-            panics,
+            log,
         })
     }
 
     /// The panics the server has reported in its log so far.
     pub fn panics(&self) -> Vec<String> {
-        self.panics
+        self.log_lines(|line| line.contains("panicked"))
+    }
+
+    /// The lines of its log so far that `keep` picks.
+    pub fn log_lines(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .filter(|line| keep(line))
+            .cloned()
+            .collect()
     }
 
     /// Sends SIGTERM and waits up to `limit` for the exit status.

@@ -41,15 +41,26 @@ impl Side {
 
     /// Opens the session of case `id` on the server (or proxy) at `base_url`.
     pub(crate) async fn connect(base_url: &str, token: &str, id: Uuid) -> Result<Self, Error> {
-        let mut request = format!(
-            "{}/api/v1/cases/{id}/session",
-            base_url.replace("http://", "ws://")
-        )
-        .into_client_request()?;
+        Self::connect_with(base_url, token, id, None).await
+    }
+
+    /// Opens the session of case `id` at `base_url` (`http://` or
+    /// `https://`), over TLS set up by `tls` when given.
+    pub(crate) async fn connect_with(
+        base_url: &str,
+        token: &str,
+        id: Uuid,
+        tls: Option<tokio_tungstenite::Connector>,
+    ) -> Result<Self, Error> {
+        let base = base_url
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        let mut request = format!("{base}/api/v1/cases/{id}/session").into_client_request()?;
         request
             .headers_mut()
             .insert("authorization", format!("Bearer {token}").parse()?);
-        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let (socket, _) =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, false, tls).await?;
         Ok(Self { socket })
     }
 

@@ -5,8 +5,9 @@
 //! so: `#[ignore = "needs PostgreSQL: …"]`); `cargo xtask
 //! test` runs them (`cluster:: --ignored`) with `TEST_DATABASE_URL` set, and
 //! without it they fail with a message that says so. Several run through a
-//! real nginx configured from `deploy/nginx/lifeline.conf` (see `nginx`);
-//! that file's own check needs no database and runs with the ordinary suite.
+//! real nginx configured from `deploy/nginx/lifeline.conf` (see
+//! `crate::proxy::nginx`, which also runs it in front of one instance in the
+//! ordinary suite).
 
 mod assignment;
 mod audit;
@@ -16,7 +17,6 @@ mod email;
 pub(crate) mod fanout;
 mod limits;
 mod migrate_db;
-mod nginx;
 mod outage;
 mod presence;
 mod sla;
@@ -79,6 +79,18 @@ impl Cluster {
         self.instances[index]
             .as_ref()
             .expect("the instance is running")
+    }
+
+    /// Starts nginx (the shipped configuration, plain HTTP) in front of
+    /// every running instance.
+    pub fn behind_nginx(&self) -> Fallible<crate::proxy::ProxyProcess> {
+        let instances: Vec<&str> = self
+            .instances
+            .iter()
+            .flatten()
+            .map(|instance| instance.base_url.trim_start_matches("http://"))
+            .collect();
+        crate::proxy::nginx::start(&instances, crate::proxy::nginx::Variant::default())
     }
 
     /// The base URL of instance `index`.
