@@ -15,6 +15,7 @@ use crate::database_url::DatabaseUrl;
 use crate::hub::Hub;
 use crate::metrics::StateChanges;
 use crate::store::migrate_db::{NonEmptyTarget, migrate_db};
+use crate::upgrade::BeforeMigrating;
 use crate::{admin, open_store};
 
 /// The Lifeline queue server.
@@ -24,6 +25,14 @@ pub struct Cli {
     /// Config file (default: ./lifeline-queue.toml if present). `LIFELINE_*` variables override it.
     #[arg(long, global = true, env = "LIFELINE_CONFIG")]
     pub config: Option<PathBuf>,
+    /// When the database holds an older server's schema: back it up into a
+    /// new folder under DIR, then migrate (overrides migration_backup_dir).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_backup")]
+    pub backup_to: Option<PathBuf>,
+    /// When the database holds an older server's schema: migrate without a
+    /// backup (you took one yourself). Migrations are one way.
+    #[arg(long, global = true)]
+    pub no_backup: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -46,6 +55,10 @@ pub enum Command {
     /// Deployments (keys shipped to customer machines).
     #[command(subcommand)]
     Deployment(DeploymentCommand),
+    /// Bring the database's schema up to date, then exit. A database an older
+    /// server made is migrated only with --backup-to DIR (or
+    /// migration_backup_dir) or --no-backup: see docs/upgrading.md.
+    Migrate,
     /// Move every row of a SQLite database into a PostgreSQL database.
     #[command(long_about = MIGRATE_DB_ABOUT)]
     MigrateDb(MigrateDb),
@@ -169,7 +182,13 @@ impl Cli {
         let env = std::env::vars()
             .filter(|(k, _)| k.starts_with("LIFELINE_"))
             .collect();
-        Ok(Config::load(file.as_deref(), &env)?)
+        let mut config = Config::load(file.as_deref(), &env)?;
+        if let Some(dir) = &self.backup_to {
+            config.before_migrating = BeforeMigrating::BackUpInto(dir.clone());
+        } else if self.no_backup {
+            config.before_migrating = BeforeMigrating::NoBackup;
+        }
+        Ok(config)
     }
 }
 
@@ -213,7 +232,7 @@ pub async fn run_admin(command: Command, config: &Config) -> anyhow::Result<()> 
     let store = store.as_ref();
     let now = SystemClock.now();
     match command {
-        Command::Serve | Command::MigrateDb(_) => {
+        Command::Serve | Command::Migrate | Command::MigrateDb(_) => {
             unreachable!("not an administration command on the configured database")
         }
         Command::Group(GroupCommand::Add { name }) => {

@@ -13,6 +13,7 @@ use crate::client_addr::TrustedProxies;
 use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
 use crate::public_url::PublicUrl;
+use crate::upgrade::BeforeMigrating;
 
 /// The name of the config file looked for in the working directory and the data dir.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
@@ -76,6 +77,11 @@ pub struct Config {
     /// one console requests must come from, and `https` makes the session
     /// cookie `__Host-` and `Secure`. `None`: the `Host` each request names.
     pub public_url: Option<PublicUrl>,
+    /// What to do before migrating a database an older server made:
+    /// `migration_backup_dir` backs it up into a new folder there; without
+    /// it the server refuses (the command line's `--backup-to DIR` and
+    /// `--no-backup` override both).
+    pub before_migrating: BeforeMigrating,
 }
 
 /// A setting with a bad value, or an unreadable config file.
@@ -118,6 +124,7 @@ struct FileConfig {
     live_access_recheck: Option<String>,
     secret_key: Option<String>,
     public_url: Option<String>,
+    migration_backup_dir: Option<String>,
 }
 
 /// A list in the file (`["10.0.0.0/8", "::1"]`), or comma-separated text as
@@ -235,6 +242,10 @@ const LIVE_ACCESS_RECHECK: Setting = Setting {
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
     env: "LIFELINE_SECRET_KEY",
+};
+const MIGRATION_BACKUP_DIR: Setting = Setting {
+    name: "migration_backup_dir",
+    env: "LIFELINE_MIGRATION_BACKUP_DIR",
 };
 const PUBLIC_URL: Setting = Setting {
     name: "public_url",
@@ -466,6 +477,14 @@ impl Config {
             None => None,
         };
 
+        let before_migrating = match pick(&MIGRATION_BACKUP_DIR, from_file.migration_backup_dir) {
+            Some(dir) if dir.trim().is_empty() => {
+                return Err(MIGRATION_BACKUP_DIR.invalid(&dir, "must not be empty"));
+            }
+            Some(dir) => BeforeMigrating::BackUpInto(PathBuf::from(dir)),
+            None => BeforeMigrating::Refuse,
+        };
+
         Ok(Config {
             listen,
             database_url,
@@ -487,6 +506,7 @@ impl Config {
             live_access_recheck,
             secret_key,
             public_url,
+            before_migrating,
         })
     }
 }

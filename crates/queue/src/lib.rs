@@ -35,6 +35,7 @@ mod screen;
 mod sign_in_guard;
 mod state;
 pub mod store;
+pub mod upgrade;
 mod within_rate;
 
 pub use app::{App, build, build_with_clock, open_store};

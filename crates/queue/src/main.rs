@@ -36,6 +36,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(address = %app.local_addr(), "lifeline-queue listening");
             app.serve(shutdown_signal()).await
         }
+        Command::Migrate => lifeline_queue::upgrade::migrate(&config).await,
         command => run_admin(command, &config).await,
     }
 }

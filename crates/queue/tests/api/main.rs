@@ -36,4 +36,5 @@ mod sla;
 mod teamviewer;
 mod timeouts;
 mod unreachable_database;
+mod upgrades;
 mod validation;
