@@ -75,6 +75,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/v1/deployments/{id}/file", get(admin::deployment_file))
         .route("/api/v1/audit", get(audit::audit_log))
         .route("/api/v1/openapi.json", get(ops::openapi))
+        .route("/api/v1/version", get(ops::version))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));
     create

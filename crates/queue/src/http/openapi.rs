@@ -9,7 +9,7 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, audit, cases, events, session};
+use super::{admin, audit, cases, events, ops, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,7 +32,7 @@ use super::{admin, audit, cases, events, session};
         cases::assign_case, cases::list_cases, events::case_events, session::case_session,
         admin::list_experts, admin::create_expert, admin::set_availability, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
-        admin::revoke_deployment, admin::deployment_file, audit::audit_log,
+        admin::revoke_deployment, admin::deployment_file, audit::audit_log, ops::version,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
@@ -77,6 +77,8 @@ const COMMON_ERRORS: &[(&str, &str)] = &[
         "The credential may not use this endpoint, or a cookie request lacks its CSRF token",
     ),
 ];
+/// Operations anyone may call: no credential to refuse.
+const PUBLIC_OPERATIONS: &[&str] = &["version"];
 /// Error answers of operations that read parameters or a body.
 const INPUT_ERRORS: &[(&str, &str)] = &[(
     "400",
@@ -139,8 +141,13 @@ impl Modify for Answers {
                     .any(|p| p.parameter_in == ParameterIn::Path);
                 let has_input = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
                 let has_body = operation.request_body.is_some();
+                let public = operation
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|id| PUBLIC_OPERATIONS.contains(&id));
                 let errors = COMMON_ERRORS
                     .iter()
+                    .filter(|_| !public)
                     .chain(
                         (has_input || has_body)
                             .then_some(INPUT_ERRORS)
