@@ -634,6 +634,24 @@ mod tests {
     }
 
     #[test]
+    fn the_migration_backup_dir_is_refused_empty_and_refusing_is_the_default() {
+        let config = Config::load(None, &env(&[])).expect("defaults are valid");
+        assert_eq!(config.before_migrating, BeforeMigrating::Refuse);
+        let config = Config::load(
+            None,
+            &env(&[("LIFELINE_MIGRATION_BACKUP_DIR", "/var/backups/lifeline")]),
+        )
+        .expect("valid");
+        assert_eq!(
+            config.before_migrating,
+            BeforeMigrating::BackUpInto(PathBuf::from("/var/backups/lifeline"))
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_MIGRATION_BACKUP_DIR", " ")]))
+            .expect_err("no folder");
+        assert!(err.to_string().contains("migration_backup_dir"), "{err}");
+    }
+
+    #[test]
     fn the_environment_overrides_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(CONFIG_FILE_NAME);
