@@ -137,7 +137,7 @@ async function render(next) {
     return;
   }
   $("broken").hidden = true;
-  showError(view.problem);
+  showError(view.problem || view.incompatible);
   renderScreen();
 
   const kase = view.case;

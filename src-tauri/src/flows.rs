@@ -165,6 +165,7 @@ pub fn begin(app: &AppHandle, args: &Args) {
     };
     apply_autostart(app, installation.deployment.behaviour().autostart);
     install_shortcut(app, installation);
+    check_server(app);
 
     let remembered = installation.store.load().unwrap_or_else(|error| {
         tracing::warn!(%error, "cannot read the app state");
@@ -177,6 +178,34 @@ pub fn begin(app: &AppHandle, args: &Args) {
         // re-sends the request an earlier run wrote down.
         ask_for_help(app, Channel::App);
     }
+}
+
+/// Checks in the background that the server works with this app version;
+/// when it is too old or too new, the window says so plainly. Requests still
+/// go ahead: the server has the last word on what it accepts.
+fn check_server(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let shell = app.state::<Shell>();
+        let Ok(installation) = shell.installation() else {
+            return;
+        };
+        match installation.check_server(env!("CARGO_PKG_VERSION")).await {
+            Ok(()) => tracing::info!("the server works with this app version"),
+            Err(problem)
+                if matches!(
+                    problem.code,
+                    ProblemCode::ServerTooOld | ProblemCode::ServerTooNew
+                ) =>
+            {
+                tracing::error!(code = %problem.code, message = %problem.message, "server and app versions do not match");
+                update_view(&app, |view| view.incompatible = Some(problem));
+            }
+            Err(problem) => {
+                tracing::warn!(code = %problem.code, message = %problem.message, "cannot check the server's version");
+            }
+        }
+    });
 }
 
 fn apply_autostart(app: &AppHandle, wanted: bool) {

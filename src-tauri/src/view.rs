@@ -30,6 +30,9 @@ pub struct View {
     pub offline: Option<Offline>,
     /// The last thing that went wrong that the customer should know about.
     pub problem: Option<Problem>,
+    /// Set when the server is too old or too new for this app: shown until
+    /// the next start, whatever else happens.
+    pub incompatible: Option<Problem>,
     /// The live session with the expert.
     pub session: SessionView,
     /// The remote screen: requests, sharing, control.

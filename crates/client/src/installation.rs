@@ -8,7 +8,9 @@
 
 use std::path::Path;
 
-use lifeline_protocol::{Case, Channel, Device, ErrorCode, JoinCaseRequest, SessionCode};
+use lifeline_protocol::{
+    Case, Channel, Compatibility, Device, ErrorCode, JoinCaseRequest, SessionCode,
+};
 
 use crate::backoff::Backoff;
 use crate::deployment::Deployment;
@@ -50,6 +52,25 @@ impl Installation {
             store,
             device: this_device(app_version, os_locale),
         })
+    }
+
+    /// Whether the server works with this app (release `app_version`): a
+    /// server too old or too new for it is `server_too_old` or
+    /// `server_too_new`, for the window to say plainly; a server out of reach
+    /// is the usual problem of that.
+    pub async fn check_server(&self, app_version: &str) -> Result<(), Problem> {
+        let (code, message) = match self.client.compatibility(app_version).await? {
+            Compatibility::Works => return Ok(()),
+            Compatibility::ServerTooOld => (
+                ProblemCode::ServerTooOld,
+                "the help server is older than this app works with; the server needs an upgrade",
+            ),
+            Compatibility::ServerTooNew => (
+                ProblemCode::ServerTooNew,
+                "the help server no longer works with this version of the app; the app needs an upgrade",
+            ),
+        };
+        Err(Problem::new(code, format!("{message} (app {app_version})")))
     }
 
     /// Asks for help once; see [`request_help`].

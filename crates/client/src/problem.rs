@@ -54,6 +54,10 @@ pub enum ProblemCode {
     ScreenUnavailable,
     /// The screen is not being shared, so there is nothing to pause or stop.
     ScreenNotShared,
+    /// The queue server is older than this app works with.
+    ServerTooOld,
+    /// The queue server no longer works with this version of the app.
+    ServerTooNew,
 }
 
 impl ProblemCode {
@@ -80,6 +84,8 @@ impl ProblemCode {
             ProblemCode::ScreenLapsed => "screen_lapsed",
             ProblemCode::ScreenUnavailable => "screen_unavailable",
             ProblemCode::ScreenNotShared => "screen_not_shared",
+            ProblemCode::ServerTooOld => "server_too_old",
+            ProblemCode::ServerTooNew => "server_too_new",
         }
     }
 

@@ -3,11 +3,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lifeline_protocol::{
-    AssignRequest, AvailabilityRequest, Case, CaseList, CaseState, CaseWithToken,
+    AssignRequest, AvailabilityRequest, Case, CaseList, CaseState, CaseWithToken, Compatibility,
     CreateCaseRequest, CreateDeploymentRequest, CreateExpertRequest, CreateGroupRequest,
     Deployment, Expert, Group, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, JoinCaseRequest,
     ManualCaseRequest, NewDeployment, SetAlertTimeRequest, SetAssignmentPolicyRequest,
-    UpdateCaseRequest,
+    UpdateCaseRequest, VersionInfo, compatibility,
 };
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, Url};
@@ -350,6 +350,25 @@ impl QueueClient {
             token,
         )?)
         .await
+    }
+
+    /// What the server is and which app versions it works with
+    /// (`GET /api/v1/version`, no credential).
+    pub async fn version(&self) -> Result<VersionInfo, ClientError> {
+        send_json(self.inner.http.get(self.url("api/v1/version")?)).await
+    }
+
+    /// Whether the app of release `app_version` works with this server. A
+    /// server without `/api/v1/version` (404) predates it, so is too old.
+    pub async fn compatibility(&self, app_version: &str) -> Result<Compatibility, ClientError> {
+        match self.version().await {
+            Ok(info) => Ok(compatibility(app_version, &info)),
+            Err(
+                ClientError::Api { status: 404, .. }
+                | ClientError::UnexpectedResponse { status: 404, .. },
+            ) => Ok(Compatibility::ServerTooOld),
+            Err(error) => Err(error),
+        }
     }
 
     /// The deployment file for IT, as TOML text (`GET /api/v1/deployments/{id}/file`).

@@ -18,6 +18,7 @@ mod requests;
 pub mod screen;
 #[cfg(feature = "openapi")]
 pub mod text_schema;
+pub mod version;
 
 pub use admin::{
     AssignmentPolicy, DEFAULT_ALERT_AFTER_SECONDS, Deployment, Expert, ExpertRole, Group,
@@ -42,6 +43,10 @@ pub use requests::{
 };
 pub use screen::{
     ControlState, InputEvent, MouseButton, ScreenMode, ScreenState, ShareStatus, ViewState,
+};
+pub use version::{
+    API_VERSION, AppVersions, Compatibility, OLDEST_APP_VERSION, OLDEST_SERVER_VERSION,
+    VersionInfo, compatibility,
 };
 
 /// Prefix of a deployment key: creates cases in one group, joins manual cases.

@@ -105,6 +105,7 @@ async fn open_backend(
 ) -> anyhow::Result<(Arc<dyn Store>, ServerSecret, LimitCounts)> {
     create_private_dir(&config.data_dir)
         .with_context(|| format!("failed to create data_dir {}", config.data_dir.display()))?;
+    crate::upgrade::before_opening(config).await?;
     let limits = BudgetLimits::new(config);
     match &config.database_url {
         DatabaseUrl::Sqlite(path) => {
@@ -207,7 +208,7 @@ async fn with_rules<S: Storage>(
 
 /// Creates `dir` (and its parents) readable by the server's user only
 /// (0700 whatever the umask); an existing directory is left as it is.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

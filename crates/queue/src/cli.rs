@@ -26,6 +26,7 @@ use crate::metrics::StateChanges;
 use crate::store::migrate_db::{NonEmptyTarget, migrate_db};
 use crate::store::postgres::open::has_schema;
 use crate::store::{ExpertChange, Store};
+use crate::upgrade::BeforeMigrating;
 use crate::{admin, open_store};
 
 /// The Lifeline queue server.
@@ -37,6 +38,14 @@ pub struct Cli {
     /// variables override what it says.
     #[arg(long, global = true, env = "LIFELINE_CONFIG")]
     pub config: Option<PathBuf>,
+    /// When the database holds an older server's schema: back it up into a
+    /// new folder under DIR, then migrate (overrides migration_backup_dir).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_backup")]
+    pub backup_to: Option<PathBuf>,
+    /// When the database holds an older server's schema: migrate without a
+    /// backup (you took one yourself). Migrations are one way.
+    #[arg(long, global = true)]
+    pub no_backup: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -64,6 +73,10 @@ pub enum Command {
     /// Deployments (keys shipped to customer machines).
     #[command(subcommand)]
     Deployment(DeploymentCommand),
+    /// Bring the database's schema up to date, then exit. A database an older
+    /// server made is migrated only with --backup-to DIR (or
+    /// migration_backup_dir) or --no-backup: see docs/upgrading.md.
+    Migrate,
     /// Move every row of a SQLite database into a PostgreSQL database.
     #[command(long_about = MIGRATE_DB_ABOUT)]
     MigrateDb(MigrateDb),
@@ -267,7 +280,12 @@ impl Cli {
         let env = std::env::vars()
             .filter(|(k, _)| k.starts_with("LIFELINE_"))
             .collect();
-        let config = Config::load(file.as_deref(), &env)?;
+        let mut config = Config::load(file.as_deref(), &env)?;
+        if let Some(dir) = &self.backup_to {
+            config.before_migrating = BeforeMigrating::BackUpInto(dir.clone());
+        } else if self.no_backup {
+            config.before_migrating = BeforeMigrating::NoBackup;
+        }
         Ok(LoadedConfig { config, file })
     }
 }
@@ -395,7 +413,7 @@ pub async fn run_admin(command: Command, loaded: &LoadedConfig) -> anyhow::Resul
     let store = store.as_ref();
     let now = SystemClock.now();
     match command {
-        Command::Serve | Command::Init | Command::MigrateDb(_) => {
+        Command::Serve | Command::Init | Command::Migrate | Command::MigrateDb(_) => {
             unreachable!("not an administration command on the configured database")
         }
         Command::Group(GroupCommand::Add { name }) => {

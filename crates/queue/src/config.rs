@@ -14,6 +14,7 @@ use crate::credentials::ServerSecret;
 use crate::database_url::DatabaseUrl;
 use crate::email::smtp::{SmtpSettings, SmtpUrl};
 use crate::public_url::PublicUrl;
+use crate::upgrade::BeforeMigrating;
 
 /// The name of the config file looked for in the working directory.
 pub const CONFIG_FILE_NAME: &str = "lifeline-queue.toml";
@@ -103,6 +104,11 @@ pub struct Config {
     /// Where expert emails go out (`smtp_url`, `smtp_from`, `smtp_ca_file`);
     /// `None`: no email is sent.
     pub smtp: Option<SmtpSettings>,
+    /// What to do before migrating a database an older server made:
+    /// `migration_backup_dir` backs it up into a new folder there; without
+    /// it the server refuses (the command line's `--backup-to DIR` and
+    /// `--no-backup` override both).
+    pub before_migrating: BeforeMigrating,
 }
 
 /// A setting with a bad value, or an unreadable config file.
@@ -148,6 +154,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     smtp_ca_file: Option<String>,
+    migration_backup_dir: Option<String>,
 }
 
 /// A list in the file (`["10.0.0.0/8", "::1"]`), or comma-separated text as
@@ -265,6 +272,10 @@ const LIVE_ACCESS_RECHECK: Setting = Setting {
 const SECRET_KEY: Setting = Setting {
     name: "secret_key",
     env: "LIFELINE_SECRET_KEY",
+};
+const MIGRATION_BACKUP_DIR: Setting = Setting {
+    name: "migration_backup_dir",
+    env: "LIFELINE_MIGRATION_BACKUP_DIR",
 };
 const PUBLIC_URL: Setting = Setting {
     name: "public_url",
@@ -513,6 +524,13 @@ impl Config {
             pick(&SMTP_FROM, from_file.smtp_from),
             pick(&SMTP_CA_FILE, from_file.smtp_ca_file),
         )?;
+        let before_migrating = match pick(&MIGRATION_BACKUP_DIR, from_file.migration_backup_dir) {
+            Some(dir) if dir.trim().is_empty() => {
+                return Err(MIGRATION_BACKUP_DIR.invalid(&dir, "must not be empty"));
+            }
+            Some(dir) => BeforeMigrating::BackUpInto(PathBuf::from(dir)),
+            None => BeforeMigrating::Refuse,
+        };
 
         Ok(Config {
             listen,
@@ -536,6 +554,7 @@ impl Config {
             secret_key,
             public_url,
             smtp,
+            before_migrating,
         })
     }
 }
@@ -707,6 +726,24 @@ mod tests {
         let err = Config::load(None, &env(&[("LIFELINE_FAILED_JOIN_BUDGET", "lots")]))
             .expect_err("not a budget");
         assert!(err.to_string().contains("failed_join_budget"), "{err}");
+    }
+
+    #[test]
+    fn the_migration_backup_dir_is_refused_empty_and_refusing_is_the_default() {
+        let config = Config::load(None, &env(&[])).expect("defaults are valid");
+        assert_eq!(config.before_migrating, BeforeMigrating::Refuse);
+        let config = Config::load(
+            None,
+            &env(&[("LIFELINE_MIGRATION_BACKUP_DIR", "/var/backups/lifeline")]),
+        )
+        .expect("valid");
+        assert_eq!(
+            config.before_migrating,
+            BeforeMigrating::BackUpInto(PathBuf::from("/var/backups/lifeline"))
+        );
+        let err = Config::load(None, &env(&[("LIFELINE_MIGRATION_BACKUP_DIR", " ")]))
+            .expect_err("no folder");
+        assert!(err.to_string().contains("migration_backup_dir"), "{err}");
     }
 
     #[test]

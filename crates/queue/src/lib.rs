@@ -37,6 +37,7 @@ mod sign_in_guard;
 mod state;
 pub mod store;
 pub mod webhooks;
+pub mod upgrade;
 mod within_rate;
 
 pub use app::{App, build, build_with_clock, open_store};

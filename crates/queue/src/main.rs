@@ -38,6 +38,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(address = %app.local_addr(), "lifeline-queue listening");
             app.serve(shutdown_signal()).await
         }
+        Command::Migrate => lifeline_queue::upgrade::migrate(&loaded.config).await,
         command => run_admin(command, &loaded).await,
     }
 }

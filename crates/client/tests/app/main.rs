@@ -7,4 +7,5 @@ mod screen;
 mod shortcut;
 mod sos;
 mod tls;
+mod version;
 mod watch;

@@ -105,6 +105,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             get(webhooks::webhook_deliveries),
         )
         .route("/api/v1/openapi.json", get(ops::openapi))
+        .route("/api/v1/version", get(ops::version))
         .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
         .layer(Extension(BodyLimit(BODY_MAX_BYTES)));
     create

@@ -9,7 +9,7 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, audit, cases, events, session, webhooks};
+use super::{admin, audit, cases, events, ops, session, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,11 +33,10 @@ use super::{admin, audit, cases, events, session, webhooks};
         admin::list_experts, admin::create_expert, admin::set_availability,
         admin::email_preferences, admin::set_email_preferences, admin::list_groups,
         admin::create_group, admin::set_assignment_policy, admin::set_alert_time, admin::list_deployments, admin::create_deployment,
-        admin::revoke_deployment, admin::deployment_file, audit::audit_log,
+        admin::revoke_deployment, admin::rotate_deployment_key, admin::set_deployment_server_url,
+        admin::deployment_file, audit::audit_log, ops::version,
         webhooks::create_webhook, webhooks::list_webhooks, webhooks::disable_webhook,
         webhooks::enable_webhook, webhooks::delete_webhook, webhooks::webhook_deliveries,
-        admin::revoke_deployment, admin::rotate_deployment_key, admin::set_deployment_server_url,
-        admin::deployment_file, audit::audit_log,
     ),
     components(schemas(
         lifeline_protocol::ManualCaseRequest, lifeline_protocol::ChatMessage,
@@ -82,6 +81,8 @@ const COMMON_ERRORS: &[(&str, &str)] = &[
         "The credential may not use this endpoint, or a cookie request lacks its CSRF token",
     ),
 ];
+/// Operations anyone may call: no credential to refuse.
+const PUBLIC_OPERATIONS: &[&str] = &["version"];
 /// Error answers of operations that read parameters or a body.
 const INPUT_ERRORS: &[(&str, &str)] = &[(
     "400",
@@ -144,8 +145,13 @@ impl Modify for Answers {
                     .any(|p| p.parameter_in == ParameterIn::Path);
                 let has_input = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
                 let has_body = operation.request_body.is_some();
+                let public = operation
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|id| PUBLIC_OPERATIONS.contains(&id));
                 let errors = COMMON_ERRORS
                     .iter()
+                    .filter(|_| !public)
                     .chain(
                         (has_input || has_body)
                             .then_some(INPUT_ERRORS)

@@ -7,6 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use lifeline_protocol::VersionInfo;
+
 use crate::api_error::ApiError;
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -43,6 +45,14 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, Api
     let content_type =
         HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
     Ok(([(header::CONTENT_TYPE, content_type)], text).into_response())
+}
+
+/// What this server is, the wire contract it speaks and the app versions it
+/// works with. No credential: an app checks before anything else.
+#[utoipa::path(get, path = "/api/v1/version", tag = "cases",
+    responses((status = 200, body = VersionInfo)))]
+pub async fn version() -> Json<VersionInfo> {
+    Json(VersionInfo::of_server(env!("CARGO_PKG_VERSION")))
 }
 
 /// The OpenAPI 3 document, generated from the handlers and the protocol types.

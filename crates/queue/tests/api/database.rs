@@ -227,3 +227,55 @@ pub fn for_data_dir(data_dir: &Path) -> Option<(&'static str, String)> {
     by_dir.push((data_dir.to_path_buf(), database));
     env
 }
+
+/// Runs `sql` (any number of statements) on the database of `data_dir`.
+pub fn execute_on(data_dir: &Path, sql: &str) -> Result<(), Box<dyn std::error::Error>> {
+    match for_data_dir(data_dir) {
+        Some((_, url)) => {
+            let sql = sql.to_owned();
+            std::thread::spawn(move || -> Result<(), postgres::Error> {
+                postgres::Client::connect(&url, postgres::NoTls)?.batch_execute(&sql)
+            })
+            .join()
+            .map_err(|_| "the maintenance thread panicked")??;
+        }
+        None => rusqlite::Connection::open(data_dir.join("lifeline.db"))?.execute_batch(sql)?,
+    }
+    Ok(())
+}
+
+/// The number the query `sql` answers (first column of its one row) on the
+/// database of `data_dir`.
+pub fn number_on(data_dir: &Path, sql: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    let number = match for_data_dir(data_dir) {
+        Some((_, url)) => number_at(&url, sql)?,
+        None => {
+            rusqlite::Connection::open(data_dir.join("lifeline.db"))?
+                .query_row(sql, [], |row| row.get(0))?
+        }
+    };
+    Ok(number)
+}
+
+/// The number the query `sql` answers on the PostgreSQL database at `url`.
+pub fn number_at(url: &str, sql: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    let number = std::thread::spawn(move || -> Result<i64, postgres::Error> {
+        postgres::Client::connect(&url, postgres::NoTls)?
+            .query_one(&sql, &[])?
+            .try_get(0)
+    })
+    .join()
+    .map_err(|_| "the maintenance thread panicked")??;
+    Ok(number)
+}
+
+/// The schema version the database of `data_dir` records.
+pub fn schema_version(data_dir: &Path) -> Result<i64, Box<dyn std::error::Error>> {
+    let sql = if for_data_dir(data_dir).is_some() {
+        "SELECT version FROM lifeline_schema"
+    } else {
+        "PRAGMA user_version"
+    };
+    number_on(data_dir, sql)
+}

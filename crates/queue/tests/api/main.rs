@@ -38,5 +38,6 @@ mod sla;
 mod teamviewer;
 mod timeouts;
 mod unreachable_database;
+mod upgrades;
 mod validation;
 mod webhooks;

@@ -19,6 +19,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0010_deployment_keys.sql"),
 ];
 
+/// The schema version this server brings a database to.
+pub(crate) fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
 /// How long a connection attempt may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -57,12 +62,30 @@ pub(super) fn reader_config(url: &PostgresUrl) -> Result<tokio_postgres::Config,
     Ok(config)
 }
 
+/// The schema version of the database at `url`, read without changing it:
+/// 0 when no server has migrated it yet. Blocking (the synchronous client).
+pub(crate) fn applied_version(url: &PostgresUrl) -> Result<usize, StoreError> {
+    let mut client = writer_config(url)?
+        .connect(postgres::NoTls)
+        .map_err(|e| StoreError::Database(Box::new(e)))?;
+    let has_table: bool = client
+        .query_one("SELECT to_regclass('lifeline_schema') IS NOT NULL", &[])?
+        .try_get(0)?;
+    if !has_table {
+        return Ok(0);
+    }
+    let recorded: Option<i64> =
+        match client.query_opt("SELECT version FROM lifeline_schema", &[])? {
+            Some(row) => Some(row.try_get(0)?),
+            None => None,
+        };
+    Ok(recorded.map_or(0, |found| usize::try_from(found).unwrap_or(usize::MAX)))
+}
+
 /// Whether the database holds a Lifeline schema (any version): the
 /// administration commands refuse to make one where there is none. Blocking.
 pub(crate) fn has_schema(url: &PostgresUrl) -> Result<bool, StoreError> {
-    let mut client = writer_config(url)?.connect(postgres::NoTls)?;
-    let row = client.query_one("SELECT to_regclass('lifeline_schema') IS NOT NULL", &[])?;
-    Ok(row.try_get(0)?)
+    Ok(applied_version(url)? > 0)
 }
 
 /// Brings the schema up to date in one transaction (PostgreSQL's DDL is

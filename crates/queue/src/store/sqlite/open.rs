@@ -88,6 +88,29 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     Ok(writer)
 }
 
+/// The schema version of the database file at `path`, read without
+/// changing it: 0 when there is no file yet (a first start).
+pub(crate) fn applied_version(path: &Path) -> Result<usize, StoreError> {
+    if !path.exists() {
+        return Ok(0);
+    }
+    let conn = open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok(usize::try_from(found).unwrap_or(usize::MAX))
+}
+
+/// Writes a consistent copy of the database at `path` into the new file
+/// `copy` (`VACUUM INTO`: one read transaction, so a copy taken while
+/// another connection writes is still whole), readable by its owner only.
+pub(crate) fn back_up(path: &Path, copy: &Path) -> Result<(), StoreError> {
+    let conn = open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let target = copy
+        .to_str()
+        .ok_or_else(|| StoreError::Invalid(format!("{} is not UTF-8", copy.display())))?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    make_private(copy)
+}
+
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let applied = usize::try_from(found).unwrap_or(usize::MAX);
