@@ -34,6 +34,14 @@ pub const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // The fuzz pass makes a virtual environment for schemathesis.
     "python3-venv",
+    // The server's packages: rpmbuild, and dpkg-shlibdeps for the .deb's
+    // dependencies; their test installs with dpkg (its scripts run
+    // systemd-sysusers), checks the unit with systemd-analyze, unpacks the
+    // .rpm with rpm2cpio and cpio.
+    "rpm",
+    "dpkg-dev",
+    "systemd",
+    "cpio",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.
