@@ -180,6 +180,48 @@ fn the_deb_installs_a_hardened_service_whose_server_answers_and_upgrades_keep_co
 }
 
 #[test]
+#[ignore = "needs the server packages and root: `cargo xtask test` builds them and runs this (`--server-package`: only this)"]
+fn without_systemd_sysusers_the_deb_makes_its_user_with_useradd() -> TestResult {
+    let deb = package(DEB_ENV)?;
+    require_programs(&[("dpkg-deb", "dpkg"), ("useradd", "passwd")])?;
+    let root = ThrowawayRoot::new()?;
+    run(
+        "dpkg-deb",
+        &["-x".as_ref(), deb.as_os_str(), root.dir.path().as_os_str()],
+    )?;
+    let control = tempfile::tempdir()?;
+    run(
+        "dpkg-deb",
+        &["-e".as_ref(), deb.as_os_str(), control.path().as_os_str()],
+    )?;
+    // What the script uses, but systemd-sysusers: a machine without systemd.
+    let tools = tempfile::tempdir()?;
+    for tool in ["sh", "awk", "useradd", "install", "chown", "chmod"] {
+        let found = support::find_program(tool).ok_or_else(|| format!("{tool} not found"))?;
+        std::os::unix::fs::symlink(found, tools.path().join(tool))?;
+    }
+    // Configured once as a first install, then again as an upgrade would.
+    for args in [&["configure"][..], &["configure", "0.1.0-1"]] {
+        let status = Command::new(tools.path().join("sh"))
+            .arg(control.path().join("postinst"))
+            .args(args)
+            .env_clear()
+            .env("PATH", tools.path())
+            .env("DPKG_ROOT", root.dir.path())
+            .status()?;
+        assert!(status.success(), "postinst {args:?}: {status}");
+    }
+    let user = root.service_user()?;
+    assert!(user.uid < 1000 && user.uid != 0, "{user:?}");
+    assert_eq!(user.home, DATA_DIR);
+    assert!(user.shell.ends_with("/nologin"), "no login: {user:?}");
+    let passwd = std::fs::read_to_string(root.path("etc/passwd"))?;
+    assert_eq!(passwd.lines().count(), 1, "one user, made once:\n{passwd}");
+    assert_owned(&root.path(DATA_DIR), 0o700, user.uid, user.gid)?;
+    assert_owned(&root.path(CONFIG), 0o640, 0, user.gid)
+}
+
+#[test]
 #[ignore = "needs the server packages: `cargo xtask test` builds them and runs this (`--server-package`: only this)"]
 fn the_rpm_installs_the_same_files_owned_alike_and_keeps_a_changed_config() -> TestResult {
     let (deb, rpm) = (package(DEB_ENV)?, package(RPM_ENV)?);

@@ -139,6 +139,17 @@ impl Executable<'_> {
     }
 }
 
+/// Builds one integration test target of one package in the debug profile
+/// and returns its executable. (A selection resolves features apart from the
+/// workspace build below: fine for running one test alone, not in CI's run.)
+pub fn build_test(package: &str, test: &str) -> Result<PathBuf> {
+    let mut cargo = command();
+    cargo.args(["build", "--package", package, "--test", test]);
+    eprintln!("xtask: building the test {test} of {package}");
+    let [executable] = run_build(cargo, &[Executable::Test(test)], test)?;
+    executable.with_context(|| format!("cargo build reported no executable for the test {test}"))
+}
+
 /// Builds every target of the workspace in the debug profile, exactly what
 /// `cargo test --workspace --all-targets` then runs without building again, and
 /// returns the `wanted` executables. One feature resolution for the app and

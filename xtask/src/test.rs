@@ -162,11 +162,7 @@ fn run_server_package(args: &Args, tests: Option<std::path::PathBuf>) -> Result<
     let built = started.elapsed();
     let tests = match tests {
         Some(tests) => tests,
-        None => {
-            let [tests] =
-                cargo::build_workspace_tests([cargo::Executable::Test("server_package")])?;
-            tests
-        }
+        None => cargo::build_test("lifeline-e2e", "server_package")?,
     };
     eprintln!("xtask: {} --ignored", tests.display());
     let mut command = Command::new(&tests);
