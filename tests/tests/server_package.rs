@@ -63,10 +63,35 @@ fn the_deb_installs_a_hardened_service_whose_server_answers_and_upgrades_keep_co
         ("systemd-analyze", "systemd"),
         ("systemd-sysusers", "systemd"),
         ("setpriv", "util-linux"),
+        ("readelf", "binutils"),
     ])?;
     let root = ThrowawayRoot::new()?;
 
     root.dpkg(&["--install".as_ref(), deb.as_os_str()])?;
+    // The dist profile's binary: stripped, and of the package's version.
+    let binary = root.path(BINARY);
+    let sections = run(
+        "readelf",
+        &[
+            "--section-headers".as_ref(),
+            "--wide".as_ref(),
+            binary.as_os_str(),
+        ],
+    )?;
+    assert!(
+        !sections.contains(" .symtab ") && !sections.contains(" .debug_"),
+        "the packaged binary is stripped:\n{sections}"
+    );
+    let version = run(
+        "dpkg-deb",
+        &["--field".as_ref(), deb.as_os_str(), "Version".as_ref()],
+    )?;
+    let said = run(&binary.display().to_string(), &["--version"])?;
+    assert_eq!(
+        said.trim().strip_prefix("lifeline-queue "),
+        version.trim().strip_suffix("-1"),
+        "the binary's version is the package's"
+    );
     let user = root.service_user()?;
     assert!(
         user.uid < 1000 && user.uid != 0,
