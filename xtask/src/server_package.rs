@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, bail};
 
 use crate::cargo::{self, Profile};
 use crate::system;
@@ -25,10 +25,10 @@ pub const BUILD_PACKAGES: &[&str] = &["rpm", "dpkg-dev"];
 
 /// The packaged config file, its folder, and the data dir it names.
 pub const CONFIG_PATH: &str = "etc/lifeline-queue/lifeline-queue.toml";
-const DATA_DIR: &str = "/var/lib/lifeline-queue";
 
-/// The line of the example config that the packaged config makes active.
-const EXAMPLE_DATA_DIR_LINE: &str = "# data_dir = \"/var/lib/lifeline-queue\"";
+/// The keys the packaged config sets, with their values (TOML): each
+/// replaces the key's commented line in the example config.
+const PACKAGED_SETTINGS: &[(&str, &str)] = &[("data_dir", "\"/var/lib/lifeline-queue\"")];
 
 /// What replaces the example's opening paragraph in the packaged config.
 const PACKAGED_CONFIG_HEADER: &str = "\
@@ -157,18 +157,27 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 
 /// The config file the package installs: the commented example (so every
 /// key is documented in place, and a key added to it reaches the package),
-/// with its own opening paragraph and the data dir set to
-/// `/var/lib/lifeline-queue` rather than the service user's home.
+/// with its own opening paragraph and [`PACKAGED_SETTINGS`] made active (the
+/// data dir in `/var/lib/lifeline-queue` rather than the service user's home).
 pub fn packaged_config(example: &str) -> Result<String> {
     let (_, body) = example
         .split_once("\n\n")
         .context("the example config has no opening paragraph")?;
-    ensure!(
-        body.lines().any(|line| line == EXAMPLE_DATA_DIR_LINE),
-        "the example config has no line `{EXAMPLE_DATA_DIR_LINE}` for the package to set"
-    );
-    let body = body.replace(EXAMPLE_DATA_DIR_LINE, &format!("data_dir = \"{DATA_DIR}\""));
-    Ok(format!("{PACKAGED_CONFIG_HEADER}\n\n{body}"))
+    let mut lines: Vec<String> = body.lines().map(str::to_owned).collect();
+    for (key, value) in PACKAGED_SETTINGS {
+        let commented = format!("# {key} = ");
+        let line = lines
+            .iter_mut()
+            .find(|line| line.starts_with(&commented))
+            .with_context(|| {
+                format!("the example config has no line `{commented}…` for the package to set")
+            })?;
+        *line = format!("{key} = {value}");
+    }
+    Ok(format!(
+        "{PACKAGED_CONFIG_HEADER}\n\n{}\n",
+        lines.join("\n")
+    ))
 }
 
 /// Debian's name for this machine's architecture.
