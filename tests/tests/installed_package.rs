@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use support::{Fallible, ProcessGroup, Server, TestResult};
+use support::{Fallible, ProcessGroup, Server, TestResult, run};
 
 /// The `.deb` to test.
 const DEB_ENV: &str = "LIFELINE_DIST_DEB";
@@ -253,19 +253,6 @@ fn installed_app(binary: &Path, home: &Path, desktop: &Path) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     command
-}
-
-fn run(program: &str, args: &[&Path]) -> Fallible<String> {
-    let output = Command::new(program).args(args).output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "{program} {args:?} failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Waits for `wanted` on the app's stdout (read on a thread, so the wait has a deadline).

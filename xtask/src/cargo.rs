@@ -21,9 +21,8 @@ pub fn command() -> Command {
     command
 }
 
-/// The target directory cargo uses for this workspace (honours `CARGO_TARGET_DIR`
-/// and config), from `cargo metadata`.
-pub fn target_dir() -> Result<PathBuf> {
+/// `cargo metadata` of the workspace's own packages.
+fn metadata() -> Result<serde_json::Value> {
     let output = command()
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .stderr(Stdio::inherit())
@@ -32,19 +31,37 @@ pub fn target_dir() -> Result<PathBuf> {
     if !output.status.success() {
         bail!("cargo metadata failed ({})", output.status);
     }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("failed to parse cargo metadata")?;
+    serde_json::from_slice(&output.stdout).context("failed to parse cargo metadata")
+}
+
+/// The target directory cargo uses for this workspace (honours `CARGO_TARGET_DIR`
+/// and config), from `cargo metadata`.
+pub fn target_dir() -> Result<PathBuf> {
+    let metadata = metadata()?;
     let dir = metadata["target_directory"]
         .as_str()
         .context("cargo metadata has no target_directory")?;
     Ok(PathBuf::from(dir))
 }
 
-/// Debug or release.
+/// The version of a workspace package, from `cargo metadata`.
+pub fn package_version(package: &str) -> Result<String> {
+    let metadata = metadata()?;
+    metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == package))
+        .and_then(|p| p["version"].as_str())
+        .map(str::to_owned)
+        .with_context(|| format!("cargo metadata has no package {package}"))
+}
+
+/// Which cargo profile to build with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
     Debug,
     Release,
+    /// The packages' size-tuned profile (`[profile.dist]`).
+    Dist,
 }
 
 /// Builds one binary of one package and returns the path of the executable.
@@ -70,18 +87,19 @@ pub fn build_binaries<const N: usize>(
     if !features.is_empty() {
         cargo.arg("--features").arg(features.join(","));
     }
-    if profile == Profile::Release {
-        cargo.arg("--release");
-    }
-    let names = binaries.map(|(_, binary)| binary).join(", ");
-    eprintln!(
-        "xtask: building {names}{}",
-        if profile == Profile::Release {
+    let shown = match profile {
+        Profile::Debug => "",
+        Profile::Release => {
+            cargo.arg("--release");
             " (release)"
-        } else {
-            ""
         }
-    );
+        Profile::Dist => {
+            cargo.args(["--profile", crate::dist::PROFILE]);
+            " (dist profile)"
+        }
+    };
+    let names = binaries.map(|(_, binary)| binary).join(", ");
+    eprintln!("xtask: building {names}{shown}");
     let executables = run_build(
         cargo,
         &binaries.map(|(_, binary)| Executable::Bin(binary)),
@@ -119,6 +137,17 @@ impl Executable<'_> {
                 .as_array()
                 .is_some_and(|kinds| kinds.iter().any(|k| k == kind))
     }
+}
+
+/// Builds one integration test target of one package in the debug profile
+/// and returns its executable. (A selection resolves features apart from the
+/// workspace build below: fine for running one test alone, not in CI's run.)
+pub fn build_test(package: &str, test: &str) -> Result<PathBuf> {
+    let mut cargo = command();
+    cargo.args(["build", "--package", package, "--test", test]);
+    eprintln!("xtask: building the test {test} of {package}");
+    let [executable] = run_build(cargo, &[Executable::Test(test)], test)?;
+    executable.with_context(|| format!("cargo build reported no executable for the test {test}"))
 }
 
 /// Builds every target of the workspace in the debug profile, exactly what

@@ -7,6 +7,9 @@
 //! the file (and its logo) go into the bundle's resources, where the app finds
 //! them last, and the package and its launcher are named after the file's
 //! `shortcut_name`. The binary stays `lifeline` either way.
+//!
+//! On Linux it also builds the queue server's `.deb` and `.rpm`
+//! ([`crate::server_package`]); `--server-only` builds just those.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use lifeline_client::{Deployment, DeploymentSource};
 use serde_json::json;
 
-use crate::{cargo, system};
+use crate::{cargo, server_package, system};
 
 /// Debian/Ubuntu packages the bundles need on top of a Rust toolchain: the
 /// app's build dependencies and the appindicator headers (the Tauri CLI
@@ -67,9 +70,20 @@ pub struct Args {
     /// Do not install missing system packages.
     #[arg(long)]
     no_install: bool,
+    /// Only the queue server's .deb and .rpm (Linux), not the app's installers.
+    #[arg(long, conflicts_with_all = ["deployment", "bundles"])]
+    server_only: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
+    let server = cfg!(target_os = "linux");
+    if !args.no_install && server {
+        system::ensure_packages(server_package::BUILD_PACKAGES)?;
+    }
+    if args.server_only {
+        print_server_packages(&server_package::build()?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if !args.no_install {
         ensure_build_tools(&[])?;
     }
@@ -79,9 +93,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.bundles.clone()
     };
     let bundles = build(args.deployment.as_deref(), &bundles)?;
+    let server_packages = if server {
+        Some(server_package::build()?)
+    } else {
+        None
+    };
     println!("Installers ({PROFILE} profile):");
     for bundle in &bundles {
         println!("  {}  {}", megabytes(bundle.bytes), bundle.path.display());
+    }
+    if let Some(packages) = &server_packages {
+        print_server_packages(packages)?;
     }
     let over_budget = bundles
         .iter()
@@ -94,6 +116,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_server_packages(packages: &server_package::ServerPackages) -> Result<()> {
+    println!("Queue server packages ({PROFILE} profile):");
+    for path in [&packages.deb, &packages.rpm] {
+        let bytes = std::fs::metadata(path)
+            .with_context(|| format!("failed to read {}", path.display()))?
+            .len();
+        println!("  {}  {}", megabytes(bytes), path.display());
+    }
+    Ok(())
 }
 
 /// The installers of this OS. (macOS `.pkg`: `productbuild` over the `.app`,

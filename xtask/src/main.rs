@@ -6,6 +6,7 @@ mod demo;
 mod dist;
 mod postgres;
 mod queue_cli;
+mod server_package;
 mod system;
 mod test;
 
@@ -38,6 +39,7 @@ enum Command {
     Bench(bench::Args),
     /// Build the release installers for this OS (Linux: .deb and .rpm) with
     /// the size-tuned `dist` profile; `--deployment FILE` makes a branded build.
+    /// On Linux also the queue server's .deb and .rpm (`--server-only`: just those).
     Dist(dist::Args),
 }
 

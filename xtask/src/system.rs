@@ -38,6 +38,14 @@ pub const TEST_PACKAGES: &[&str] = &[
     "python3-venv",
     // The expert email tests' real SMTP server (tests/api/email/smtp_sink.py).
     "python3-aiosmtpd",
+    // The server's packages: rpmbuild, and dpkg-shlibdeps for the .deb's
+    // dependencies; their test installs with dpkg (its scripts run
+    // systemd-sysusers), checks the unit with systemd-analyze, unpacks the
+    // .rpm with rpm2cpio and cpio.
+    "rpm",
+    "dpkg-dev",
+    "systemd",
+    "cpio",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cargo, dist, postgres, system};
+use crate::{cargo, dist, postgres, server_package, system};
 
 /// The virtual screen the real-window test runs on.
 const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
@@ -27,15 +27,24 @@ pub struct Args {
     /// /etc/lifeline/deployment.toml, so it runs as root).
     #[arg(long, conflicts_with = "skip_dist")]
     dist: bool,
-    /// Everything but the installer test (it builds the release bundle: about
-    /// 20 minutes on a fresh 2-core machine, 4 once its dependencies are built).
+    /// Everything but the installer tests (they build the release bundle:
+    /// about 20 minutes on a fresh 2-core machine, 4 once its dependencies are
+    /// built; and the server's packages, about 5 minutes).
     #[arg(long)]
     skip_dist: bool,
+    /// Only the server package test: build the queue server's .deb and .rpm
+    /// with `cargo xtask dist --server-only`, install the .deb into a
+    /// throwaway root with dpkg and run the packaged server (as root).
+    #[arg(long, conflicts_with_all = ["dist", "skip_dist"])]
+    server_package: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     if args.dist {
         return run_dist(args);
+    }
+    if args.server_package {
+        return run_server_package(args, None);
     }
     if !args.no_install {
         system::ensure_packages(system::TEST_PACKAGES)?;
@@ -57,9 +66,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     // Built here rather than by the window test itself, before the test run
     // holds the target dir; the tests below then build nothing more.
-    let [app, api_tests] = cargo::build_workspace_tests([
+    let [app, api_tests, server_package_tests] = cargo::build_workspace_tests([
         cargo::Executable::Bin("lifeline"),
         cargo::Executable::Test("api"),
+        cargo::Executable::Test("server_package"),
     ])?;
 
     // Every test on SQLite first, with the doctests.
@@ -117,11 +127,61 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         return Ok(exit_code(status));
     }
     if args.skip_dist {
-        eprintln!("xtask: --skip-dist: the installer test did not run");
+        eprintln!("xtask: --skip-dist: the installer tests did not run");
         return Ok(ExitCode::SUCCESS);
+    }
+    let code = run_server_package(args, Some(server_package_tests))?;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
     }
     // Last: it needs the release bundle, the longest build of all.
     run_dist(args)
+}
+
+/// Packages the server package test needs on top of the build's: dpkg's
+/// `--root` install runs `systemd-sysusers`, and `systemd-analyze` checks the
+/// unit; the `.rpm` is unpacked with `rpm2cpio` (with `rpm`) and `cpio`.
+const SERVER_PACKAGE_TEST_PACKAGES: &[&str] = &["systemd", "cpio"];
+
+/// Builds the server's `.deb` and `.rpm` and runs `tests/server_package.rs`
+/// on them (`tests` is its executable when already built).
+fn run_server_package(args: &Args, tests: Option<std::path::PathBuf>) -> Result<ExitCode> {
+    if !args.no_install {
+        system::ensure_packages(server_package::BUILD_PACKAGES)?;
+        system::ensure_packages(SERVER_PACKAGE_TEST_PACKAGES)?;
+    }
+    if !system::is_root() {
+        bail!(
+            "the server package test installs the .deb with dpkg, which gives files to the \
+             service user, so it runs as root (CI does): run `sudo -E cargo xtask test \
+             --server-package`, or leave it out with `cargo xtask test --skip-dist`"
+        );
+    }
+    let started = Instant::now();
+    let packages = server_package::build()?;
+    let built = started.elapsed();
+    let tests = match tests {
+        Some(tests) => tests,
+        None => cargo::build_test("lifeline-e2e", "server_package")?,
+    };
+    eprintln!("xtask: {} --ignored", tests.display());
+    let mut command = Command::new(&tests);
+    command
+        .current_dir(cargo::workspace_root().join("tests"))
+        .arg("--ignored")
+        .env("LIFELINE_SERVER_DEB", &packages.deb)
+        .env("LIFELINE_SERVER_RPM", &packages.rpm);
+    let status = cargo::run_streaming(command, "the server package test")?;
+    eprintln!(
+        "xtask: server package test: packages built in {:.0} s, whole run {:.0} s",
+        built.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        exit_code(status)
+    })
 }
 
 /// Packages the installed `.deb` is run with, on top of the build's.

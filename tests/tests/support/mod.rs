@@ -176,6 +176,24 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// Runs `program` with `args` and returns its stdout; an error with its
+/// stderr when it fails.
+pub fn run<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(
+    program: &str,
+    args: &[S],
+) -> Fallible<String> {
+    let output = std::process::Command::new(program).args(args).output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "{program} {args:?} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 pub fn path_text(path: &Path) -> String {
     path.display().to_string()
 }
