@@ -4,6 +4,7 @@ mod bench;
 mod cargo;
 mod demo;
 mod dist;
+mod openapi;
 mod postgres;
 mod queue_cli;
 mod system;
@@ -39,6 +40,9 @@ enum Command {
     /// Build the release installers for this OS (Linux: .deb and .rpm) with
     /// the size-tuned `dist` profile; `--deployment FILE` makes a branded build.
     Dist(dist::Args),
+    /// Write the server's OpenAPI document to `docs/openapi.json` (the API
+    /// suite checks that the served document equals that file).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Dist(args) => dist::run(&args),
+        Command::Openapi => openapi::run(),
     };
     match outcome {
         Ok(code) => code,

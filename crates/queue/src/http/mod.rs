@@ -12,6 +12,7 @@ mod session;
 mod teamviewer;
 
 pub(crate) use audit::{AuditParams, audit_page};
+pub(crate) use openapi::document as openapi_document;
 
 use std::sync::Arc;
 

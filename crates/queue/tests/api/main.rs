@@ -16,6 +16,7 @@ mod create;
 mod database;
 mod database_outage;
 mod disk_full;
+mod docs;
 mod events;
 mod expiry;
 mod fuzz;
