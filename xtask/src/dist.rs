@@ -203,6 +203,10 @@ pub fn build(deployment: Option<&Path>, bundles: &[String]) -> Result<Vec<Bundle
 fn stage_branding(deployment: &Path, staging: &Path) -> Result<PathBuf> {
     let deployment = Deployment::load(deployment, DeploymentSource::Explicit)
         .with_context(|| format!("{} is not a usable deployment file", deployment.display()))?;
+    if let Some(problem) = deployment.logo_problem() {
+        // The app would run without it; a build made to carry it should not.
+        bail!("{}: branding.logo: {problem}", deployment.path().display());
+    }
     if staging.exists() {
         std::fs::remove_dir_all(staging)
             .with_context(|| format!("failed to empty {}", staging.display()))?;
