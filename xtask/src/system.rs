@@ -34,6 +34,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // The fuzz pass makes a virtual environment for schemathesis.
     "python3-venv",
+    // The operator's manual's restore drill backs up with `sqlite3 .backup`.
+    "sqlite3",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.
