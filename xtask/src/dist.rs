@@ -591,6 +591,24 @@ mod tests {
     }
 
     #[test]
+    fn a_logo_the_app_could_not_use_stops_a_branded_build() {
+        // The app would only warn and show no logo; a build meant to carry it should not ship.
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let source = dir.path().join("acme.toml");
+        std::fs::write(
+            &source,
+            "server_url = \"https://help.acme.com\"\ndeployment_key = \"dk_x\"\n\n[branding]\nlogo = \"missing.png\"\n",
+        )
+        .expect("written");
+        let error = stage_branding(&source, &dir.path().join("staging"))
+            .expect_err("a missing logo is refused");
+        assert!(
+            format!("{error:#}").contains("branding.logo: cannot open"),
+            "{error:#}"
+        );
+    }
+
+    #[test]
     fn a_build_named_like_the_generic_package_does_not_conflict_with_itself() {
         let config = branded_config("Lifeline", &[]);
         assert!(config["bundle"].get("linux").is_none());
