@@ -1,15 +1,9 @@
 //! What the window shows, sent whole on every change (`view` event) and
 //! returned by the `get_view` command. The UI only renders it.
 
-use std::path::Path;
-
-use base64::Engine as _;
 use lifeline_client::{CustomerStatus, Deployment, Problem, RetryReason};
 use lifeline_protocol::Case;
 use serde::Serialize;
-
-/// Largest logo put into the window (bigger files are not a logo).
-const LOGO_MAX_BYTES: u64 = 512 * 1024;
 
 /// The whole state of the window.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -98,13 +92,14 @@ impl Default for BrandingView {
 }
 
 impl BrandingView {
-    /// The branding of a deployment; an unreadable logo is left out (and logged).
+    /// The branding of a deployment; a logo that cannot be used is left out
+    /// (the client logged why when it read the file).
     pub fn of(deployment: &Deployment) -> Self {
         let branding = deployment.branding();
         Self {
             company_name: branding.company_name.clone(),
             accent_color: branding.accent_color.clone(),
-            logo: deployment.logo_path().and_then(logo_data_url),
+            logo: deployment.logo().map(lifeline_client::Logo::data_url),
         }
     }
 }
@@ -155,33 +150,4 @@ impl Offline {
             },
         }
     }
-}
-
-fn logo_data_url(path: &Path) -> Option<String> {
-    let mime = match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        other => {
-            tracing::warn!(
-                extension = other,
-                "the logo is not a PNG, SVG, JPEG, GIF or WebP"
-            );
-            return None;
-        }
-    };
-    let read = std::fs::metadata(path)
-        .and_then(|m| {
-            if m.len() > LOGO_MAX_BYTES {
-                Err(std::io::Error::other("larger than 512 KiB"))
-            } else {
-                std::fs::read(path)
-            }
-        })
-        .inspect_err(|error| tracing::warn!(%error, path = %path.display(), "cannot use the logo"))
-        .ok()?;
-    let data = base64::engine::general_purpose::STANDARD.encode(read);
-    Some(format!("data:{mime};base64,{data}"))
 }

@@ -236,6 +236,10 @@ pub fn build(deployment: Option<&Path>, bundles: &[String]) -> Result<Vec<Bundle
 fn stage_branding(deployment: &Path, staging: &Path) -> Result<PathBuf> {
     let deployment = Deployment::load(deployment, DeploymentSource::Explicit)
         .with_context(|| format!("{} is not a usable deployment file", deployment.display()))?;
+    if let Some(problem) = deployment.logo_problem() {
+        // The app would run without it; a build made to carry it should not.
+        bail!("{}: branding.logo: {problem}", deployment.path().display());
+    }
     if staging.exists() {
         std::fs::remove_dir_all(staging)
             .with_context(|| format!("failed to empty {}", staging.display()))?;
@@ -617,6 +621,24 @@ mod tests {
         let error = stage_branding(&source, &dir.path().join("staging"))
             .expect_err("an ftp URL is refused");
         assert!(format!("{error:#}").contains("server_url"), "{error:#}");
+    }
+
+    #[test]
+    fn a_logo_the_app_could_not_use_stops_a_branded_build() {
+        // The app would only warn and show no logo; a build meant to carry it should not ship.
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let source = dir.path().join("acme.toml");
+        std::fs::write(
+            &source,
+            "server_url = \"https://help.acme.com\"\ndeployment_key = \"dk_x\"\n\n[branding]\nlogo = \"missing.png\"\n",
+        )
+        .expect("written");
+        let error = stage_branding(&source, &dir.path().join("staging"))
+            .expect_err("a missing logo is refused");
+        assert!(
+            format!("{error:#}").contains("branding.logo: cannot open"),
+            "{error:#}"
+        );
     }
 
     #[test]

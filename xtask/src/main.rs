@@ -4,6 +4,7 @@ mod bench;
 mod cargo;
 mod demo;
 mod dist;
+mod openapi;
 mod postgres;
 mod queue_cli;
 mod server_package;
@@ -41,6 +42,9 @@ enum Command {
     /// the size-tuned `dist` profile; `--deployment FILE` makes a branded build.
     /// On Linux also the queue server's .deb and .rpm (`--server-only`: just those).
     Dist(dist::Args),
+    /// Write the server's OpenAPI document to `docs/openapi.json` (the API
+    /// suite checks that the served document equals that file).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Dist(args) => dist::run(&args),
+        Command::Openapi => openapi::run(),
     };
     match outcome {
         Ok(code) => code,

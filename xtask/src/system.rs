@@ -46,6 +46,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "dpkg-dev",
     "systemd",
     "cpio",
+    // The operator's manual's restore drill backs up with `sqlite3 .backup`.
+    "sqlite3",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

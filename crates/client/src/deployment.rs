@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use lifeline_protocol::{Behaviour, Branding, DEPLOYMENT_KEY_PREFIX, DeploymentFile, Language};
 use reqwest::Url;
 
+use crate::logo::Logo;
+
 /// The environment variable naming a deployment file, like `--deployment PATH`.
 pub const DEPLOYMENT_ENV: &str = "LIFELINE_DEPLOYMENT";
 
@@ -78,14 +80,16 @@ pub fn system_deployment_path() -> Option<PathBuf> {
 /// A deployment file that was found, parsed and checked.
 ///
 /// Holding one means every field is usable: the server URL is an `http(s)` URL,
-/// the key is a `dk_` key, the colour is `#rrggbb`, the logo exists and the
-/// shortcut name is a safe file name.
+/// the key is a `dk_` key, the colour is `#rrggbb` and the shortcut name is a
+/// safe file name. The logo is the one field that may be unusable: then the
+/// deployment has none and says why ([`Deployment::logo_problem`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Deployment {
     path: PathBuf,
     source: DeploymentSource,
     file: DeploymentFile,
-    logo: Option<PathBuf>,
+    logo: Option<Logo>,
+    logo_problem: Option<String>,
 }
 
 impl fmt::Debug for Deployment {
@@ -99,6 +103,7 @@ impl fmt::Debug for Deployment {
             .field("branding", &self.file.branding)
             .field("behaviour", &self.file.behaviour)
             .field("logo", &self.logo)
+            .field("logo_problem", &self.logo_problem)
             .finish_non_exhaustive()
     }
 }
@@ -186,9 +191,16 @@ impl Deployment {
         check_deployment_key(&file.deployment_key).map_err(|p| invalid("deployment_key", p))?;
         check_branding(&file.branding).map_err(|(field, p)| invalid(field, p))?;
         check_behaviour(&file.behaviour).map_err(|(field, p)| invalid(field, p))?;
-        let logo = match &file.branding.logo {
-            None => None,
-            Some(logo) => Some(resolve_logo(path, logo).map_err(|p| invalid("branding.logo", p))?),
+        // A logo that cannot be used leaves the window without one; the rest
+        // of the file (server, key, behaviour) still works.
+        let (logo, logo_problem) = match file.branding.logo.as_deref().map(|l| Logo::load(path, l))
+        {
+            None => (None, None),
+            Some(Ok(logo)) => (Some(logo), None),
+            Some(Err(problem)) => {
+                tracing::warn!(path = %path.display(), %problem, "branding.logo cannot be used; the window shows no logo");
+                (None, Some(problem))
+            }
         };
 
         Ok(Self {
@@ -196,6 +208,7 @@ impl Deployment {
             source,
             file,
             logo,
+            logo_problem,
         })
     }
 
@@ -237,10 +250,21 @@ impl Deployment {
         &self.file.behaviour
     }
 
-    /// The logo's absolute location (resolved against the file's folder), if
-    /// the file names one.
+    /// The logo, if the file has one that can be used.
+    pub fn logo(&self) -> Option<&Logo> {
+        self.logo.as_ref()
+    }
+
+    /// The logo file's absolute location (resolved against the file's
+    /// folder), if the logo is a usable file; `None` for a `data:` URL logo.
     pub fn logo_path(&self) -> Option<&Path> {
-        self.logo.as_deref()
+        self.logo.as_ref().and_then(Logo::file)
+    }
+
+    /// Why `branding.logo` is not used, if the file names a logo that cannot
+    /// be (not found, too large, not a picture).
+    pub fn logo_problem(&self) -> Option<&str> {
+        self.logo_problem.as_deref()
     }
 
     /// The whole file as parsed.
@@ -518,16 +542,6 @@ fn check_shortcut_name(name: &str) -> Result<(), String> {
         return Err("must not start with a dot or space, nor end with one".to_owned());
     }
     Ok(())
-}
-
-fn resolve_logo(deployment_path: &Path, logo: &str) -> Result<PathBuf, String> {
-    let folder = deployment_path.parent().unwrap_or(Path::new("."));
-    let resolved = folder.join(logo);
-    match std::fs::metadata(&resolved) {
-        Ok(meta) if meta.is_file() => Ok(resolved),
-        Ok(_) => Err(format!("{} is not a file", resolved.display())),
-        Err(error) => Err(format!("cannot open {}: {error}", resolved.display())),
-    }
 }
 
 #[cfg(test)]

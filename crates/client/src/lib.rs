@@ -30,6 +30,7 @@ mod error;
 mod events;
 mod installation;
 mod locale;
+mod logo;
 mod problem;
 mod queue;
 pub mod screen;
@@ -52,6 +53,7 @@ pub use error::ClientError;
 pub use events::{CaseEvent, CaseEventKind, EventStream};
 pub use installation::Installation;
 pub use locale::choose_language;
+pub use logo::{LOGO_MAX_BYTES, Logo};
 pub use problem::{Problem, ProblemCode};
 pub use queue::{AssigneeFilter, CaseFilter, QueueClient};
 pub use session::{

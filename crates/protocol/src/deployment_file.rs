@@ -31,7 +31,8 @@ pub struct Branding {
     pub company_name: String,
     /// `#rrggbb` accent colour.
     pub accent_color: String,
-    /// Logo image, relative to the deployment file.
+    /// Logo image: a `data:image/…;base64,` URL carried in the file, or a
+    /// path relative to the deployment file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
 }

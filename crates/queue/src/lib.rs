@@ -44,3 +44,10 @@ pub use app::{App, build, build_with_clock, open_store};
 pub use config::Config;
 pub use metrics::StateChanges;
 pub use state::AppState;
+
+/// The OpenAPI 3 document the server serves at `/api/v1/openapi.json`; it
+/// depends on no configuration, so `cargo xtask openapi` writes it to
+/// `docs/openapi.json` without starting a server.
+pub fn openapi_document() -> serde_json::Value {
+    http::openapi_document()
+}

@@ -176,7 +176,8 @@ fn a_bad_value_names_the_file_and_the_setting() -> TestResult {
 }
 
 #[test]
-fn the_logo_is_found_next_to_the_file_and_must_exist() -> TestResult {
+fn a_logo_next_to_the_file_is_found_and_a_missing_one_only_leaves_the_window_without() -> TestResult
+{
     let places = Places::new()?;
     let with_logo = format!(
         "{}\n",
@@ -184,18 +185,60 @@ fn the_logo_is_found_next_to_the_file_and_must_exist() -> TestResult {
     );
     places.write(&places.system(), &with_logo)?;
 
-    let error = Deployment::discover_in(&places.paths(None))
-        .err()
-        .ok_or("a logo that is not there is refused")?;
+    // Not there: the file still loads (server, key, behaviour), without a logo.
+    let deployment = Deployment::discover_in(&places.paths(None))?;
+    assert_eq!(deployment.deployment_key(), "dk_abc");
+    assert!(deployment.logo().is_none());
+    let problem = deployment
+        .logo_problem()
+        .ok_or("the missing logo is reported")?;
     assert!(
-        error.to_string().contains("branding.logo: cannot open"),
-        "{error}"
+        problem.starts_with("cannot open ") && problem.contains("logo.png"),
+        "{problem}"
     );
 
     let logo = places.system().with_file_name("logo.png");
     places.write(&logo, "png")?;
     let deployment = Deployment::discover_in(&places.paths(None))?;
     assert_eq!(deployment.logo_path(), Some(logo.as_path()));
+    assert_eq!(deployment.logo().map(|l| l.bytes()), Some(&b"png"[..]));
+    assert_eq!(deployment.logo_problem(), None);
+    Ok(())
+}
+
+#[test]
+fn a_logo_carried_in_the_file_needs_nothing_beside_it() -> TestResult {
+    let places = Places::new()?;
+    // The PNG signature, as `base64 -w0` would write it.
+    let with_logo = format!(
+        "{}\n",
+        good_file("help.example.com")?.replace(
+            "[branding]\n",
+            "[branding]\nlogo = \"data:image/png;base64,iVBORw0KGgo=\"\n"
+        )
+    );
+    places.write(&places.system(), &with_logo)?;
+    let deployment = Deployment::discover_in(&places.paths(None))?;
+    let logo = deployment.logo().ok_or("the carried logo is used")?;
+    assert_eq!(logo.bytes(), b"\x89PNG\r\n\x1a\n");
+    assert_eq!(logo.data_url(), "data:image/png;base64,iVBORw0KGgo=");
+    assert_eq!(
+        deployment.logo_path(),
+        None,
+        "no file to point a shortcut at"
+    );
+
+    let broken = with_logo.replace("image/png;base64,iVBORw0KGgo=", "text/html;base64,PGI+");
+    places.write(&places.system(), &broken)?;
+    let deployment = Deployment::discover_in(&places.paths(None))?;
+    assert!(deployment.logo().is_none());
+    assert!(
+        deployment
+            .logo_problem()
+            .is_some_and(|p| p.contains("image/png")),
+        "{:?}",
+        deployment.logo_problem()
+    );
     Ok(())
 }
 
@@ -267,5 +310,62 @@ fn plain_http_to_another_machine_needs_allow_insecure_http() -> TestResult {
     places.write(&explicit, &format!("allow_insecure_http = true\n{lan}"))?;
     let deployment = Deployment::discover_in(&places.paths(Some(&explicit)))?;
     assert_eq!(deployment.server_url(), "http://192.168.1.20:8080");
+    Ok(())
+}
+
+/// The operator's manual, where IT reads what each key does.
+fn operating_manual() -> Fallible<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/operating.md");
+    Ok(std::fs::read_to_string(path)?)
+}
+
+#[test]
+fn the_manuals_branded_example_is_a_file_the_app_reads_whole() -> TestResult {
+    let manual = operating_manual()?;
+    let after = manual
+        .split_once("A full branded example")
+        .ok_or("the manual has a full branded example")?
+        .1;
+    let example = after
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .ok_or("the example is a toml block")?
+        .0;
+    let deployment = Deployment::parse(
+        example,
+        Path::new("/etc/lifeline/deployment.toml"),
+        DeploymentSource::System,
+    )?;
+    assert_eq!(deployment.logo_problem(), None);
+    assert_eq!(deployment.logo().map(|l| l.media_type()), Some("image/png"));
+    assert_ne!(
+        deployment.branding(),
+        &lifeline_protocol::Branding::default()
+    );
+    Ok(())
+}
+
+#[test]
+fn the_manual_names_every_key_of_the_deployment_file() -> TestResult {
+    // Every field set, so serialising leaves none out.
+    let mut file: lifeline_protocol::DeploymentFile =
+        toml::from_str(&deployment_toml("https://help.example.com", "dk_abc")?)?;
+    file.allow_insecure_http = true;
+    file.branding.logo = Some("logo.png".into());
+    let table: toml::Table = toml::from_str(&toml::to_string(&file)?)?;
+    let mut keys = Vec::new();
+    for (key, value) in &table {
+        match value.as_table() {
+            Some(inner) => keys.extend(inner.keys().map(|k| format!("`[{key}] {k}`"))),
+            None => keys.push(format!("`{key}`")),
+        }
+    }
+    assert!(keys.len() >= 10, "{keys:?}");
+    let manual = operating_manual()?;
+    let missing: Vec<&String> = keys.iter().filter(|k| !manual.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "docs/operating.md does not document {missing:?}"
+    );
     Ok(())
 }

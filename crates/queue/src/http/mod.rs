@@ -13,6 +13,7 @@ mod teamviewer;
 mod webhooks;
 
 pub(crate) use audit::{AuditParams, audit_page};
+pub(crate) use openapi::document as openapi_document;
 
 use std::sync::Arc;
 

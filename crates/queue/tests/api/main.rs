@@ -17,6 +17,7 @@ mod database;
 mod database_outage;
 mod disk_full;
 mod email;
+mod docs;
 mod events;
 mod expiry;
 mod fuzz;
