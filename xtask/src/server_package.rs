@@ -32,7 +32,10 @@ pub const CONFIG_PATH: &str = "etc/lifeline-queue/lifeline-queue.toml";
 /// backup, inside the unit's writable data dir.
 const PACKAGED_SETTINGS: &[(&str, &str)] = &[
     ("data_dir", "\"/var/lib/lifeline-queue\""),
-    ("migration_backup_dir", "\"/var/lib/lifeline-queue/backups\""),
+    (
+        "migration_backup_dir",
+        "\"/var/lib/lifeline-queue/backups\"",
+    ),
 ];
 
 /// What replaces the example's opening paragraph in the packaged config.

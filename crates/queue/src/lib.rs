@@ -36,8 +36,8 @@ mod screen;
 mod sign_in_guard;
 mod state;
 pub mod store;
-pub mod webhooks;
 pub mod upgrade;
+pub mod webhooks;
 mod within_rate;
 
 pub use app::{App, build, build_with_clock, open_store};

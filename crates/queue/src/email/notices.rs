@@ -263,7 +263,7 @@ async fn compose(
     };
     let waited = (now - case.created_at).whole_minutes().max(0);
     let link = match &state.public_url {
-        Some(url) => format!("{}/cases/{}", url.origin(), case.id),
+        Some(url) => url.link(&format!("/cases/{}", case.id)),
         None => format!(
             "the case of {customer} in the console's queue (case {}; set public_url for a link)",
             case.id

@@ -925,6 +925,9 @@ impl<S: Storage> Store for QueueStore<S> {
         retry_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         self.write(move |tx| tx.store.finish_email_notice(&key, sent_at, retry_at))
+            .await
+    }
+
     async fn create_webhook(
         &self,
         new: NewWebhook,

@@ -115,7 +115,13 @@ pub trait Storage:
 
 /// The transaction a write job runs in.
 pub trait WriteTx:
-    CaseWrites + PeopleWrites + ServerWrites + InstanceWrites + AuditWrites + EmailWrites + WebhookWrites
+    CaseWrites
+    + PeopleWrites
+    + ServerWrites
+    + InstanceWrites
+    + AuditWrites
+    + EmailWrites
+    + WebhookWrites
 {
 }
 
@@ -176,6 +182,7 @@ pub trait EmailReads {
         &self,
         expert: Option<Uuid>,
     ) -> impl Future<Output = Result<Vec<(Uuid, EmailPreferences)>, StoreError>> + Send;
+}
 
 /// Statements on webhook endpoints and their outbox inside a write transaction.
 pub trait WebhookWrites {
