@@ -374,7 +374,13 @@ mod tests {
             .lines()
             .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
             .collect();
-        assert_eq!(active, ["data_dir = \"/var/lib/lifeline-queue\""]);
+        assert_eq!(
+            active,
+            [
+                "data_dir = \"/var/lib/lifeline-queue\"",
+                "migration_backup_dir = \"/var/lib/lifeline-queue/backups\""
+            ]
+        );
         let keys = |text: &str| -> Vec<String> {
             text.lines()
                 .filter_map(|line| line.trim_start_matches("# ").split_once(" = "))
