@@ -179,12 +179,15 @@ pub struct CreateDeploymentRequest {
 pub struct RotateDeploymentKeyRequest {
     /// How long the key being replaced keeps working, in seconds (0: it
     /// stops at once; at most [`MAX_KEY_GRACE_SECONDS`]).
+    #[cfg_attr(feature = "openapi", schema(maximum = 7_776_000))]
     pub grace_seconds: u64,
 }
 
 /// The longest a replaced deployment key may keep working: 90 days, long
 /// enough to roll a new file out to every machine.
 pub const MAX_KEY_GRACE_SECONDS: u64 = 90 * 86_400;
+// The OpenAPI `maximum` above is this number written out.
+const _: () = assert!(MAX_KEY_GRACE_SECONDS == 7_776_000);
 
 /// `PUT /api/v1/deployments/{id}/server_url`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
