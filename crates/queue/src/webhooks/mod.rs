@@ -121,9 +121,11 @@ pub struct Webhook {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// An `http` or `https` URL with a host, without user name, password or
-    /// fragment. (No `pattern` here: a regular expression cannot say what a
-    /// valid host is, and the server checks the URL itself.)
-    #[schema(max_length = 2000)]
+    /// fragment.
+    #[schema(
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$",
+        max_length = 2000
+    )]
     pub url: String,
     /// At least one event type.
     #[schema(value_type = Vec<EventType>, min_items = 1)]
@@ -251,6 +253,13 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.len() > MAX_URL_LEN {
         return Err(format!("url: at most {MAX_URL_LEN} characters"));
     }
+    if !within_documented_shape(url) {
+        return Err(
+            "url: must look like https://host[:port][/path], with letters, digits, '.', '-', \
+             '_', '~' and '/' only"
+                .into(),
+        );
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("url: not a URL ({e})"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
@@ -271,6 +280,31 @@ pub fn check_url(url: &str) -> Result<(), String> {
         return Err("url: must not have a #fragment".into());
     }
     Ok(())
+}
+
+/// The shape the OpenAPI document's `pattern` promises:
+/// `^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$`.
+fn within_documented_shape(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (authority, path) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+    let (host, port) = authority
+        .split_once(':')
+        .map_or((authority, None), |(h, p)| (h, Some(p)));
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok =
+        port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    let path_ok = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '/' | '-'));
+    host_ok && port_ok && path_ok
 }
 
 /// A fresh signing secret: `whsec_` and 32 random bytes in base64.
