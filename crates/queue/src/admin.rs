@@ -214,7 +214,9 @@ fn check_server_url(url: &str) -> Result<(), StoreError> {
         .ok_or_else(|| {
             StoreError::Invalid("server_url: must start with https:// or http://".into())
         })?;
-    if rest.is_empty() || rest.contains(char::is_whitespace) {
+    // The app must be able to reach it: a URL a parser takes, with a host.
+    let parses = reqwest::Url::parse(url).is_ok_and(|parsed| parsed.host_str().is_some());
+    if rest.is_empty() || rest.contains(char::is_whitespace) || !parses {
         return Err(StoreError::Invalid("server_url: not a URL".into()));
     }
     Ok(())

@@ -26,6 +26,9 @@ const MAY_REFUSE_VALID_DATA: &[&str] = &[
     "POST /api/v1/cases/{id}/assign",
     "POST /api/v1/experts",
     "POST /api/v1/deployments",
+    // A revoked deployment is not rotated; a server URL must also parse.
+    "POST /api/v1/deployments/{id}/rotate",
+    "PUT /api/v1/deployments/{id}/server_url",
     // A URL matching the pattern may still not parse (a host of dots, a port
     // above 65535).
     "POST /api/v1/webhooks",
