@@ -17,6 +17,10 @@ pub struct Args {
     /// Do not install missing system packages.
     #[arg(long)]
     no_install: bool,
+    /// Only install the system packages and tauri-driver the tests need,
+    /// then stop (CI does this before its lints, which build the app too).
+    #[arg(long, conflicts_with_all = ["no_install", "dist", "skip_dist", "server_package"])]
+    install_only: bool,
     /// Let the local PostgreSQL accept the test URL (trust postgres@127.0.0.1,
     /// create database `test`). Implied when the CI variable is set.
     #[arg(long)]
@@ -49,6 +53,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if !args.no_install {
         system::ensure_packages(system::TEST_PACKAGES)?;
         system::ensure_tauri_driver()?;
+    }
+    if args.install_only {
+        return Ok(ExitCode::SUCCESS);
     }
 
     let database_url = match std::env::var("TEST_DATABASE_URL") {
