@@ -85,7 +85,8 @@ impl Admins {
         let experts = self.store.list_experts().await.map_err(|e| e.to_string())?;
         let admins = experts
             .into_iter()
-            .filter(|e| e.active && e.role == ExpertRole::Admin && !sent.contains(&e.id));
+            .filter(|e| e.active && e.role == ExpertRole::Admin && !sent.contains(&e.id))
+            .collect::<Vec<_>>();
         for admin in admins {
             match admin.email.parse::<Address>() {
                 Ok(address) => {

@@ -733,14 +733,15 @@ async fn the_admins_are_emailed_when_an_endpoint_is_disabled() -> TestResult {
     assert_eq!(to, ["admin@example.com", "carla@example.com"], "{mails:#?}");
     for mail in &mails {
         assert_eq!(mail.rcpt_tos.len(), 1, "{mail:?}");
+        // The body is quoted-printable: long lines are broken with `=` CRLF.
+        let text = mail.data.replace("=\r\n", "");
         assert!(
-            mail.subject().contains(&receiver.url),
-            "names the endpoint: {mail:?}"
+            text.contains(&receiver.url),
+            "names the endpoint: {text}"
         );
         assert!(
-            mail.data.contains(&format!("{PUBLIC_URL}/admin/webhooks")),
-            "links to the console's page: {}",
-            mail.data
+            text.contains(&format!("{PUBLIC_URL}/admin/webhooks")),
+            "links to the console's page: {text}"
         );
     }
     // Nothing more: one email per admin, whatever the later passes.
