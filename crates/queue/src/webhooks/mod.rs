@@ -288,9 +288,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
 /// a query is allowed, since many receivers take their own token in one.
 fn within_documented_shape(url: &str) -> bool {
     let (url, query) = url.split_once('?').unwrap_or((url, ""));
-    let query_ok = query
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '=' | '&' | '%' | '+' | '-'));
+    let query_ok = query.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '=' | '&' | '%' | '+' | '-')
+    });
     let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

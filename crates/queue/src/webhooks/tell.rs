@@ -37,6 +37,15 @@ pub struct Admins {
     pub public_url: Option<PublicUrl>,
 }
 
+impl std::fmt::Debug for Admins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admins")
+            .field("mails", &self.mailer.is_some())
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Admins {
     /// Logs the disabling and, with a mailer, emails the admins in the
     /// background.

@@ -735,10 +735,7 @@ async fn the_admins_are_emailed_when_an_endpoint_is_disabled() -> TestResult {
         assert_eq!(mail.rcpt_tos.len(), 1, "{mail:?}");
         // The body is quoted-printable: long lines are broken with `=` CRLF.
         let text = mail.data.replace("=\r\n", "");
-        assert!(
-            text.contains(&receiver.url),
-            "names the endpoint: {text}"
-        );
+        assert!(text.contains(&receiver.url), "names the endpoint: {text}");
         assert!(
             text.contains(&format!("{PUBLIC_URL}/admin/webhooks")),
             "links to the console's page: {text}"
