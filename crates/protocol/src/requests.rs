@@ -180,6 +180,7 @@ pub struct RotateDeploymentKeyRequest {
     /// How long the key being replaced keeps working, in seconds (0: it
     /// stops at once; at most [`MAX_KEY_GRACE_SECONDS`]).
     #[cfg_attr(feature = "openapi", schema(maximum = 7_776_000))]
+    #[serde(deserialize_with = "whole_number")]
     pub grace_seconds: u64,
 }
 
@@ -222,8 +223,14 @@ pub struct SetAlertTimeRequest {
 }
 
 /// A JSON number with no fraction, as JSON Schema's `integer` allows it:
-/// `90` and `90.0` alike.
-fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+/// `90` and `90.0` alike, as long as it fits `T`.
+fn whole_number<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    /// Every whole number up to 2^53 is exact in an `f64`.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Number {
@@ -232,20 +239,18 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32
     }
     let whole = match Number::deserialize(deserializer)? {
         Number::Whole(n) => Some(n),
-        // Exact for every value in range; a fraction or a negative is refused.
-        Number::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
-            Some(f as u64)
-        }
+        // A fraction, a negative or a number too big to be exact is refused.
+        Number::Float(f) if f.fract() == 0.0 && (0.0..=EXACT).contains(&f) => Some(f as u64),
         Number::Float(_) => None,
     };
     whole
-        .and_then(|n| u32::try_from(n).ok())
+        .and_then(|n| T::try_from(n).ok())
         .ok_or_else(|| serde::de::Error::custom("expected a whole number of seconds"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::SetAlertTimeRequest;
+    use super::{RotateDeploymentKeyRequest, SetAlertTimeRequest};
 
     fn alert(body: &str) -> Result<u32, serde_json::Error> {
         serde_json::from_str::<SetAlertTimeRequest>(body).map(|r| r.alert_after_seconds)
@@ -258,6 +263,20 @@ mod tests {
         for bad in ["90.5", "-1", "\"90\"", "4294967296", "1e300", "null"] {
             let body = format!(r#"{{"alert_after_seconds": {bad}}}"#);
             assert!(alert(&body).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn a_grace_is_any_whole_number_json_writes() {
+        let grace = |body: &str| {
+            serde_json::from_str::<RotateDeploymentKeyRequest>(body).map(|r| r.grace_seconds)
+        };
+        assert_eq!(grace(r#"{"grace_seconds": 136}"#).ok(), Some(136));
+        assert_eq!(grace(r#"{"grace_seconds": 136.0}"#).ok(), Some(136));
+        assert_eq!(grace(r#"{"grace_seconds": 0}"#).ok(), Some(0));
+        for bad in ["1.5", "-1", "\"60\"", "1e300", "null"] {
+            let body = format!(r#"{{"grace_seconds": {bad}}}"#);
+            assert!(grace(&body).is_err(), "{bad} is refused");
         }
     }
 }

@@ -331,6 +331,11 @@ impl App {
         let webhooks = tokio::spawn(crate::webhooks::worker::deliver(
             Arc::clone(&state.store),
             Arc::clone(&state.clock),
+            Arc::new(crate::webhooks::tell::Admins {
+                store: Arc::clone(&state.store),
+                mailer: state.mailer.clone(),
+                public_url: state.public_url.clone(),
+            }),
             state.shutdown.clone(),
         ));
         let router = router(Arc::clone(&state));

@@ -13,6 +13,7 @@
 //! an instance claims an endpoint's next delivery in a write transaction for
 //! [`CLAIM_LEASE`], so each delivery is sent by one instance at a time.
 
+pub mod tell;
 pub mod worker;
 
 use std::time::Duration;
@@ -123,7 +124,7 @@ pub struct CreateWebhookRequest {
     /// An `http` or `https` URL with a host, without user name, password or
     /// fragment.
     #[schema(
-        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$",
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?(\\?[A-Za-z0-9._~=&%+-]*)?$",
         max_length = 2000
     )]
     pub url: String,
@@ -255,8 +256,8 @@ pub fn check_url(url: &str) -> Result<(), String> {
     }
     if !within_documented_shape(url) {
         return Err(
-            "url: must look like https://host[:port][/path], with letters, digits, '.', '-', \
-             '_', '~' and '/' only"
+            "url: must look like https://host[:port][/path][?query], with letters, digits, \
+             '.', '-', '_', '~' and '/' in the path, and also '=', '&', '%' and '+' in the query"
                 .into(),
         );
     }
@@ -283,8 +284,13 @@ pub fn check_url(url: &str) -> Result<(), String> {
 }
 
 /// The shape the OpenAPI document's `pattern` promises:
-/// `^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$`.
+/// `^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%+-]*)?$`:
+/// a query is allowed, since many receivers take their own token in one.
 fn within_documented_shape(url: &str) -> bool {
+    let (url, query) = url.split_once('?').unwrap_or((url, ""));
+    let query_ok = query.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '=' | '&' | '%' | '+' | '-')
+    });
     let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -304,7 +310,7 @@ fn within_documented_shape(url: &str) -> bool {
     let path_ok = path
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '/' | '-'));
-    host_ok && port_ok && path_ok
+    host_ok && port_ok && path_ok && query_ok
 }
 
 /// A fresh signing secret: `whsec_` and 32 random bytes in base64.
@@ -451,7 +457,10 @@ mod tests {
     fn a_url_must_be_http_or_https_with_a_host_and_no_credentials() {
         assert!(check_url("https://tickets.example.com/hooks/lifeline").is_ok());
         assert!(check_url("http://127.0.0.1:8080/in").is_ok());
+        assert!(check_url("https://hooks.example.com/in?token=a%2Bb&team=it-desk").is_ok());
         for bad in [
+            "https://example.com/in?x=<script>",
+            "https://example.com/in?a b",
             "ftp://example.com/",
             "file:///etc/passwd",
             "not a url",

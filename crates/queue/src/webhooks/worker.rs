@@ -10,7 +10,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{Attempt, ClaimedDelivery, DisabledEndpoint, signature};
+use super::tell::Admins;
+use super::{Attempt, ClaimedDelivery, signature};
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -29,7 +30,12 @@ type Busy = Arc<Mutex<HashSet<Uuid>>>;
 /// Delivers webhooks until `shutdown`. Attempts in flight then are dropped:
 /// their claims lapse and the delivery is sent again (same event id) by
 /// whichever instance claims it next.
-pub async fn deliver(store: Arc<dyn Store>, clock: Arc<dyn Clock>, shutdown: CancellationToken) {
+pub async fn deliver(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    admins: Arc<Admins>,
+    shutdown: CancellationToken,
+) {
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(REQUEST_LIMIT)
@@ -66,6 +72,7 @@ pub async fn deliver(store: Arc<dyn Store>, clock: Arc<dyn Clock>, shutdown: Can
                         Arc::clone(&store),
                         Arc::clone(&clock),
                         Arc::clone(&busy),
+                        Arc::clone(&admins),
                         delivery,
                     ));
                 }
@@ -86,6 +93,7 @@ async fn attempt(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     busy: Busy,
+    admins: Arc<Admins>,
     delivery: ClaimedDelivery,
 ) {
     let at = clock.now();
@@ -97,7 +105,7 @@ async fn attempt(
     };
     let endpoint = delivery.webhook_id;
     match store.finish_webhook_attempt(delivery, attempt).await {
-        Ok(Some(disabled)) => tell_admins(&disabled),
+        Ok(Some(disabled)) => admins.tell(disabled),
         Ok(None) => {}
         Err(e) => tracing::warn!(
             error = %e,
@@ -159,17 +167,4 @@ fn describe(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text.chars().take(MAX_ERROR_CHARS).collect()
-}
-
-/// Tells the admins an endpoint was disabled. The audit log has the entry and
-/// the console's webhooks page shows the endpoint disabled with its reason;
-/// this logs it for whoever watches the server's log.
-// Email to admins (issue 13, point 2) belongs here once the server can send mail.
-fn tell_admins(disabled: &DisabledEndpoint) {
-    tracing::warn!(
-        webhook = %disabled.id,
-        url = %disabled.url,
-        "disabled a webhook endpoint: every delivery to it failed for a day; enable it again \
-         in the console or with POST /api/v1/webhooks/{{id}}/enable"
-    );
 }

@@ -19,13 +19,13 @@ use crate::console::{Session, sign_in, with_password};
 use crate::helpers::{Options, TestApp, spawn_app_with};
 use sink::{Certificate, MAIL_WAIT, Mode, Received, SmtpSink};
 
-const PUBLIC_URL: &str = "https://help.example.com";
+pub const PUBLIC_URL: &str = "https://help.example.com";
 const FROM: &str = "Lifeline <lifeline@example.com>";
 
 /// The server settings for an SMTP server at `smtp_url` trusting `certificate`.
 /// Leaked: `Options` takes `'static` text, and a test's settings live as long
 /// as the test anyway.
-fn email_env(smtp_url: String, certificate: &Certificate) -> Vec<(&'static str, &'static str)> {
+pub fn email_env(smtp_url: String, certificate: &Certificate) -> Vec<(&'static str, &'static str)> {
     vec![
         ("LIFELINE_SMTP_URL", smtp_url.leak()),
         ("LIFELINE_SMTP_FROM", FROM),

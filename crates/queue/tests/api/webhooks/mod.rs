@@ -10,12 +10,16 @@ pub mod receiver;
 use std::time::Duration;
 
 use lifeline_client::QueueClient;
-use lifeline_protocol::{CaseState, IdempotencyKey};
+use lifeline_protocol::{CaseState, Email, IdempotencyKey};
+use lifeline_queue::admin;
+use lifeline_queue::store::ExpertChange;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cluster::{Fallible, poll_until};
 use crate::console::{Session, give_password, sign_in_as};
+use crate::email::sink::{Certificate, Mode, SmtpSink};
+use crate::email::{PUBLIC_URL, email_env};
 use crate::helpers::{Options, TestApp, TestResult, sos_request, spawn_app, spawn_app_with};
 use crate::process::{ServerProcess, set_up_company};
 use crate::session::{join, wait_for_state};
@@ -415,6 +419,26 @@ async fn a_dead_endpoint_does_not_delay_a_live_one() -> TestResult {
     Ok(())
 }
 
+/// Lets the endpoint `id`'s first delivery fail every hour for a day (the
+/// test clock advanced between attempts): never given up before, disabled by
+/// the last attempt.
+async fn fail_for_a_day(app: &TestApp, id: &str) -> Fallible<()> {
+    for attempt in 1..=25 {
+        wait_for_attempts(app, id, attempt).await?;
+        let (_, list) = get(app, "/api/v1/webhooks").await?;
+        let enabled = list[0]["enabled"].as_bool();
+        assert_eq!(
+            enabled,
+            Some(attempt < 25),
+            "after attempt {attempt}: {list}"
+        );
+        if attempt < 25 {
+            app.advance(Duration::from_secs(60 * 60));
+        }
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_endpoint_failing_for_a_day_is_disabled_audited_and_resumes_when_enabled() -> TestResult
 {
@@ -426,21 +450,7 @@ async fn an_endpoint_failing_for_a_day_is_disabled_audited_and_resumes_when_enab
     let receiver = Receiver::start(Answer::Status(500)).await?;
     let id = register(&app, &receiver, &["case.created"]).await?;
     let first = app.create_case().await;
-
-    // Every hour for a day: the delivery is never given up before that.
-    for attempt in 1..=25 {
-        wait_for_attempts(&app, &id, attempt).await?;
-        let (_, list) = get(&app, "/api/v1/webhooks").await?;
-        let enabled = list[0]["enabled"].as_bool();
-        assert_eq!(
-            enabled,
-            Some(attempt < 25),
-            "after attempt {attempt}: {list}"
-        );
-        if attempt < 25 {
-            app.advance(Duration::from_secs(60 * 60));
-        }
-    }
+    fail_for_a_day(&app, &id).await?;
     let (_, list) = get(&app, "/api/v1/webhooks").await?;
     let reason = list[0]["disabled_reason"].as_str().unwrap_or_default();
     assert!(reason.contains("failed for a day"), "{list}");
@@ -682,5 +692,57 @@ async fn an_admin_manages_endpoints_and_reads_the_delivery_log_in_the_console() 
         )
         .await?;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_admins_are_emailed_when_an_endpoint_is_disabled() -> TestResult {
+    let certificate = Certificate::for_localhost()?;
+    let sink = SmtpSink::start(Mode::StartTls, &certificate, None, 0)?;
+    let app = spawn_app_with(Options {
+        env: email_env(format!("smtp://localhost:{}", sink.port), &certificate),
+        manual_clock: true,
+        ..Options::default()
+    })
+    .await;
+    // A second admin, and one deactivated: only active admins are told, and
+    // the experts (Ana) are not.
+    let now = app.state.clock.now();
+    for name in ["Carla", "Dario"] {
+        let email = Email::parse(format!("{}@example.com", name.to_lowercase()))?;
+        admin::create_expert(app.store.as_ref(), email, name, None, true, vec![], now).await?;
+    }
+    let dario = app
+        .store
+        .list_experts()
+        .await?
+        .into_iter()
+        .find(|e| e.display_name == "Dario")
+        .ok_or("Dario")?;
+    app.store
+        .change_expert(dario.id, ExpertChange::Active(false), now)
+        .await?;
+    let receiver = Receiver::start(Answer::Status(503)).await?;
+    let id = register(&app, &receiver, &["case.created"]).await?;
+    app.create_case().await;
+    fail_for_a_day(&app, &id).await?;
+
+    let mails = sink.wait_for(2).await?;
+    let mut to: Vec<&str> = mails.iter().map(|m| m.rcpt_tos[0].as_str()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["admin@example.com", "carla@example.com"], "{mails:#?}");
+    for mail in &mails {
+        assert_eq!(mail.rcpt_tos.len(), 1, "{mail:?}");
+        // The body is quoted-printable: long lines are broken with `=` CRLF.
+        let text = mail.data.replace("=\r\n", "");
+        assert!(text.contains(&receiver.url), "names the endpoint: {text}");
+        assert!(
+            text.contains(&format!("{PUBLIC_URL}/admin/webhooks")),
+            "links to the console's page: {text}"
+        );
+    }
+    // Nothing more: one email per admin, whatever the later passes.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sink.received()?.len(), 2);
     Ok(())
 }
