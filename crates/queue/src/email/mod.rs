@@ -12,9 +12,24 @@
 pub mod notices;
 pub mod smtp;
 
+use lettre::Address;
+use lettre::message::Mailbox;
 use uuid::Uuid;
 
 pub use lifeline_protocol::EmailPreferences;
+use lifeline_protocol::Expert;
+
+/// Where an email to `expert` goes; `None`, logged, when their sign-in
+/// address is not one an email can be sent to.
+pub fn mailbox(expert: &Expert) -> Option<Mailbox> {
+    match expert.email.parse::<Address>() {
+        Ok(address) => Some(Mailbox::new(Some(expert.display_name.clone()), address)),
+        Err(e) => {
+            tracing::warn!(expert = %expert.id, error = %e, "an expert's address cannot be mailed");
+            None
+        }
+    }
+}
 
 /// A moment an expert can be emailed about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

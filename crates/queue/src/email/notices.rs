@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use futures_util::StreamExt;
-use lettre::Address;
 use lettre::message::Mailbox;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -220,8 +219,9 @@ async fn send(state: &AppState, mailer: &Mailer, key: NoticeKey, attempt: u32) {
 }
 
 /// The pause after the `attempt`th failure: doubling from [`FIRST_RETRY`]
-/// up to [`LONGEST_RETRY`].
-fn retry_pause(attempt: u32) -> Duration {
+/// up to [`LONGEST_RETRY`]. Also the pause between tries of the admins'
+/// email about a disabled webhook endpoint.
+pub(crate) fn retry_pause(attempt: u32) -> Duration {
     let factor = 1_i32 << attempt.min(10);
     (FIRST_RETRY * factor).min(LONGEST_RETRY)
 }
@@ -243,12 +243,8 @@ async fn compose(
     if case.closed_at.is_some() || !expert.active {
         return Ok(None);
     }
-    let to = match expert.email.parse::<Address>() {
-        Ok(address) => Mailbox::new(Some(expert.display_name.clone()), address),
-        Err(e) => {
-            tracing::warn!(expert = %expert.id, error = %e, "an expert's address cannot be mailed");
-            return Ok(None);
-        }
+    let Some(to) = super::mailbox(&expert) else {
+        return Ok(None);
     };
     let customer = case
         .customer

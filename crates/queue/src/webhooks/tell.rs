@@ -10,40 +10,30 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
 
-use lettre::Address;
-use lettre::message::Mailbox;
 use uuid::Uuid;
 
 use lifeline_protocol::ExpertRole;
 
 use super::DisabledEndpoint;
+use crate::email::mailbox;
+use crate::email::notices::retry_pause;
 use crate::email::smtp::Mailer;
 use crate::public_url::PublicUrl;
 use crate::store::Store;
 
-/// Sends to each admin at most this many times…
+/// Tries at most this many times, with the expert emails' pauses between
+/// tries (30 s, doubling): about a quarter of an hour in all.
 const ATTEMPTS: u32 = 6;
-/// …pausing this long after the first failure, doubling after each.
-const FIRST_PAUSE: Duration = Duration::from_secs(30);
 
 /// Who is told, and through what.
+#[derive(Debug)]
 pub struct Admins {
     pub store: Arc<dyn Store>,
     /// `None` when the server sends no mail.
     pub mailer: Option<Arc<Mailer>>,
     /// For a link to the console's webhooks page.
     pub public_url: Option<PublicUrl>,
-}
-
-impl std::fmt::Debug for Admins {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Admins")
-            .field("mails", &self.mailer.is_some())
-            .field("public_url", &self.public_url)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Admins {
@@ -65,7 +55,6 @@ impl Admins {
         let Some(mailer) = &self.mailer else { return };
         let (subject, body) = self.compose(&disabled);
         let mut sent: HashSet<Uuid> = HashSet::new();
-        let mut pause = FIRST_PAUSE;
         for attempt in 1..=ATTEMPTS {
             match self.email_once(mailer, &subject, &body, &mut sent).await {
                 Ok(()) => return,
@@ -77,8 +66,11 @@ impl Admins {
                     "cannot email the admins that a webhook endpoint was disabled"
                 ),
             }
-            tokio::time::sleep(pause).await;
-            pause *= 2;
+            if attempt < ATTEMPTS
+                && let Ok(pause) = retry_pause(attempt - 1).try_into()
+            {
+                tokio::time::sleep(pause).await;
+            }
         }
     }
 
@@ -97,17 +89,11 @@ impl Admins {
             .filter(|e| e.active && e.role == ExpertRole::Admin && !sent.contains(&e.id))
             .collect::<Vec<_>>();
         for admin in admins {
-            match admin.email.parse::<Address>() {
-                Ok(address) => {
-                    let to = Mailbox::new(Some(admin.display_name.clone()), address);
-                    mailer
-                        .send(to, subject, body.to_owned())
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
-                Err(e) => {
-                    tracing::warn!(expert = %admin.id, error = %e, "an admin's address cannot be mailed");
-                }
+            if let Some(to) = mailbox(&admin) {
+                mailer
+                    .send(to, subject, body.to_owned())
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             sent.insert(admin.id);
         }
