@@ -1,5 +1,6 @@
 //! Project automation, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
 
+mod axe;
 mod bench;
 mod cargo;
 mod demo;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cargo, dist, postgres, server_package, system};
+use crate::{axe, cargo, dist, postgres, server_package, system};
 
 /// The virtual screen the real-window test runs on.
 const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
@@ -50,10 +50,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if args.server_package {
         return run_server_package(args, None);
     }
-    if !args.no_install {
+    // The console's accessibility tests fail without axe-core: with
+    // --no-install they are pointed at where it would be, and say so.
+    let axe_js = if args.no_install {
+        axe::script()?
+    } else {
         system::ensure_packages(system::TEST_PACKAGES)?;
         system::ensure_tauri_driver()?;
-    }
+        axe::ensure()?
+    };
     if args.install_only {
         return Ok(ExitCode::SUCCESS);
     }
@@ -87,6 +92,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let mut command = cargo_under_display(cargo_args);
         command
             .env("LIFELINE_APP", &app)
+            .env("LIFELINE_AXE_JS", &axe_js)
             .env_remove("TEST_DATABASE_URL");
         let status = cargo::run_streaming(command, "cargo test")?;
         if !status.success() {

@@ -71,6 +71,11 @@ pub struct Browser {
 impl Browser {
     /// `None` only when tools are missing outside CI with `LIFELINE_SKIP_E2E=1`.
     pub async fn start_or_skip() -> Fallible<Option<Self>> {
+        Self::start_with_or_skip(&[]).await
+    }
+
+    /// The same, with more Chromium switches (`--force-dark-mode`).
+    pub async fn start_with_or_skip(extra_args: &[&str]) -> Fallible<Option<Self>> {
         let chromium = ["chromium", "chromium-browser", "google-chrome"]
             .into_iter()
             .find_map(find_program);
@@ -100,17 +105,25 @@ impl Browser {
         .map_err(|e| format!("cannot start {}: {e}", chromedriver.display()))?;
         wait_for_listener(port, "chromedriver")?;
         let profile = tempfile::tempdir()?;
+        let mut args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--window-size=1280,860".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
                 "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1280,860",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": args,
                 // As if the expert had allowed the console's notifications
                 // (a permission prompt cannot be answered headless).
                 "prefs": { "profile.default_content_setting_values.notifications": 1 },

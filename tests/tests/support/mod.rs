@@ -71,6 +71,15 @@ impl Server {
     /// Starts the server; the expert is called `expert_name` and signs in to
     /// the console with `password` when one is given.
     pub async fn start(expert_name: &str, password: Option<&str>) -> Fallible<Self> {
+        Self::start_as(expert_name, password, false).await
+    }
+
+    /// The same, the expert an admin when `admin` is set.
+    pub async fn start_as(
+        expert_name: &str,
+        password: Option<&str>,
+        admin: bool,
+    ) -> Fallible<Self> {
         let data_dir = tempfile::tempdir()?;
         let env = HashMap::from([
             ("LIFELINE_LISTEN".to_string(), "127.0.0.1:0".to_string()),
@@ -93,7 +102,7 @@ impl Server {
             Email::parse(EXPERT_EMAIL)?,
             expert_name,
             password,
-            false,
+            admin,
             vec![group.id],
             now,
         )

@@ -1,21 +1,29 @@
 // The expert console's only script: live queue rows, live case page, alerts
 // (notifications, chime, title count) and confirmation of destructive forms.
-// Loaded from /static (the CSP allows no inline script). Rows arrive as HTML
-// rendered and escaped by the server.
+// Loaded from /static (the CSP allows no inline script). Rows and case parts
+// arrive as HTML rendered and escaped by the server. What a person reads
+// comes from the templates (data-* attributes), not from here.
 "use strict";
 
 (function () {
   const rows = document.querySelector("[data-live-rows]");
   const livePage = document.querySelector("[data-live-case]");
   const session = document.querySelector("[data-session-url]");
-  // While in a session the case page updates from the socket, not by reloading.
-  let inSession = false;
-  if (session) setUpSession(session, (value) => { inSession = value; });
+  if (session) setUpSession(session);
 
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
+  // When the control that had focus was just hidden or removed, focus
+  // `fallback` instead of letting it fall to the page body.
+  function keepFocus(before, fallback) {
+    if (!before || before === document.body || !fallback) return;
+    if (!before.isConnected || before.getClientRects().length === 0) fallback.focus();
+  }
+
+  // On the document, so forms put in by a live update ask too.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
   });
 
   // Signed-in pages only: they carry the session's CSRF token.
@@ -43,7 +51,7 @@
       if (response.ok) {
         const html = await response.text();
         if (html !== shownRows) {
-          document.getElementById("queue-rows").innerHTML = html;
+          patchRows(html);
           shownRows = html;
         }
       }
@@ -55,9 +63,136 @@
     if (pending === null) pending = window.setTimeout(refreshRows, 100);
   }
 
+  // Brings the table to the server's rows without replacing it: a row stays
+  // the same element while its case is listed and only its changed cells
+  // are rewritten, so focus on a case link stays put. What a person would
+  // want to hear (a case came, left, or changed state) is said once in
+  // #queue-news; the waiting times moving are not.
+  function patchRows(html) {
+    const body = document.getElementById("queue-rows");
+    const fresh = document.createElement("tbody");
+    fresh.innerHTML = html;
+    const focused = document.activeElement;
+    const focusedRow = body.contains(focused) ? focused.closest("tr") : null;
+    const focusedAt = focusedRow ? focusedRow.sectionRowIndex : -1;
+    const key = (tr) => tr.dataset.case || "empty";
+    const old = new Map(Array.from(body.rows, (tr) => [key(tr), tr]));
+    const news = [];
+    Array.from(fresh.rows).forEach((tr, index) => {
+      let row = old.get(key(tr));
+      if (row) {
+        old.delete(key(tr));
+        const wasState = stateOf(row);
+        Array.from(tr.cells).forEach((cell, i) => {
+          const mine = row.cells[i];
+          if (!mine) row.append(cell.cloneNode(true));
+          else if (mine.innerHTML !== cell.innerHTML) mine.innerHTML = cell.innerHTML;
+        });
+        if (tr.dataset.case && stateOf(row) !== wasState) news.push(["changed", row]);
+      } else {
+        row = tr.cloneNode(true);
+        if (tr.dataset.case) news.push(["added", row]);
+      }
+      // Only a row out of place moves (moving one that holds focus blurs it).
+      if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
+    });
+    old.forEach((row) => {
+      if (row.dataset.case) news.push(["removed", row]);
+      row.remove();
+    });
+    if (focusedRow && !focused.isConnected) {
+      // The focused case left the list: focus the link of the row now in its
+      // place (or the last one), else the page's main area.
+      const near = body.rows[Math.min(focusedAt, body.rows.length - 1)];
+      const link = near && near.querySelector("a.code");
+      (link || document.getElementById("main")).focus();
+    }
+    announceRows(news);
+  }
+  function stateOf(row) {
+    const cell = row.querySelector(".state");
+    return cell ? cell.textContent.trim() : "";
+  }
+  function announceRows(news) {
+    const region = document.getElementById("queue-news");
+    if (!region || news.length === 0) return;
+    region.textContent = news.map(([what, row]) => region.dataset[what]
+      .replace("{code}", (row.querySelector(".code") || row).textContent.trim())
+      .replace("{state}", stateOf(row))).join(" ");
+  }
+
+  // The case page follows changes made elsewhere (another expert, the
+  // customer, this expert in another tab) by reading the page again and
+  // putting in the parts that differ, then saying what changed in
+  // #case-news. Focus inside a replaced part goes to the same control in
+  // the new part, or to the Actions heading.
+  let caseReading = null;
+  async function refreshCase() {
+    caseReading = null;
+    let html;
+    try {
+      const response = await fetch(window.location.pathname, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      if (response.status === 401) { window.location.reload(); return; }
+      if (!response.ok) return;
+      html = await response.text();
+    } catch (_) {
+      return; // offline for a moment: the next change tries again
+    }
+    const next = new DOMParser().parseFromString(html, "text/html");
+    const focused = document.activeElement;
+    const focusedId = focused && focused.id;
+    const said = [];
+    const oldHistory = new Set(Array.from(document.querySelectorAll("#history li"), lineOf));
+    next.querySelectorAll("#history li").forEach((li) => {
+      if (!oldHistory.has(lineOf(li))) said.push(lineOf(li));
+    });
+    const changedDetails = [];
+    document.querySelectorAll("[data-live-part]").forEach((part) => {
+      const fresh = next.getElementById(part.id);
+      if (!fresh || fresh.innerHTML === part.innerHTML) return;
+      if (part.id === "case-details") changedDetails.push(...detailChanges(part, fresh));
+      const hadFocus = part.contains(focused);
+      part.className = fresh.className;
+      part.innerHTML = fresh.innerHTML;
+      if (hadFocus) {
+        const again = focusedId && document.getElementById(focusedId);
+        (again || document.getElementById("actions")).focus();
+      }
+    });
+    // A case closed elsewhere has no session any more.
+    const sessionPart = document.getElementById("session");
+    if (sessionPart && !next.getElementById("session")) {
+      const hadFocus = sessionPart.contains(focused);
+      sessionPart.remove();
+      if (hadFocus) document.getElementById("actions").focus();
+    }
+    const what = said.length > 0 ? said : changedDetails;
+    const region = document.getElementById("case-news");
+    if (region && what.length > 0) region.textContent = region.dataset.changed.replace("{what}", what.join("; "));
+  }
+  // A history line as said: what happened, without the time.
+  function lineOf(li) {
+    return Array.from(li.childNodes).filter((n) => n.nodeName !== "TIME")
+      .map((n) => n.textContent).join("").replace(/\s+/g, " ").trim();
+  }
+  // "Name: value" for each detail whose value differs.
+  function detailChanges(dl, fresh) {
+    const values = (list) => new Map(Array.from(list.querySelectorAll("dt"),
+      (dt) => [dt.textContent.trim(), dt.nextElementSibling ? dt.nextElementSibling.textContent.trim() : ""]));
+    const before = values(dl);
+    return Array.from(values(fresh)).filter(([name, value]) => before.get(name) !== value)
+      .map(([name, value]) => `${name}: ${value}`);
+  }
+  function scheduleCase() {
+    if (caseReading === null) caseReading = window.setTimeout(refreshCase, 100);
+  }
+
   events.addEventListener("changed", (event) => {
     if (rows) scheduleRows();
-    if (livePage && !inSession && event.data === livePage.dataset.liveCase) window.location.reload();
+    if (livePage && event.data === livePage.dataset.liveCase) scheduleCase();
   });
   // A session side joined or left: patch the row's state in place rather
   // than read the queue again. Only a page filtered to one open state can
@@ -65,7 +200,7 @@
   events.addEventListener("presence", (event) => {
     let change;
     try { change = JSON.parse(event.data); } catch (_) { return; }
-    if (livePage && !inSession && change.case_id === livePage.dataset.liveCase) window.location.reload();
+    if (livePage && change.case_id === livePage.dataset.liveCase) scheduleCase();
     if (!rows) return;
     const state = new URL(rows.dataset.liveRows, window.location.href).searchParams.get("state");
     if (state === "new" || state === "pending" || state === "in_progress") {
@@ -77,8 +212,10 @@
     const cell = row && row.querySelector(".state");
     if (cell) {
       shownRows = null; // the table no longer matches the last answer
+      const was = stateOf(row);
       cell.textContent = change.state.replace("_", " ");
       cell.className = `state state-${change.state}`;
+      if (stateOf(row) !== was) announceRows([["changed", row]]);
     }
   });
   // Reconnected after a drop: changes may have been missed.
@@ -222,7 +359,7 @@
   // The live session: Connect opens the case's WebSocket (the cookie signs it
   // in), chat goes both ways, a blip reconnects and re-sends what was not
   // echoed yet; messages are shown once each, by id.
-  function setUpSession(panel, setInSession) {
+  function setUpSession(panel) {
     const status = document.getElementById("session-status");
     const chat = document.getElementById("chat");
     const form = document.getElementById("chat-form");
@@ -242,11 +379,13 @@
 
     function say(text) { status.textContent = text; }
     function show(inSessionNow) {
+      const focused = document.activeElement;
       connect.hidden = inSessionNow;
       leave.hidden = !inSessionNow;
       form.hidden = !inSessionNow;
       document.getElementById("screen").hidden = !inSessionNow;
-      setInSession(inSessionNow);
+      // Connect and Leave take each other's place, and focus with them.
+      keepFocus(focused, inSessionNow ? leave : connect);
     }
     function newId() {
       if (window.crypto.randomUUID) return window.crypto.randomUUID();
@@ -270,8 +409,8 @@
       state.className = `state state-${kase.state}`;
       say(kase.customer_connected ? "In session with the customer." : "Connected; waiting for the customer to join.");
       if (kase.state === "closed" || kase.state === "expired") {
+        // The server ends the session; the page's live update shows the case closed.
         wanted = false;
-        window.location.reload();
       }
     }
     function onMessage(message) {
@@ -312,10 +451,8 @@
       });
     }
     connect.addEventListener("click", () => {
+      if (wanted) return; // already connecting
       wanted = true;
-      // From now on the page must not reload on its own: the join itself is
-      // a change of this case, and its notice may beat the socket's "open".
-      setInSession(true);
       say("Connecting…");
       open();
     });
@@ -358,6 +495,7 @@
     function say(text) { status.textContent = text; }
     function controlling() { return viewing && state.control === "granted" && state.view === "sharing"; }
     function render() {
+      const focused = document.activeElement;
       view.hidden = viewing;
       control.hidden = !viewing || state.control !== "off" || !["sharing", "paused"].includes(state.view);
       stop.hidden = !viewing;
@@ -378,6 +516,8 @@
       } else {
         say("Viewing the customer's screen (view only).");
       }
+      // View screen and Stop take each other's place.
+      keepFocus(focused, viewing ? stop : view);
     }
 
     function onState(next) {

@@ -40,6 +40,21 @@ struct SignInPage<'a> {
     layout: Layout,
     email: &'a str,
     error: Option<String>,
+    /// Marks both fields `aria-invalid`: what was typed is what failed.
+    invalid: bool,
+    /// The field that has focus when the page opens (`email` or `password`),
+    /// so after a refusal the keyboard is back where the fix is typed.
+    focus: &'static str,
+}
+
+/// Why a sign-in was refused, for the page that says so.
+enum Refusal {
+    /// The address is not one: fix it.
+    BadEmail,
+    /// Wrong email or password: fix either, most likely the password.
+    Wrong,
+    /// Too many failures: nothing typed is wrong, wait.
+    Slowed,
 }
 
 pub async fn sign_in_page() -> Result<Response, PageError> {
@@ -47,6 +62,8 @@ pub async fn sign_in_page() -> Result<Response, PageError> {
         layout: Layout::default(),
         email: "",
         error: None,
+        invalid: false,
+        focus: "email",
     })
 }
 
@@ -67,25 +84,33 @@ pub async fn sign_in(
         .charge_address(Purpose::SignIn, client)
         .await?;
     check_same_origin(&state, &headers)?;
-    let refuse = |status: StatusCode, message: String| -> Result<Response, PageError> {
-        let mut response = page(&SignInPage {
-            layout: Layout::default(),
-            email: &form.email,
-            error: Some(message),
-        })?;
-        *response.status_mut() = status;
-        Ok(response)
-    };
+    let refuse =
+        |status: StatusCode, why: Refusal, message: String| -> Result<Response, PageError> {
+            let mut response = page(&SignInPage {
+                layout: Layout::default(),
+                email: &form.email,
+                error: Some(message),
+                invalid: !matches!(why, Refusal::Slowed),
+                focus: match why {
+                    Refusal::BadEmail => "email",
+                    Refusal::Wrong | Refusal::Slowed => "password",
+                },
+            })?;
+            *response.status_mut() = status;
+            Ok(response)
+        };
     // Checked before anything is hashed or remembered.
     let Ok(email) = Email::parse(form.email.trim()) else {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::BadEmail,
             "Enter the email address you sign in with.".to_string(),
         );
     };
     if check_password_length(&form.password).is_err() {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Wrong,
             format!(
                 "Wrong email or password (passwords have {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters)."
             ),
@@ -101,6 +126,7 @@ pub async fn sign_in(
             let secs = wait.whole_seconds().max(1);
             let mut response = refuse(
                 StatusCode::TOO_MANY_REQUESTS,
+                Refusal::Slowed,
                 format!(
                     "Too many failed sign-ins for this address. Try again in {}.",
                     wait_words(secs)
@@ -131,6 +157,7 @@ pub async fn sign_in(
         acting(by, failed).await?;
         return refuse(
             StatusCode::UNAUTHORIZED,
+            Refusal::Wrong,
             "Wrong email or password.".to_string(),
         );
     };
