@@ -324,6 +324,7 @@ impl App {
         let state = self.state;
         let sweeper = tokio::spawn(sweep(Arc::clone(&state)));
         let heart = tokio::spawn(heartbeat(Arc::clone(&state)));
+        let lines = tokio::spawn(follow_lines(Arc::clone(&state)));
         let emails = state
             .mailer
             .clone()
@@ -371,6 +372,7 @@ impl App {
         finished.closed().await;
         let _ = sweeper.await;
         let _ = heart.await;
+        let _ = lines.await;
         if let Some(emails) = emails {
             // An email being handed over gets a moment to finish; one cut off
             // stays held until its lease runs out, then is sent again.
@@ -515,6 +517,28 @@ async fn heartbeat(state: Arc<AppState>) {
         }
         if let Err(e) = state.store.heartbeat(state.clock.now()).await {
             tracing::warn!(error = %e, "cannot record this instance alive; retrying next tick");
+        }
+    }
+}
+
+/// How long the line follower waits for a change made here before it looks
+/// for changes other instances made.
+const LINES_LOOK_EVERY: Duration = Duration::from_millis(250);
+
+/// Keeps this instance's order of each group's waiting line close to the
+/// database (`rules::line`): right after each write here that changed one,
+/// and every [`LINES_LOOK_EVERY`] for the others' changes. Reads never wait
+/// for it (they catch up by themselves); writes correct less when it keeps up.
+async fn follow_lines(state: Arc<AppState>) {
+    loop {
+        tokio::select! {
+            _ = state.shutdown.cancelled() => return,
+            followed = state.store.follow_lines(LINES_LOOK_EVERY) => {
+                if let Err(e) = followed {
+                    tracing::warn!(error = %e, "cannot follow the waiting lines; retrying");
+                    tokio::time::sleep(LINES_LOOK_EVERY).await;
+                }
+            }
         }
     }
 }

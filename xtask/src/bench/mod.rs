@@ -1,6 +1,7 @@
 //! `cargo xtask bench <target>`: measurements against the project's targets.
 
 mod app;
+mod depth;
 mod echo;
 mod load;
 mod queue_server;
@@ -29,7 +30,7 @@ pub struct Args {
     /// instances) instead of the full SQLite benchmark.
     #[arg(long, value_enum, default_value_t = Database::Sqlite)]
     database: Database,
-    /// `server` only: measure this `lifeline-queue` (a release build) instead
+    /// `server` and `depth`: measure this `lifeline-queue` (a release build) instead
     /// of building one.
     #[arg(long, value_name = "PATH")]
     server_bin: Option<PathBuf>,
@@ -46,6 +47,9 @@ enum Target {
     /// The queue server: durable creates, reads, SSE subscribers and fan-out,
     /// against a bare axum JSON echo server as the baseline.
     Server,
+    /// Queue depth: reads, session joins and departures behind 5 and behind
+    /// 100,000 waiting cases, side by side (SQLite).
+    Depth,
     /// The desktop app: click-to-code over cold launches, memory after 60 s
     /// idle and the `.deb` size, against a hello-world Tauri window.
     App,
@@ -59,6 +63,7 @@ impl Target {
     fn name(self) -> &'static str {
         match self {
             Target::Server => "server",
+            Target::Depth => "depth",
             Target::App => "app",
             Target::Screen => "screen",
         }
@@ -88,7 +93,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             },
         );
     }
-    if !matches!(args.target, Target::Server)
+    if !matches!(args.target, Target::Server | Target::Depth)
         && (args.database != Database::Sqlite || args.server_bin.is_some())
     {
         bail!(
@@ -106,6 +111,16 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 Database::Sqlite => server::run(binary),
                 Database::Postgres => scale_out::run(binary),
             }
+        }
+        Target::Depth => {
+            if args.database != Database::Sqlite {
+                bail!("bench depth runs on SQLite only");
+            }
+            let binary = match &args.server_bin {
+                Some(binary) => binary.clone(),
+                None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?,
+            };
+            depth::run(binary)
         }
         Target::App => app::run(),
         #[cfg(all(unix, not(target_os = "macos")))]

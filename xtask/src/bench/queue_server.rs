@@ -111,6 +111,11 @@ impl LocalServer {
         })
     }
 
+    /// The data dir the instances share (SQLite keeps its database there).
+    pub fn data_dir(&self) -> &Path {
+        self._data_dir.path()
+    }
+
     /// Waits until `GET /healthz` answers 200 on every instance.
     pub async fn wait_until_healthy(&mut self) -> Result<()> {
         wait_until_healthy(&mut self.process, self.addr).await?;

@@ -139,10 +139,11 @@ pub(super) fn create_manual_case(
         )?
         .id;
     tx.auto_assign(group.id, now)?;
-    tx.store
-        .case_for_update(case_id, now)?
-        .ok_or(StoreError::NotFound)?
-        .into_case(now)
+    let row = tx
+        .store
+        .case_for_update(case_id)?
+        .ok_or(StoreError::NotFound)?;
+    tx.case_of(row, now)
 }
 
 /// Changes the description or customer details of an open case. An empty
@@ -181,6 +182,7 @@ pub(super) fn close_case(
     let row = tx.open_case(id, now)?;
     if row.assignee_id.is_none() {
         tx.store.add_waiting(row.group_id, -1)?;
+        tx.line_changed(row.group_id, id, false, row.expires_at, now)?;
     }
     tx.store
         .set_final(id, CaseState::Closed, closed_by(by), now)?;
@@ -219,7 +221,7 @@ impl Tx<'_> {
     ) -> Result<CaseRow, StoreError> {
         let row = self
             .store
-            .case_for_update(id, now)?
+            .case_for_update(id)?
             .ok_or(StoreError::NotFound)?;
         let state = row.state_at(now)?;
         if state.is_final() {
@@ -240,7 +242,7 @@ impl Tx<'_> {
     ) -> Result<Case, StoreError> {
         let row = self.open_case(id, now)?;
         if row.assignee_id == expert {
-            return row.into_case(now);
+            return self.case_of(row, now);
         }
         let assignee_name = match expert {
             Some(expert_id) => {
@@ -252,9 +254,12 @@ impl Tx<'_> {
         match (row.assignee_id, expert) {
             (None, Some(_)) => {
                 self.store.add_waiting(row.group_id, -1)?;
+                self.line_changed(row.group_id, id, false, row.expires_at, now)?;
             }
             (Some(_), None) => {
+                // Back at its place in the line, by id (not at the back).
                 self.store.add_waiting(row.group_id, 1)?;
+                self.line_changed(row.group_id, id, true, row.expires_at, now)?;
             }
             _ => {}
         }
@@ -284,8 +289,10 @@ impl Tx<'_> {
             if !self.store.insert_case(&row, &code)? {
                 continue;
             }
-            // Ids grow in commit order, so the new case is last in its line.
+            // Ids grow in commit order, so the new case is last in its line
+            // (and the lines learn it by id, not from the log of changes).
             let waiting = self.store.add_waiting(row.group.id, 1)?;
+            self.lines_changed.push(row.group.id);
             let case = Case {
                 id: row.id,
                 code,
@@ -325,13 +332,76 @@ impl Tx<'_> {
         now: OffsetDateTime,
     ) -> Result<Case, StoreError> {
         let seq = self.store.next_event_seq(case_id)?;
-        let case = self
+        let row = self
             .store
-            .case_for_update(case_id, now)?
-            .ok_or(StoreError::NotFound)?
-            .into_case(now)?;
+            .case_for_update(case_id)?
+            .ok_or(StoreError::NotFound)?;
+        let case = self.case_of(row, now)?;
         self.store_event(&case, seq, action, actor, detail, now)?;
         Ok(case)
+    }
+
+    /// The wire form of a case loaded in this write; only a waiting case
+    /// gets a queue position, computed once.
+    pub(super) fn case_of(
+        &mut self,
+        row: CaseRow,
+        now: OffsetDateTime,
+    ) -> Result<Case, StoreError> {
+        let position = self.queue_position(&row, now)?;
+        row.into_case(now, position)
+    }
+
+    /// The queue position of `row` at `now` as this transaction sees the
+    /// line: the group's line in memory, corrected by the changes logged
+    /// since its version and the cases created since its newest id, read
+    /// here (a few rows while the follower keeps up). `None` unless it waits.
+    fn queue_position(
+        &mut self,
+        row: &CaseRow,
+        now: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        if !row.is_waiting(now)? {
+            return Ok(None);
+        }
+        let group = row.group_id;
+        let peek = self.lines.peek(group);
+        let changes = match peek.version {
+            Some(version) if version < row.line_version => {
+                self.store.line_changes_since(group, version)?
+            }
+            _ => Vec::new(),
+        };
+        let joined = if peek.version.is_none() || peek.newest < Some(row.id) {
+            let after = peek.version.and(peek.newest);
+            self.store.waiting_between(group, after, row.id)?
+        } else {
+            Vec::new()
+        };
+        if peek.version.is_none() {
+            // Not built (a group another server made): the follower builds it.
+            self.lines_changed.push(group);
+        }
+        let ahead = self
+            .lines
+            .ahead_within(group, row.id, peek, &changes, &joined, now);
+        Ok(u32::try_from(ahead + 1).ok())
+    }
+
+    /// Logs a change of `group`'s line: `case` left it, or waits in it
+    /// (rejoined, or its deadline moved) until `expires_at`.
+    pub(super) fn line_changed(
+        &mut self,
+        group: Uuid,
+        case: Uuid,
+        waiting: bool,
+        expires_at: i64,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.store
+            .record_line_change(group, case, waiting, expires_at, now)?;
+        self.lines_changed.push(group);
+        Ok(())
     }
 
     /// Stores a case snapshot as event `seq` (and history line), and queues

@@ -19,6 +19,8 @@ pub(super) fn expire_due(
     for case in &due {
         if case.assignee_id.is_none() {
             tx.store.add_waiting(case.group_id, -1)?;
+            let deadline = crate::clock::to_millis(case.expires_at);
+            tx.line_changed(case.group_id, case.id, false, deadline, now)?;
         }
         tx.store.set_final(
             case.id,

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Tx;
-use super::session::set_presence;
+use super::session::{Answer, set_presence};
 use crate::store::{Actor, StoreError};
 
 /// An instance not seen for this long is dead.
@@ -78,7 +78,7 @@ pub(super) fn remove_instance(
 ) -> Result<(), StoreError> {
     for (case, side) in tx.store.delete_instance(instance)? {
         if tx.store.sockets(case, side)? == 0 {
-            set_presence(tx, case, side, false, &Actor::System, now)?;
+            set_presence(tx, case, side, false, &Actor::System, Answer::Nothing, now)?;
         }
     }
     Ok(())

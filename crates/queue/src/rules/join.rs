@@ -61,7 +61,7 @@ pub(super) fn claim(
     case_ttl: Duration,
     now: OffsetDateTime,
 ) -> Result<Option<Case>, StoreError> {
-    let Some(row) = tx.store.case_for_update(id, now)? else {
+    let Some(row) = tx.store.case_for_update(id)? else {
         return Ok(None);
     };
     if row.state_at(now)?.is_final() {
@@ -73,6 +73,10 @@ pub(super) fn claim(
         .set_claimed(id, &token_hash(id), device, expires_at, now)?
     {
         return Ok(None);
+    }
+    if row.assignee_id.is_none() {
+        // Its deadline moved: the lines count it as waiting until the new one.
+        tx.line_changed(row.group_id, id, true, to_millis(expires_at), now)?;
     }
     tx.record_change(id, HistoryAction::Claimed, "customer", None, now)
         .map(Some)

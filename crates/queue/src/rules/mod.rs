@@ -16,6 +16,8 @@
 //! - `assignment`: automatic assignment (the plan, and running it).
 //! - `session`: presence to state, chat.
 //! - `expiry`: the sweep.
+//! - `line`: queue positions, from each group's waiting line kept in order
+//!   in memory and caught up with the database's log of line changes.
 //! - `instances`: instances' heartbeats, dead ones swept, the sweeps' lease.
 //! - `people`: experts, groups, credentials, deployments.
 
@@ -24,6 +26,7 @@ pub(crate) mod cases;
 mod expiry;
 pub(crate) mod instances;
 mod join;
+pub(crate) mod line;
 mod people;
 mod session;
 mod webhooks;
@@ -60,6 +63,10 @@ use crate::store::{
 use crate::webhooks::{
     Attempt, ClaimedDelivery, DisabledEndpoint, NewWebhook, Webhook, WebhookDelivery,
 };
+
+/// How long logged line changes are kept: a server whose line of a group is
+/// further behind rebuilds it from a snapshot.
+const LINE_CHANGES_KEPT: Duration = Duration::from_secs(10 * 60);
 
 /// Cases expired per write by the sweep.
 const EXPIRE_BATCH: u32 = 500;
@@ -144,6 +151,8 @@ pub struct QueueStore<S> {
     case_ttl: Duration,
     manual_code_ttl: Duration,
     case_token_hash: CaseTokenHash,
+    /// Every group's waiting line, for queue positions.
+    lines: Arc<line::Lines>,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for QueueStore<S> {
@@ -165,6 +174,10 @@ pub(crate) struct Tx<'a> {
     events: Vec<CaseEvent>,
     entered: Vec<CaseState>,
     timed: Vec<SlaTime>,
+    lines: &'a line::Lines,
+    /// Groups whose waiting line this write changed (the follower catches
+    /// up with them once it commits).
+    lines_changed: Vec<Uuid>,
 }
 
 /// A case of `group` reached `measure`'s milestone `seconds` after its creation.
@@ -216,6 +229,7 @@ impl<S: Storage> QueueStore<S> {
             case_ttl,
             manual_code_ttl,
             case_token_hash,
+            lines: Arc::default(),
         }
     }
 
@@ -229,20 +243,27 @@ impl<S: Storage> QueueStore<S> {
         let (reply, answer) = oneshot::channel();
         let hub = Arc::clone(&self.hub);
         let state_changes = self.state_changes.clone();
+        let lines = Arc::clone(&self.lines);
         let job: WriteJob = Box::new(move |store: &mut dyn WriteTx| {
             let mut tx = Tx {
                 store,
                 events: Vec::new(),
                 entered: Vec::new(),
                 timed: Vec::new(),
+                lines: &lines,
+                lines_changed: Vec::new(),
             };
             let result = work(&mut tx);
             let (events, entered, timed) = (tx.events, tx.entered, tx.timed);
+            let lines_changed = tx.lines_changed;
             JobDone {
                 succeeded: result.is_ok(),
                 then: Box::new(move |commit: Result<(), NotCommitted>| {
                     let outcome = match (commit, result) {
                         (Ok(()), Ok(value)) => {
+                            if !lines_changed.is_empty() {
+                                lines.changed(lines_changed);
+                            }
                             for event in events {
                                 hub.publish(event);
                             }
@@ -283,8 +304,29 @@ impl<S: Storage> QueueStore<S> {
     }
 }
 
-fn case_at(row: Option<CaseRow>, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
-    row.map(|row| row.into_case(now)).transpose()
+impl<S: Storage> QueueStore<S> {
+    /// The wire form of a case read at `now`; only a waiting case gets a
+    /// queue position (from its group's line, caught up with the row).
+    async fn case_at(&self, row: CaseRow, now: OffsetDateTime) -> Result<Case, StoreError> {
+        let position = if row.is_waiting(now)? {
+            let ahead = self.lines.ahead(&self.storage, &row, now).await?;
+            u32::try_from(ahead + 1).ok()
+        } else {
+            None
+        };
+        row.into_case(now, position)
+    }
+
+    async fn maybe_case_at(
+        &self,
+        row: Option<CaseRow>,
+        now: OffsetDateTime,
+    ) -> Result<Option<Case>, StoreError> {
+        match row {
+            Some(row) => Ok(Some(self.case_at(row, now).await?)),
+            None => Ok(None),
+        }
+    }
 }
 
 #[async_trait]
@@ -310,6 +352,15 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn reset_presence(&self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        // Built before any write of this run needs a position.
+        let groups: Vec<Uuid> = self
+            .storage
+            .list_groups()
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        self.lines.build(&self.storage, groups).await?;
         let me = self.instance;
         self.write(move |tx| tx.store.record_instance_seen(me, now))
             .await?;
@@ -403,6 +454,7 @@ impl<S: Storage> Store for QueueStore<S> {
                     if !instances::take_lease(tx, instances::SWEEP_LEASE, me, now)? {
                         return Ok(None);
                     }
+                    tx.store.forget_line_changes(now - LINE_CHANGES_KEPT)?;
                     expiry::expire_due(tx, now, EXPIRE_BATCH).map(Some)
                 })
                 .await?;
@@ -506,7 +558,8 @@ impl<S: Storage> Store for QueueStore<S> {
     }
 
     async fn case(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Case>, StoreError> {
-        case_at(self.storage.case_row(id, now).await?, now)
+        let row = self.storage.case_row(id).await?;
+        self.maybe_case_at(row, now).await
     }
 
     async fn case_by_token(
@@ -514,7 +567,12 @@ impl<S: Storage> Store for QueueStore<S> {
         token_hash: &TokenHash,
         now: OffsetDateTime,
     ) -> Result<Option<Case>, StoreError> {
-        case_at(self.storage.case_row_by_token(token_hash, now).await?, now)
+        let row = self.storage.case_row_by_token(token_hash).await?;
+        self.maybe_case_at(row, now).await
+    }
+
+    async fn follow_lines(&self, wait: Duration) -> Result<(), StoreError> {
+        self.lines.follow(&self.storage, wait).await
     }
 
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
@@ -619,12 +677,12 @@ impl<S: Storage> Store for QueueStore<S> {
         query: CaseQuery,
         now: OffsetDateTime,
     ) -> Result<Vec<Case>, StoreError> {
-        self.storage
-            .case_rows(query, now)
-            .await?
-            .into_iter()
-            .map(|row| row.into_case(now))
-            .collect()
+        let rows = self.storage.case_rows(query, now).await?;
+        let mut cases = Vec::with_capacity(rows.len());
+        for row in rows {
+            cases.push(self.case_at(row, now).await?);
+        }
+        Ok(cases)
     }
 
     async fn events_after(
@@ -641,10 +699,10 @@ impl<S: Storage> Store for QueueStore<S> {
         id: Uuid,
         now: OffsetDateTime,
     ) -> Result<Option<(Case, i64)>, StoreError> {
-        match self.storage.case_row(id, now).await? {
+        match self.storage.case_row(id).await? {
             Some(row) => {
                 let seq = row.last_event_seq;
-                Ok(Some((row.into_case(now)?, seq)))
+                Ok(Some((self.case_at(row, now).await?, seq)))
             }
             None => Ok(None),
         }
@@ -1068,6 +1126,117 @@ mod tests {
             store.sweep(lapsed).await?.is_some(),
             "a lapsed lease is taken over"
         );
+        Ok(())
+    }
+
+    fn manual_case(group: Uuid) -> NewManualCase {
+        NewManualCase {
+            group_id: group,
+            customer: lifeline_protocol::Customer::default(),
+            description: None,
+            valid_until: None,
+        }
+    }
+
+    async fn position(
+        store: &QueueStore<SqliteStore>,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        Ok(store
+            .case(id, now)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .queue_position)
+    }
+
+    /// Positions a write computes while the line in memory is behind (no
+    /// follower runs here: only reads catch up), and reads after the log
+    /// of changes the line needed was forgotten.
+    #[tokio::test]
+    async fn positions_stay_exact_with_the_line_behind_and_its_changes_forgotten()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let open = || -> Result<QueueStore<SqliteStore>, StoreError> {
+            Ok(QueueStore::new(
+                SqliteStore::open(&dir.path().join("x.db"))?,
+                Arc::new(Hub::default()),
+                StateChanges::default(),
+                Duration::from_secs(3600),
+                Duration::from_secs(3600),
+                Arc::new(|_| [0; 32]),
+            ))
+        };
+        let store = open()?;
+        let now = OffsetDateTime::now_utc();
+        let group = store.create_group("Front desk", now).await?.id;
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            let case = store
+                .create_manual_case(manual_case(group), Actor::System, now)
+                .await?;
+            ids.push(case.id);
+        }
+        // A write before any read: the line is not built, the write counts.
+        let edit = UpdateCaseRequest::default();
+        let edited = store
+            .update_case(ids[4], edit.clone(), Actor::System, now)
+            .await?;
+        assert_eq!(edited.queue_position, Some(5));
+        assert_eq!(
+            position(&store, ids[4], now).await?,
+            Some(5),
+            "read builds it"
+        );
+
+        // The line now lags: a close ahead, and two cases it has not seen.
+        store.close_case(ids[1], Actor::System, now).await?;
+        for _ in 0..2 {
+            let case = store
+                .create_manual_case(manual_case(group), Actor::System, now)
+                .await?;
+            ids.push(case.id);
+        }
+        let edited = store
+            .update_case(ids[4], edit.clone(), Actor::System, now)
+            .await?;
+        assert_eq!(
+            edited.queue_position,
+            Some(4),
+            "a logged change corrects it"
+        );
+        let edited = store
+            .update_case(ids[6], edit.clone(), Actor::System, now)
+            .await?;
+        assert_eq!(
+            edited.queue_position,
+            Some(6),
+            "and the cases created since"
+        );
+
+        // Changes the line never applied are forgotten: reads rebuild it.
+        store.close_case(ids[0], Actor::System, now).await?;
+        let later = now + Duration::from_secs(1);
+        store
+            .write(move |tx| tx.store.forget_line_changes(later))
+            .await?;
+        for (i, expected) in [(2, 1), (3, 2), (4, 3), (5, 4), (6, 5)] {
+            assert_eq!(
+                position(&store, ids[i], later).await?,
+                Some(expected),
+                "case {i} after a rebuild"
+            );
+        }
+        assert_eq!(position(&store, ids[0], later).await?, None);
+
+        // Another run of the server builds the line at start.
+        drop(store);
+        let store = open()?;
+        store.reset_presence(later).await?;
+        let edited = store
+            .update_case(ids[6], edit, Actor::System, later)
+            .await?;
+        assert_eq!(edited.queue_position, Some(5));
         Ok(())
     }
 }

@@ -12,31 +12,40 @@ use lifeline_protocol::{Case, CaseState, ChatMessage, HistoryAction, MessageFrom
 use super::Tx;
 use crate::hub::{CaseEvent, EventKind};
 use crate::metrics::SlaMeasure;
+use crate::store::rows::CaseRow;
 use crate::store::storage::{EventRow, Milestone};
 use crate::store::{Actor, StoreError};
+
+/// Whether a presence write answers the case: a socket that opens is sent
+/// it, one that closes is not (the wire form's queue position is only
+/// computed for a case that waits, and only when someone reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Answer {
+    Case,
+    Nothing,
+}
 
 /// One side of the case's session came in or went out: sets its presence,
 /// moves the state ([`CaseState::from_presence`]) and records joined or left.
 /// Joining a final case is refused; leaving one changes nothing (closing
 /// already cleared its presence), nor does a side that is already where it goes.
+/// The case as it stands after, when `answer` asks for it.
 pub(super) fn set_presence(
     tx: &mut Tx<'_>,
     id: Uuid,
     side: MessageFrom,
     connected: bool,
     by: &Actor,
+    answer: Answer,
     now: OffsetDateTime,
-) -> Result<Case, StoreError> {
-    let row = tx
-        .store
-        .case_for_update(id, now)?
-        .ok_or(StoreError::NotFound)?;
+) -> Result<Option<Case>, StoreError> {
+    let row = tx.store.case_for_update(id)?.ok_or(StoreError::NotFound)?;
     let state = row.state_at(now)?;
     if state.is_final() {
         if connected {
             return Err(StoreError::CaseFinal(state));
         }
-        return row.into_case(now);
+        return answered(tx, row, answer, now);
     }
     let (mut expert, mut customer) = (row.expert_connected, row.customer_connected);
     let was = match side {
@@ -44,7 +53,7 @@ pub(super) fn set_presence(
         MessageFrom::Customer => std::mem::replace(&mut customer, connected),
     };
     if was == connected {
-        return row.into_case(now);
+        return answered(tx, row, answer, now);
     }
     let ever_joined = row.ever_joined || connected;
     let new_state = CaseState::from_presence(expert, customer, ever_joined);
@@ -94,15 +103,28 @@ pub(super) fn set_presence(
         is_final: false,
         data,
     });
-    let case = tx
-        .store
-        .case_for_update(id, now)?
-        .ok_or(StoreError::NotFound)?
-        .into_case(now)?;
+    if answer == Answer::Nothing && new_state == state {
+        return Ok(None);
+    }
+    let row = tx.store.case_for_update(id)?.ok_or(StoreError::NotFound)?;
+    let case = tx.case_of(row, now)?;
     if new_state != state {
         tx.state_changed_webhook(&case, state, now)?;
     }
-    Ok(case)
+    Ok(Some(case))
+}
+
+/// The case as it stands, when `answer` asks for it.
+fn answered(
+    tx: &mut Tx<'_>,
+    row: CaseRow,
+    answer: Answer,
+    now: OffsetDateTime,
+) -> Result<Option<Case>, StoreError> {
+    match answer {
+        Answer::Case => tx.case_of(row, now).map(Some),
+        Answer::Nothing => Ok(None),
+    }
 }
 
 /// What a presence event stores and queue pages receive.
@@ -125,7 +147,8 @@ pub(super) fn socket_opened(
     by: &Actor,
     now: OffsetDateTime,
 ) -> Result<Case, StoreError> {
-    let case = set_presence(tx, id, side, true, by, now)?;
+    let case =
+        set_presence(tx, id, side, true, by, Answer::Case, now)?.ok_or(StoreError::NotFound)?;
     // The instance counting the socket is on record, even if it was
     // mistaken for dead and removed a moment ago.
     tx.store.record_instance_seen(instance, now)?;
@@ -145,7 +168,7 @@ pub(super) fn socket_closed(
 ) -> Result<(), StoreError> {
     tx.store.remove_socket(id, side, instance)?;
     if tx.store.sockets(id, side)? == 0 {
-        set_presence(tx, id, side, false, by, now)?;
+        set_presence(tx, id, side, false, by, Answer::Nothing, now)?;
     }
     Ok(())
 }
@@ -174,7 +197,7 @@ pub(super) fn reset_presence(
         let mut left = false;
         for (side, _) in sides.into_iter().filter(|&(_, marked)| marked) {
             if tx.store.sockets(id, side)? == 0 {
-                set_presence(tx, id, side, false, &Actor::System, now)?;
+                set_presence(tx, id, side, false, &Actor::System, Answer::Nothing, now)?;
                 left = true;
             }
         }
@@ -212,7 +235,7 @@ pub(super) fn add_message(
         return Ok(false);
     }
     let group_id = row.group_id;
-    let case = row.into_case(now)?;
+    let case = tx.case_of(row, now)?;
     tx.message_webhook(&case, message, now)?;
     let seq = tx.store.next_event_seq(id)?;
     let data: Arc<str> = serde_json::to_string(message)

@@ -327,6 +327,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Records that this server instance is alive (every second; one silent
     /// for a few seconds is taken for dead by the others).
     async fn heartbeat(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Waits up to `wait` for a write here to change a group's waiting
+    /// line, then brings this instance's order of the lines changed (of
+    /// every group, when none was) up to date with the database, so the
+    /// positions writes compute need few corrections.
+    async fn follow_lines(&self, wait: std::time::Duration) -> Result<(), StoreError>;
     /// The sweeps that run once among all instances, if this one holds (or
     /// takes) their lease: dead instances removed, their sockets no longer
     /// counting (only once this instance's own heartbeats have been written

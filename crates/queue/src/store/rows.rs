@@ -12,8 +12,9 @@ use lifeline_protocol::{
 use super::StoreError;
 use crate::clock::{from_millis, to_millis};
 
-/// A stored case, with `ahead`: how many open unassigned cases of its group
-/// came before it (its queue position less one).
+/// A stored case, with `line_version`: its group's line version when it was
+/// read (its queue position comes from the rules' order of the line, which
+/// must have caught up with that version: `crate::rules::line`).
 #[derive(Debug)]
 pub(crate) struct CaseRow {
     pub id: Uuid,
@@ -37,7 +38,7 @@ pub(crate) struct CaseRow {
     pub closed_at: Option<i64>,
     pub closed_by: Option<String>,
     pub last_event_seq: i64,
-    pub ahead: i64,
+    pub line_version: i64,
 }
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -67,13 +68,14 @@ impl CaseRow {
         Ok(self.assignee_id.is_none() && !self.state_at(now)?.is_final())
     }
 
-    /// The wire form at `now`, with the queue position found by the caller.
-    pub fn into_case(self, now: OffsetDateTime) -> Result<Case, StoreError> {
-        let queue_position = if self.is_waiting(now)? {
-            u32::try_from(self.ahead + 1).ok()
-        } else {
-            None
-        };
+    /// The wire form at `now`, with the queue position found by the caller
+    /// (dropped for a case that does not wait).
+    pub fn into_case(
+        self,
+        now: OffsetDateTime,
+        queue_position: Option<u32>,
+    ) -> Result<Case, StoreError> {
+        let queue_position = queue_position.filter(|_| self.assignee_id.is_none());
         let stored = self.stored_state()?;
         let state = state_at(stored, self.expires_at, now);
         let expired_now = state != stored;

@@ -83,6 +83,7 @@ pub trait Storage:
     + AuditReads
     + EmailReads
     + WebhookReads
+    + LineReads
     + Send
     + Sync
     + std::fmt::Debug
@@ -122,6 +123,7 @@ pub trait WriteTx:
     + AuditWrites
     + EmailWrites
     + WebhookWrites
+    + LineWrites
 {
 }
 
@@ -133,6 +135,7 @@ impl<T> WriteTx for T where
         + AuditWrites
         + EmailWrites
         + WebhookWrites
+        + LineWrites
 {
 }
 
@@ -246,6 +249,80 @@ pub trait WebhookWrites {
     fn webhook_working(&mut self, id: Uuid) -> Result<(), StoreError>;
 }
 
+/// A change of a group's waiting line other than a new case joining at its
+/// back: a case left it, or (re)joined it or had its deadline moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineChange {
+    /// The group's line version this change made (they count up from 1, one
+    /// per change, in commit order).
+    pub version: i64,
+    /// The case.
+    pub case_id: Uuid,
+    /// Whether the case waits in the line after the change.
+    pub waiting: bool,
+    /// Its deadline, in milliseconds since the epoch.
+    pub expires_at: i64,
+}
+
+/// A group's line as one statement saw it: its version then, and its
+/// waiting cases after a given id (id, deadline in milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSnapshot {
+    /// The group's line version (0 for a group that never had a change).
+    pub version: i64,
+    /// Its open, unassigned cases (expired ones the sweep has not written
+    /// yet included), by id.
+    pub waiting: Vec<(Uuid, i64)>,
+}
+
+/// Reading the log of line changes and the waiting cases, committed data only.
+pub trait LineReads {
+    /// The group's line version with its waiting cases whose id is above
+    /// `after` (all of them when `None`), in one snapshot.
+    fn line_snapshot(
+        &self,
+        group: Uuid,
+        after: Option<Uuid>,
+    ) -> impl Future<Output = Result<LineSnapshot, StoreError>> + Send;
+    /// At most `limit` of the group's logged changes after version `after`,
+    /// in version order.
+    fn line_changes(
+        &self,
+        group: Uuid,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<LineChange>, StoreError>> + Send;
+}
+
+/// The log of line changes inside a write transaction.
+pub trait LineWrites {
+    /// Logs a change of a group's line under its next version; returns it.
+    fn record_line_change(
+        &mut self,
+        group: Uuid,
+        case: Uuid,
+        waiting: bool,
+        expires_at: i64,
+        at: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
+    /// The group's logged changes after version `after`, in version order.
+    fn line_changes_since(
+        &mut self,
+        group: Uuid,
+        after: i64,
+    ) -> Result<Vec<LineChange>, StoreError>;
+    /// The group's waiting cases with an id above `after` (any, when
+    /// `None`) and below `before`: (id, deadline in milliseconds).
+    fn waiting_between(
+        &mut self,
+        group: Uuid,
+        after: Option<Uuid>,
+        before: Uuid,
+    ) -> Result<Vec<(Uuid, i64)>, StoreError>;
+    /// Deletes the changes logged before `before`; returns how many.
+    fn forget_line_changes(&mut self, before: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
 /// Reading webhook endpoints and their deliveries, committed data only.
 pub trait WebhookReads {
     /// Every endpoint, oldest first.
@@ -296,17 +373,15 @@ pub trait ServerWrites {
 
 /// Reads of cases, committed data only.
 pub trait CaseReads {
-    /// A case as stored, with its queue position at `now`.
+    /// A case as stored, with its group's line version.
     fn case_row(
         &self,
         id: Uuid,
-        now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
-    /// The case whose token hashes to `token_hash`, with its queue position.
+    /// The case whose token hashes to `token_hash`, with its group's line version.
     fn case_row_by_token(
         &self,
         token_hash: &TokenHash,
-        now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
     /// Who created a case, if an expert did.
     fn case_creator(
@@ -323,7 +398,7 @@ pub trait CaseReads {
         &self,
         id: Uuid,
     ) -> impl Future<Output = Result<Vec<ChatMessage>, StoreError>> + Send;
-    /// A page of cases under the query's filters, with their queue positions.
+    /// A page of cases under the query's filters, with their groups' line versions.
     fn case_rows(
         &self,
         query: CaseQuery,
@@ -550,13 +625,9 @@ pub struct SlaCase {
 
 /// Statements on cases inside a write transaction.
 pub trait CaseWrites {
-    /// A case as stored, with its queue position at `now`, locked for this
+    /// A case as stored, with its group's line version, locked for this
     /// transaction's changes.
-    fn case_for_update(
-        &mut self,
-        id: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Option<CaseRow>, StoreError>;
+    fn case_for_update(&mut self, id: Uuid) -> Result<Option<CaseRow>, StoreError>;
     /// The case an earlier create of this deployment made with this key, and its request hash.
     fn case_by_idempotency_key(
         &mut self,

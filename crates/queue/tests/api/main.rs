@@ -27,6 +27,7 @@ mod lifecycle;
 mod live;
 mod migrations;
 mod ops;
+mod positions;
 mod process;
 mod proxy;
 mod rate_limit;

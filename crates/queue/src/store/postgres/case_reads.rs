@@ -26,22 +26,21 @@ const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, \
      c.customer_connected, c.ever_joined, c.created_at, c.updated_at, c.expires_at, c.closed_at, \
      c.closed_by, c.last_event_seq";
 
-/// How many open unassigned cases of the same group are ahead of `c`: its
-/// queue position less one. Selected after [`CASE_COLUMNS`]; `now` is `$1`.
-const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group_id = c.group_id \
-     AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
-     AND w.expires_at > $1) AS ahead";
+/// The version of `c`'s group's line: one row lookup, whatever the line's
+/// length (positions come from `crate::rules::line`). Selected after
+/// [`CASE_COLUMNS`].
+const CASE_LINE: &str = "(SELECT line_version FROM groups WHERE id = c.group_id) AS line_version";
 
 static CASE_BY_ID: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.id = $2"));
+    LazyLock::new(|| format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE c.id = $1"));
 /// [`CASE_BY_ID`], locking the case for the transaction's changes.
 pub(super) static CASE_BY_ID_FOR_UPDATE: LazyLock<String> =
     LazyLock::new(|| format!("{} FOR UPDATE OF c", *CASE_BY_ID));
 static CASE_BY_TOKEN: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.token_hash = $2")
+    format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE c.token_hash = $1")
 });
 
-/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_AHEAD`].
+/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_LINE`].
 pub(super) fn case_row(row: &Row) -> Result<CaseRow, StoreError> {
     Ok(CaseRow {
         id: row.try_get("id")?,
@@ -65,7 +64,7 @@ pub(super) fn case_row(row: &Row) -> Result<CaseRow, StoreError> {
         closed_at: row.try_get("closed_at")?,
         closed_by: row.try_get("closed_by")?,
         last_event_seq: row.try_get("last_event_seq")?,
-        ahead: row.try_get("ahead")?,
+        line_version: row.try_get("line_version")?,
     })
 }
 
@@ -87,23 +86,31 @@ impl Args {
 fn list_statement(query: &CaseQuery, now: OffsetDateTime) -> Option<(String, Args)> {
     let now_ms = to_millis(now);
     let mut args = Args::default();
-    // `now` is `$1`: CASE_AHEAD names it.
-    args.bind(now_ms);
-    let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE TRUE");
+    let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE TRUE");
     match query.state {
         StateFilter::Open => {
-            sql.push_str(" AND c.state IN ('new', 'pending', 'in_progress') AND c.expires_at > $1");
+            let now = args.bind(now_ms);
+            sql.push_str(&format!(
+                " AND c.state IN ('new', 'pending', 'in_progress') AND c.expires_at > {now}"
+            ));
         }
-        StateFilter::Only(CaseState::Expired) => sql.push_str(
-            " AND (c.state = 'expired' OR (c.state IN ('new', 'pending', 'in_progress') AND c.expires_at <= $1))",
-        ),
+        StateFilter::Only(CaseState::Expired) => {
+            let now = args.bind(now_ms);
+            sql.push_str(&format!(
+                " AND (c.state = 'expired' OR (c.state IN ('new', 'pending', 'in_progress') AND c.expires_at <= {now}))"
+            ));
+        }
         StateFilter::Only(CaseState::Closed) => sql.push_str(" AND c.state = 'closed'"),
         StateFilter::Only(open) => {
             let state = args.bind(open.as_str());
-            sql.push_str(&format!(" AND c.state = {state} AND c.expires_at > $1"));
+            let now = args.bind(now_ms);
+            sql.push_str(&format!(" AND c.state = {state} AND c.expires_at > {now}"));
         }
         StateFilter::Final => {
-            sql.push_str(" AND (c.state IN ('closed', 'expired') OR c.expires_at <= $1)");
+            let now = args.bind(now_ms);
+            sql.push_str(&format!(
+                " AND (c.state IN ('closed', 'expired') OR c.expires_at <= {now})"
+            ));
         }
         StateFilter::All => {}
     }
@@ -141,25 +148,18 @@ fn list_statement(query: &CaseQuery, now: OffsetDateTime) -> Option<(String, Arg
 }
 
 impl CaseReads for PostgresStore {
-    async fn case_row(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<CaseRow>, StoreError> {
+    async fn case_row(&self, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
         let client = self.client().await?;
-        one(&client, &CASE_BY_ID, &[&to_millis(now), &id], case_row).await
+        one(&client, &CASE_BY_ID, &[&id], case_row).await
     }
 
     async fn case_row_by_token(
         &self,
         token_hash: &TokenHash,
-        now: OffsetDateTime,
     ) -> Result<Option<CaseRow>, StoreError> {
         let client = self.client().await?;
-        // One statement: credential, case and queue position together.
-        one(
-            &client,
-            &CASE_BY_TOKEN,
-            &[&to_millis(now), &token_hash.as_slice()],
-            case_row,
-        )
-        .await
+        // One statement: credential, case and its line's version together.
+        one(&client, &CASE_BY_TOKEN, &[&token_hash.as_slice()], case_row).await
     }
 
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {

@@ -24,12 +24,8 @@ fn device_json(device: &Device) -> Result<String, StoreError> {
 }
 
 impl CaseWrites for PgTx {
-    fn case_for_update(
-        &mut self,
-        id: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Option<CaseRow>, StoreError> {
-        self.one(&CASE_BY_ID_FOR_UPDATE, &[&to_millis(now), &id], case_row)
+    fn case_for_update(&mut self, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
+        self.one(&CASE_BY_ID_FOR_UPDATE, &[&id], case_row)
     }
 
     fn case_by_idempotency_key(

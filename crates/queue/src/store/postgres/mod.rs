@@ -40,6 +40,7 @@ mod case_writes;
 mod email;
 mod instances;
 mod limits;
+mod line;
 mod listen;
 pub(crate) mod open;
 mod people_reads;

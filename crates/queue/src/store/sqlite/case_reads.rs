@@ -27,19 +27,18 @@ const CASE_COLUMNS: &str = "c.id, c.code, c.state, c.channel, c.group_id, \
      c.customer_connected, c.ever_joined, c.created_at, c.updated_at, c.expires_at, c.closed_at, c.closed_by, \
      c.last_event_seq";
 
-/// How many open unassigned cases of the same group are ahead of `c`: its
-/// queue position less one. Selected after [`CASE_COLUMNS`]; binds `now`.
-const CASE_AHEAD: &str = "(SELECT COUNT(*) FROM cases w WHERE w.group_id = c.group_id \
-     AND w.state IN ('new', 'pending', 'in_progress') AND w.assignee_id IS NULL AND w.id < c.id \
-     AND w.expires_at > ?) AS ahead";
+/// The version of `c`'s group's line: one row lookup, whatever the line's
+/// length (positions come from `crate::rules::line`). Selected after
+/// [`CASE_COLUMNS`].
+const CASE_LINE: &str = "(SELECT line_version FROM groups WHERE id = c.group_id) AS line_version";
 
 static CASE_BY_ID: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.id = ?"));
+    LazyLock::new(|| format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE c.id = ?"));
 static CASE_BY_TOKEN: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE c.token_hash = ?")
+    format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE c.token_hash = ?")
 });
 
-/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_AHEAD`].
+/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_LINE`].
 fn case_row(row: &Row<'_>) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
         id: row.get("id")?,
@@ -63,16 +62,12 @@ fn case_row(row: &Row<'_>) -> rusqlite::Result<CaseRow> {
         closed_at: row.get("closed_at")?,
         closed_by: row.get("closed_by")?,
         last_event_seq: row.get("last_event_seq")?,
-        ahead: row.get("ahead")?,
+        line_version: row.get("line_version")?,
     })
 }
 
-pub(super) fn load_row(
-    conn: &Connection,
-    id: Uuid,
-    now: OffsetDateTime,
-) -> Result<Option<CaseRow>, StoreError> {
-    one(conn, &CASE_BY_ID, params![to_millis(now), id], case_row)
+pub(super) fn load_row(conn: &Connection, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
+    one(conn, &CASE_BY_ID, [id], case_row)
 }
 
 /// The case list's statement and its arguments; `None` when no case can match.
@@ -81,9 +76,8 @@ fn list_statement(
     now: OffsetDateTime,
 ) -> Option<(String, Vec<Box<dyn ToSql + Send>>)> {
     let now_ms = to_millis(now);
-    // `now` is the first parameter: CASE_AHEAD's placeholder comes first.
-    let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_AHEAD} FROM cases c WHERE 1 = 1");
-    let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(now_ms)];
+    let mut sql = format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE 1 = 1");
+    let mut args: Vec<Box<dyn ToSql + Send>> = Vec::new();
     match query.state {
         StateFilter::Open => {
             sql.push_str(" AND c.state IN ('new', 'pending', 'in_progress') AND c.expires_at > ?");
@@ -140,24 +134,17 @@ fn list_statement(
 }
 
 impl CaseReads for SqliteStore {
-    async fn case_row(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<CaseRow>, StoreError> {
-        self.reads.with(|conn| load_row(conn, id, now))
+    async fn case_row(&self, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
+        self.reads.with(|conn| load_row(conn, id))
     }
 
     async fn case_row_by_token(
         &self,
         token_hash: &TokenHash,
-        now: OffsetDateTime,
     ) -> Result<Option<CaseRow>, StoreError> {
-        // One statement: credential, case and queue position together.
-        self.reads.with(|conn| {
-            one(
-                conn,
-                &CASE_BY_TOKEN,
-                params![to_millis(now), token_hash.as_slice()],
-                case_row,
-            )
-        })
+        // One statement: credential, case and its line's version together.
+        self.reads
+            .with(|conn| one(conn, &CASE_BY_TOKEN, [token_hash.as_slice()], case_row))
     }
 
     async fn case_creator(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {

@@ -24,13 +24,9 @@ fn device_json(device: &Device) -> Result<String, StoreError> {
 }
 
 impl CaseWrites for SqliteTx {
-    fn case_for_update(
-        &mut self,
-        id: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Option<CaseRow>, StoreError> {
+    fn case_for_update(&mut self, id: Uuid) -> Result<Option<CaseRow>, StoreError> {
         // The single writer already holds the database: nothing else to lock.
-        load_row(&self.conn, id, now)
+        load_row(&self.conn, id)
     }
 
     fn case_by_idempotency_key(

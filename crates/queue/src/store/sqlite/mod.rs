@@ -24,6 +24,7 @@ mod case_reads;
 mod case_writes;
 mod email;
 mod instances;
+mod line;
 pub(crate) mod open;
 mod people_reads;
 mod people_writes;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0009_email.sql"),
     include_str!("../../../migrations/sqlite/0010_webhooks.sql"),
     include_str!("../../../migrations/sqlite/0011_deployment_keys.sql"),
+    include_str!("../../../migrations/sqlite/0012_line_changes.sql"),
 ];
 
 /// The schema version this server brings a database to.

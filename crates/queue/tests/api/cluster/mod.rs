@@ -18,6 +18,7 @@ pub(crate) mod fanout;
 mod limits;
 mod migrate_db;
 mod outage;
+mod positions;
 mod presence;
 mod sla;
 mod through_nginx;
