@@ -52,6 +52,11 @@ impl Tx<'_> {
         data: &D,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        // Most servers have no endpoint: then no body to build (the same
+        // statements either way).
+        if !self.store.webhooks_subscribed(event_type)? {
+            return Ok(());
+        }
         let body = serde_json::to_string(&EventBody {
             event_type: event_type.as_str(),
             timestamp: now,

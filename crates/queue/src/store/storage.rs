@@ -39,7 +39,7 @@ use crate::credentials::TokenHash;
 use crate::fanout::Notice;
 use crate::hub::{CaseEvent, EventKind};
 use crate::webhooks::{
-    Attempt, ClaimedDelivery, NewWebhook, OutboxEvent, Webhook, WebhookDelivery,
+    Attempt, ClaimedDelivery, EventType, NewWebhook, OutboxEvent, Webhook, WebhookDelivery,
 };
 
 /// Told once the transaction holding a job ended: `Ok` after its commit,
@@ -207,6 +207,9 @@ pub trait WebhookWrites {
     ) -> Result<bool, StoreError>;
     /// Deletes an endpoint with its deliveries; `false` when there is none.
     fn delete_webhook(&mut self, id: Uuid) -> Result<bool, StoreError>;
+    /// Whether any enabled endpoint is subscribed to `event_type`: when none
+    /// is, the rules skip building the event's body (a create's hot path).
+    fn webhooks_subscribed(&mut self, event_type: EventType) -> Result<bool, StoreError>;
     /// Queues `event` for every enabled endpoint subscribed to its type, each
     /// under that endpoint's next outbox number; returns how many.
     fn enqueue_webhook_event(&mut self, event: &OutboxEvent<'_>) -> Result<u64, StoreError>;

@@ -11,7 +11,8 @@ use crate::clock::{from_millis, to_millis};
 use crate::store::StoreError;
 use crate::store::storage::{WebhookReads, WebhookWrites};
 use crate::webhooks::{
-    Attempt, ClaimedDelivery, NewWebhook, OutboxEvent, Webhook, WebhookDelivery, events_from_stored,
+    Attempt, ClaimedDelivery, EventType, NewWebhook, OutboxEvent, Webhook, WebhookDelivery,
+    events_from_stored,
 };
 
 const WEBHOOK_COLUMNS: &str =
@@ -87,6 +88,17 @@ impl WebhookWrites for PgTx {
             &[&id],
         )?;
         Ok(self.run("DELETE FROM webhooks WHERE id = $1", &[&id])? > 0)
+    }
+
+    fn webhooks_subscribed(&mut self, event_type: EventType) -> Result<bool, StoreError> {
+        let wanted = format!(",{},", event_type.as_str());
+        Ok(self
+            .one(
+                "SELECT EXISTS (SELECT 1 FROM webhooks WHERE enabled AND strpos(events, $1) > 0)",
+                &[&wanted],
+                |r| Ok(r.try_get(0)?),
+            )?
+            .unwrap_or(false))
     }
 
     fn enqueue_webhook_event(&mut self, event: &OutboxEvent<'_>) -> Result<u64, StoreError> {

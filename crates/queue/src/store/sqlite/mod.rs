@@ -30,6 +30,7 @@ mod people_reads;
 mod people_writes;
 mod read_pool;
 mod server_facts;
+mod wal_sync;
 mod webhooks;
 mod writer;
 
@@ -41,6 +42,7 @@ use tokio::sync::mpsc;
 use crate::store::StoreError;
 use crate::store::storage::{Storage, WriteJob};
 use read_pool::ReadPool;
+use wal_sync::WalSync;
 use writer::{MAX_BATCH, SqliteTx};
 
 /// Free space under the database below which it counts as full. SQLite
@@ -76,10 +78,15 @@ impl SqliteStore {
                 source,
             })?;
         let reads = ReadPool::open(path.to_path_buf())?;
+        let sync = WalSync::start(open::sync_wal(path)?)?;
+        // From here on commits are made durable by `sync`, off the writer
+        // thread, before anyone is told of them (the migrations above were
+        // committed with an fsync each).
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("sqlite-write".into())
-            .spawn(move || writer::run_writer(SqliteTx { conn: writer }, write_queue))
+            .spawn(move || writer::run_writer(SqliteTx { conn: writer }, write_queue, sync))
             .map_err(|source| StoreError::ThreadStart {
                 thread: "writer",
                 source,

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::wal_sync::SyncWal;
 use crate::store::StoreError;
 
 /// The schema, in order; `PRAGMA user_version` records how many are applied.
@@ -71,9 +72,10 @@ pub(super) fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connectio
     Ok(conn)
 }
 
-/// Opens the writing connection: WAL, a full fsync per commit, foreign keys
-/// on, no automatic checkpoints (a thread of their own runs them), and the
-/// schema brought up to date.
+/// Opens the writing connection: WAL, a full fsync per commit (the store
+/// moves the fsyncs off the writer once the migrations are in: `wal_sync`),
+/// foreign keys on, no automatic checkpoints (a thread of their own runs
+/// them), and the schema brought up to date.
 pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let mut writer = open_connection(
         path,
@@ -87,6 +89,23 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     writer.pragma_update(None, "wal_autocheckpoint", 0)?;
     migrate(&mut writer)?;
     Ok(writer)
+}
+
+/// How the sync threads make the WAL of the database at `path` durable: an
+/// `fdatasync` of the `-wal` file, which the writer's connection (open first)
+/// has made. The file is opened once: SQLite removes it only when its last
+/// connection to the database closes, and the writer's stays open as long as
+/// the sync threads have commits to sync; a checkpoint rewinds the WAL in
+/// place, never replacing the file.
+pub(super) fn sync_wal(path: &Path) -> Result<SyncWal, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    let wal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&name)
+        .map_err(|e| StoreError::Database(Box::new(e)))?;
+    Ok(Box::new(move || wal.sync_data()))
 }
 
 /// The schema version of the database file at `path`, read without

@@ -11,7 +11,8 @@ use crate::clock::{from_millis, to_millis};
 use crate::store::StoreError;
 use crate::store::storage::{WebhookReads, WebhookWrites};
 use crate::webhooks::{
-    Attempt, ClaimedDelivery, NewWebhook, OutboxEvent, Webhook, WebhookDelivery, events_from_stored,
+    Attempt, ClaimedDelivery, EventType, NewWebhook, OutboxEvent, Webhook, WebhookDelivery,
+    events_from_stored,
 };
 
 const WEBHOOK_COLUMNS: &str =
@@ -81,6 +82,16 @@ impl WebhookWrites for SqliteTx {
             [id],
         )?;
         Ok(run(&self.conn, "DELETE FROM webhooks WHERE id = ?", [id])? > 0)
+    }
+
+    fn webhooks_subscribed(&mut self, event_type: EventType) -> Result<bool, StoreError> {
+        Ok(one(
+            &self.conn,
+            "SELECT EXISTS (SELECT 1 FROM webhooks WHERE enabled AND instr(events, ?) > 0)",
+            [format!(",{},", event_type.as_str())],
+            |r| r.get(0),
+        )?
+        .unwrap_or(false))
     }
 
     fn enqueue_webhook_event(&mut self, event: &OutboxEvent<'_>) -> Result<u64, StoreError> {

@@ -2,14 +2,16 @@
 //!
 //! The writer takes every job queued (up to [`MAX_BATCH`]), runs them in one
 //! `BEGIN IMMEDIATE` transaction, each inside its own savepoint (a failing
-//! job is rolled back alone), commits once — one fsync for the batch — and
-//! only then tells each job how the commit went, in commit order.
+//! job is rolled back alone), commits once, and hands the jobs' callers to
+//! [`WalSync`], which tells them how the commit went, in commit order, once
+//! an fsync has made it durable — while the writer runs the next batch.
 
 use std::time::Duration;
 
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
+use super::wal_sync::WalSync;
 use crate::store::StoreError;
 use crate::store::storage::{Completion, JobDone, NotCommitted, WriteJob};
 
@@ -24,7 +26,10 @@ pub(super) struct SqliteTx {
     pub(super) conn: Connection,
 }
 
-pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>) {
+/// The callers of one transaction and how it ended.
+type Ended = (Result<(), NotCommitted>, Vec<Completion>);
+
+pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>, sync: WalSync) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
         batch.push(first);
@@ -34,22 +39,32 @@ pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>) 
                 Err(_) => break,
             }
         }
-        run_batch(&mut tx, &mut batch);
+        for (outcome, completions) in run_batch(&mut tx, &mut batch) {
+            sync.hand_over(outcome, completions);
+        }
     }
+}
+
+/// Runs a statement without arguments, prepared once per connection (the
+/// transaction and savepoint statements run several times per batch).
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// Runs the queued jobs in one transaction, unless SQLite ends it by itself:
 /// after a full disk or an I/O error it may roll the whole transaction back
 /// and go on in autocommit mode. Then the jobs run in it so far are told it
 /// did not commit (never that it did), and the rest start a new transaction
-/// rather than run one statement at a time outside of any.
-fn run_batch(tx: &mut SqliteTx, batch: &mut Vec<WriteJob>) {
+/// rather than run one statement at a time outside of any. Returns each
+/// transaction's callers with how it ended, in commit order.
+fn run_batch(tx: &mut SqliteTx, batch: &mut Vec<WriteJob>) -> Vec<Ended> {
+    let mut ended = Vec::new();
     let mut jobs = batch.drain(..).peekable();
     while jobs.peek().is_some() {
-        if let Err(e) = tx.conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = exec(&tx.conn, "BEGIN IMMEDIATE") {
             // Dropping the jobs drops their reply senders: callers see `Unavailable`.
             tracing::error!(error = %e, "cannot begin a write transaction");
-            return;
+            return ended;
         }
         let mut completions: Vec<Completion> = Vec::new();
         let mut rolled_back = false;
@@ -71,15 +86,14 @@ fn run_batch(tx: &mut SqliteTx, batch: &mut Vec<WriteJob>) {
         } else {
             commit(tx, completions.len())
         };
-        for complete in completions {
-            complete(outcome.clone());
-        }
+        ended.push((outcome, completions));
     }
+    ended
 }
 
 /// Commits the transaction; when that fails, rolls it back (if SQLite has not already).
 fn commit(tx: &mut SqliteTx, writes: usize) -> Result<(), NotCommitted> {
-    match tx.conn.execute_batch("COMMIT") {
+    match exec(&tx.conn, "COMMIT") {
         Ok(()) => Ok(()),
         Err(e) => {
             tracing::error!(error = %e, writes, "commit failed; the batch is rolled back");
@@ -97,7 +111,7 @@ fn commit(tx: &mut SqliteTx, writes: usize) -> Result<(), NotCommitted> {
 /// Runs one job in a savepoint of its own, kept when it succeeded and undone
 /// when it failed.
 fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
-    if let Err(e) = tx.conn.execute_batch("SAVEPOINT job") {
+    if let Err(e) = exec(&tx.conn, "SAVEPOINT job") {
         // Dropping the job drops its reply sender: its caller sees `Unavailable`.
         tracing::error!(error = %e, "cannot start a write");
         return None;
@@ -108,11 +122,11 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
         return Some(then);
     }
     let end = if succeeded {
-        "RELEASE job"
+        exec(&tx.conn, "RELEASE job")
     } else {
-        "ROLLBACK TO job; RELEASE job"
+        exec(&tx.conn, "ROLLBACK TO job").and_then(|()| exec(&tx.conn, "RELEASE job"))
     };
-    match tx.conn.execute_batch(end) {
+    match end {
         Ok(()) => Some(then),
         Err(e) => {
             let message = format!("ending the write: {e}");
@@ -193,7 +207,11 @@ mod tests {
                 tx.record_health_probe(OffsetDateTime::now_utc())
             }),
         ];
-        run_batch(&mut tx, &mut batch);
+        for (outcome, completions) in run_batch(&mut tx, &mut batch) {
+            for complete in completions {
+                complete(outcome.clone());
+            }
+        }
 
         let stored = |name: &str| -> rusqlite::Result<bool> {
             Ok(tx
