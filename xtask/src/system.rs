@@ -48,6 +48,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "cpio",
     // The operator's manual's restore drill backs up with `sqlite3 .backup`.
     "sqlite3",
+    // `bench server`'s load generator (nginx, above, is its reference); its
+    // tests run wrk's scripts for real.
+    "wrk",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

@@ -1,9 +1,10 @@
 //! `cargo xtask bench <target>`: measurements against the project's targets.
 
 mod app;
+mod cpu;
 mod depth;
-mod echo;
 mod load;
+mod nginx;
 mod queue_server;
 mod report;
 mod scale_out;
@@ -12,6 +13,7 @@ mod screen;
 mod server;
 mod session;
 mod sse;
+mod wrk;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,8 +46,9 @@ enum Database {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Target {
-    /// The queue server: durable creates, reads, SSE subscribers and fan-out,
-    /// against a bare axum JSON echo server as the baseline.
+    /// The queue server, driven by `wrk`: durable creates and reads as
+    /// scaling curves, SSE fan-out, live sessions, each rate beside nginx
+    /// serving a static file.
     Server,
     /// Queue depth: reads, session joins and departures behind 5 and behind
     /// 100,000 waiting cases, side by side (SQLite).
@@ -74,9 +77,11 @@ impl Target {
 const OPTIMISED_ENV: &str = "XTASK_BENCH_OPTIMISED";
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    // `cargo xtask` is a debug build. The load generator and the echo baseline
-    // share the machine with the server, so they must be optimised or they,
-    // not the server, set the figures: hand over to a release build of xtask.
+    // `cargo xtask` is a debug build. The in-process parts of the benchmarks
+    // (the SSE subscribers, the session sockets, the generator of the
+    // PostgreSQL benchmark) share the machine with the server, so they must be
+    // optimised or they, not the server, set the figures: hand over to a
+    // release build of xtask.
     if cfg!(debug_assertions) && std::env::var_os(OPTIMISED_ENV).is_none() {
         let xtask = cargo::build_binary("xtask", "xtask", Profile::Release)?;
         // The same arguments: everything after the program name.

@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::cpu::{self, load_average, machine_busy_ticks, process_ticks, utc_now};
 use super::load::Run;
 use super::queue_server::{Backend, LocalServer};
 use super::report::{print_table, show, thousands};
@@ -45,9 +46,6 @@ const FAN_OUT_CASES: usize = 1_000;
 const SUBSCRIBERS_PER_CASE: usize = 4;
 /// The target for a change on one instance reaching a subscriber on another.
 const TARGET_CROSS_FAN_OUT_P99: Duration = Duration::from_millis(500);
-/// Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ is 100
-/// on every architecture Linux runs this project on).
-const TICKS_PER_SECOND: f64 = 100.0;
 /// How often the creates phase samples what PostgreSQL's backends are doing
 /// (each sample is a `psql` run, so not too often on two cores).
 const SAMPLE_EVERY: Duration = Duration::from_millis(200);
@@ -435,7 +433,7 @@ struct CpuUse {
 
 impl CpuUse {
     fn cores(&self, ticks: u64) -> f64 {
-        ticks as f64 / TICKS_PER_SECOND / self.elapsed.as_secs_f64().max(0.001)
+        cpu::cores(ticks, self.elapsed)
     }
 
     /// `server 0.61, PostgreSQL 0.53 (busiest backend 0.20), load generator
@@ -580,23 +578,6 @@ impl BackendSampler {
     }
 }
 
-/// User + system time of a process, in ticks, from `/proc/<pid>/stat`;
-/// `None` when it is gone.
-fn process_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    parse_process_ticks(&stat)
-}
-
-fn parse_process_ticks(stat: &str) -> Option<u64> {
-    // The command name (field 2) may hold spaces and parentheses: the fields
-    // that follow start after its last `)`. utime and stime are fields 14, 15.
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    let mut fields = after_name.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some(user + system)
-}
-
 /// The PostgreSQL backends connected to `database` (their process title
 /// names it: `postgres: 15/main: user database host(port) state`) and their
 /// CPU ticks.
@@ -615,68 +596,4 @@ fn postgres_backend_ticks(database: &str) -> HashMap<u32, u64> {
         })
         .filter_map(|pid| Some((pid, process_ticks(pid)?)))
         .collect()
-}
-
-/// Busy time of all the machine's CPUs together, in ticks, from `/proc/stat`.
-fn machine_busy_ticks() -> Option<u64> {
-    parse_machine_busy_ticks(&std::fs::read_to_string("/proc/stat").ok()?)
-}
-
-fn parse_machine_busy_ticks(stat: &str) -> Option<u64> {
-    let line = stat.lines().find(|line| line.starts_with("cpu "))?;
-    // user nice system idle iowait irq softirq steal (guest time is already
-    // inside user and nice).
-    let values: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .take(8)
-        .map(|value| value.parse().ok())
-        .collect::<Option<_>>()?;
-    // Idle and iowait (the 4th and 5th) are not busy.
-    let [user, nice, system, _, _, irq, softirq, steal] = values.try_into().ok()?;
-    Some(user + nice + system + irq + softirq + steal)
-}
-
-/// The 1, 5 and 15 minute load averages, as `/proc/loadavg` has them.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|| "?".to_owned())
-}
-
-/// The date and time in UTC, from `date` (the xtask has no calendar code).
-fn utc_now() -> String {
-    Command::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_else(|| "date unknown".to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn process_ticks_are_user_plus_system_after_the_command_name() {
-        // Fields 14 and 15 are 700 and 55; the name holds a space and a `)`.
-        let stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 700 55 0 0 20 0 8 0";
-        assert_eq!(parse_process_ticks(stat), Some(755));
-        assert_eq!(parse_process_ticks("4242 (x) S 1"), None);
-    }
-
-    #[test]
-    fn machine_ticks_count_idle_and_iowait_as_not_busy() {
-        let stat = "cpu  100 5 20 800 50 3 2 1 0 0\ncpu0 50 2 10 400 25 1 1 0 0 0\n";
-        assert_eq!(parse_machine_busy_ticks(stat), Some(131));
-        assert_eq!(parse_machine_busy_ticks("intr 1 2 3\n"), None);
-    }
 }
