@@ -319,7 +319,10 @@ impl Runner {
         let bearer = HeaderValue::from_str(&format!("Bearer {}", self.token))
             .map_err(|_| Connect::Refused("the token is not a valid header".into()))?;
         request.headers_mut().insert("authorization", bearer);
-        match tokio_tungstenite::connect_async(request).await {
+        // Nagle off: a chat message or an input event is one small frame,
+        // and one written while the one before is unacknowledged would wait
+        // for the server's delayed ACK (up to 40 ms).
+        match tokio_tungstenite::connect_async_with_config(request, None, true).await {
             Ok((socket, _)) => Ok(socket),
             // The server answered the handshake with an error: not worth retrying,
             // except 429 (this side's sockets are at their cap until a dead one

@@ -350,6 +350,13 @@ impl App {
             };
             match accepted {
                 Ok((stream, peer)) => {
+                    // Small frames go out at once: with Nagle's algorithm a
+                    // session socket's frame written while the one before is
+                    // unacknowledged (a chat message's echo, then the answer)
+                    // waits for the peer's delayed ACK, up to 40 ms.
+                    if let Err(e) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %e, %peer, "cannot set TCP_NODELAY");
+                    }
                     tokio::spawn(serve_connection(
                         stream,
                         peer,

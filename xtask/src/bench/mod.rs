@@ -27,15 +27,20 @@ pub struct Args {
     /// What to measure.
     #[arg(value_enum)]
     target: Target,
-    /// `server` only: `postgres` measures the server on PostgreSQL with one
+    /// `server`: `postgres` measures the server on PostgreSQL with one
     /// instance and with two, beside SQLite (creates, reads, fan-out across
-    /// instances) instead of the full SQLite benchmark.
+    /// instances) instead of the full SQLite benchmark. `session`: the
+    /// database the server chats on.
     #[arg(long, value_enum, default_value_t = Database::Sqlite)]
     database: Database,
-    /// `server` and `depth`: measure this `lifeline-queue` (a release build) instead
-    /// of building one.
+    /// `server`, `depth` and `session`: measure this `lifeline-queue` (a
+    /// release build) instead of building one.
     #[arg(long, value_name = "PATH")]
     server_bin: Option<PathBuf>,
+    /// `session` only: how many rounds of round trips, each on new cases
+    /// (5 when not given).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    rounds: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,6 +58,9 @@ enum Target {
     /// Queue depth: reads, session joins and departures behind 5 and behind
     /// 100,000 waiting cases, side by side (SQLite).
     Depth,
+    /// Chat round trips alone (customer socket → server → expert socket →
+    /// back, 100 cases at once), a few rounds, against the p99 target.
+    Session,
     /// The desktop app: click-to-code over cold launches, memory after 60 s
     /// idle and the `.deb` size, against a hello-world Tauri window.
     App,
@@ -67,6 +75,7 @@ impl Target {
         match self {
             Target::Server => "server",
             Target::Depth => "depth",
+            Target::Session => "session",
             Target::App => "app",
             Target::Screen => "screen",
         }
@@ -98,20 +107,27 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             },
         );
     }
-    if !matches!(args.target, Target::Server | Target::Depth)
+    if !matches!(args.target, Target::Server | Target::Depth | Target::Session)
         && (args.database != Database::Sqlite || args.server_bin.is_some())
     {
         bail!(
-            "--database and --server-bin are options of `bench server`, not `bench {}`",
+            "--database and --server-bin are options of `bench server` and `bench session`, not `bench {}`",
             args.target.name()
         );
     }
+    if !matches!(args.target, Target::Session) && args.rounds.is_some() {
+        bail!(
+            "--rounds is an option of `bench session`, not `bench {}`",
+            args.target.name()
+        );
+    }
+    let server_binary = || match &args.server_bin {
+        Some(binary) => Ok(binary.clone()),
+        None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release),
+    };
     match args.target {
         Target::Server => {
-            let binary = match &args.server_bin {
-                Some(binary) => binary.clone(),
-                None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?,
-            };
+            let binary = server_binary()?;
             match args.database {
                 Database::Sqlite => server::run(binary),
                 Database::Postgres => scale_out::run(binary),
@@ -121,11 +137,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             if args.database != Database::Sqlite {
                 bail!("bench depth runs on SQLite only");
             }
-            let binary = match &args.server_bin {
-                Some(binary) => binary.clone(),
-                None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?,
+            depth::run(server_binary()?)
+        }
+        Target::Session => {
+            let backend = match args.database {
+                Database::Sqlite => queue_server::Backend::Sqlite,
+                Database::Postgres => queue_server::Backend::Postgres {
+                    maintenance_url: crate::postgres::test_database_url(false)?.context(
+                        "`bench session --database postgres` needs the local PostgreSQL on 127.0.0.1:5432 (see above)",
+                    )?,
+                },
             };
-            depth::run(binary)
+            session::run(
+                server_binary()?,
+                &backend,
+                usize::from(args.rounds.unwrap_or(5)),
+            )
         }
         Target::App => app::run(),
         #[cfg(all(unix, not(target_os = "macos")))]

@@ -72,7 +72,7 @@ const SUBSCRIBE_PHASE_LIMIT: Duration = Duration::from_secs(180);
 const ASSIGN_CONNECTIONS: usize = 10;
 const FAN_OUT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Cases whose customer and expert sockets chat back and forth at once.
-const SESSION_PAIRS: usize = 100;
+pub(super) const SESSION_PAIRS: usize = 100;
 /// Cases whose customer and expert sockets are held open together.
 const HELD_SESSION_CASES: usize = 5_000;
 const SESSION_DRAIN_LIMIT: Duration = Duration::from_secs(180);
