@@ -1,6 +1,8 @@
 // The customer window. It renders the `view` the app sends (whole, on every
 // change) and calls the app's commands; it holds no state of its own beyond
-// what is being typed. Every string comes from locales/<language>.json.
+// what is being typed. Every string comes from the app's message catalogue
+// (crates/i18n/locales/<language>/app.ftl), parsed by the app and formatted
+// here.
 "use strict";
 
 const { invoke } = window.__TAURI__.core;
@@ -8,7 +10,8 @@ const { listen } = window.__TAURI__.event;
 
 const $ = (id) => document.getElementById(id);
 
-let strings = {};
+let catalogue = { messages: {}, isolate: false };
+let plurals = new Intl.PluralRules("en");
 let language = null;
 let view = null;
 let offlineUntil = 0;
@@ -17,21 +20,58 @@ let codePainted = false;
 // "Not now" hides the expert's invitation until they ask again.
 let connectDismissed = false;
 
-function t(key, values = {}) {
-  const template = strings[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+// Message `id` with its placeholders filled from `values`; the id itself if
+// the catalogue lacks it (the catalogue's tests say it never does).
+function t(id, values = {}) {
+  const parts = catalogue.messages[id];
+  return parts ? formatParts(parts, values) : id;
 }
+
+// The parts are text, { var } and { select, variants, default } (see
+// crates/i18n/src/window.rs). Placeholders are wrapped in Unicode isolation
+// marks where the language runs right to left, as the app's Rust side does.
+function formatParts(parts, values) {
+  const isolate = catalogue.isolate && parts.length > 1;
+  const wrap = (text) => (isolate ? `\u2068${text}\u2069` : text);
+  let text = "";
+  for (const part of parts) {
+    if (typeof part === "string") text += part;
+    else if ("var" in part) text += wrap(String(values[part.var] ?? ""));
+    else text += wrap(formatParts(chooseVariant(part, values[part.select]).value, values));
+  }
+  return text;
+}
+
+// Fluent's rule: a number matches an exact number first, then its plural
+// category in this language; text matches a key; else the default.
+function chooseVariant(select, value) {
+  const { variants } = select;
+  const found = typeof value === "number"
+    ? variants.find((v) => v.number === value) ?? variants.find((v) => v.key === plurals.select(value))
+    : variants.find((v) => v.key === String(value));
+  return found ?? variants[select.default];
+}
+
+// Problem codes and offline reasons are snake_case; message ids use dashes.
+const dashed = (code) => String(code).replaceAll("_", "-");
 
 async function useLanguage(tag) {
   if (tag === language) return;
-  const response = await fetch(`locales/${tag}.json`);
-  strings = await response.json();
+  // Should the app fail to give it (its tests say it cannot), the window
+  // shows message ids rather than stopping.
+  catalogue = await invoke("get_messages", { language: tag }).catch(() => catalogue);
+  plurals = new Intl.PluralRules(catalogue.language);
   language = tag;
-  document.documentElement.lang = tag;
+  document.documentElement.lang = catalogue.language;
+  document.documentElement.dir = catalogue.dir;
   for (const element of document.querySelectorAll("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n);
   }
 }
+
+// The code as a screen reader should say it: digit by digit, a pause between
+// the groups ("1 2 3, 4 5 6, 7 8 9"), whatever the language around it.
+const spokenCode = (grouped) => grouped.split(" ").map((group) => [...group].join(" ")).join(", ");
 
 // Contrast: pick white or black text for the accent, and darken the accent
 // used as text on white until it reaches 4.5:1.
@@ -58,25 +98,25 @@ function applyBranding(branding) {
   let text = accent;
   for (let i = 0; i < 20 && contrast(text, "#ffffff") < 4.5; i++) text = darken(text, 0.85);
   root.setProperty("--accent-text", text);
-  $("heading").textContent = t("app.heading", { company: branding.company_name });
-  document.title = t("window.title", { company: branding.company_name });
+  $("heading").textContent = t("app-heading", { company: branding.company_name });
+  document.title = t("window-title", { company: branding.company_name });
   const logo = $("logo");
   logo.hidden = !branding.logo;
   if (branding.logo) logo.src = branding.logo;
 }
 
 function statusWords(status) {
-  const name = status.expert ?? t("status.expert_unknown");
+  const name = status.expert ?? t("status-expert-unknown");
   switch (status.kind) {
     case "waiting":
-      return [t("status.waiting.title"), status.position
-        ? t("status.waiting.next", { position: status.position })
-        : t("status.waiting.next_unknown")];
-    case "assigned": return [t("status.assigned.title"), t("status.assigned.next", { name })];
-    case "expert_wants_to_connect": return [t("status.connect.title"), t("status.connect.next", { name })];
-    case "in_session": return [t("status.in_session.title"), t("status.in_session.next", { name })];
-    case "closed": return [t("status.closed.title"), t(status.by_customer ? "status.cancelled.next" : "status.closed.next")];
-    case "expired": return [t("status.expired.title"), t("status.expired.next")];
+      return [t("status-waiting-title"), status.position
+        ? t("status-waiting-next", { position: status.position })
+        : t("status-waiting-next-unknown")];
+    case "assigned": return [t("status-assigned-title"), t("status-assigned-next", { name })];
+    case "expert_wants_to_connect": return [t("status-connect-title"), t("status-connect-next", { name })];
+    case "in_session": return [t("status-in-session-title"), t("status-in-session-next", { name })];
+    case "closed": return [t("status-closed-title"), t(status.by_customer ? "status-cancelled-next" : "status-closed-next")];
+    case "expired": return [t("status-expired-title"), t("status-expired-next")];
     default: return [status.kind, ""];
   }
 }
@@ -89,8 +129,8 @@ function announce(text) {
 }
 
 function problemText(problem) {
-  const key = `error.${problem.code}`;
-  return key in strings ? t(key) : t("error.other", { message: problem.message });
+  const id = `error-${dashed(problem.code)}`;
+  return id in catalogue.messages ? t(id) : t("error-other", { message: problem.message });
 }
 
 function showError(problem) {
@@ -108,8 +148,8 @@ function renderOffline() {
   const seconds = Math.max(0, Math.ceil((offlineUntil - Date.now()) / 1000));
   const host = view.server_host ?? "";
   banner.textContent = seconds > 0
-    ? t(`offline.${view.offline.reason}`, { host, seconds })
-    : t("offline.now", { host });
+    ? t(`offline-${dashed(view.offline.reason)}`, { host, seconds })
+    : t("offline-now", { host });
   banner.hidden = false;
 }
 
@@ -122,7 +162,7 @@ async function render(next) {
 
   if (view.offline && (!previous || previous.offline !== view.offline)) {
     offlineUntil = Date.now() + view.offline.retry_in_ms;
-    if (!previous || !previous.offline) announce(t(`offline.${view.offline.reason}`, {
+    if (!previous || !previous.offline) announce(t(`offline-${dashed(view.offline.reason)}`, {
       host: view.server_host ?? "", seconds: Math.ceil(view.offline.retry_in_ms / 1000),
     }));
   }
@@ -133,7 +173,7 @@ async function render(next) {
     $("broken").hidden = false;
     $("broken-detail").textContent = view.broken.message;
     showError(null);
-    announce(t("broken.title"));
+    announce(t("broken-title"));
     return;
   }
   $("broken").hidden = true;
@@ -144,13 +184,14 @@ async function render(next) {
   const over = !kase || kase.status.kind === "closed" || kase.status.kind === "expired";
   $("requesting").hidden = !view.requesting;
   $("idle").hidden = view.requesting || !!kase;
-  $("idle-intro").textContent = t("idle.intro", { company: view.branding.company_name });
+  $("idle-intro").textContent = t("idle-intro", { company: view.branding.company_name });
   $("join").hidden = view.requesting || !over;
   $("case").hidden = !kase;
   if (view.requesting) announce(t("requesting"));
   if (!kase) return;
 
   $("code").textContent = kase.code_grouped;
+  $("code-spoken").textContent = spokenCode(kase.code_grouped);
   if (!codePainted) {
     codePainted = true;
     // For the click-to-code benchmark (a no-op otherwise): the first
@@ -182,19 +223,22 @@ function renderSession(kase, over, expert) {
   const session = view.session;
   const invited = kase.status.kind === "expert_wants_to_connect";
   if (!invited) connectDismissed = false;
-  $("connect-question").textContent = t("session.invite", { name: expert ?? t("status.expert_unknown") });
+  $("connect-question").textContent = t("session-invite", { name: expert ?? t("status-expert-unknown") });
   $("connect-request").hidden = over || session.joined || !invited || connectDismissed;
   $("start-session").hidden = over || session.joined || (invited && !connectDismissed);
   $("chat-panel").hidden = over || !session.joined;
-  $("session-status").textContent = session.reconnecting ? t("session.reconnecting") : "";
+  $("session-status").textContent = session.reconnecting ? t("session-reconnecting") : "";
   const chat = $("chat");
   // Messages only ever append, each once: add the ones not shown yet.
   for (const message of session.messages.slice(chat.children.length)) {
     const item = document.createElement("li");
     item.className = message.mine ? "mine" : "theirs";
     const who = document.createElement("strong");
-    who.textContent = `${message.mine ? t("session.me") : message.author}: `;
-    item.append(who, document.createTextNode(message.text));
+    who.textContent = `${message.mine ? t("session-me") : message.author}: `;
+    const text = document.createElement("span");
+    text.dir = "auto"; // each message runs its own way, whatever the window's language
+    text.textContent = message.text;
+    item.append(who, text);
     chat.append(item);
   }
   if (session.messages.length < chat.children.length) chat.replaceChildren();
@@ -205,25 +249,25 @@ function renderSession(kase, over, expert) {
 // the expert controls, "Take back control" (also Escape).
 function renderScreen() {
   const screen = view.screen;
-  const name = screen.expert ?? t("status.expert_unknown");
+  const name = screen.expert ?? t("status-expert-unknown");
   const shared = screen.view === "sharing" || screen.view === "paused";
   const controlled = screen.control === "granted";
   document.body.classList.toggle("screen-shared", shared);
   document.body.classList.toggle("screen-controlled", controlled);
-  $("screen-request-question").textContent = t("screen.request", { name });
+  $("screen-request-question").textContent = t("screen-request", { name });
   $("screen-request").hidden = screen.view !== "requested" || !screen.available;
-  $("control-request-question").textContent = t("screen.control_request", { name });
+  $("control-request-question").textContent = t("screen-control-request", { name });
   $("control-request").hidden = screen.control !== "requested";
   $("screen-unavailable").hidden = !screen.unavailable_asked;
   $("screen-banner").hidden = !shared;
-  const banner = controlled ? t("screen.controlled", { name })
-    : screen.view === "paused" ? t("screen.paused", { name }) : t("screen.sharing", { name });
+  const banner = controlled ? t("screen-controlled", { name })
+    : screen.view === "paused" ? t("screen-paused", { name }) : t("screen-sharing", { name });
   $("screen-banner-text").textContent = shared ? banner : "";
   $("control-revoke").hidden = !controlled;
   $("screen-pause").hidden = screen.view !== "sharing";
   $("screen-resume").hidden = screen.view !== "paused";
-  if (screen.view === "requested" && screen.available) announce(t("screen.request", { name }));
-  else if (screen.control === "requested") announce(t("screen.control_request", { name }));
+  if (screen.view === "requested" && screen.available) announce(t("screen-request", { name }));
+  else if (screen.control === "requested") announce(t("screen-control-request", { name }));
   else if (shared) announce(banner);
 }
 
@@ -245,14 +289,14 @@ function wire() {
     const code = view?.case?.code ?? "";
     try {
       await navigator.clipboard.writeText(code);
-      announce(t("code.copied"));
+      announce(t("code-copied"));
     } catch {
       const range = document.createRange();
       range.selectNodeContents($("code"));
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
-      announce(document.execCommand("copy") ? t("code.copied") : t("code.copy_failed"));
+      announce(document.execCommand("copy") ? t("code-copied") : t("code-copy-failed"));
     }
   });
 
@@ -262,7 +306,7 @@ function wire() {
     event.preventDefault();
     await call("set_description", { text: description.value }).then(() => {
       delete description.dataset.dirty;
-      announce(t("description.saved"));
+      announce(t("description-saved"));
     }).catch(() => {});
   });
 
@@ -276,7 +320,7 @@ function wire() {
   });
   $("confirm-cancel").addEventListener("click", async () => {
     $("cancel-confirm").hidden = true;
-    await call("cancel_request").then(() => announce(t("cancel.done"))).catch(() => {});
+    await call("cancel_request").then(() => announce(t("cancel-done"))).catch(() => {});
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;

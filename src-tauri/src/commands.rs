@@ -14,6 +14,7 @@ use crate::view::{CaseView, View};
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         get_view,
+        get_messages,
         request_help,
         set_description,
         cancel_request,
@@ -32,6 +33,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 #[tauri::command]
 fn get_view(shell: State<'_, Shell>) -> View {
     shell.view().clone()
+}
+
+/// The window's messages in `language` (the tag its view names; English for
+/// a tag the app does not speak), parsed for the window's formatter.
+#[tauri::command]
+fn get_messages(language: String) -> Result<lifeline_i18n::WindowCatalogue, String> {
+    // The catalogue's tests make this unreachable; should it happen, the
+    // window shows message ids rather than nothing.
+    lifeline_i18n::messages(&language)
+        .window_catalogue()
+        .map_err(|error| {
+            tracing::error!(%error, "the window cannot format a message");
+            error.to_string()
+        })
 }
 
 /// "Request help": asks for help (channel `app`) unless a case is open.

@@ -17,7 +17,6 @@ use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
 use crate::args::Args;
-use crate::texts;
 use crate::view::{BrandingView, CaseView, MessageView, Offline, SessionView, View};
 
 /// The event carrying the whole [`View`] to the window.
@@ -40,7 +39,11 @@ impl Shell {
     /// Finds the deployment and sets up the client and state; a problem with
     /// any of them becomes the window's broken-deployment state.
     pub fn start(app: &AppHandle, args: &Args) -> Self {
-        let os_locale = sys_locale::get_locale();
+        // The user's locales in their order (LANGUAGE, LC_ALL, LC_MESSAGES,
+        // LANG on Linux); the first is the device's, recorded on the case.
+        let os_locales: Vec<String> = sys_locale::get_locales().collect();
+        let os_locale = os_locales.first().cloned();
+        let os_languages = || os_locales.iter().map(String::as_str);
         let bundled = app
             .path()
             .resource_dir()
@@ -55,12 +58,10 @@ impl Shell {
         ) {
             Ok(installation) => {
                 let behaviour = installation.deployment.behaviour();
-                view.language = lifeline_client::choose_language(
-                    &behaviour.language,
-                    os_locale.as_deref(),
-                    &texts::available(),
-                    texts::FALLBACK_LANGUAGE,
-                );
+                view.language =
+                    lifeline_client::choose_language(&behaviour.language, os_languages())
+                        .tag
+                        .to_owned();
                 view.branding = BrandingView::of(&installation.deployment);
                 view.server_host = Some(installation.deployment.server_host());
                 tracing::info!(deployment = ?installation.deployment, "deployment loaded");
@@ -70,10 +71,10 @@ impl Shell {
                 tracing::error!(code = %problem.code, message = %problem.message, "no usable deployment");
                 view.language = lifeline_client::choose_language(
                     &lifeline_protocol::Language::Auto,
-                    os_locale.as_deref(),
-                    &texts::available(),
-                    texts::FALLBACK_LANGUAGE,
-                );
+                    os_languages(),
+                )
+                .tag
+                .to_owned();
                 view.broken = Some(problem);
                 None
             }
@@ -100,10 +101,9 @@ impl Shell {
     /// The window title: the company's name.
     pub fn window_title(&self) -> String {
         let view = self.view();
-        texts::text(
-            &view.language,
-            "window.title",
-            &[("company", &view.branding.company_name)],
+        lifeline_i18n::messages(&view.language).text(
+            "window-title",
+            &[("company", (&view.branding.company_name).into())],
         )
     }
 
@@ -240,6 +240,7 @@ fn install_shortcut(app: &AppHandle, installation: &Installation) {
     let target = ShortcutTarget {
         app: launch_target(exe),
         default_icon,
+        language: app.state::<Shell>().language(),
     };
     match ensure_shortcut(
         &installation.deployment,
@@ -475,11 +476,12 @@ pub fn session_sender(app: &AppHandle) -> Result<lifeline_client::SessionSender,
         .ok_or_else(|| Problem::new(ProblemCode::NoSession, "not in a session"))
 }
 
-/// Shows the notification `{key}.title` / `{key}.body` about expert `name`.
+/// Shows the notification `{key}-title` / `{key}-body` about expert `name`.
 pub fn notify_text(app: &AppHandle, language: &str, key: &str, name: &str) {
-    let values = [("name", name)];
-    let title = texts::text(language, &format!("{key}.title"), &values);
-    let body = texts::text(language, &format!("{key}.body"), &values);
+    let messages = lifeline_i18n::messages(language);
+    let values = [("name", name.into())];
+    let title = messages.text(&format!("{key}-title"), &values);
+    let body = messages.text(&format!("{key}-body"), &values);
     if let Err(error) = app.notification().builder().title(title).body(body).show() {
         tracing::info!(%error, "cannot show a notification");
     }
@@ -487,10 +489,10 @@ pub fn notify_text(app: &AppHandle, language: &str, key: &str, name: &str) {
 
 fn notify(app: &AppHandle, language: &str, notice: &Notice) {
     let (key, name) = match notice {
-        Notice::ExpertAssigned { expert } => ("notify.assigned", Some(expert.as_str())),
-        Notice::ExpertWantsToConnect { expert } => ("notify.connect", expert.as_deref()),
-        Notice::Closed => ("notify.closed", None),
-        Notice::Expired => ("notify.expired", None),
+        Notice::ExpertAssigned { expert } => ("notify-assigned", Some(expert.as_str())),
+        Notice::ExpertWantsToConnect { expert } => ("notify-connect", expert.as_deref()),
+        Notice::Closed => ("notify-closed", None),
+        Notice::Expired => ("notify-expired", None),
     };
     notify_text(app, language, key, name.unwrap_or("—"));
 }

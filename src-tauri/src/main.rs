@@ -11,7 +11,6 @@ mod commands;
 mod flows;
 mod logging;
 mod screen;
-mod texts;
 mod tray;
 mod view;
 

@@ -10,7 +10,6 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager as _};
 
 use crate::flows::{self, Shell};
-use crate::texts;
 use lifeline_client::Problem;
 
 /// The remote screen as the window shows it.
@@ -75,11 +74,11 @@ pub fn show(app: &AppHandle, share: &ScreenShare) {
     let asked = |now: &str, then: &str| now == "requested" && then != "requested";
     if asked(next.view, before.view) && next.available {
         flows::show_window(app);
-        flows::notify_text(app, &language, "notify.screen", &name);
+        flows::notify_text(app, &language, "notify-screen", &name);
     }
     if asked(next.control, before.control) {
         flows::show_window(app);
-        flows::notify_text(app, &language, "notify.control", &name);
+        flows::notify_text(app, &language, "notify-control", &name);
     }
     if next.is_shared() != before.is_shared() {
         mark_shared(app, &language, next.is_shared());
@@ -94,7 +93,8 @@ pub fn show(app: &AppHandle, share: &ScreenShare) {
 fn mark_shared(app: &AppHandle, language: &str, shared: bool) {
     let title = app.state::<Shell>().window_title();
     let title = if shared {
-        texts::text(language, "window.title_sharing", &[("title", &title)])
+        lifeline_i18n::messages(language)
+            .text("window-title-sharing", &[("title", (&title).into())])
     } else {
         title
     };

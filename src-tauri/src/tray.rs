@@ -5,7 +5,6 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 
 use crate::flows::{self, Shell};
-use crate::texts;
 
 const TRAY_ID: &str = "main";
 
@@ -33,26 +32,20 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 
 /// The menu; while the screen is shared its first line says so and opens the window.
 fn menu(app: &AppHandle, sharing: bool) -> tauri::Result<Menu<tauri::Wry>> {
-    let language = app.state::<Shell>().language();
+    let messages = lifeline_i18n::messages(&app.state::<Shell>().language());
     let item = |id: &str, key: &str| {
-        MenuItem::with_id(
-            app,
-            id,
-            texts::text(&language, key, &[]),
-            true,
-            None::<&str>,
-        )
+        MenuItem::with_id(app, id, messages.text(key, &[]), true, None::<&str>)
     };
     let menu = Menu::with_items(
         app,
         &[
-            &item("request", "tray.request")?,
-            &item("show", "tray.show")?,
-            &item("quit", "tray.quit")?,
+            &item("request", "tray-request")?,
+            &item("show", "tray-show")?,
+            &item("quit", "tray-quit")?,
         ],
     )?;
     if sharing {
-        menu.prepend(&item("sharing", "tray.sharing")?)?;
+        menu.prepend(&item("sharing", "tray-sharing")?)?;
     }
     Ok(menu)
 }
@@ -66,11 +59,8 @@ pub fn show_sharing(app: &AppHandle, sharing: bool) -> tauri::Result<()> {
     let core = app.state::<Shell>();
     let title = core.window_title();
     let tooltip = if sharing {
-        texts::text(
-            &core.language(),
-            "window.title_sharing",
-            &[("title", &title)],
-        )
+        lifeline_i18n::messages(&core.language())
+            .text("window-title-sharing", &[("title", (&title).into())])
     } else {
         title
     };

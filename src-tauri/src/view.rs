@@ -8,7 +8,7 @@ use serde::Serialize;
 /// The whole state of the window.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct View {
-    /// The language the window speaks (`en`, `es`).
+    /// The language the window speaks: a tag of `lifeline_i18n::LANGUAGES`.
     pub language: String,
     /// Company name, accent colour and logo.
     pub branding: BrandingView,

@@ -51,6 +51,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     // `bench server`'s load generator (nginx, above, is its reference); its
     // tests run wrk's scripts for real.
     "wrk",
+    // The window's Japanese screenshots: a font with kana and kanji (Arabic
+    // is in DejaVu Sans, already there).
+    "fonts-ipafont-gothic",
 ];
 
 /// The `tauri-driver` version the real-window test is known to work with.

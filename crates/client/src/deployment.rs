@@ -517,6 +517,18 @@ fn check_behaviour(behaviour: &Behaviour) -> Result<(), (&'static str, String)> 
                 format!("must be auto or a language tag such as en or es-ES, not {tag:?}"),
             ));
         }
+        // Strict, as for every other setting: a typo must show at the first
+        // launch, not leave every machine in the wrong language.
+        if lifeline_i18n::negotiate(tag).is_none() {
+            let spoken: Vec<&str> = lifeline_i18n::LANGUAGES.iter().map(|l| l.tag).collect();
+            return Err((
+                "behaviour.language",
+                format!(
+                    "must be auto or a language the app speaks ({}), not {tag:?}",
+                    spoken.join(", ")
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -648,6 +660,21 @@ shortcut_name = "Acme SOS"
                 message.starts_with("/etc/lifeline/deployment.toml: ") && message.contains(setting),
                 "{bad:?} should be refused naming the file and {setting}, got {message:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_language_the_app_does_not_speak_is_refused_naming_those_it_does() {
+        let message = problem_with(&GOOD.replace("language = \"es\"", "language = \"sv\""));
+        assert!(
+            message.contains(
+                "behaviour.language: must be auto or a language the app speaks (en, es, de, fr, pt-BR, it, ja, ar), not \"sv\""
+            ),
+            "{message}"
+        );
+        for spoken in ["auto", "ar", "ja-JP", "pt-PT", "de-CH"] {
+            let text = GOOD.replace("language = \"es\"", &format!("language = \"{spoken}\""));
+            assert!(parse(&text).is_ok(), "{spoken} is accepted");
         }
     }
 

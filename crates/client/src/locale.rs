@@ -1,107 +1,69 @@
-//! Which language the window speaks: the deployment file's choice, else the
-//! operating system's locale, matched against the languages the app has.
+//! Which language the app speaks: the deployment file's choice, else the
+//! operating system's locales in the user's order of preference, matched
+//! against the languages of the catalogue ([`lifeline_i18n::LANGUAGES`]).
 
 use lifeline_protocol::Language;
 
-/// Picks one of `available` (lower-case language tags such as `en`, `es`):
-/// the deployment's fixed language if the app has it, else the OS locale
-/// (`es_ES.UTF-8`, `es-ES`, `es`), else `fallback`.
+/// The deployment's fixed language if the app speaks it (whole tag or its
+/// primary language), else the first of `os_locales` it speaks (POSIX
+/// `es_ES.UTF-8` or BCP 47 `es-ES`), else English.
 ///
-/// Tags match exactly first (`pt-br`), then by their primary language (`es-MX`
-/// → `es`).
-pub fn choose_language(
+/// The deployment file's check already refuses a language the app does not
+/// speak; should one get here anyway, the OS's language takes over.
+pub fn choose_language<'a>(
     forced: &Language,
-    os_locale: Option<&str>,
-    available: &[&str],
-    fallback: &str,
-) -> String {
-    let wanted = match forced {
-        Language::Fixed(tag) => Some(tag.as_str()),
+    os_locales: impl IntoIterator<Item = &'a str>,
+) -> &'static lifeline_i18n::Language {
+    let fixed = match forced {
+        Language::Fixed(tag) => lifeline_i18n::negotiate(tag),
         Language::Auto => None,
     };
-    wanted
-        .and_then(|tag| best_match(tag, available))
-        .or_else(|| os_locale.and_then(|tag| best_match(tag, available)))
-        .unwrap_or(fallback)
-        .to_owned()
-}
-
-fn best_match<'a>(tag: &str, available: &[&'a str]) -> Option<&'a str> {
-    let normalized = normalize(tag);
-    if normalized.is_empty() || normalized == "c" || normalized == "posix" {
-        return None;
-    }
-    let primary = normalized.split('-').next().unwrap_or_default();
-    available
-        .iter()
-        .find(|a| a.eq_ignore_ascii_case(&normalized))
-        .or_else(|| available.iter().find(|a| a.eq_ignore_ascii_case(primary)))
-        .copied()
-}
-
-/// `es_ES.UTF-8@euro` → `es-es`.
-fn normalize(tag: &str) -> String {
-    let tag = tag.split(['.', '@']).next().unwrap_or_default();
-    tag.trim().replace('_', "-").to_ascii_lowercase()
+    fixed
+        .or_else(|| os_locales.into_iter().find_map(lifeline_i18n::negotiate))
+        .unwrap_or_else(lifeline_i18n::fallback)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const AVAILABLE: &[&str] = &["en", "es"];
+    fn chosen<'a>(forced: &Language, os: impl IntoIterator<Item = &'a str>) -> &'static str {
+        choose_language(forced, os).tag
+    }
 
     #[test]
     fn the_os_locale_picks_by_primary_language() {
         for os in ["es_ES.UTF-8", "es-MX", "es", "ES"] {
-            assert_eq!(
-                choose_language(&Language::Auto, Some(os), AVAILABLE, "en"),
-                "es",
-                "{os}"
-            );
+            assert_eq!(chosen(&Language::Auto, [os]), "es", "{os}");
         }
+        assert_eq!(chosen(&Language::Auto, ["ar_EG.UTF-8"]), "ar");
+        assert_eq!(chosen(&Language::Auto, ["ja_JP.UTF-8"]), "ja");
+        assert_eq!(chosen(&Language::Auto, ["pt_PT.UTF-8"]), "pt-BR");
+    }
+
+    #[test]
+    fn the_first_os_locale_the_app_speaks_wins() {
+        // LANGUAGE=sv:de:en — no Swedish, so German, not English.
+        assert_eq!(chosen(&Language::Auto, ["sv-SE", "de-DE", "en"]), "de");
     }
 
     #[test]
     fn the_deployment_file_forces_a_language_over_the_os() {
-        let forced = Language::Fixed("es".into());
-        assert_eq!(
-            choose_language(&forced, Some("en_US.UTF-8"), AVAILABLE, "en"),
-            "es"
-        );
+        let forced = Language::Fixed("fr".into());
+        assert_eq!(chosen(&forced, ["en_US.UTF-8"]), "fr");
+        let forced = Language::Fixed("pt-BR".into());
+        assert_eq!(chosen(&forced, ["ja_JP.UTF-8"]), "pt-BR");
     }
 
     #[test]
-    fn an_unknown_or_missing_language_falls_back() {
-        assert_eq!(
-            choose_language(
-                &Language::Fixed("fr".into()),
-                Some("de_DE"),
-                AVAILABLE,
-                "en"
-            ),
-            "en"
-        );
-        assert_eq!(
-            choose_language(&Language::Auto, Some("C"), AVAILABLE, "en"),
-            "en"
-        );
-        assert_eq!(
-            choose_language(&Language::Auto, None, AVAILABLE, "en"),
-            "en"
-        );
+    fn an_unknown_or_missing_language_falls_back_to_english() {
+        assert_eq!(chosen(&Language::Fixed("sv".into()), ["zh_CN"]), "en");
+        assert_eq!(chosen(&Language::Auto, ["C"]), "en");
+        assert_eq!(chosen(&Language::Auto, []), "en");
     }
 
     #[test]
     fn a_forced_language_the_app_lacks_gives_way_to_the_os() {
-        assert_eq!(
-            choose_language(
-                &Language::Fixed("fr".into()),
-                Some("es_ES"),
-                AVAILABLE,
-                "en"
-            ),
-            "es"
-        );
+        assert_eq!(chosen(&Language::Fixed("sv".into()), ["es_ES"]), "es");
     }
 }

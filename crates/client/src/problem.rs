@@ -174,6 +174,85 @@ impl From<ClientError> for Problem {
 mod tests {
     use super::*;
 
+    /// Whether the window's error banner words `code` itself (`error-<code>`)
+    /// rather than the English detail. No wildcard: a new code does not
+    /// compile here until it is decided.
+    fn worded_by_the_window(code: ProblemCode) -> bool {
+        use ErrorCode as E;
+        match code {
+            // The broken-deployment page words these, with the file's detail.
+            ProblemCode::DeploymentNotFound
+            | ProblemCode::DeploymentMissing
+            | ProblemCode::DeploymentUnreadable
+            | ProblemCode::DeploymentUnprotected
+            | ProblemCode::DeploymentSyntax
+            | ProblemCode::DeploymentInvalid => false,
+            // The app's own idempotency key: never the customer's doing.
+            ProblemCode::Api(E::IdempotencyMismatch) => false,
+            ProblemCode::Api(
+                E::Validation
+                | E::Unauthorized
+                | E::Forbidden
+                | E::NotFound
+                | E::Conflict
+                | E::PayloadTooLarge
+                | E::RateLimited
+                | E::Internal,
+            )
+            | ProblemCode::State
+            | ProblemCode::Refused
+            | ProblemCode::Unreachable
+            | ProblemCode::InvalidDescription
+            | ProblemCode::InvalidCode
+            | ProblemCode::InvalidMessage
+            | ProblemCode::Busy
+            | ProblemCode::NoCase
+            | ProblemCode::NoSession
+            | ProblemCode::ScreenLapsed
+            | ProblemCode::ScreenUnavailable
+            | ProblemCode::ScreenNotShared
+            | ProblemCode::ServerTooOld
+            | ProblemCode::ServerTooNew => true,
+        }
+    }
+
+    #[test]
+    fn every_problem_the_window_shows_has_its_words_in_every_language() {
+        use ErrorCode as E;
+        let codes = [
+            ProblemCode::State,
+            ProblemCode::Refused,
+            ProblemCode::Unreachable,
+            ProblemCode::InvalidDescription,
+            ProblemCode::InvalidCode,
+            ProblemCode::InvalidMessage,
+            ProblemCode::Busy,
+            ProblemCode::NoCase,
+            ProblemCode::NoSession,
+            ProblemCode::ScreenLapsed,
+            ProblemCode::ScreenUnavailable,
+            ProblemCode::ScreenNotShared,
+            ProblemCode::ServerTooOld,
+            ProblemCode::ServerTooNew,
+            ProblemCode::Api(E::Validation),
+            ProblemCode::Api(E::Unauthorized),
+            ProblemCode::Api(E::Forbidden),
+            ProblemCode::Api(E::NotFound),
+            ProblemCode::Api(E::Conflict),
+            ProblemCode::Api(E::PayloadTooLarge),
+            ProblemCode::Api(E::RateLimited),
+            ProblemCode::Api(E::Internal),
+        ];
+        for language in lifeline_i18n::LANGUAGES {
+            let messages = lifeline_i18n::messages(language.tag);
+            for code in codes.into_iter().filter(|c| worded_by_the_window(*c)) {
+                // As ui/app.js names it: error-<code>, "_" written "-".
+                let id = format!("error-{}", code.as_str().replace('_', "-"));
+                assert!(messages.has(&id), "{} lacks {id}", language.tag);
+            }
+        }
+    }
+
     #[test]
     fn problems_reach_the_window_as_code_and_message() {
         let problem = Problem::new(ProblemCode::Api(ErrorCode::NotFound), "no such case");

@@ -149,6 +149,9 @@ pub struct ShortcutTarget {
     pub app: PathBuf,
     /// The icon to use when the deployment file has no logo.
     pub default_icon: Option<PathBuf>,
+    /// The language of the launcher's tooltip (a tag of
+    /// [`lifeline_i18n::LANGUAGES`]): the one the app speaks.
+    pub language: String,
 }
 
 /// What [`ensure_shortcut`] did.
@@ -211,10 +214,14 @@ pub fn ensure_shortcut(
     }
 
     let icon = deployment.logo_path().or(target.default_icon.as_deref());
+    let comment = lifeline_i18n::messages(&target.language).text(
+        "shortcut-comment",
+        &[("company", (&deployment.branding().company_name).into())],
+    );
     let mut files = Vec::new();
     match kind {
         ShortcutKind::DesktopEntry => {
-            let entry = desktop_entry(name, &deployment.branding().company_name, &target.app, icon);
+            let entry = desktop_entry(name, &comment, &target.app, icon);
             write_launcher(&desktop_file, &entry)?;
             mark_trusted(&desktop_file);
             files.push(desktop_file);
@@ -239,7 +246,7 @@ pub fn ensure_shortcut(
                 arguments: SOS_ARGUMENT,
                 working_dir: &path_text(working_dir),
                 icon: icon.map(path_text).as_deref(),
-                description: &format!("Get help from {}", deployment.branding().company_name),
+                description: &comment,
             })?;
             create_parent(&desktop_file)?;
             std::fs::write(&desktop_file, link).map_err(|e| io_error(&desktop_file, "write", e))?;
@@ -265,14 +272,11 @@ pub fn desktop_file_name(name: &str, kind: ShortcutKind) -> String {
     }
 }
 
-/// A `.desktop` launcher that starts `app --sos`.
-pub fn desktop_entry(name: &str, company_name: &str, app: &Path, icon: Option<&Path>) -> String {
+/// A `.desktop` launcher that starts `app --sos`; `comment` is its tooltip.
+pub fn desktop_entry(name: &str, comment: &str, app: &Path, icon: Option<&Path>) -> String {
     let mut entry = String::from("[Desktop Entry]\nType=Application\nVersion=1.0\n");
     entry.push_str(&format!("Name={}\n", escape_desktop_string(name)));
-    entry.push_str(&format!(
-        "Comment={}\n",
-        escape_desktop_string(&format!("Get help from {company_name}"))
-    ));
+    entry.push_str(&format!("Comment={}\n", escape_desktop_string(comment)));
     entry.push_str(&format!(
         "Exec={} {SOS_ARGUMENT}\n",
         escape_desktop_string(&quote_exec_argument(&path_text(app)))
@@ -655,13 +659,14 @@ mod tests {
     fn a_desktop_entry_runs_the_app_with_sos_and_shows_the_icon() {
         let entry = desktop_entry(
             "Acme SOS",
-            "Acme IT",
+            "Get help from Acme IT",
             Path::new("/opt/Lifeline 1/lifeline$app"),
             Some(Path::new("/etc/lifeline/logo.png")),
         );
         assert!(entry.starts_with("[Desktop Entry]\n"));
         assert!(entry.contains("\nType=Application\n"));
         assert!(entry.contains("\nName=Acme SOS\n"));
+        assert!(entry.contains("\nComment=Get help from Acme IT\n"));
         assert!(
             entry.contains("\nExec=\"/opt/Lifeline 1/lifeline\\\\$app\" --sos\n"),
             "the path is quoted and $ escaped, then the backslash escaped again: {entry}"
@@ -672,7 +677,7 @@ mod tests {
 
     #[test]
     fn percent_signs_in_the_app_path_are_not_field_codes() {
-        let entry = desktop_entry("SOS", "Acme", Path::new("/opt/100%/app"), None);
+        let entry = desktop_entry("SOS", "Help", Path::new("/opt/100%/app"), None);
         assert!(entry.contains("Exec=\"/opt/100%%/app\" --sos"), "{entry}");
         assert!(!entry.contains("Icon="), "no icon line without an icon");
     }

@@ -33,6 +33,7 @@ impl Home {
         ShortcutTarget {
             app: PathBuf::from("/opt/lifeline/lifeline"),
             default_icon: Some(PathBuf::from("/opt/lifeline/sos.png")),
+            language: "es".into(),
         }
     }
 
@@ -81,6 +82,10 @@ fn first_run_puts_an_executable_launcher_on_the_desktop_and_in_the_menu() -> Tes
     );
     let entry = std::fs::read_to_string(&on_desktop)?;
     assert!(entry.contains("\nName=Acme SOS\n"), "{entry}");
+    assert!(
+        entry.contains("\nComment=Pedir ayuda a Acme IT\n"),
+        "the tooltip speaks the app's language: {entry}"
+    );
     assert!(
         entry.contains("\nExec=\"/opt/lifeline/lifeline\" --sos\n"),
         "{entry}"
