@@ -32,6 +32,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 /// The whole view, for a window that just loaded.
 #[tauri::command]
 fn get_view(shell: State<'_, Shell>) -> View {
+    crate::timing::mark("view asked");
     shell.view().clone()
 }
 
@@ -92,16 +93,20 @@ async fn cancel_request(app: AppHandle, shell: State<'_, Shell>) -> Result<(), P
     Ok(())
 }
 
-/// The window has painted the session code. With `LIFELINE_REPORT_READY` set
-/// (`cargo xtask bench app` sets it), prints one line on stdout: the
-/// benchmark's click-to-code clock stops there.
+/// The window has painted the session code: the start-up work that waited
+/// for it begins ([`flows::settle`]). With `LIFELINE_REPORT_READY` set
+/// (`cargo xtask bench app` sets it), first prints one line on stdout, where
+/// the benchmark's click-to-code clock stops, then the start-up milestones.
 #[tauri::command]
-fn code_painted() {
+fn code_painted(app: AppHandle) {
+    crate::timing::mark("code painted");
     if std::env::var_os("LIFELINE_REPORT_READY").is_some() {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "lifeline: code painted");
+        let _ = writeln!(stdout, "{}", crate::timing::line());
         let _ = stdout.flush();
     }
+    flows::settle(&app);
 }
 
 /// Joins the manual case whose code an expert gave the customer.

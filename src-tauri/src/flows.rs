@@ -4,7 +4,9 @@
 //! and tells the window.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use lifeline_client::shortcut::{ShortcutDirs, ShortcutKind, ShortcutTarget, ensure_shortcut};
 use lifeline_client::{
@@ -33,6 +35,8 @@ pub struct Shell {
     session: Mutex<Option<Session>>,
     /// A help request or join is under way; a second one is refused.
     busy: BusyFlag,
+    /// The start-up work that waits for the first paint has begun.
+    settled: AtomicBool,
 }
 
 impl Shell {
@@ -85,6 +89,7 @@ impl Shell {
             watch: Mutex::new(None),
             session: Mutex::new(None),
             busy: BusyFlag::default(),
+            settled: AtomicBool::new(false),
         }
     }
 
@@ -155,29 +160,87 @@ pub fn show_window(app: &AppHandle) {
     }
 }
 
-/// The start-up flow after the window exists: autostart setting, first-run
-/// shortcut, then the case — a new SOS request when started with `--sos`, the
-/// open (or half-sent) case otherwise, or nothing until the customer asks.
+/// The start-up flow, begun before the window is built so the case request
+/// is on the wire while WebKit starts: a new SOS request when started with
+/// `--sos`, the open (or half-sent) case otherwise, or nothing until the
+/// customer asks. The state file is read off the main thread. What can wait
+/// for the code to be on screen waits ([`settle`]).
 pub fn begin(app: &AppHandle, args: &Args) {
-    let shell = app.state::<Shell>();
-    let Ok(installation) = shell.installation() else {
-        return;
-    };
-    apply_autostart(app, installation.deployment.behaviour().autostart);
-    install_shortcut(app, installation);
-    check_server(app);
-
-    let remembered = installation.store.load().unwrap_or_else(|error| {
-        tracing::warn!(%error, "cannot read the app state");
-        Default::default()
+    // Whatever happens to the request (an unreachable server, no request at
+    // all, a broken deployment), the tray and the shortcut come soon after
+    // the window.
+    let settle_app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SETTLE_AT_LATEST).await;
+        settle(&settle_app);
     });
+    let shell = app.state::<Shell>();
+    if shell.installation().is_err() {
+        return;
+    }
     if args.sos {
         ask_for_help(app, Channel::Sos);
-    } else if remembered.open_case.is_some() || remembered.pending_request.is_some() {
-        // Resuming sends no new request: request_help finds the open case, or
-        // re-sends the request an earlier run wrote down.
-        ask_for_help(app, Channel::App);
+    } else {
+        let app = app.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let shell = app.state::<Shell>();
+            let Ok(installation) = shell.installation() else {
+                return;
+            };
+            let remembered = installation.store.load().unwrap_or_else(|error| {
+                tracing::warn!(%error, "cannot read the app state");
+                Default::default()
+            });
+            if remembered.open_case.is_some() || remembered.pending_request.is_some() {
+                // Resuming sends no new request: request_help finds the open
+                // case, or re-sends the request an earlier run wrote down.
+                ask_for_help(&app, Channel::App);
+            }
+        });
     }
+}
+
+/// How long after start-up [`settle`] runs when no code was painted first.
+const SETTLE_AT_LATEST: Duration = Duration::from_secs(2);
+
+/// The start-up work that can wait until the code is on screen (or
+/// [`SETTLE_AT_LATEST`]), once: the tray icon (on the main thread, as GTK
+/// wants), then off it the server's version check, the autostart setting,
+/// the first-run SOS shortcut and the company logo. Done before the paint,
+/// they delayed it: each reads or writes files or the network, and the tray
+/// talks to the desktop over D-Bus.
+pub fn settle(app: &AppHandle) {
+    let shell = app.state::<Shell>();
+    if shell.settled.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    crate::timing::mark("settle");
+    let tray_app = app.clone();
+    let on_main = app.run_on_main_thread(move || {
+        if let Err(error) = crate::tray::create(&tray_app) {
+            tracing::warn!(%error, "no tray icon");
+        }
+    });
+    if let Err(error) = on_main {
+        tracing::warn!(%error, "no tray icon: the event loop is gone");
+    }
+    if shell.installation().is_err() {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let shell = app.state::<Shell>();
+        let Ok(installation) = shell.installation() else {
+            return;
+        };
+        check_server(&app);
+        apply_autostart(&app, installation.deployment.behaviour().autostart);
+        install_shortcut(&app, installation);
+        if let Some(logo) = installation.deployment.logo() {
+            let logo = logo.data_url();
+            update_view(&app, |view| view.branding.logo = Some(logo));
+        }
+    });
 }
 
 /// Checks in the background that the server works with this app version;
@@ -308,7 +371,10 @@ pub fn ask_for_help(app: &AppHandle, channel: Channel) {
             })
             .await;
         match answer {
-            Ok(opened) => follow(&app, opened),
+            Ok(opened) => {
+                crate::timing::mark("case answered");
+                follow(&app, opened)
+            }
             Err(error) => {
                 tracing::warn!(%error, "asking for help failed");
                 update_view(&app, |view| {

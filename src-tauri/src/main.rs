@@ -11,10 +11,12 @@ mod commands;
 mod flows;
 mod logging;
 mod screen;
+mod timing;
 mod tray;
 mod view;
 
 use clap::Parser;
+use tauri::webview::PageLoadEvent;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::args::Args;
@@ -24,6 +26,7 @@ use crate::flows::Shell;
 const MAIN_WINDOW: &str = "main";
 
 fn main() {
+    timing::start();
     let args = Args::parse();
     let builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
@@ -51,6 +54,7 @@ fn main() {
             }
         })
         .setup(move |app| {
+            timing::mark("setup");
             let log_guard = logging::init(app.handle());
             app.manage(log_guard);
             tracing::info!(?args, version = env!("CARGO_PKG_VERSION"), "starting");
@@ -58,17 +62,23 @@ fn main() {
             let shell = Shell::start(app.handle(), &args);
             let title = shell.window_title();
             app.manage(shell);
+            // The case request goes out first, so the server answers while
+            // WebKit starts; the tray, shortcut and logo wait for the paint.
+            flows::begin(app.handle(), &args);
+            timing::mark("request started");
 
             WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                 .title(title)
                 .inner_size(460.0, 640.0)
                 .min_inner_size(360.0, 480.0)
                 .visible(!args.autostart)
+                .on_page_load(|_, payload| {
+                    if payload.event() == PageLoadEvent::Finished {
+                        timing::mark("page loaded");
+                    }
+                })
                 .build()?;
-            if let Err(error) = tray::create(app.handle()) {
-                tracing::warn!(%error, "no tray icon");
-            }
-            flows::begin(app.handle(), &args);
+            timing::mark("window built");
             Ok(())
         });
     if let Err(error) = builder.run(tauri::generate_context!()) {

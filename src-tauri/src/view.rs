@@ -92,14 +92,15 @@ impl Default for BrandingView {
 }
 
 impl BrandingView {
-    /// The branding of a deployment; a logo that cannot be used is left out
-    /// (the client logged why when it read the file).
+    /// The branding of a deployment, without the logo: that is read after the
+    /// code is on screen ([`crate::flows::settle`]), since a logo file may be
+    /// up to 512 KiB.
     pub fn of(deployment: &Deployment) -> Self {
         let branding = deployment.branding();
         Self {
             company_name: branding.company_name.clone(),
             accent_color: branding.accent_color.clone(),
-            logo: deployment.logo().map(lifeline_client::Logo::data_url),
+            logo: None,
         }
     }
 }

@@ -16,7 +16,7 @@ use fantoccini::Locator;
 use lifeline_protocol::CaseState;
 
 use support::window::{TauriDriver, Tools, app_binary, app_env, wait_for_text};
-use support::{Server, TestResult, path_text};
+use support::{SETTLE_TIMEOUT, Server, TestResult, path_text, wait_for_file};
 
 const SHORTCUT_NAME: &str = "Acme SOS";
 const EXPERT_NAME: &str = "Ana García";
@@ -66,8 +66,9 @@ async fn the_window_shows_the_code_follows_the_expert_and_cancels_with_one_case(
         .path()
         .join("Desktop")
         .join(format!("{SHORTCUT_NAME}.desktop"));
+    // Written after the code is on screen, off the path to it.
     assert!(
-        shortcut.is_file(),
+        wait_for_file(&shortcut, SETTLE_TIMEOUT),
         "the first run puts the SOS shortcut on the desktop: {}",
         shortcut.display()
     );

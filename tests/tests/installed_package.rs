@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use support::{Fallible, ProcessGroup, Server, TestResult, run};
+use support::{Fallible, ProcessGroup, SETTLE_TIMEOUT, Server, TestResult, run, wait_for_file};
 
 /// The `.deb` to test.
 const DEB_ENV: &str = "LIFELINE_DIST_DEB";
@@ -136,8 +136,9 @@ shortcut_name = "{SYSTEM_SHORTCUT_NAME}"
         "one case reached the server of the system-wide file, not the bundled one"
     );
     let shortcut = desktop.join(format!("{SYSTEM_SHORTCUT_NAME}.desktop"));
+    // Written after the code is on screen, off the path to it.
     assert!(
-        shortcut.is_file(),
+        wait_for_file(&shortcut, SETTLE_TIMEOUT),
         "the user's SOS shortcut is named by the system-wide file: {}",
         shortcut.display()
     );
@@ -146,6 +147,7 @@ shortcut_name = "{SYSTEM_SHORTCUT_NAME}"
         shortcut_text.contains(&binary.display().to_string()) && shortcut_text.contains("--sos"),
         "the shortcut starts the installed app with --sos:\n{shortcut_text}"
     );
+    // The autostart entry is written just before the shortcut.
     let autostart = entries(&home.path().join(".config/autostart"))?;
     let [entry] = autostart.as_slice() else {
         return Err(format!("one autostart entry expected, found {autostart:?}").into());

@@ -9,6 +9,7 @@ use std::fmt;
 use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use lifeline_protocol::{Behaviour, Branding, DEPLOYMENT_KEY_PREFIX, DeploymentFile, Language};
 use reqwest::Url;
@@ -88,9 +89,30 @@ pub struct Deployment {
     path: PathBuf,
     source: DeploymentSource,
     file: DeploymentFile,
-    logo: Option<Logo>,
-    logo_problem: Option<String>,
+    logo: LazyLogo,
 }
+
+/// The logo, read when first asked for: a logo file may be up to 512 KiB,
+/// and the app shows the session code before it shows the logo.
+#[derive(Clone, Default)]
+struct LazyLogo(OnceLock<LogoOutcome>);
+
+/// The logo if usable, else why not (both `None`: the file names no logo).
+#[derive(Debug, Clone)]
+struct LogoOutcome {
+    logo: Option<Logo>,
+    problem: Option<String>,
+}
+
+impl PartialEq for LazyLogo {
+    /// Always equal: the logo follows from the file and its path, which the
+    /// deployment compares; whether it was read yet does not matter.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LazyLogo {}
 
 impl fmt::Debug for Deployment {
     /// Leaves out the deployment key: it ships to customers' machines, but
@@ -102,8 +124,8 @@ impl fmt::Debug for Deployment {
             .field("server_url", &self.file.server_url)
             .field("branding", &self.file.branding)
             .field("behaviour", &self.file.behaviour)
-            .field("logo", &self.logo)
-            .field("logo_problem", &self.logo_problem)
+            // Without reading it: logging a deployment must not read the logo.
+            .field("logo", &self.logo.0.get())
             .finish_non_exhaustive()
     }
 }
@@ -191,24 +213,28 @@ impl Deployment {
         check_deployment_key(&file.deployment_key).map_err(|p| invalid("deployment_key", p))?;
         check_branding(&file.branding).map_err(|(field, p)| invalid(field, p))?;
         check_behaviour(&file.behaviour).map_err(|(field, p)| invalid(field, p))?;
-        // A logo that cannot be used leaves the window without one; the rest
-        // of the file (server, key, behaviour) still works.
-        let (logo, logo_problem) = match file.branding.logo.as_deref().map(|l| Logo::load(path, l))
-        {
-            None => (None, None),
-            Some(Ok(logo)) => (Some(logo), None),
-            Some(Err(problem)) => {
-                tracing::warn!(path = %path.display(), %problem, "branding.logo cannot be used; the window shows no logo");
-                (None, Some(problem))
-            }
-        };
 
         Ok(Self {
             path: path.to_path_buf(),
             source,
             file,
-            logo,
-            logo_problem,
+            logo: LazyLogo::default(),
+        })
+    }
+
+    /// Reads the logo the first time it is asked for. A logo that cannot be
+    /// used leaves the window without one; the rest of the file (server, key,
+    /// behaviour) still works.
+    fn logo_outcome(&self) -> &LogoOutcome {
+        self.logo.0.get_or_init(|| {
+            match self.file.branding.logo.as_deref().map(|l| Logo::load(&self.path, l)) {
+                None => LogoOutcome { logo: None, problem: None },
+                Some(Ok(logo)) => LogoOutcome { logo: Some(logo), problem: None },
+                Some(Err(problem)) => {
+                    tracing::warn!(path = %self.path.display(), %problem, "branding.logo cannot be used; the window shows no logo");
+                    LogoOutcome { logo: None, problem: Some(problem) }
+                }
+            }
         })
     }
 
@@ -250,21 +276,21 @@ impl Deployment {
         &self.file.behaviour
     }
 
-    /// The logo, if the file has one that can be used.
+    /// The logo, if the file has one that can be used (read on first call).
     pub fn logo(&self) -> Option<&Logo> {
-        self.logo.as_ref()
+        self.logo_outcome().logo.as_ref()
     }
 
     /// The logo file's absolute location (resolved against the file's
     /// folder), if the logo is a usable file; `None` for a `data:` URL logo.
     pub fn logo_path(&self) -> Option<&Path> {
-        self.logo.as_ref().and_then(Logo::file)
+        self.logo().and_then(Logo::file)
     }
 
     /// Why `branding.logo` is not used, if the file names a logo that cannot
     /// be (not found, too large, not a picture).
     pub fn logo_problem(&self) -> Option<&str> {
-        self.logo_problem.as_deref()
+        self.logo_outcome().problem.as_deref()
     }
 
     /// The whole file as parsed.

@@ -1,5 +1,5 @@
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use lifeline_protocol::{
@@ -42,9 +42,59 @@ struct Inner {
     /// live under a path prefix).
     base_url: Url,
     /// For ordinary requests, with the overall timeout.
-    http: reqwest::Client,
+    http: LazyHttp,
     /// For event streams: they are long-lived, so no overall timeout.
-    stream_http: reqwest::Client,
+    stream_http: LazyHttp,
+}
+
+/// A `reqwest` client built on first use: building one loads the system's
+/// root certificates (a file read and ~150 parses), which the desktop app
+/// must not do on its main thread before the window shows. The first request
+/// pays for it, on the async runtime.
+struct LazyHttp {
+    client: OnceLock<reqwest::Client>,
+    build: fn() -> reqwest::ClientBuilder,
+}
+
+impl fmt::Debug for LazyHttp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LazyHttp")
+            .field("built", &self.client.get().is_some())
+            .finish()
+    }
+}
+
+impl LazyHttp {
+    fn new(build: fn() -> reqwest::ClientBuilder) -> Self {
+        Self {
+            client: OnceLock::new(),
+            build,
+        }
+    }
+
+    fn built(client: reqwest::Client) -> Self {
+        Self {
+            client: OnceLock::from(client),
+            build: reqwest::Client::builder,
+        }
+    }
+
+    /// The client, built now if this is the first use. Two first uses at once
+    /// may both build one; only the first is kept.
+    fn get(&self) -> Result<&reqwest::Client, ClientError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = (self.build)().build().map_err(ClientError::HttpSetup)?;
+        Ok(self.client.get_or_init(|| client))
+    }
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .user_agent(USER_AGENT)
+        .connect_timeout(CONNECT_TIMEOUT)
 }
 
 /// Which cases [`QueueClient::list_cases`] returns; `Default` is the server's
@@ -95,27 +145,17 @@ impl QueueClient {
     ///
     /// Connecting may take 5 s and a whole request 15 s. Event streams have no
     /// overall limit but end after 45 s of silence (three missed keep-alives).
+    ///
+    /// Only the URL is checked here: the HTTP clients are built on first use
+    /// (a TLS backend that fails to start is then that request's
+    /// [`ClientError::HttpSetup`]), so creating one reads nothing from disk.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
         let base_url = parse_base_url(base_url)?;
-        let builder = || {
-            reqwest::Client::builder()
-                .use_rustls_tls()
-                .user_agent(USER_AGENT)
-                .connect_timeout(CONNECT_TIMEOUT)
-        };
-        let http = builder()
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(ClientError::HttpSetup)?;
-        let stream_http = builder()
-            .read_timeout(STREAM_READ_TIMEOUT)
-            .build()
-            .map_err(ClientError::HttpSetup)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 base_url,
-                http,
-                stream_http,
+                http: LazyHttp::new(|| client_builder().timeout(REQUEST_TIMEOUT)),
+                stream_http: LazyHttp::new(|| client_builder().read_timeout(STREAM_READ_TIMEOUT)),
             }),
         })
     }
@@ -128,8 +168,8 @@ impl QueueClient {
         Ok(Self {
             inner: Arc::new(Inner {
                 base_url,
-                stream_http: http.clone(),
-                http,
+                stream_http: LazyHttp::built(http.clone()),
+                http: LazyHttp::built(http),
             }),
         })
     }
@@ -211,6 +251,7 @@ impl QueueClient {
         send_json(
             self.inner
                 .http
+                .get()?
                 .get(url)
                 .header(AUTHORIZATION, bearer(token)?),
         )
@@ -355,7 +396,7 @@ impl QueueClient {
     /// What the server is and which app versions it works with
     /// (`GET /api/v1/version`, no credential).
     pub async fn version(&self) -> Result<VersionInfo, ClientError> {
-        send_json(self.inner.http.get(self.url("api/v1/version")?)).await
+        send_json(self.inner.http.get()?.get(self.url("api/v1/version")?)).await
     }
 
     /// Whether the app of release `app_version` works with this server. A
@@ -402,6 +443,7 @@ impl QueueClient {
         Ok(self
             .inner
             .http
+            .get()?
             .request(method, self.url(path)?)
             .header(AUTHORIZATION, bearer(token)?))
     }
@@ -416,6 +458,7 @@ impl QueueClient {
         Ok(self
             .inner
             .stream_http
+            .get()?
             .request(method, self.url(path)?)
             .header(AUTHORIZATION, bearer(token)?))
     }

@@ -211,6 +211,22 @@ pub fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// How long the app may take to put its shortcut and autostart entry in
+/// place after the code is on screen (it does that work after the paint).
+pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Waits until `path` is a file; whether it became one within `timeout`.
+pub fn wait_for_file(path: &Path, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while !path.is_file() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
 /// Waits until something listens on `port`.
 pub fn wait_for_listener(port: u16, what: &str) -> TestResult {
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -1,15 +1,22 @@
-//! `cargo xtask bench app`: the desktop app against a hello-world Tauri
-//! window (`xtask/hello-window`), both in release with the features the Tauri
-//! bundler builds with, under Xvfb and a private D-Bus session.
+//! `cargo xtask bench app`: the desktop app as customers install it against
+//! a hello-world Tauri window (`xtask/hello-window`), under Xvfb and a
+//! private D-Bus session.
 //!
+//! - The app: the `.deb` of the `dist` profile (what `cargo xtask dist`
+//!   ships), unpacked into a temporary root and run from there, resources and
+//!   all. The hello-world window: built with the same profile and the Tauri
+//!   features the bundler builds with.
 //! - Click-to-code: from spawning `lifeline --sos --deployment FILE` (fresh
 //!   HOME and XDG dirs, so nothing is resumed) to the window reporting the
 //!   code painted (`LIFELINE_REPORT_READY`); the hello-world window's first
-//!   paint is reported the same way. Launches alternate between the two.
+//!   paint is reported the same way. Launches alternate between the windows.
+//!   The app also prints its start-up milestones, shown for each launch.
 //! - Memory: PSS and RSS of each process of each tree after 60 s idle,
 //!   measured one tree at a time (PSS splits shared pages between the
 //!   processes mapping them, so two WebKit trees side by side read smaller).
-//! - The `.deb` the Tauri bundler makes.
+//! - The `.deb`'s size.
+//! - With `--compare-compositing`, both windows again with WebKit's
+//!   compositing off (`WEBKIT_DISABLE_COMPOSITING_MODE=1`), in the same rounds.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -24,10 +31,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 
+use super::AppProfile;
 use super::load::Latencies;
 use super::queue_server::LocalServer;
 use super::report::{mib, millis, print_table, verdict};
 use crate::cargo::{self, Profile};
+use crate::dist;
 
 const LAUNCHES: usize = 10;
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,32 +47,93 @@ const SCREEN: &str = "-screen 0 1280x800x24";
 /// What each binary prints on stdout when its page reports the paint.
 const APP_READY_LINE: &str = "lifeline: code painted";
 const HELLO_READY_LINE: &str = "hello-window: painted";
+/// The app's start-up milestones, printed right after its ready line.
+const APP_TIMINGS_PREFIX: &str = "lifeline: timings";
 
 /// The Tauri CLI builds release bundles with this feature; the hello-world window gets it too.
 const BUNDLE_FEATURES: &[&str] = &["tauri/custom-protocol"];
 
+/// WebKit's switch for compositing off, measured with `--compare-compositing`.
+const COMPOSITING_OFF: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+
 const TARGET_CLICK_TO_CODE_P95: Duration = Duration::from_secs(1);
-const TARGET_CLICK_TO_CODE_VS_HELLO: f64 = 1.5;
+const TARGET_CLICK_TO_CODE_VS_HELLO: f64 = 1.2;
 const TARGET_PSS_VS_HELLO: f64 = 1.15;
-const TARGET_DEB_BYTES: u64 = 6 * 1000 * 1000;
 
 /// Set when this process already runs under `xvfb-run … dbus-run-session`.
 const SESSION_ENV: &str = "XTASK_BENCH_APP_SESSION";
 
-pub fn run() -> Result<ExitCode> {
+/// What `cargo xtask bench app` was asked to do.
+#[derive(Debug)]
+pub struct Options {
+    /// A `.deb` built already, instead of building one.
+    pub deb: Option<PathBuf>,
+    /// A `lifeline` binary to measure instead of the package.
+    pub app_bin: Option<PathBuf>,
+    /// The profile of the builds measured.
+    pub profile: AppProfile,
+    /// Also measure both windows with compositing off.
+    pub compare_compositing: bool,
+}
+
+pub fn run(options: &Options) -> Result<ExitCode> {
     if std::env::var_os(SESSION_ENV).is_none() {
         return rerun_in_session();
     }
     let webkit_env = webkit_env();
-    // The app measured is the binary the bundler built and put in the .deb;
-    // cargo builds the hello-world window with the same Tauri features.
-    let deb = build_deb()?;
-    let app = cargo::target_dir()?.join("release/lifeline");
-    let [hello] = cargo::build_binaries(
-        [("hello-window", "hello-window")],
-        Profile::Release,
-        BUNDLE_FEATURES,
-    )?;
+    if options.compare_compositing && webkit_env.iter().any(|(key, _)| key == COMPOSITING_OFF.0) {
+        bail!(
+            "--compare-compositing sets {} itself: unset it",
+            COMPOSITING_OFF.0
+        );
+    }
+    let profile = match options.profile {
+        AppProfile::Release => Profile::Release,
+        AppProfile::Dist => Profile::Dist,
+    };
+    // The app as customers get it: the dist profile's .deb, unpacked.
+    let (deb, installed) = match (&options.app_bin, &options.deb, options.profile) {
+        (Some(_), _, _) => (None, None),
+        (None, Some(path), _) => {
+            let deb = Deb::at(path.clone())?;
+            let installed = InstalledDeb::unpack(&deb.path)?;
+            (Some(deb), Some(installed))
+        }
+        (None, None, AppProfile::Dist) => {
+            let deb = build_deb()?;
+            let installed = InstalledDeb::unpack(&deb.path)?;
+            (Some(deb), Some(installed))
+        }
+        (None, None, AppProfile::Release) => (None, None),
+    };
+    // The hello-world window (and a release app) with the features the
+    // bundler builds with, in one cargo run.
+    let (app, hello) = match (&options.app_bin, &installed) {
+        (Some(binary), _) => {
+            let [hello] = cargo::build_binaries(
+                [("hello-window", "hello-window")],
+                profile,
+                BUNDLE_FEATURES,
+            )?;
+            (binary.clone(), hello)
+        }
+        (None, Some(installed)) => {
+            let [hello] = cargo::build_binaries(
+                [("hello-window", "hello-window")],
+                profile,
+                BUNDLE_FEATURES,
+            )?;
+            (installed.binary.clone(), hello)
+        }
+        (None, None) => {
+            let [app, hello] = cargo::build_binaries(
+                [("lifeline", "lifeline"), ("hello-window", "hello-window")],
+                profile,
+                BUNDLE_FEATURES,
+            )?;
+            (app, hello)
+        }
+    };
     let queue = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release)?;
     let mut server = LocalServer::start(queue)?;
     tokio::runtime::Builder::new_current_thread()
@@ -73,55 +143,85 @@ pub fn run() -> Result<ExitCode> {
         .block_on(server.wait_until_healthy())?;
 
     let deployment = server.deployment_file.as_os_str().to_owned();
-    let app = Subject {
-        name: "lifeline",
-        binary: app,
-        args: vec!["--sos".into(), "--deployment".into(), deployment],
-        ready_line: APP_READY_LINE,
-        env: webkit_env.clone(),
-    };
-    let hello = Subject {
-        name: "hello-window",
-        binary: hello,
-        args: Vec::new(),
-        ready_line: HELLO_READY_LINE,
-        env: webkit_env.clone(),
-    };
+    let mut variants = vec![("default", webkit_env.clone())];
+    if options.compare_compositing {
+        let mut off = webkit_env.clone();
+        off.push((COMPOSITING_OFF.0.to_owned(), COMPOSITING_OFF.1.to_owned()));
+        variants.push(("compositing off", off));
+    }
+    let mut subjects = Vec::new();
+    for &(variant, ref env) in &variants {
+        subjects.push(Subject {
+            name: "lifeline",
+            variant,
+            binary: app.clone(),
+            args: vec!["--sos".into(), "--deployment".into(), deployment.clone()],
+            ready_line: APP_READY_LINE,
+            env: env.clone(),
+        });
+        subjects.push(Subject {
+            name: "hello-window",
+            variant,
+            binary: hello.clone(),
+            args: Vec::new(),
+            ready_line: HELLO_READY_LINE,
+            env: env.clone(),
+        });
+    }
 
     eprintln!("xtask: one warm-up launch each, then {LAUNCHES} cold launches each, alternating");
-    for subject in [&app, &hello] {
+    for subject in &subjects {
         subject.launch()?.stop();
     }
-    let mut app_times = Vec::with_capacity(LAUNCHES);
-    let mut hello_times = Vec::with_capacity(LAUNCHES);
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(LAUNCHES); subjects.len()];
     for round in 1..=LAUNCHES {
-        let (app_time, hello_time) = (app.time_to_ready()?, hello.time_to_ready()?);
-        eprintln!(
-            "xtask:   {round:>2}: click-to-code {}, hello-world first paint {}",
-            millis(app_time),
-            millis(hello_time)
-        );
-        app_times.push(app_time);
-        hello_times.push(hello_time);
+        for (subject, times) in subjects.iter().zip(&mut times) {
+            let running = subject.launch()?;
+            eprintln!(
+                "xtask:   {round:>2}: {} ({}) {}{}",
+                subject.name,
+                subject.variant,
+                millis(running.ready_after),
+                running
+                    .timings
+                    .as_deref()
+                    .map(|t| format!("  [{t}]"))
+                    .unwrap_or_default()
+            );
+            times.push(running.ready_after);
+            running.stop();
+        }
         server.process.ensure_running()?;
     }
 
-    let mut trees = Vec::new();
-    for subject in [&app, &hello] {
-        eprintln!("xtask: {} idle for {IDLE:?}", subject.name);
+    let mut measured = Vec::new();
+    for (subject, times) in subjects.iter().zip(times) {
+        eprintln!(
+            "xtask: {} ({}) idle for {IDLE:?}",
+            subject.name, subject.variant
+        );
         let running = subject.launch()?;
         std::thread::sleep(IDLE);
-        trees.push(running.memory()?);
+        let tree = running.memory()?;
         running.stop();
+        measured.push(Measured {
+            name: subject.name,
+            variant: subject.variant,
+            paint: Latencies::from_durations(times),
+            tree,
+        });
     }
-    let [app_tree, hello_tree]: [Tree; 2] = trees.try_into().expect("two trees measured");
+    drop(installed);
 
     Report {
         webkit_env,
-        click_to_code: Latencies::from_durations(app_times),
-        hello_paint: Latencies::from_durations(hello_times),
-        app_tree,
-        hello_tree,
+        what: match (&options.app_bin, &deb) {
+            (Some(binary), _) => format!("{} (given)", binary.display()),
+            (None, Some(_)) => "the dist profile's .deb, unpacked".to_owned(),
+            (None, None) => "a release build".to_owned(),
+        },
+        profile: options.profile,
+        measured,
         deb,
     }
     .print();
@@ -137,7 +237,8 @@ fn rerun_in_session() -> Result<ExitCode> {
     command
         .args(["-a", "-s", SCREEN, "dbus-run-session", "--"])
         .arg(this)
-        .args(["bench", "app"])
+        // The same arguments: everything after the program name.
+        .args(std::env::args_os().skip(1))
         .env(SESSION_ENV, "1");
     let status = cargo::run_streaming(
         command,
@@ -162,25 +263,60 @@ fn webkit_env() -> Vec<(String, String)> {
     env
 }
 
+/// The `.deb` unpacked into a temporary root, as `dpkg -i` would lay it out:
+/// the binary in `usr/bin`, its resources in `usr/lib/<product>`, where the
+/// app finds them from the binary's place.
+#[derive(Debug)]
+struct InstalledDeb {
+    binary: PathBuf,
+    _root: TempDir,
+}
+
+impl InstalledDeb {
+    fn unpack(deb: &Path) -> Result<Self> {
+        let root = tempfile::Builder::new()
+            .prefix("lifeline-bench-root-")
+            .tempdir()
+            .context("failed to create a temporary root")?;
+        let status = Command::new("dpkg-deb")
+            .arg("-x")
+            .arg(deb)
+            .arg(root.path())
+            .status()
+            .context("failed to run dpkg-deb (Debian: apt-get install dpkg)")?;
+        if !status.success() {
+            bail!("dpkg-deb -x {} failed ({status})", deb.display());
+        }
+        let binary = root.path().join("usr/bin/lifeline");
+        if !binary.is_file() {
+            bail!("{} has no usr/bin/lifeline", deb.display());
+        }
+        Ok(Self {
+            binary,
+            _root: root,
+        })
+    }
+}
+
 /// A binary to launch and the line it prints once its page is painted.
 #[derive(Debug)]
 struct Subject {
     name: &'static str,
+    /// `default`, or the WebKit setting it runs with.
+    variant: &'static str,
     binary: PathBuf,
     args: Vec<OsString>,
     ready_line: &'static str,
     env: Vec<(String, String)>,
 }
 
-impl Subject {
-    /// Launches, waits for the ready line, stops; returns spawn-to-ready.
-    fn time_to_ready(&self) -> Result<Duration> {
-        let running = self.launch()?;
-        let elapsed = running.ready_after;
-        running.stop();
-        Ok(elapsed)
-    }
+/// What a window's stdout said.
+enum Said {
+    Ready(Instant),
+    Timings(String),
+}
 
+impl Subject {
     /// Launches with a fresh HOME and XDG dirs and waits for the ready line.
     fn launch(&self) -> Result<Running> {
         let home = tempfile::Builder::new()
@@ -217,14 +353,20 @@ impl Subject {
             .spawn()
             .with_context(|| format!("failed to start {}", self.binary.display()))?;
         let stdout = child.stdout.take().context("the child has no stdout")?;
-        let (ready_tx, ready_rx) = mpsc::channel();
+        let (said_tx, said_rx) = mpsc::channel();
         let ready_line = self.ready_line;
         // Reads to the end, so a chatty child never blocks on a full pipe.
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.trim() == ready_line {
-                    let _ = ready_tx.send(Instant::now());
-                }
+                let line = line.trim();
+                let said = if line == ready_line {
+                    Said::Ready(Instant::now())
+                } else if line.starts_with(APP_TIMINGS_PREFIX) {
+                    Said::Timings(line.to_owned())
+                } else {
+                    continue;
+                };
+                let _ = said_tx.send(said);
             }
         });
         let mut running = Running {
@@ -233,21 +375,37 @@ impl Subject {
             _home: home,
             stderr_log,
             ready_after: Duration::ZERO,
+            timings: None,
         };
-        match ready_rx.recv_timeout(READY_TIMEOUT) {
-            Ok(ready) => {
-                running.ready_after = ready - started;
-                Ok(running)
-            }
-            Err(_) => {
-                let tail = running.stderr_tail(20);
-                running.stop();
-                bail!(
-                    "{} did not report `{ready_line}` within {READY_TIMEOUT:?}; its stderr ends:\n{tail}",
-                    self.name
-                )
+        let deadline = started + READY_TIMEOUT;
+        loop {
+            match said_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Said::Ready(ready)) => {
+                    running.ready_after = ready - started;
+                    break;
+                }
+                Ok(Said::Timings(_)) => {}
+                Err(_) => {
+                    let tail = running.stderr_tail(20);
+                    running.stop();
+                    bail!(
+                        "{} did not report `{ready_line}` within {READY_TIMEOUT:?}; its stderr ends:\n{tail}",
+                        self.name
+                    )
+                }
             }
         }
+        // The app prints its milestones right after the ready line.
+        if self.ready_line == APP_READY_LINE
+            && let Ok(Said::Timings(line)) = said_rx.recv_timeout(Duration::from_secs(1))
+        {
+            running.timings = Some(
+                line.trim_start_matches(APP_TIMINGS_PREFIX)
+                    .trim_start_matches(" (ms since main): ")
+                    .to_owned(),
+            );
+        }
+        Ok(running)
     }
 }
 
@@ -260,6 +418,8 @@ struct Running {
     _home: TempDir,
     stderr_log: PathBuf,
     ready_after: Duration,
+    /// The app's start-up milestones, when it printed them.
+    timings: Option<String>,
 }
 
 impl Running {
@@ -286,10 +446,7 @@ impl Running {
         if processes.first().is_none_or(|first| first.pid != root) {
             bail!("{} (pid {root}) is gone: cannot read its memory", self.name);
         }
-        Ok(Tree {
-            name: self.name,
-            processes,
-        })
+        Ok(Tree { processes })
     }
 }
 
@@ -322,7 +479,6 @@ struct ProcessMemory {
 /// A window's process tree, the window's own process first.
 #[derive(Debug)]
 struct Tree {
-    name: &'static str,
     processes: Vec<ProcessMemory>,
 }
 
@@ -413,7 +569,7 @@ fn process_name(pid: u32) -> String {
     }
 }
 
-/// The size and path of the `.deb` the Tauri bundler makes from `src-tauri/`.
+/// The `.deb` measured: its size and largest files.
 #[derive(Debug)]
 struct Deb {
     path: PathBuf,
@@ -422,45 +578,28 @@ struct Deb {
     largest: Vec<(u64, String)>,
 }
 
-/// `npx --yes @tauri-apps/cli@2 build --bundles deb --ci` in `src-tauri/`: the
-/// prebuilt CLI from npm is there in seconds (`cargo install tauri-cli` takes minutes).
-fn build_deb() -> Result<Deb> {
-    eprintln!("xtask: building the .deb (npx @tauri-apps/cli@2 build --bundles deb)");
-    let started = std::time::SystemTime::now();
-    let mut command = Command::new("npx");
-    command
-        .current_dir(cargo::workspace_root().join("src-tauri"))
-        .args([
-            "--yes",
-            "@tauri-apps/cli@2",
-            "build",
-            "--bundles",
-            "deb",
-            "--ci",
-        ]);
-    let status = cargo::run_streaming(command, "npx (Debian: apt-get install npm)")?;
-    if !status.success() {
-        bail!("tauri build --bundles deb failed ({status})");
-    }
-    let dir = cargo::target_dir()?.join("release/bundle/deb");
-    let path = std::fs::read_dir(&dir)
-        .with_context(|| format!("failed to read {}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .find(|path| {
-            let is_deb = path.extension().is_some_and(|ext| ext == "deb");
-            let modified = std::fs::metadata(path).and_then(|m| m.modified());
-            is_deb && modified.is_ok_and(|modified| modified >= started)
+impl Deb {
+    fn at(path: PathBuf) -> Result<Self> {
+        let bytes = std::fs::metadata(&path)
+            .with_context(|| format!("failed to read {}", path.display()))?
+            .len();
+        Ok(Self {
+            largest: deb_largest_files(&path, 5),
+            path,
+            bytes,
         })
-        .with_context(|| format!("tauri build made no new .deb in {}", dir.display()))?;
-    let bytes = std::fs::metadata(&path)
-        .with_context(|| format!("failed to read {}", path.display()))?
-        .len();
-    Ok(Deb {
-        largest: deb_largest_files(&path, 5),
-        path,
-        bytes,
-    })
+    }
+}
+
+/// The generic `.deb` as `cargo xtask dist --bundles deb` builds it: the
+/// Tauri CLI from npm, the `dist` cargo profile.
+fn build_deb() -> Result<Deb> {
+    let made = dist::build(None, &["deb".to_owned()])?;
+    let deb = made
+        .into_iter()
+        .find(|bundle| bundle.kind == "deb")
+        .context("the dist build made no .deb")?;
+    Deb::at(deb.path)
 }
 
 fn deb_largest_files(deb: &Path, count: usize) -> Vec<(u64, String)> {
@@ -480,33 +619,53 @@ fn deb_largest_files(deb: &Path, count: usize) -> Vec<(u64, String)> {
     files
 }
 
+/// One window in one WebKit setting: its launches and its idle memory.
+#[derive(Debug)]
+struct Measured {
+    name: &'static str,
+    variant: &'static str,
+    paint: Latencies,
+    tree: Tree,
+}
+
+impl Measured {
+    fn p50(&self) -> Duration {
+        self.paint.percentile(50.0).unwrap_or_default()
+    }
+
+    fn p95(&self) -> Duration {
+        self.paint.percentile(95.0).unwrap_or_default()
+    }
+}
+
 #[derive(Debug)]
 struct Report {
     webkit_env: Vec<(String, String)>,
-    click_to_code: Latencies,
-    hello_paint: Latencies,
-    app_tree: Tree,
-    hello_tree: Tree,
-    deb: Deb,
+    /// Which app binary was measured.
+    what: String,
+    /// The hello-world window's profile.
+    profile: AppProfile,
+    /// App then hello-world window, for each variant (`default` first).
+    measured: Vec<Measured>,
+    deb: Option<Deb>,
 }
 
 impl Report {
     fn print(&self) {
-        let percentile = |latencies: &Latencies, p| latencies.percentile(p).unwrap_or_default();
-        let (code_p50, code_p95) = (
-            percentile(&self.click_to_code, 50.0),
-            percentile(&self.click_to_code, 95.0),
-        );
-        let (hello_p50, hello_p95) = (
-            percentile(&self.hello_paint, 50.0),
-            percentile(&self.hello_paint, 95.0),
-        );
-        let time_ratio = code_p95.as_secs_f64() / hello_p95.as_secs_f64();
-        let pss_ratio = self.app_tree.pss_kib() as f64 / self.hello_tree.pss_kib() as f64;
+        let [app, hello, ..] = self.measured.as_slice() else {
+            return;
+        };
+        let time_ratio = app.p95().as_secs_f64() / hello.p95().as_secs_f64();
+        let pss_ratio = app.tree.pss_kib() as f64 / hello.tree.pss_kib() as f64;
 
         println!();
         println!(
-            "Desktop app vs a hello-world Tauri window: release (tauri/custom-protocol), Xvfb {SCREEN}, own D-Bus session"
+            "Desktop app ({}) vs a hello-world Tauri window ({} profile, tauri/custom-protocol), Xvfb {SCREEN}, own D-Bus session",
+            self.what,
+            match self.profile {
+                AppProfile::Release => "release",
+                AppProfile::Dist => "dist",
+            }
         );
         if self.webkit_env.is_empty() {
             println!("WebKit environment: none set");
@@ -520,34 +679,28 @@ impl Report {
         }
         println!(
             "{} cold launches each (fresh HOME), alternating, after one warm-up each",
-            self.click_to_code.count()
+            app.paint.count()
         );
-        let deb_name = self
-            .deb
-            .path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let rows = [
+        let mut rows = vec![
             [
                 "click-to-code (spawn → code painted), median / p95".to_owned(),
                 format!("p95 ≤ {}", millis(TARGET_CLICK_TO_CODE_P95)),
                 format!(
                     "{} / {} — {}",
-                    millis(code_p50),
-                    millis(code_p95),
-                    verdict(code_p95 <= TARGET_CLICK_TO_CODE_P95)
+                    millis(app.p50()),
+                    millis(app.p95()),
+                    verdict(app.p95() <= TARGET_CLICK_TO_CODE_P95)
                 ),
             ],
             [
                 "hello-world first paint (spawn → painted), median / p95".to_owned(),
                 "—".to_owned(),
-                format!("{} / {}", millis(hello_p50), millis(hello_p95)),
+                format!("{} / {}", millis(hello.p50()), millis(hello.p95())),
             ],
             [
                 format!(
                     "click-to-code p95 / hello-world p95 (medians: {:.2})",
-                    code_p50.as_secs_f64() / hello_p50.as_secs_f64()
+                    app.p50().as_secs_f64() / hello.p50().as_secs_f64()
                 ),
                 format!("≤ {TARGET_CLICK_TO_CODE_VS_HELLO}"),
                 format!(
@@ -563,46 +716,104 @@ impl Report {
                 format!("≤ {TARGET_PSS_VS_HELLO}"),
                 format!(
                     "{} / {} = {pss_ratio:.2} — {}",
-                    kib(self.app_tree.pss_kib()),
-                    kib(self.hello_tree.pss_kib()),
+                    kib(app.tree.pss_kib()),
+                    kib(hello.tree.pss_kib()),
                     verdict(pss_ratio <= TARGET_PSS_VS_HELLO)
                 ),
             ],
-            [
+        ];
+        if let Some(deb) = &self.deb {
+            let deb_name = deb
+                .path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            rows.push([
                 format!(".deb ({deb_name})"),
-                format!("≤ {:.1} MB", TARGET_DEB_BYTES as f64 / 1e6),
+                format!("≤ {:.1} MB", dist::DEB_BUDGET_BYTES as f64 / 1e6),
                 format!(
                     "{:.2} MB — {}",
-                    self.deb.bytes as f64 / 1e6,
-                    verdict(self.deb.bytes <= TARGET_DEB_BYTES)
+                    deb.bytes as f64 / 1e6,
+                    verdict(deb.bytes <= dist::DEB_BUDGET_BYTES)
                 ),
-            ],
-        ];
+            ]);
+        }
         println!();
         print_table(&["measure", "target", "result"], &rows);
+
+        if self.measured.len() > 2 {
+            println!();
+            println!(
+                "WebKit compositing, the same rounds ({}={} for \"compositing off\"):",
+                COMPOSITING_OFF.0, COMPOSITING_OFF.1
+            );
+            println!();
+            let rows: Vec<[String; 5]> = self
+                .measured
+                .iter()
+                .map(|m| {
+                    [
+                        m.name.to_owned(),
+                        m.variant.to_owned(),
+                        format!("{} / {}", millis(m.p50()), millis(m.p95())),
+                        kib(m.tree.rss_kib()),
+                        kib(m.tree.pss_kib()),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    "window",
+                    "WebKit",
+                    "paint, median / p95",
+                    "tree RSS (60 s idle)",
+                    "tree PSS",
+                ],
+                &rows,
+            );
+            for pair in self.measured.chunks(2) {
+                if let [app, hello] = pair {
+                    println!(
+                        "{}: click-to-code p95 / hello-world p95 = {:.2} (medians {:.2})",
+                        app.variant,
+                        app.p95().as_secs_f64() / hello.p95().as_secs_f64(),
+                        app.p50().as_secs_f64() / hello.p50().as_secs_f64()
+                    );
+                }
+            }
+        }
+
         println!();
         println!("Memory after {}s idle:", IDLE.as_secs());
         println!();
         let mut memory = Vec::new();
-        for tree in [&self.app_tree, &self.hello_tree] {
-            for process in &tree.processes {
+        for measured in &self.measured {
+            let label = if measured.variant == "default" {
+                measured.name.to_owned()
+            } else {
+                format!("{} ({})", measured.name, measured.variant)
+            };
+            for process in &measured.tree.processes {
                 memory.push([
-                    format!("{} / {}", tree.name, process.name),
+                    format!("{label} / {}", process.name),
                     kib(process.rss_kib),
                     kib(process.pss_kib),
                 ]);
             }
             memory.push([
-                format!("**{} tree**", tree.name),
-                format!("**{}**", kib(tree.rss_kib())),
-                format!("**{}**", kib(tree.pss_kib())),
+                format!("**{label} tree**"),
+                format!("**{}**", kib(measured.tree.rss_kib())),
+                format!("**{}**", kib(measured.tree.pss_kib())),
             ]);
         }
         print_table(&["process", "RSS", "PSS"], &memory);
-        if self.deb.bytes > TARGET_DEB_BYTES && !self.deb.largest.is_empty() {
+        if let Some(deb) = &self.deb
+            && deb.bytes > dist::DEB_BUDGET_BYTES
+            && !deb.largest.is_empty()
+        {
             println!();
             println!("Largest files in the .deb (uncompressed):");
-            for (bytes, path) in &self.deb.largest {
+            for (bytes, path) in &deb.largest {
                 println!("  {:>8.2} MB  {path}", *bytes as f64 / 1e6);
             }
         }

@@ -41,6 +41,29 @@ pub struct Args {
     /// (5 when not given).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     rounds: Option<u16>,
+    /// `app` only: measure this `.deb` (from `cargo xtask dist --bundles
+    /// deb`) instead of building one with the `dist` profile.
+    #[arg(long, value_name = "FILE")]
+    deb: Option<PathBuf>,
+    /// `app` only: `release` builds the app and the hello-world window in the
+    /// release profile (no `.deb`): quicker, for iterating. Customers install
+    /// the `dist` profile's package, which is what the figures are for.
+    #[arg(long, value_enum, default_value_t = AppProfile::Dist)]
+    profile: AppProfile,
+    /// `app` only: measure this `lifeline` binary instead of the package
+    /// (to compare builds of two commits in one run).
+    #[arg(long, value_name = "PATH", conflicts_with = "deb")]
+    app_bin: Option<PathBuf>,
+    /// `app` only: also measure both windows with WebKit's compositing off
+    /// (`WEBKIT_DISABLE_COMPOSITING_MODE=1`), in the same rounds.
+    #[arg(long)]
+    compare_compositing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AppProfile {
+    Release,
+    Dist,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +84,9 @@ enum Target {
     /// Chat round trips alone (customer socket → server → expert socket →
     /// back, 100 cases at once), a few rounds, against the p99 target.
     Session,
-    /// The desktop app: click-to-code over cold launches, memory after 60 s
-    /// idle and the `.deb` size, against a hello-world Tauri window.
+    /// The desktop app as customers install it (the `dist` profile's `.deb`):
+    /// click-to-code over cold launches, memory after 60 s idle and the
+    /// `.deb` size, against a hello-world Tauri window of the same profile.
     App,
     /// The remote screen's sender on a private Xvfb: bytes and updates per
     /// second for an idle screen, typing and scrolling at two sizes, capture
@@ -125,6 +149,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         Some(binary) => Ok(binary.clone()),
         None => cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Release),
     };
+    if !matches!(args.target, Target::App)
+        && (args.deb.is_some()
+            || args.app_bin.is_some()
+            || args.compare_compositing
+            || args.profile != AppProfile::Dist)
+    {
+        bail!(
+            "--deb, --app-bin, --profile and --compare-compositing are options of `bench app`, not `bench {}`",
+            args.target.name()
+        );
+    }
     match args.target {
         Target::Server => {
             let binary = server_binary()?;
@@ -154,7 +189,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 usize::from(args.rounds.unwrap_or(5)),
             )
         }
-        Target::App => app::run(),
+        Target::App => app::run(&app::Options {
+            deb: args.deb.clone(),
+            app_bin: args.app_bin.clone(),
+            profile: args.profile,
+            compare_compositing: args.compare_compositing,
+        }),
         #[cfg(all(unix, not(target_os = "macos")))]
         Target::Screen => screen::run(),
         #[cfg(not(all(unix, not(target_os = "macos"))))]

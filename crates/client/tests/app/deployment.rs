@@ -207,6 +207,27 @@ fn a_logo_next_to_the_file_is_found_and_a_missing_one_only_leaves_the_window_wit
 }
 
 #[test]
+fn the_logo_is_read_when_first_asked_for_not_with_the_file() -> TestResult {
+    let places = Places::new()?;
+    let with_logo = format!(
+        "{}\n",
+        good_file("help.example.com")?.replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n")
+    );
+    places.write(&places.system(), &with_logo)?;
+    // Loading the file reads no logo (the app shows the code first)...
+    let deployment = Deployment::discover_in(&places.paths(None))?;
+    let logo = places.system().with_file_name("logo.png");
+    places.write(&logo, "png")?;
+    // ...so a logo put in place afterwards is the one first asked for,
+    assert_eq!(deployment.logo().map(|l| l.bytes()), Some(&b"png"[..]));
+    // and once read, it is kept: the window does not read it twice.
+    std::fs::remove_file(&logo)?;
+    assert_eq!(deployment.logo_path(), Some(logo.as_path()));
+    assert_eq!(deployment.logo_problem(), None);
+    Ok(())
+}
+
+#[test]
 fn a_logo_carried_in_the_file_needs_nothing_beside_it() -> TestResult {
     let places = Places::new()?;
     // The PNG signature, as `base64 -w0` would write it.
