@@ -179,6 +179,7 @@ fn run_build<const N: usize>(
     wanted: &[Executable<'_>; N],
     names: &str,
 ) -> Result<[Option<PathBuf>; N]> {
+    let started = std::time::Instant::now();
     let mut child = cargo
         .arg("--message-format=json-render-diagnostics")
         .stdout(Stdio::piped())
@@ -208,15 +209,23 @@ fn run_build<const N: usize>(
     if !status.success() {
         bail!("cargo build of {names} failed ({status})");
     }
+    eprintln!(
+        "xtask: cargo build of {names}: {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(executables)
 }
 
 /// Runs a command with inherited stdio and returns its status.
 pub fn run_streaming(mut command: Command, what: &str) -> Result<ExitStatus> {
-    command
+    let started = std::time::Instant::now();
+    let status = command
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
         .status()
-        .with_context(|| format!("failed to start {what}"))
+        .with_context(|| format!("failed to start {what}"))?;
+    // Where a long run's time went (CI's log keeps it).
+    eprintln!("xtask: {what}: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(status)
 }

@@ -131,8 +131,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             },
         );
     }
-    if !matches!(args.target, Target::Server | Target::Depth | Target::Session)
-        && (args.database != Database::Sqlite || args.server_bin.is_some())
+    if !matches!(
+        args.target,
+        Target::Server | Target::Depth | Target::Session
+    ) && (args.database != Database::Sqlite || args.server_bin.is_some())
     {
         bail!(
             "--database and --server-bin are options of `bench server` and `bench session`, not `bench {}`",

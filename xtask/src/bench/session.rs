@@ -19,10 +19,10 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::cpu::{load_average, utc_now};
 use super::load::Latencies;
 use super::queue_server::{Backend, LocalServer};
 use super::report::{print_table, show, verdict};
-use super::cpu::{load_average, utc_now};
 use super::server::{SESSION_PAIRS, bearer, create_cases};
 
 pub(super) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;

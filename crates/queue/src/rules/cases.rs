@@ -41,6 +41,25 @@ fn closed_by(actor: &Actor) -> ClosedBy {
     }
 }
 
+/// A new case's id, made in the write's transaction so that ids grow in
+/// commit order: queue positions count the waiting cases with smaller ids,
+/// and each server's copy of a line learns of new cases as those above the
+/// largest id it knows (`line.rs`). With several servers, whose clocks may
+/// differ or tick in the same millisecond, it is put above every id
+/// committed before.
+fn new_case_id(tx: &mut Tx<'_>) -> Result<Uuid, StoreError> {
+    Ok(above(Uuid::now_v7(), tx.store.case_id_floor()?))
+}
+
+/// `made`, or the id just above `floor` when `made` is not above it (the
+/// same timestamp and version, the next random bits).
+fn above(made: Uuid, floor: Option<Uuid>) -> Uuid {
+    match floor {
+        Some(floor) if made <= floor => Uuid::from_u128(floor.as_u128() + 1),
+        _ => made,
+    }
+}
+
 /// A customer's create, exactly once per (deployment, idempotency key): a
 /// repeat with the same body gets the case's first snapshot again, another
 /// body a mismatch. The case answers to the token hashed by `token_hash`.
@@ -66,8 +85,7 @@ pub(super) fn create_customer_case(
             .map_err(|e| StoreError::Corrupt(format!("first event of {case_id}: {e}")))?;
         return Ok(CreateOutcome::Replayed(Box::new(case)));
     }
-    // Made here, in the transaction, so ids increase in commit order.
-    let case_id = Uuid::now_v7();
+    let case_id = new_case_id(tx)?;
     let token_hash = token_hash(case_id);
     let group = GroupRef {
         id: new.deployment.group_id,
@@ -115,10 +133,11 @@ pub(super) fn create_manual_case(
         id: group.id,
         name: group.name,
     };
+    let case_id = new_case_id(tx)?;
     let case_id = tx
         .create_case(
             NewCaseRow {
-                id: Uuid::now_v7(),
+                id: case_id,
                 channel: Channel::Manual,
                 group: &group,
                 customer: &new.customer,
@@ -445,6 +464,19 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_case_id_is_above_every_id_committed_by_other_servers() {
+        let earlier = Uuid::now_v7();
+        let later = Uuid::now_v7();
+        assert_eq!(above(later, None), later);
+        assert_eq!(above(later, Some(earlier)), later, "already above");
+        // Another server's clock ahead of this one's, or the same millisecond.
+        let made = above(earlier, Some(later));
+        assert!(made > later);
+        assert_eq!(made.get_version_num(), 7);
+        assert_eq!(made.get_timestamp(), later.get_timestamp());
+    }
 
     fn expert(role: ExpertRole, active: bool, groups: &[Uuid]) -> Expert {
         Expert {

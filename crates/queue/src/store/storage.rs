@@ -639,6 +639,11 @@ pub trait CaseWrites {
     ) -> Result<Option<(Uuid, Vec<u8>)>, StoreError>;
     /// The payload of event `seq` of a case.
     fn event_data(&mut self, case_id: Uuid, seq: i64) -> Result<Option<String>, StoreError>;
+    /// An id at least as large as every case id committed, when other
+    /// writers may commit cases (several servers on one database); `None`
+    /// when this process's writer is the only one, so the ids it makes grow
+    /// in commit order by themselves.
+    fn case_id_floor(&mut self) -> Result<Option<Uuid>, StoreError>;
     /// Inserts a case under `code`; `false` when the code is taken by an open case.
     fn insert_case(&mut self, row: &NewCaseRow<'_>, code: &SessionCode)
     -> Result<bool, StoreError>;

@@ -48,6 +48,18 @@ impl CaseWrites for PgTx {
         )
     }
 
+    fn case_id_floor(&mut self) -> Result<Option<Uuid>, StoreError> {
+        if let Some(floor) = self.case_id_floor {
+            return Ok(floor);
+        }
+        // Reads the primary key's last entry, not the table.
+        let floor = self
+            .one("SELECT max(id) FROM cases", &[], |r| Ok(r.try_get(0)?))?
+            .flatten();
+        self.case_id_floor = Some(floor);
+        Ok(floor)
+    }
+
     fn insert_case(
         &mut self,
         row: &NewCaseRow<'_>,
@@ -79,6 +91,11 @@ impl CaseWrites for PgTx {
                 &to_millis(row.expires_at),
             ],
         )?;
+        if inserted > 0
+            && let Some(floor) = &mut self.case_id_floor
+        {
+            *floor = (*floor).max(Some(row.id));
+        }
         Ok(inserted > 0)
     }
 

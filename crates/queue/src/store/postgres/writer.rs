@@ -39,6 +39,9 @@ pub(super) struct PgTx {
     statements: HashMap<String, Statement>,
     /// The server writing, named in the events it announces.
     pub(super) instance: Uuid,
+    /// The largest case id of this batch's transaction, read once it holds
+    /// the writer lock and raised by each insert (`CaseWrites::case_id_floor`).
+    pub(super) case_id_floor: Option<Option<Uuid>>,
 }
 
 impl PgTx {
@@ -47,6 +50,7 @@ impl PgTx {
             client: config.connect(NoTls)?,
             statements: HashMap::new(),
             instance,
+            case_id_floor: None,
         })
     }
 
@@ -121,6 +125,7 @@ pub(super) fn start(
                 client,
                 statements: HashMap::new(),
                 instance,
+                case_id_floor: None,
             })
         });
     match opened {
@@ -195,7 +200,11 @@ fn begin(config: &postgres::Config, tx: &mut PgTx) -> Result<(), StoreError> {
                 .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])
         });
         match began {
-            Ok(_) => return Ok(()),
+            Ok(_) => {
+                // Other instances may have committed cases since the last batch.
+                tx.case_id_floor = None;
+                return Ok(());
+            }
             Err(e) if is_connection_lost(&e) => {
                 tracing::warn!(error = %e, "the writer's connection to PostgreSQL is lost");
             }

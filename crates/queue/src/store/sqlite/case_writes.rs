@@ -51,6 +51,11 @@ impl CaseWrites for SqliteTx {
         )
     }
 
+    fn case_id_floor(&mut self) -> Result<Option<Uuid>, StoreError> {
+        // One server owns a SQLite database: its writer is the only one.
+        Ok(None)
+    }
+
     fn insert_case(
         &mut self,
         row: &NewCaseRow<'_>,
