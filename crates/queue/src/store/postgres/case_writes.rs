@@ -52,10 +52,10 @@ impl CaseWrites for PgTx {
         if let Some(floor) = self.case_id_floor {
             return Ok(floor);
         }
-        // Reads the primary key's last entry, not the table.
-        let floor = self
-            .one("SELECT max(id) FROM cases", &[], |r| Ok(r.try_get(0)?))?
-            .flatten();
+        // The primary key's last entry (PostgreSQL has no max() of uuid).
+        let floor = self.one("SELECT id FROM cases ORDER BY id DESC LIMIT 1", &[], |r| {
+            Ok(r.try_get(0)?)
+        })?;
         self.case_id_floor = Some(floor);
         Ok(floor)
     }
