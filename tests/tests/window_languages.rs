@@ -208,6 +208,19 @@ async fn check_language(
     if let Some(dir) = std::env::var_os("LIFELINE_SCREENSHOTS") {
         let dir = std::path::PathBuf::from(dir);
         std::fs::create_dir_all(&dir)?;
+        // WebKit's snapshot waits for the page's next frame, which a still
+        // page (compositing off) never draws: repaint it for a moment.
+        window
+            .execute(
+                "const until = Date.now() + 5000; \
+                 (function tick() { \
+                   document.body.style.outlineColor = \
+                     document.body.style.outlineColor === 'transparent' ? 'rgba(0,0,0,0)' : 'transparent'; \
+                   if (Date.now() < until) requestAnimationFrame(tick); \
+                 })();",
+                vec![],
+            )
+            .await?;
         std::fs::write(dir.join(expect.screenshot), window.screenshot().await?)?;
     }
 
