@@ -1,0 +1,235 @@
+# وحدة تحكم الخبراء: صفحاتها وإعلاناتها ونصها البرمجي.
+# العناصر النائبة كما في الملف الإنجليزي (locales/en/console.ftl).
+
+## إطار الصفحة
+
+console-title = { $page } · وحدة تحكم Lifeline
+skip-to-main = انتقل إلى المحتوى الرئيسي
+nav-label = القائمة الرئيسية
+nav-queue = قائمة الانتظار
+nav-new-case = حالة جديدة
+nav-settings = البريد الإلكتروني
+nav-experts = الخبراء
+nav-groups = المجموعات
+nav-deployments = عمليات النشر
+nav-tokens = رموز واجهة البرمجة
+nav-webhooks = خطافات الويب
+nav-reports = التقارير
+nav-audit = سجل التدقيق
+notify-permission = تشغيل الإشعارات
+availability-available = متاح
+availability-away = غير متاح
+availability-go-away = تعيين كغير متاح
+availability-become-available = تعيين كمتاح
+sign-out = تسجيل الخروج
+none = —
+
+## تسجيل الدخول
+
+sign-in-title = تسجيل الدخول
+sign-in-heading = سجّل الدخول إلى قائمة انتظار الخدمة
+sign-in-email = البريد الإلكتروني
+sign-in-password = كلمة المرور
+sign-in-button = تسجيل الدخول
+sign-in-bad-email = أدخل عنوان البريد الإلكتروني الذي تسجّل الدخول به.
+sign-in-wrong-length = البريد الإلكتروني أو كلمة المرور غير صحيحة (تتكوّن كلمات المرور من { $min } إلى { $max } حرفًا).
+sign-in-wrong = البريد الإلكتروني أو كلمة المرور غير صحيحة.
+sign-in-slowed = محاولات تسجيل دخول فاشلة كثيرة لهذا العنوان. حاول مرة أخرى بعد { $duration }.
+
+## المدد الزمنية
+
+duration-seconds = { $seconds } ث
+duration-minutes = { $minutes } د
+duration-hours = { $hours } س { $minutes } د
+
+## حالات الطلبات والقنوات
+
+state-new = جديدة
+state-pending = معلّقة
+state-in_progress = قيد المعالجة
+state-closed = مغلقة
+state-expired = منتهية الصلاحية
+channel-sos = زر الاستغاثة
+channel-app = التطبيق
+channel-manual = يدوي
+channel-api = واجهة البرمجة
+yes = نعم
+no = لا
+unassigned = غير مُسندة
+
+## قائمة الانتظار
+
+queue-title = قائمة الانتظار
+queue-heading = قائمة انتظار الخدمة
+queue-filters = عوامل التصفية
+queue-filter-state = الحالة
+queue-filter-group = المجموعة
+queue-filter-all-groups = كل مجموعاتي
+queue-filter-assigned = المُسندة إلى
+queue-filter-button = تصفية
+filter-state-open = المفتوحة
+filter-state-new = الجديدة
+filter-state-pending = المعلّقة
+filter-state-in_progress = قيد المعالجة
+filter-state-closed = المغلقة
+filter-state-expired = المنتهية الصلاحية
+filter-state-all = الكل
+filter-assignee-any = أي شخص
+filter-assignee-me = أنا
+filter-assignee-none = غير المُسندة
+queue-news-added = حالة جديدة { $code }، { $state }.
+queue-news-changed = الحالة { $code } أصبحت الآن { $state }.
+queue-news-removed = خرجت الحالة { $code } من هذه القائمة.
+queue-caption = الحالات، الأقدم أولًا
+queue-col-code = الرمز
+queue-col-customer = العميل
+queue-col-description = الوصف
+queue-col-channel = القناة
+queue-col-state = الحالة
+queue-col-assignee = المسؤول
+queue-col-waiting = الانتظار
+queue-col-time-left = الوقت المتبقي
+queue-empty = لا توجد حالات مطابقة.
+
+## حالة
+
+case-title = الحالة { $code }
+case-heading = الحالة
+case-news-changed = تم تحديث الحالة: { $what }
+case-details = التفاصيل
+case-group = المجموعة
+case-channel = القناة
+case-customer = العميل
+case-email = البريد الإلكتروني
+case-description = الوصف
+case-assignee = المسؤول
+case-expert-connected = الخبير متصل
+case-customer-connected = العميل متصل
+case-queue-position = الترتيب في قائمة الانتظار
+case-created = تاريخ الإنشاء
+case-expires = تنتهي في
+case-closed = تاريخ الإغلاق
+case-closed-by = { $at } بواسطة { $name }
+case-device = الجهاز
+case-hostname = اسم الجهاز
+case-os = نظام التشغيل
+case-app-version = إصدار التطبيق
+case-locale = الإعدادات المحلية
+case-locale-named = { $language } ({ $locale })
+case-session = الجلسة
+case-session-not-connected = غير متصل.
+case-connect = اتصال
+case-leave = مغادرة
+case-screen-not-shared = شاشة العميل غير مشتركة.
+case-view-screen = عرض الشاشة
+case-request-control = طلب التحكم
+case-stop-screen = إيقاف
+case-screen-label = شاشة العميل
+case-chat = المحادثة
+case-chat-message = الرسالة
+case-chat-placeholder = اكتب إلى العميل
+case-chat-send = إرسال
+case-actions = الإجراءات
+case-assign-to-me = أسندها إليّ
+case-assign-to = إسناد إلى
+case-assign = إسناد
+case-unassign = إلغاء الإسناد
+case-close-confirm = هل تريد إغلاق هذه الحالة؟
+case-close = إغلاق الحالة
+case-final = هذه الحالة { $state }؛ لا يمكن فعل أي شيء آخر بها.
+case-history = السجل
+
+## حالة جديدة
+
+new-case-title = حالة جديدة
+new-case-heading = حالة يدوية جديدة
+new-case-intro = أنشئ حالة لعميل على الهاتف، ثم اقرأ له الرمز: سيُدخله في التطبيق.
+new-case-group = المجموعة
+new-case-customer-name = اسم العميل (اختياري)
+new-case-customer-email = البريد الإلكتروني للعميل (اختياري)
+new-case-description = الوصف (اختياري)
+new-case-create = إنشاء الحالة
+case-created-title = تم إنشاء الحالة
+case-created-heading = اقرأ هذا الرمز للعميل
+case-created-code-label = رمز الجلسة { $code }
+case-created-how = يفتح العميل التطبيق، ويختار «هل لديك رمز من الخبير؟» ثم يكتبه.
+case-created-lapse = الرمز صالح لمدة { $duration }. إذا لم ينضم أحد قبل ذلك تنتهي صلاحية الحالة؛ أنشئ حالة جديدة.
+case-created-open = فتح الحالة
+
+## الإعدادات: البريد الإلكتروني واللغة
+
+settings-title = البريد الإلكتروني
+settings-heading = البريد الإلكتروني
+settings-email-off = لا يرسل هذا الخادم بريدًا إلكترونيًا بعد: يضبط المسؤول smtp_url في إعداداته. يُحفظ اختيارك إلى ذلك الحين.
+settings-saved = تم الحفظ.
+settings-email-intro = إضافةً إلى تنبيهات وحدة التحكم، أرسل بريدًا إلكترونيًا إلى { $email } عندما:
+settings-email-queued = تنتظر حالة في إحدى مجموعاتي ولا يوجد أحد متاح
+settings-email-assigned = تُسند إليّ حالة
+settings-email-overdue = ينتظر عميل في إحدى مجموعاتي أطول من وقت التنبيه الخاص بالمجموعة
+settings-save = حفظ
+settings-email-note = يحتوي كل بريد على رابط للحالة في وحدة التحكم؛ ولا يتضمن أبدًا رمز جلسة العميل.
+settings-language-heading = اللغة
+settings-language-label = لغة وحدة التحكم
+settings-language-browser = حسب طلب المتصفح
+settings-language-save = حفظ اللغة
+settings-language-saved = تم حفظ اللغة.
+settings-language-invalid = وحدة التحكم لا تتحدث «{ $language }»؛ اختر إحدى اللغات المدرجة.
+
+## الأخطاء
+
+page-error-not-found = غير موجود
+page-error-forbidden = غير مسموح
+page-error-conflict = لا يمكن فعل ذلك الآن
+page-error-slow-down = تمهّل
+page-error-internal = حدث خطأ ما
+page-error-refused = لا يمكن فعل ذلك
+page-error-back = رجوع
+page-error-csrf = هذا النموذج قديم أو لم يأتِ من وحدة التحكم (فشل التحقق من CSRF)؛ أعد تحميل الصفحة وحاول مرة أخرى.
+page-error-admins-only = هذه الصفحة مخصصة للمسؤولين.
+
+## النص البرمجي لوحدة التحكم
+
+script-state-new = { state-new }
+script-state-pending = { state-pending }
+script-state-in_progress = { state-in_progress }
+script-state-closed = { state-closed }
+script-state-expired = { state-expired }
+script-yes = { yes }
+script-no = { no }
+script-sound-on = الصوت مفعّل
+script-sound-off = الصوت متوقف
+script-alert-new = حالة جديدة في { $group }
+script-alert-new-body = { $name } ينتظر؛ لم يتولَّ أحد الحالة.
+script-alert-overdue = لا يزال ينتظر في { $group }
+script-alert-overdue-seconds = انتظر { $name } أكثر من { $seconds ->
+        [zero] { $seconds } ثانية
+        [one] ثانية واحدة
+        [two] ثانيتين
+        [few] { $seconds } ثوانٍ
+        [many] { $seconds } ثانية
+       *[other] { $seconds } ثانية
+    }.
+script-alert-overdue-minutes = انتظر { $name } أكثر من { $minutes ->
+        [zero] { $minutes } دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }.
+script-alert-assigned = أُسندت إليك حالة
+script-alert-assigned-body = { $name } ({ $group })
+script-session-in = في جلسة مع العميل.
+script-session-waiting = متصل؛ في انتظار انضمام العميل.
+script-session-not-connected = { case-session-not-connected }
+script-session-lost = انقطع الاتصال؛ إعادة الاتصال خلال { $seconds } ث…
+script-session-connecting = جارٍ الاتصال…
+script-screen-not-shared = { case-screen-not-shared }
+script-screen-other-expert = { $name } يعمل على شاشة العميل.
+script-screen-another-expert = خبير آخر يعمل على شاشة العميل.
+script-screen-waiting-share = في انتظار مشاركة العميل لشاشته…
+script-screen-paused = أوقف العميل المشاركة مؤقتًا.
+script-screen-waiting-control = في انتظار سماح العميل بالتحكم…
+script-screen-control = أنت تتحكم في فأرة العميل ولوحة مفاتيحه. انقر على الصورة ثم اكتب.
+script-screen-viewing = تعرض شاشة العميل (عرض فقط).
+script-screen-ended = انتهت مشاركة الشاشة.
