@@ -336,8 +336,8 @@ fn ids_named_by_the_console() -> BTreeSet<String> {
     let queue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queue");
     let mut sources = Vec::new();
     for folder in ["console/templates", "console/static", "src/console"] {
-        let entries = std::fs::read_dir(queue.join(folder))
-            .unwrap_or_else(|e| panic!("queue/{folder}: {e}"));
+        let entries =
+            std::fs::read_dir(queue.join(folder)).unwrap_or_else(|e| panic!("queue/{folder}: {e}"));
         for entry in entries.flatten() {
             sources.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
         }

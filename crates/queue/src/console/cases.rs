@@ -18,8 +18,8 @@ use uuid::Uuid;
 use lifeline_protocol::{Channel, Customer, CustomerName, Description, Email, GroupRef};
 
 use super::auth::NoFields;
-use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::language::{Tr, current};
+use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, duration_words, select_options};
 use crate::api_error::ApiError;
 use crate::caller::{ExpertCredential, expert_actor, session_cookie};

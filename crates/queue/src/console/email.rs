@@ -125,9 +125,11 @@ pub async fn save_language(
             Some(language) => Some(language.tag.to_owned()),
             None => {
                 let shown: String = tag.chars().take(40).collect();
-                return Err(PageError::from(ApiError::invalid(
-                    current().t_with("settings-language-invalid", "language", &shown),
-                )));
+                return Err(PageError::from(ApiError::invalid(current().t_with(
+                    "settings-language-invalid",
+                    "language",
+                    &shown,
+                ))));
             }
         },
     };

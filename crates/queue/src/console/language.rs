@@ -162,7 +162,11 @@ mod tests {
     #[test]
     fn the_browser_s_languages_are_tried_by_weight_then_in_order() {
         assert_eq!(asked("de-DE,de;q=0.9"), "de");
-        assert_eq!(asked("sv;q=1, ja;q=0.5, fr;q=0.8"), "fr", "sv is not spoken");
+        assert_eq!(
+            asked("sv;q=1, ja;q=0.5, fr;q=0.8"),
+            "fr",
+            "sv is not spoken"
+        );
         assert_eq!(asked("it, es"), "it", "equal weights keep their order");
         assert_eq!(asked("pt-PT"), "pt-BR", "a neighbour beats English");
         assert_eq!(asked("ar;q=0, es;q=0.1"), "es", "q=0 means not this one");

@@ -180,10 +180,10 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for SignedForm<T> {
             .map(|(_, value)| value.into_owned())
             .unwrap_or_default();
         if !same_secret(&sent, &signed.csrf) {
-            return Err(PageError::from(ApiError::forbidden(
-                current().t("page-error-csrf"),
-            ))
-            .into_response());
+            return Err(
+                PageError::from(ApiError::forbidden(current().t("page-error-csrf")))
+                    .into_response(),
+            );
         }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             PageError::bad_request(format!("the form is not valid: {e}")).into_response()

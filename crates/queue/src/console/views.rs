@@ -25,10 +25,7 @@ pub struct SelectOption {
 
 /// The options of a select, with `chosen` selected: (value, message id of
 /// its label).
-pub fn select_options(
-    choices: &[(&'static str, &'static str)],
-    chosen: &str,
-) -> Vec<SelectOption> {
+pub fn select_options(choices: &[(&'static str, &'static str)], chosen: &str) -> Vec<SelectOption> {
     let tr = current();
     choices
         .iter()
@@ -267,7 +264,10 @@ pub fn duration_words(span: Duration) -> String {
             "duration-hours",
             &[
                 ("hours", (secs / 3600).into()),
-                ("minutes", format!("{:02}", secs % 3600 / 60).as_str().into()),
+                (
+                    "minutes",
+                    format!("{:02}", secs % 3600 / 60).as_str().into(),
+                ),
             ],
         ),
     }

@@ -52,7 +52,10 @@ async fn choose_language(
 
 /// The `<html …>` start tag of a page.
 fn html_tag(page: &str) -> &str {
-    page.split("<html").nth(1).and_then(|rest| rest.split('>').next()).unwrap_or_default()
+    page.split("<html")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -60,7 +63,11 @@ async fn a_browser_asking_for_german_gets_the_sign_in_page_in_german() -> TestRe
     let app = spawn_app().await;
     let (status, german) = page(&app, "/sign-in", None, "de-DE,de;q=0.9").await?;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(html_tag(&german), r#" lang="de" dir="ltr""#, "the page says it is German");
+    assert_eq!(
+        html_tag(&german),
+        r#" lang="de" dir="ltr""#,
+        "the page says it is German"
+    );
     assert!(
         german.contains("<title>Anmelden · Lifeline-Konsole</title>")
             && german.contains("<h1>Bei der Service-Warteschlange anmelden</h1>")
@@ -68,13 +75,19 @@ async fn a_browser_asking_for_german_gets_the_sign_in_page_in_german() -> TestRe
             && german.contains(r#"<button type="submit" id="sign-in">Anmelden</button>"#),
         "title, heading, labels and button are German: {german}"
     );
-    assert!(!german.contains("Sign in to the service queue"), "no English left");
+    assert!(
+        !german.contains("Sign in to the service queue"),
+        "no English left"
+    );
 
     // A refusal is said in the same language.
     let refused = browser()
         .post(app.url("/sign-in"))
         .header(ACCEPT_LANGUAGE, "de-DE,de;q=0.9")
-        .form(&[("email", "nobody@example.com"), ("password", "wrong but long enough")])
+        .form(&[
+            ("email", "nobody@example.com"),
+            ("password", "wrong but long enough"),
+        ])
         .send()
         .await?;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
@@ -88,8 +101,27 @@ async fn a_browser_asking_for_german_gets_the_sign_in_page_in_german() -> TestRe
     for asked in ["", "sv-SE, zh;q=0.8"] {
         let (_, english) = page(&app, "/sign-in", None, asked).await?;
         assert_eq!(html_tag(&english), r#" lang="en" dir="ltr""#, "{asked:?}");
-        assert!(english.contains("<title>Sign in · Lifeline console</title>"), "{asked:?}");
+        assert!(
+            english.contains("<title>Sign in · Lifeline console</title>"),
+            "{asked:?}"
+        );
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_browser_asking_for_arabic_gets_a_right_to_left_sign_in_page() -> TestResult {
+    let app = spawn_app().await;
+    let (_, sign_in_page) = page(&app, "/sign-in", None, "ar-EG,ar;q=0.9,en;q=0.5").await?;
+    assert_eq!(html_tag(&sign_in_page), r#" lang="ar" dir="rtl""#);
+    assert!(
+        sign_in_page.contains("سجّل الدخول إلى قائمة انتظار الخدمة"),
+        "{sign_in_page}"
+    );
+    assert!(
+        sign_in_page.contains(r#"<input id="email" name="email" type="email" autocomplete="username" required value="" dir="ltr""#),
+        "an address is typed left to right: {sign_in_page}"
+    );
     Ok(())
 }
 
@@ -97,9 +129,6 @@ async fn a_browser_asking_for_german_gets_the_sign_in_page_in_german() -> TestRe
 async fn arabic_pages_run_right_to_left_with_the_session_code_left_to_right() -> TestResult {
     let app = spawn_app().await;
     with_password(&app).await?;
-    let (_, sign_in_page) = page(&app, "/sign-in", None, "ar-EG,ar;q=0.9,en;q=0.5").await?;
-    assert_eq!(html_tag(&sign_in_page), r#" lang="ar" dir="rtl""#);
-    assert!(sign_in_page.contains("سجّل الدخول إلى قائمة انتظار الخدمة"), "{sign_in_page}");
 
     // A customer whose desktop speaks Egyptian Arabic asks for help.
     let mut request = sos_request(Some("Printer says offline"));
@@ -116,16 +145,30 @@ async fn arabic_pages_run_right_to_left_with_the_session_code_left_to_right() ->
 
     let (_, queue) = page(&app, "/", Some(&cookie), "ar").await?;
     assert_eq!(html_tag(&queue), r#" lang="ar" dir="rtl""#);
-    let link = format!(r#"<a class="code" href="/cases/{}" dir="ltr">{code}</a>"#, case.case.id);
-    assert!(queue.contains(&link), "the queue's code reads left to right: {queue}");
-    assert!(queue.contains("قائمة انتظار الخدمة"), "the heading is Arabic");
+    let link = format!(
+        r#"<a class="code" href="/cases/{}" dir="ltr">{code}</a>"#,
+        case.case.id
+    );
+    assert!(
+        queue.contains(&link),
+        "the queue's code reads left to right: {queue}"
+    );
+    assert!(
+        queue.contains("قائمة انتظار الخدمة"),
+        "the heading is Arabic"
+    );
     assert!(
         queue.contains(r#"id="console-messages">{"language":"ar","dir":"rtl","isolate":true"#),
         "the script gets Arabic words: {queue}"
     );
 
-    let (status, case_page) =
-        page(&app, &format!("/cases/{}", case.case.id), Some(&cookie), "ar").await?;
+    let (status, case_page) = page(
+        &app,
+        &format!("/cases/{}", case.case.id),
+        Some(&cookie),
+        "ar",
+    )
+    .await?;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(html_tag(&case_page), r#" lang="ar" dir="rtl""#);
     assert!(
@@ -137,12 +180,23 @@ async fn arabic_pages_run_right_to_left_with_the_session_code_left_to_right() ->
         .nth(1)
         .and_then(|rest| rest.split("</dd>").next())
         .ok_or("the case page shows the customer's locale")?;
-    let plain: String = locale.chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect();
-    assert_eq!(plain, "العربية (ar-EG)", "the customer's language by its own name");
+    let plain: String = locale
+        .chars()
+        .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+        .collect();
+    assert_eq!(
+        plain, "العربية (ar-EG)",
+        "the customer's language by its own name"
+    );
 
     // An English page names it the same way, in its own name.
-    let (_, english_case) =
-        page(&app, &format!("/cases/{}", case.case.id), Some(&cookie), "en-US").await?;
+    let (_, english_case) = page(
+        &app,
+        &format!("/cases/{}", case.case.id),
+        Some(&cookie),
+        "en-US",
+    )
+    .await?;
     assert!(
         english_case.contains(r#"<dd id="case-locale">العربية (ar-EG)</dd>"#),
         "{english_case}"
@@ -168,7 +222,10 @@ async fn an_expert_who_chose_japanese_gets_japanese_whatever_the_browser_asks() 
     for asked in ["de-DE,de;q=0.9", "ar", "en-US"] {
         let (_, queue) = page(&app, "/", Some(&cookie), asked).await?;
         assert_eq!(html_tag(&queue), r#" lang="ja" dir="ltr""#, "asked {asked}");
-        assert!(queue.contains("<h1>サービスキュー</h1>"), "asked {asked}: {queue}");
+        assert!(
+            queue.contains("<h1>サービスキュー</h1>"),
+            "asked {asked}: {queue}"
+        );
     }
     let (_, settings) = page(&app, "/settings/email?language=1", Some(&cookie), "de").await?;
     assert!(settings.contains("言語を保存しました。"), "{settings}");
