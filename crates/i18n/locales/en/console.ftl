@@ -240,3 +240,148 @@ script-screen-waiting-control = Waiting for the customer to allow control…
 script-screen-control = You control the customer's mouse and keyboard. Click the picture, then type.
 script-screen-viewing = Viewing the customer's screen (view only).
 script-screen-ended = Screen sharing ended.
+
+## Admin: experts
+
+experts-heading = Experts
+experts-col-name = Name
+experts-col-email = Email
+experts-col-role = Role
+experts-col-status = Status
+experts-col-groups = Groups
+experts-col-change = Change
+experts-deactivate = Deactivate
+experts-activate = Activate
+experts-make-expert = Make expert
+experts-make-admin = Make admin
+experts-new-password-for = New password for { $name }
+experts-new-password-placeholder = new password
+experts-reset-password = Reset password
+experts-add-heading = Add an expert
+experts-email = Email
+experts-name = Name shown to customers
+experts-password = Password (at least { $min } characters)
+experts-group = Group
+experts-no-group = None yet
+experts-admin = Admin
+experts-add = Add expert
+role-admin = admin
+role-expert = expert
+expert-status-deactivated = deactivated
+expert-status-available = available
+expert-status-away = away
+
+## Admin: groups
+
+groups-heading = Groups
+groups-policy = Automatic assignment
+policy-off = Off: experts take cases by hand
+policy-round_robin = Round-robin over available experts
+policy-least_busy = Least busy available expert
+groups-save = Save
+groups-alert = Alert when a customer waits longer than (seconds)
+groups-members = Members:
+groups-no-members = none
+groups-remove = Remove
+groups-add-member = Add member
+groups-add = Add
+groups-add-heading = Add a group
+groups-name = Name
+groups-add-group = Add group
+
+## Admin: deployments and API tokens
+
+deployments-heading = Deployments
+deployments-intro = A deployment is what IT ships with the SOS app: the server address and a key that can only create cases in one group.
+deployments-col-name = Name
+deployments-col-group = Group
+deployments-col-url = Server URL
+col-created = Created
+col-status = Status
+col-actions = Actions
+deployments-download = Download deployment file
+deployments-revoke-confirm = Revoke this deployment? Installed apps stop being able to ask for help.
+revoke = Revoke
+deployments-new-heading = New deployment
+deployments-name = Name (also the company name in the app)
+deployments-group = Cases land in group
+deployments-url = Server URL the apps use
+deployments-create = Create deployment
+status-active = active
+status-revoked = revoked { $at }
+deployment-created-title = Deployment created
+deployment-created-heading = Deployment "{ $name }" created
+deployment-created-key = The key is shown this once; it is also inside the deployment file below, which you can download again later.
+deployment-created-file = Deployment file
+deployment-created-ship = Ship it
+deployment-created-ship-how = Either build branded installers that carry the file, or install the generic package and put the file in the system-wide place, which wins over a bundled one. Save the file as deployment.toml; docs/deploying.md in the Lifeline repository has the details.
+deployment-created-back = Back to deployments
+tokens-heading = API tokens
+tokens-intro = Tokens let integrations act as an expert through the API. A new token is shown once.
+tokens-col-expert = Expert
+tokens-new-heading = New token
+tokens-for = For expert
+tokens-create = Create token
+
+## Admin: webhooks
+
+webhooks-heading = Webhooks
+webhooks-intro = Each change of a case an endpoint subscribes to is POSTed to it as JSON, signed as the Standard Webhooks specification says (headers webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried for a day with the same event id; an endpoint failing for a day is disabled.
+webhooks-col-url = URL
+webhooks-col-events = Events
+webhooks-deliveries = Delivery log
+webhooks-disable = Disable
+webhooks-enable = Enable
+webhooks-delete-confirm = Delete this endpoint and its undelivered events?
+webhooks-delete = Delete
+webhooks-new-heading = New endpoint
+webhooks-url = URL (http:// or https://)
+webhooks-events = Events
+webhooks-add = Add endpoint
+webhook-status-disabled = disabled
+webhook-status-failing = failing since { $at }
+webhook-status-enabled = enabled
+webhook-created-title = Webhook added
+webhook-created-heading = Endpoint added
+webhook-created-secret = Events go to { $url }. Its signing secret is shown this once: give it to the receiver, which verifies each request's webhook-signature with it.
+webhooks-back = Back to webhooks
+deliveries-title = Webhook deliveries
+deliveries-heading = Deliveries to { $url }
+deliveries-intro = The latest events, newest first.
+deliveries-col-event = Event
+deliveries-col-type = Type
+deliveries-col-case = Case
+deliveries-col-when = When
+deliveries-col-attempts = Attempts
+deliveries-col-outcome = Outcome
+
+## Admin: audit log and reports
+
+audit-heading = Audit log
+audit-intro = Sign-ins (and failed ones) and every change to experts, groups, API tokens and deployments: who, when and from where. Newest first.
+audit-action = Action
+audit-any = Any
+show = Show
+audit-col-when = When
+audit-col-action = Action
+audit-col-who = Who
+audit-col-from = From
+audit-col-what = What
+audit-col-detail = Detail
+audit-older = Older entries
+reports-heading = Reports
+reports-intro = Cases created from { $from } to { $to } (UTC days, both included): how long customers waited from their request to an expert's assignment, to the first connection with an expert, and to the close. Median and 90th percentile (nearest rank) over the cases that got that far.
+reports-from = From
+reports-to = To
+reports-csv = Download CSV
+reports-empty = No cases in this period.
+reports-col-name = Name
+reports-col-cases = Cases
+reports-col-expired = Expired
+reports-col-to-assign = To assign
+reports-col-to-connect = To first connection
+reports-col-to-close = To close
+reports-col-median = Median
+reports-col-p90 = p90
+reports-per-group = Per group
+reports-per-expert = Per expert
