@@ -233,3 +233,148 @@ script-screen-waiting-control = في انتظار سماح العميل بالت
 script-screen-control = أنت تتحكم في فأرة العميل ولوحة مفاتيحه. انقر على الصورة ثم اكتب.
 script-screen-viewing = تعرض شاشة العميل (عرض فقط).
 script-screen-ended = انتهت مشاركة الشاشة.
+
+## الإدارة: الخبراء
+
+experts-heading = الخبراء
+experts-col-name = الاسم
+experts-col-email = البريد الإلكتروني
+experts-col-role = الدور
+experts-col-status = الوضع
+experts-col-groups = المجموعات
+experts-col-change = تغيير
+experts-deactivate = تعطيل
+experts-activate = تفعيل
+experts-make-expert = جعله خبيرًا
+experts-make-admin = جعله مسؤولًا
+experts-new-password-for = كلمة مرور جديدة لـ { $name }
+experts-new-password-placeholder = كلمة مرور جديدة
+experts-reset-password = إعادة تعيين كلمة المرور
+experts-add-heading = إضافة خبير
+experts-email = البريد الإلكتروني
+experts-name = الاسم الظاهر للعملاء
+experts-password = كلمة المرور (على الأقل { $min } حرفًا)
+experts-group = المجموعة
+experts-no-group = لا شيء بعد
+experts-admin = مسؤول
+experts-add = إضافة الخبير
+role-admin = مسؤول
+role-expert = خبير
+expert-status-deactivated = معطّل
+expert-status-available = متاح
+expert-status-away = غير متاح
+
+## الإدارة: المجموعات
+
+groups-heading = المجموعات
+groups-policy = الإسناد التلقائي
+policy-off = متوقف: يتولى الخبراء الحالات يدويًا
+policy-round_robin = بالتناوب بين الخبراء المتاحين
+policy-least_busy = الخبير المتاح الأقل انشغالًا
+groups-save = حفظ
+groups-alert = التنبيه عندما ينتظر العميل أكثر من (ثوانٍ)
+groups-members = الأعضاء:
+groups-no-members = لا أحد
+groups-remove = إزالة
+groups-add-member = إضافة عضو
+groups-add = إضافة
+groups-add-heading = إضافة مجموعة
+groups-name = الاسم
+groups-add-group = إضافة المجموعة
+
+## الإدارة: عمليات النشر ورموز واجهة البرمجة
+
+deployments-heading = عمليات النشر
+deployments-intro = النشر هو ما يوزّعه قسم تقنية المعلومات مع تطبيق الاستغاثة: عنوان الخادم ومفتاح لا يمكنه إنشاء حالات إلا في مجموعة واحدة.
+deployments-col-name = الاسم
+deployments-col-group = المجموعة
+deployments-col-url = عنوان URL للخادم
+col-created = تاريخ الإنشاء
+col-status = الوضع
+col-actions = الإجراءات
+deployments-download = تنزيل ملف النشر
+deployments-revoke-confirm = هل تريد إلغاء هذا النشر؟ لن تتمكن التطبيقات المثبّتة من طلب المساعدة بعد ذلك.
+revoke = إلغاء
+deployments-new-heading = نشر جديد
+deployments-name = الاسم (وهو أيضًا اسم الشركة في التطبيق)
+deployments-group = تصل الحالات إلى المجموعة
+deployments-url = عنوان URL للخادم الذي تستخدمه التطبيقات
+deployments-create = إنشاء النشر
+status-active = نشط
+status-revoked = أُلغي في { $at }
+deployment-created-title = تم إنشاء النشر
+deployment-created-heading = تم إنشاء النشر «{ $name }»
+deployment-created-key = يُعرض المفتاح هذه المرة فقط؛ وهو موجود أيضًا في ملف النشر أدناه، الذي يمكنك تنزيله مرة أخرى لاحقًا.
+deployment-created-file = ملف النشر
+deployment-created-ship = توزيعه
+deployment-created-ship-how = إما أن تبني مثبّتات تحمل علامتك التجارية وتتضمن الملف، أو تثبّت الحزمة العامة وتضع الملف في الموقع المشترك للنظام، الذي تكون له الأولوية على الملف المضمَّن. احفظ الملف باسم deployment.toml؛ وتجد التفاصيل في docs/deploying.md في مستودع Lifeline.
+deployment-created-back = العودة إلى عمليات النشر
+tokens-heading = رموز واجهة البرمجة
+tokens-intro = تتيح الرموز لأنظمة التكامل العمل كخبير عبر واجهة البرمجة. يُعرض الرمز الجديد مرة واحدة فقط.
+tokens-col-expert = الخبير
+tokens-new-heading = رمز جديد
+tokens-for = للخبير
+tokens-create = إنشاء الرمز
+
+## الإدارة: خطافات الويب
+
+webhooks-heading = خطافات الويب
+webhooks-intro = كل تغيير في حالة تشترك فيها نقطة نهاية يُرسل إليها بطلب POST بصيغة JSON، موقّعًا كما تنص مواصفة Standard Webhooks (الترويسات webhook-id وwebhook-timestamp وwebhook-signature). يُعاد إرسال عمليات التسليم الفاشلة لمدة يوم بمعرّف الحدث نفسه؛ وتُعطَّل نقطة النهاية التي تفشل لمدة يوم.
+webhooks-col-url = عنوان URL
+webhooks-col-events = الأحداث
+webhooks-deliveries = سجل التسليم
+webhooks-disable = تعطيل
+webhooks-enable = تفعيل
+webhooks-delete-confirm = هل تريد حذف نقطة النهاية هذه وأحداثها غير المسلَّمة؟
+webhooks-delete = حذف
+webhooks-new-heading = نقطة نهاية جديدة
+webhooks-url = عنوان URL (http:// أو https://)
+webhooks-events = الأحداث
+webhooks-add = إضافة نقطة النهاية
+webhook-status-disabled = معطّلة
+webhook-status-failing = تفشل منذ { $at }
+webhook-status-enabled = مفعّلة
+webhook-created-title = تمت إضافة خطاف الويب
+webhook-created-heading = تمت إضافة نقطة النهاية
+webhook-created-secret = تذهب الأحداث إلى { $url }. يُعرض سر التوقيع هذه المرة فقط: سلّمه إلى المستقبِل، الذي يتحقق به من webhook-signature في كل طلب.
+webhooks-back = العودة إلى خطافات الويب
+deliveries-title = عمليات تسليم خطاف الويب
+deliveries-heading = عمليات التسليم إلى { $url }
+deliveries-intro = أحدث الأحداث، الأحدث أولًا.
+deliveries-col-event = الحدث
+deliveries-col-type = النوع
+deliveries-col-case = الحالة
+deliveries-col-when = الوقت
+deliveries-col-attempts = المحاولات
+deliveries-col-outcome = النتيجة
+
+## الإدارة: سجل التدقيق والتقارير
+
+audit-heading = سجل التدقيق
+audit-intro = عمليات تسجيل الدخول (والفاشلة منها) وكل تغيير على الخبراء والمجموعات ورموز واجهة البرمجة وعمليات النشر: من ومتى ومن أين. الأحدث أولًا.
+audit-action = الإجراء
+audit-any = الكل
+show = عرض
+audit-col-when = الوقت
+audit-col-action = الإجراء
+audit-col-who = من
+audit-col-from = من أين
+audit-col-what = ماذا
+audit-col-detail = التفاصيل
+audit-older = إدخالات أقدم
+reports-heading = التقارير
+reports-intro = الحالات التي أُنشئت من { $from } إلى { $to } (أيام بتوقيت UTC، شاملة الطرفين): كم انتظر العملاء من طلبهم حتى إسنادهم إلى خبير، وحتى أول اتصال بخبير، وحتى الإغلاق. الوسيط والمئين التسعون (أقرب رتبة) على الحالات التي بلغت تلك المرحلة.
+reports-from = من
+reports-to = إلى
+reports-csv = تنزيل CSV
+reports-empty = لا توجد حالات في هذه الفترة.
+reports-col-name = الاسم
+reports-col-cases = الحالات
+reports-col-expired = المنتهية الصلاحية
+reports-col-to-assign = حتى الإسناد
+reports-col-to-connect = حتى أول اتصال
+reports-col-to-close = حتى الإغلاق
+reports-col-median = الوسيط
+reports-col-p90 = المئين 90
+reports-per-group = حسب المجموعة
+reports-per-expert = حسب الخبير

@@ -225,3 +225,148 @@ script-screen-waiting-control = Warte darauf, dass der Kunde die Steuerung erlau
 script-screen-control = Sie steuern Maus und Tastatur des Kunden. Klicken Sie auf das Bild und tippen Sie dann.
 script-screen-viewing = Sie sehen den Bildschirm des Kunden (nur ansehen).
 script-screen-ended = Bildschirmfreigabe beendet.
+
+## Verwaltung: Experten
+
+experts-heading = Experten
+experts-col-name = Name
+experts-col-email = E-Mail
+experts-col-role = Rolle
+experts-col-status = Status
+experts-col-groups = Gruppen
+experts-col-change = Ändern
+experts-deactivate = Deaktivieren
+experts-activate = Aktivieren
+experts-make-expert = Zum Experten machen
+experts-make-admin = Zum Administrator machen
+experts-new-password-for = Neues Passwort für { $name }
+experts-new-password-placeholder = neues Passwort
+experts-reset-password = Passwort zurücksetzen
+experts-add-heading = Experten hinzufügen
+experts-email = E-Mail
+experts-name = Für Kunden sichtbarer Name
+experts-password = Passwort (mindestens { $min } Zeichen)
+experts-group = Gruppe
+experts-no-group = Noch keine
+experts-admin = Administrator
+experts-add = Experten hinzufügen
+role-admin = Administrator
+role-expert = Experte
+expert-status-deactivated = deaktiviert
+expert-status-available = verfügbar
+expert-status-away = abwesend
+
+## Verwaltung: Gruppen
+
+groups-heading = Gruppen
+groups-policy = Automatische Zuweisung
+policy-off = Aus: Experten übernehmen Fälle von Hand
+policy-round_robin = Reihum unter den verfügbaren Experten
+policy-least_busy = Der am wenigsten ausgelastete verfügbare Experte
+groups-save = Speichern
+groups-alert = Hinweis, wenn ein Kunde länger wartet als (Sekunden)
+groups-members = Mitglieder:
+groups-no-members = keine
+groups-remove = Entfernen
+groups-add-member = Mitglied hinzufügen
+groups-add = Hinzufügen
+groups-add-heading = Gruppe hinzufügen
+groups-name = Name
+groups-add-group = Gruppe hinzufügen
+
+## Verwaltung: Verteilungen und API-Token
+
+deployments-heading = Verteilungen
+deployments-intro = Eine Verteilung liefert die IT mit der SOS-App aus: die Serveradresse und einen Schlüssel, der nur Fälle in einer Gruppe anlegen kann.
+deployments-col-name = Name
+deployments-col-group = Gruppe
+deployments-col-url = Server-URL
+col-created = Erstellt
+col-status = Status
+col-actions = Aktionen
+deployments-download = Verteilungsdatei herunterladen
+deployments-revoke-confirm = Diese Verteilung widerrufen? Installierte Apps können dann keine Hilfe mehr anfordern.
+revoke = Widerrufen
+deployments-new-heading = Neue Verteilung
+deployments-name = Name (auch der Firmenname in der App)
+deployments-group = Fälle landen in der Gruppe
+deployments-url = Server-URL, die die Apps verwenden
+deployments-create = Verteilung anlegen
+status-active = aktiv
+status-revoked = widerrufen { $at }
+deployment-created-title = Verteilung angelegt
+deployment-created-heading = Verteilung „{ $name }“ angelegt
+deployment-created-key = Der Schlüssel wird nur dieses eine Mal angezeigt; er steht auch in der Verteilungsdatei unten, die Sie später erneut herunterladen können.
+deployment-created-file = Verteilungsdatei
+deployment-created-ship = Ausliefern
+deployment-created-ship-how = Erstellen Sie entweder eigene Installationsprogramme, die die Datei enthalten, oder installieren Sie das allgemeine Paket und legen Sie die Datei am systemweiten Ort ab, der Vorrang vor einer mitgelieferten hat. Speichern Sie die Datei als deployment.toml; docs/deploying.md im Lifeline-Repository enthält die Einzelheiten.
+deployment-created-back = Zurück zu den Verteilungen
+tokens-heading = API-Token
+tokens-intro = Mit Token können Integrationen über die API als Experte handeln. Ein neues Token wird nur einmal angezeigt.
+tokens-col-expert = Experte
+tokens-new-heading = Neues Token
+tokens-for = Für Experten
+tokens-create = Token erstellen
+
+## Verwaltung: Webhooks
+
+webhooks-heading = Webhooks
+webhooks-intro = Jede Änderung eines Falls, die ein Endpunkt abonniert, wird ihm als JSON per POST gesendet, signiert nach der Spezifikation Standard Webhooks (Header webhook-id, webhook-timestamp, webhook-signature). Fehlgeschlagene Zustellungen werden einen Tag lang mit derselben Ereignis-ID wiederholt; ein Endpunkt, der einen Tag lang fehlschlägt, wird deaktiviert.
+webhooks-col-url = URL
+webhooks-col-events = Ereignisse
+webhooks-deliveries = Zustellprotokoll
+webhooks-disable = Deaktivieren
+webhooks-enable = Aktivieren
+webhooks-delete-confirm = Diesen Endpunkt und seine nicht zugestellten Ereignisse löschen?
+webhooks-delete = Löschen
+webhooks-new-heading = Neuer Endpunkt
+webhooks-url = URL (http:// oder https://)
+webhooks-events = Ereignisse
+webhooks-add = Endpunkt hinzufügen
+webhook-status-disabled = deaktiviert
+webhook-status-failing = fehlerhaft seit { $at }
+webhook-status-enabled = aktiv
+webhook-created-title = Webhook hinzugefügt
+webhook-created-heading = Endpunkt hinzugefügt
+webhook-created-secret = Ereignisse gehen an { $url }. Sein Signaturgeheimnis wird nur dieses eine Mal angezeigt: Geben Sie es dem Empfänger, der damit die webhook-signature jeder Anfrage prüft.
+webhooks-back = Zurück zu den Webhooks
+deliveries-title = Webhook-Zustellungen
+deliveries-heading = Zustellungen an { $url }
+deliveries-intro = Die neuesten Ereignisse, neueste zuerst.
+deliveries-col-event = Ereignis
+deliveries-col-type = Typ
+deliveries-col-case = Fall
+deliveries-col-when = Wann
+deliveries-col-attempts = Versuche
+deliveries-col-outcome = Ergebnis
+
+## Verwaltung: Prüfprotokoll und Berichte
+
+audit-heading = Prüfprotokoll
+audit-intro = Anmeldungen (auch fehlgeschlagene) und jede Änderung an Experten, Gruppen, API-Token und Verteilungen: wer, wann und von wo. Neueste zuerst.
+audit-action = Aktion
+audit-any = Alle
+show = Anzeigen
+audit-col-when = Wann
+audit-col-action = Aktion
+audit-col-who = Wer
+audit-col-from = Von
+audit-col-what = Was
+audit-col-detail = Detail
+audit-older = Ältere Einträge
+reports-heading = Berichte
+reports-intro = Fälle, die vom { $from } bis zum { $to } angelegt wurden (UTC-Tage, beide eingeschlossen): wie lange Kunden von ihrer Anfrage bis zur Zuweisung an einen Experten, bis zur ersten Verbindung mit einem Experten und bis zum Schließen warteten. Median und 90. Perzentil (nächster Rang) über die Fälle, die so weit kamen.
+reports-from = Von
+reports-to = Bis
+reports-csv = CSV herunterladen
+reports-empty = Keine Fälle in diesem Zeitraum.
+reports-col-name = Name
+reports-col-cases = Fälle
+reports-col-expired = Abgelaufen
+reports-col-to-assign = Bis zur Zuweisung
+reports-col-to-connect = Bis zur ersten Verbindung
+reports-col-to-close = Bis zum Schließen
+reports-col-median = Median
+reports-col-p90 = p90
+reports-per-group = Je Gruppe
+reports-per-expert = Je Experte

@@ -225,3 +225,148 @@ script-screen-waiting-control = Esperando a que el cliente permita el control…
 script-screen-control = Usted controla el ratón y el teclado del cliente. Haga clic en la imagen y escriba.
 script-screen-viewing = Viendo la pantalla del cliente (solo ver).
 script-screen-ended = Se terminó de compartir la pantalla.
+
+## Administración: expertos
+
+experts-heading = Expertos
+experts-col-name = Nombre
+experts-col-email = Correo electrónico
+experts-col-role = Rol
+experts-col-status = Estado
+experts-col-groups = Grupos
+experts-col-change = Cambiar
+experts-deactivate = Desactivar
+experts-activate = Activar
+experts-make-expert = Hacer experto
+experts-make-admin = Hacer administrador
+experts-new-password-for = Nueva contraseña para { $name }
+experts-new-password-placeholder = nueva contraseña
+experts-reset-password = Restablecer contraseña
+experts-add-heading = Añadir un experto
+experts-email = Correo electrónico
+experts-name = Nombre que ven los clientes
+experts-password = Contraseña (al menos { $min } caracteres)
+experts-group = Grupo
+experts-no-group = Ninguno todavía
+experts-admin = Administrador
+experts-add = Añadir experto
+role-admin = administrador
+role-expert = experto
+expert-status-deactivated = desactivado
+expert-status-available = disponible
+expert-status-away = ausente
+
+## Administración: grupos
+
+groups-heading = Grupos
+groups-policy = Asignación automática
+policy-off = Desactivada: los expertos toman los casos a mano
+policy-round_robin = Por turnos entre los expertos disponibles
+policy-least_busy = El experto disponible menos ocupado
+groups-save = Guardar
+groups-alert = Avisar cuando un cliente espere más de (segundos)
+groups-members = Miembros:
+groups-no-members = ninguno
+groups-remove = Quitar
+groups-add-member = Añadir miembro
+groups-add = Añadir
+groups-add-heading = Añadir un grupo
+groups-name = Nombre
+groups-add-group = Añadir grupo
+
+## Administración: despliegues y tokens de API
+
+deployments-heading = Despliegues
+deployments-intro = Un despliegue es lo que TI distribuye con la aplicación SOS: la dirección del servidor y una clave que solo puede crear casos en un grupo.
+deployments-col-name = Nombre
+deployments-col-group = Grupo
+deployments-col-url = URL del servidor
+col-created = Creado
+col-status = Estado
+col-actions = Acciones
+deployments-download = Descargar archivo de despliegue
+deployments-revoke-confirm = ¿Revocar este despliegue? Las aplicaciones instaladas dejarán de poder pedir ayuda.
+revoke = Revocar
+deployments-new-heading = Nuevo despliegue
+deployments-name = Nombre (también el nombre de la empresa en la aplicación)
+deployments-group = Los casos llegan al grupo
+deployments-url = URL del servidor que usan las aplicaciones
+deployments-create = Crear despliegue
+status-active = activo
+status-revoked = revocado { $at }
+deployment-created-title = Despliegue creado
+deployment-created-heading = Despliegue «{ $name }» creado
+deployment-created-key = La clave se muestra solo esta vez; también está en el archivo de despliegue de abajo, que puede volver a descargar más tarde.
+deployment-created-file = Archivo de despliegue
+deployment-created-ship = Distribuirlo
+deployment-created-ship-how = Cree instaladores con su marca que incluyan el archivo, o instale el paquete genérico y coloque el archivo en la ubicación de todo el sistema, que prevalece sobre uno incluido. Guarde el archivo como deployment.toml; docs/deploying.md en el repositorio de Lifeline tiene los detalles.
+deployment-created-back = Volver a los despliegues
+tokens-heading = Tokens de API
+tokens-intro = Los tokens permiten que las integraciones actúen como un experto a través de la API. Un token nuevo se muestra una sola vez.
+tokens-col-expert = Experto
+tokens-new-heading = Nuevo token
+tokens-for = Para el experto
+tokens-create = Crear token
+
+## Administración: webhooks
+
+webhooks-heading = Webhooks
+webhooks-intro = Cada cambio de un caso al que se suscribe un punto de conexión se le envía por POST como JSON, firmado según la especificación Standard Webhooks (cabeceras webhook-id, webhook-timestamp, webhook-signature). Las entregas fallidas se reintentan durante un día con el mismo id de evento; un punto de conexión que falla durante un día se desactiva.
+webhooks-col-url = URL
+webhooks-col-events = Eventos
+webhooks-deliveries = Registro de entregas
+webhooks-disable = Desactivar
+webhooks-enable = Activar
+webhooks-delete-confirm = ¿Eliminar este punto de conexión y sus eventos no entregados?
+webhooks-delete = Eliminar
+webhooks-new-heading = Nuevo punto de conexión
+webhooks-url = URL (http:// o https://)
+webhooks-events = Eventos
+webhooks-add = Añadir punto de conexión
+webhook-status-disabled = desactivado
+webhook-status-failing = fallando desde { $at }
+webhook-status-enabled = activado
+webhook-created-title = Webhook añadido
+webhook-created-heading = Punto de conexión añadido
+webhook-created-secret = Los eventos van a { $url }. Su secreto de firma se muestra solo esta vez: entrégueselo al receptor, que verifica con él la webhook-signature de cada solicitud.
+webhooks-back = Volver a los webhooks
+deliveries-title = Entregas del webhook
+deliveries-heading = Entregas a { $url }
+deliveries-intro = Los últimos eventos, los más recientes primero.
+deliveries-col-event = Evento
+deliveries-col-type = Tipo
+deliveries-col-case = Caso
+deliveries-col-when = Cuándo
+deliveries-col-attempts = Intentos
+deliveries-col-outcome = Resultado
+
+## Administración: registro de auditoría e informes
+
+audit-heading = Registro de auditoría
+audit-intro = Inicios de sesión (también los fallidos) y cada cambio en expertos, grupos, tokens de API y despliegues: quién, cuándo y desde dónde. Los más recientes primero.
+audit-action = Acción
+audit-any = Cualquiera
+show = Mostrar
+audit-col-when = Cuándo
+audit-col-action = Acción
+audit-col-who = Quién
+audit-col-from = Desde
+audit-col-what = Qué
+audit-col-detail = Detalle
+audit-older = Entradas anteriores
+reports-heading = Informes
+reports-intro = Casos creados del { $from } al { $to } (días UTC, ambos incluidos): cuánto esperaron los clientes desde su solicitud hasta la asignación a un experto, hasta la primera conexión con un experto y hasta el cierre. Mediana y percentil 90 (rango más cercano) sobre los casos que llegaron hasta ahí.
+reports-from = Desde
+reports-to = Hasta
+reports-csv = Descargar CSV
+reports-empty = No hay casos en este período.
+reports-col-name = Nombre
+reports-col-cases = Casos
+reports-col-expired = Caducados
+reports-col-to-assign = Hasta la asignación
+reports-col-to-connect = Hasta la primera conexión
+reports-col-to-close = Hasta el cierre
+reports-col-median = Mediana
+reports-col-p90 = p90
+reports-per-group = Por grupo
+reports-per-expert = Por experto

@@ -225,3 +225,148 @@ script-screen-waiting-control = En attente de l’autorisation de contrôle du c
 script-screen-control = Vous contrôlez la souris et le clavier du client. Cliquez sur l’image, puis tapez.
 script-screen-viewing = Affichage de l’écran du client (lecture seule).
 script-screen-ended = Partage d’écran terminé.
+
+## Administration : experts
+
+experts-heading = Experts
+experts-col-name = Nom
+experts-col-email = E-mail
+experts-col-role = Rôle
+experts-col-status = Statut
+experts-col-groups = Groupes
+experts-col-change = Modifier
+experts-deactivate = Désactiver
+experts-activate = Activer
+experts-make-expert = Rendre expert
+experts-make-admin = Rendre administrateur
+experts-new-password-for = Nouveau mot de passe pour { $name }
+experts-new-password-placeholder = nouveau mot de passe
+experts-reset-password = Réinitialiser le mot de passe
+experts-add-heading = Ajouter un expert
+experts-email = E-mail
+experts-name = Nom affiché aux clients
+experts-password = Mot de passe (au moins { $min } caractères)
+experts-group = Groupe
+experts-no-group = Aucun pour l’instant
+experts-admin = Administrateur
+experts-add = Ajouter l’expert
+role-admin = administrateur
+role-expert = expert
+expert-status-deactivated = désactivé
+expert-status-available = disponible
+expert-status-away = absent
+
+## Administration : groupes
+
+groups-heading = Groupes
+groups-policy = Attribution automatique
+policy-off = Désactivée : les experts prennent les dossiers à la main
+policy-round_robin = À tour de rôle entre les experts disponibles
+policy-least_busy = L’expert disponible le moins occupé
+groups-save = Enregistrer
+groups-alert = Alerter quand un client attend plus de (secondes)
+groups-members = Membres :
+groups-no-members = aucun
+groups-remove = Retirer
+groups-add-member = Ajouter un membre
+groups-add = Ajouter
+groups-add-heading = Ajouter un groupe
+groups-name = Nom
+groups-add-group = Ajouter le groupe
+
+## Administration : déploiements et jetons d’API
+
+deployments-heading = Déploiements
+deployments-intro = Un déploiement est ce que l’informatique livre avec l’application SOS : l’adresse du serveur et une clé qui ne peut créer des dossiers que dans un groupe.
+deployments-col-name = Nom
+deployments-col-group = Groupe
+deployments-col-url = URL du serveur
+col-created = Créé
+col-status = Statut
+col-actions = Actions
+deployments-download = Télécharger le fichier de déploiement
+deployments-revoke-confirm = Révoquer ce déploiement ? Les applications installées ne pourront plus demander d’aide.
+revoke = Révoquer
+deployments-new-heading = Nouveau déploiement
+deployments-name = Nom (aussi le nom de l’entreprise dans l’application)
+deployments-group = Les dossiers arrivent dans le groupe
+deployments-url = URL du serveur utilisée par les applications
+deployments-create = Créer le déploiement
+status-active = actif
+status-revoked = révoqué { $at }
+deployment-created-title = Déploiement créé
+deployment-created-heading = Déploiement « { $name } » créé
+deployment-created-key = La clé n’est affichée que cette fois ; elle figure aussi dans le fichier de déploiement ci-dessous, que vous pourrez télécharger de nouveau plus tard.
+deployment-created-file = Fichier de déploiement
+deployment-created-ship = Le livrer
+deployment-created-ship-how = Construisez des installateurs à votre marque qui contiennent le fichier, ou installez le paquet générique et placez le fichier à l’emplacement commun au système, qui l’emporte sur un fichier fourni. Enregistrez le fichier sous deployment.toml ; docs/deploying.md dans le dépôt Lifeline donne les détails.
+deployment-created-back = Retour aux déploiements
+tokens-heading = Jetons d’API
+tokens-intro = Les jetons permettent à des intégrations d’agir comme un expert via l’API. Un nouveau jeton n’est affiché qu’une fois.
+tokens-col-expert = Expert
+tokens-new-heading = Nouveau jeton
+tokens-for = Pour l’expert
+tokens-create = Créer le jeton
+
+## Administration : webhooks
+
+webhooks-heading = Webhooks
+webhooks-intro = Chaque changement d’un dossier auquel un point de terminaison est abonné lui est envoyé en POST au format JSON, signé comme le prévoit la spécification Standard Webhooks (en-têtes webhook-id, webhook-timestamp, webhook-signature). Les livraisons échouées sont retentées pendant un jour avec le même identifiant d’événement ; un point de terminaison en échec pendant un jour est désactivé.
+webhooks-col-url = URL
+webhooks-col-events = Événements
+webhooks-deliveries = Journal des livraisons
+webhooks-disable = Désactiver
+webhooks-enable = Activer
+webhooks-delete-confirm = Supprimer ce point de terminaison et ses événements non livrés ?
+webhooks-delete = Supprimer
+webhooks-new-heading = Nouveau point de terminaison
+webhooks-url = URL (http:// ou https://)
+webhooks-events = Événements
+webhooks-add = Ajouter le point de terminaison
+webhook-status-disabled = désactivé
+webhook-status-failing = en échec depuis { $at }
+webhook-status-enabled = activé
+webhook-created-title = Webhook ajouté
+webhook-created-heading = Point de terminaison ajouté
+webhook-created-secret = Les événements vont à { $url }. Son secret de signature n’est affiché que cette fois : donnez-le au destinataire, qui vérifie avec lui la webhook-signature de chaque requête.
+webhooks-back = Retour aux webhooks
+deliveries-title = Livraisons du webhook
+deliveries-heading = Livraisons à { $url }
+deliveries-intro = Les derniers événements, du plus récent au plus ancien.
+deliveries-col-event = Événement
+deliveries-col-type = Type
+deliveries-col-case = Dossier
+deliveries-col-when = Quand
+deliveries-col-attempts = Tentatives
+deliveries-col-outcome = Résultat
+
+## Administration : journal d’audit et rapports
+
+audit-heading = Journal d’audit
+audit-intro = Les connexions (y compris échouées) et chaque modification des experts, groupes, jetons d’API et déploiements : qui, quand et d’où. Du plus récent au plus ancien.
+audit-action = Action
+audit-any = Toutes
+show = Afficher
+audit-col-when = Quand
+audit-col-action = Action
+audit-col-who = Qui
+audit-col-from = D’où
+audit-col-what = Quoi
+audit-col-detail = Détail
+audit-older = Entrées plus anciennes
+reports-heading = Rapports
+reports-intro = Dossiers créés du { $from } au { $to } (jours UTC, inclus) : combien de temps les clients ont attendu entre leur demande et l’attribution à un expert, la première connexion avec un expert et la fermeture. Médiane et 90e centile (rang le plus proche) sur les dossiers arrivés jusque-là.
+reports-from = Du
+reports-to = Au
+reports-csv = Télécharger le CSV
+reports-empty = Aucun dossier sur cette période.
+reports-col-name = Nom
+reports-col-cases = Dossiers
+reports-col-expired = Expirés
+reports-col-to-assign = Jusqu’à l’attribution
+reports-col-to-connect = Jusqu’à la première connexion
+reports-col-to-close = Jusqu’à la fermeture
+reports-col-median = Médiane
+reports-col-p90 = p90
+reports-per-group = Par groupe
+reports-per-expert = Par expert

@@ -225,3 +225,148 @@ script-screen-waiting-control = In attesa che il cliente consenta il controllo�
 script-screen-control = Lei controlla mouse e tastiera del cliente. Faccia clic sull’immagine, poi digiti.
 script-screen-viewing = Visualizzazione dello schermo del cliente (sola visione).
 script-screen-ended = Condivisione dello schermo terminata.
+
+## Amministrazione: esperti
+
+experts-heading = Esperti
+experts-col-name = Nome
+experts-col-email = E-mail
+experts-col-role = Ruolo
+experts-col-status = Stato
+experts-col-groups = Gruppi
+experts-col-change = Modifica
+experts-deactivate = Disattiva
+experts-activate = Attiva
+experts-make-expert = Rendi esperto
+experts-make-admin = Rendi amministratore
+experts-new-password-for = Nuova password per { $name }
+experts-new-password-placeholder = nuova password
+experts-reset-password = Reimposta password
+experts-add-heading = Aggiungi un esperto
+experts-email = E-mail
+experts-name = Nome mostrato ai clienti
+experts-password = Password (almeno { $min } caratteri)
+experts-group = Gruppo
+experts-no-group = Nessuno per ora
+experts-admin = Amministratore
+experts-add = Aggiungi esperto
+role-admin = amministratore
+role-expert = esperto
+expert-status-deactivated = disattivato
+expert-status-available = disponibile
+expert-status-away = assente
+
+## Amministrazione: gruppi
+
+groups-heading = Gruppi
+groups-policy = Assegnazione automatica
+policy-off = Disattivata: gli esperti prendono i casi a mano
+policy-round_robin = A turno tra gli esperti disponibili
+policy-least_busy = L’esperto disponibile meno occupato
+groups-save = Salva
+groups-alert = Avvisa quando un cliente attende più di (secondi)
+groups-members = Membri:
+groups-no-members = nessuno
+groups-remove = Rimuovi
+groups-add-member = Aggiungi membro
+groups-add = Aggiungi
+groups-add-heading = Aggiungi un gruppo
+groups-name = Nome
+groups-add-group = Aggiungi gruppo
+
+## Amministrazione: distribuzioni e token API
+
+deployments-heading = Distribuzioni
+deployments-intro = Una distribuzione è ciò che l’IT fornisce con l’app SOS: l’indirizzo del server e una chiave che può creare casi solo in un gruppo.
+deployments-col-name = Nome
+deployments-col-group = Gruppo
+deployments-col-url = URL del server
+col-created = Creato
+col-status = Stato
+col-actions = Azioni
+deployments-download = Scarica il file di distribuzione
+deployments-revoke-confirm = Revocare questa distribuzione? Le app installate non potranno più chiedere aiuto.
+revoke = Revoca
+deployments-new-heading = Nuova distribuzione
+deployments-name = Nome (anche il nome dell’azienda nell’app)
+deployments-group = I casi arrivano nel gruppo
+deployments-url = URL del server usato dalle app
+deployments-create = Crea distribuzione
+status-active = attivo
+status-revoked = revocato { $at }
+deployment-created-title = Distribuzione creata
+deployment-created-heading = Distribuzione «{ $name }» creata
+deployment-created-key = La chiave è mostrata solo questa volta; si trova anche nel file di distribuzione qui sotto, che potrà scaricare di nuovo in seguito.
+deployment-created-file = File di distribuzione
+deployment-created-ship = Distribuirla
+deployment-created-ship-how = Crei programmi di installazione personalizzati che contengono il file, oppure installi il pacchetto generico e metta il file nella posizione di sistema, che prevale su uno incluso. Salvi il file come deployment.toml; docs/deploying.md nel repository di Lifeline contiene i dettagli.
+deployment-created-back = Torna alle distribuzioni
+tokens-heading = Token API
+tokens-intro = I token permettono alle integrazioni di agire come un esperto tramite l’API. Un nuovo token è mostrato una sola volta.
+tokens-col-expert = Esperto
+tokens-new-heading = Nuovo token
+tokens-for = Per l’esperto
+tokens-create = Crea token
+
+## Amministrazione: webhook
+
+webhooks-heading = Webhook
+webhooks-intro = Ogni modifica di un caso a cui un endpoint è iscritto gli viene inviata via POST come JSON, firmata come prevede la specifica Standard Webhooks (intestazioni webhook-id, webhook-timestamp, webhook-signature). Le consegne non riuscite vengono ritentate per un giorno con lo stesso id evento; un endpoint che fallisce per un giorno viene disattivato.
+webhooks-col-url = URL
+webhooks-col-events = Eventi
+webhooks-deliveries = Registro consegne
+webhooks-disable = Disattiva
+webhooks-enable = Attiva
+webhooks-delete-confirm = Eliminare questo endpoint e i suoi eventi non consegnati?
+webhooks-delete = Elimina
+webhooks-new-heading = Nuovo endpoint
+webhooks-url = URL (http:// o https://)
+webhooks-events = Eventi
+webhooks-add = Aggiungi endpoint
+webhook-status-disabled = disattivato
+webhook-status-failing = in errore dal { $at }
+webhook-status-enabled = attivo
+webhook-created-title = Webhook aggiunto
+webhook-created-heading = Endpoint aggiunto
+webhook-created-secret = Gli eventi vanno a { $url }. Il suo segreto di firma è mostrato solo questa volta: lo consegni al destinatario, che con esso verifica la webhook-signature di ogni richiesta.
+webhooks-back = Torna ai webhook
+deliveries-title = Consegne del webhook
+deliveries-heading = Consegne a { $url }
+deliveries-intro = Gli ultimi eventi, dal più recente.
+deliveries-col-event = Evento
+deliveries-col-type = Tipo
+deliveries-col-case = Caso
+deliveries-col-when = Quando
+deliveries-col-attempts = Tentativi
+deliveries-col-outcome = Esito
+
+## Amministrazione: registro di controllo e report
+
+audit-heading = Registro di controllo
+audit-intro = Accessi (anche non riusciti) e ogni modifica a esperti, gruppi, token API e distribuzioni: chi, quando e da dove. Dal più recente.
+audit-action = Azione
+audit-any = Qualsiasi
+show = Mostra
+audit-col-when = Quando
+audit-col-action = Azione
+audit-col-who = Chi
+audit-col-from = Da
+audit-col-what = Cosa
+audit-col-detail = Dettaglio
+audit-older = Voci precedenti
+reports-heading = Report
+reports-intro = Casi creati dal { $from } al { $to } (giorni UTC, entrambi inclusi): quanto i clienti hanno atteso dalla richiesta all’assegnazione a un esperto, alla prima connessione con un esperto e alla chiusura. Mediana e 90° percentile (rango più vicino) sui casi arrivati fin lì.
+reports-from = Dal
+reports-to = Al
+reports-csv = Scarica CSV
+reports-empty = Nessun caso in questo periodo.
+reports-col-name = Nome
+reports-col-cases = Casi
+reports-col-expired = Scaduti
+reports-col-to-assign = Fino all’assegnazione
+reports-col-to-connect = Fino alla prima connessione
+reports-col-to-close = Fino alla chiusura
+reports-col-median = Mediana
+reports-col-p90 = p90
+reports-per-group = Per gruppo
+reports-per-expert = Per esperto

@@ -219,3 +219,148 @@ script-screen-waiting-control = お客様が操作を許可するのを待って
 script-screen-control = お客様のマウスとキーボードを操作しています。画像をクリックしてから入力してください。
 script-screen-viewing = お客様の画面を表示中です(表示のみ)。
 script-screen-ended = 画面共有が終了しました。
+
+## 管理:エキスパート
+
+experts-heading = エキスパート
+experts-col-name = 名前
+experts-col-email = メールアドレス
+experts-col-role = 役割
+experts-col-status = 状態
+experts-col-groups = グループ
+experts-col-change = 変更
+experts-deactivate = 無効にする
+experts-activate = 有効にする
+experts-make-expert = エキスパートにする
+experts-make-admin = 管理者にする
+experts-new-password-for = { $name } の新しいパスワード
+experts-new-password-placeholder = 新しいパスワード
+experts-reset-password = パスワードを再設定
+experts-add-heading = エキスパートを追加
+experts-email = メールアドレス
+experts-name = お客様に表示される名前
+experts-password = パスワード({ $min } 文字以上)
+experts-group = グループ
+experts-no-group = まだなし
+experts-admin = 管理者
+experts-add = エキスパートを追加
+role-admin = 管理者
+role-expert = エキスパート
+expert-status-deactivated = 無効
+expert-status-available = 対応可能
+expert-status-away = 離席中
+
+## 管理:グループ
+
+groups-heading = グループ
+groups-policy = 自動割り当て
+policy-off = オフ:エキスパートが手動でケースを取る
+policy-round_robin = 対応可能なエキスパートに順番に割り当て
+policy-least_busy = 最も手の空いている対応可能なエキスパート
+groups-save = 保存
+groups-alert = お客様の待ち時間がこれを超えたら通知(秒)
+groups-members = メンバー:
+groups-no-members = なし
+groups-remove = 外す
+groups-add-member = メンバーを追加
+groups-add = 追加
+groups-add-heading = グループを追加
+groups-name = 名前
+groups-add-group = グループを追加
+
+## 管理:配布設定と API トークン
+
+deployments-heading = 配布設定
+deployments-intro = 配布設定は、IT 部門が SOS アプリと一緒に配るものです。サーバーのアドレスと、1 つのグループにだけケースを作成できるキーが含まれます。
+deployments-col-name = 名前
+deployments-col-group = グループ
+deployments-col-url = サーバー URL
+col-created = 作成日時
+col-status = 状態
+col-actions = 操作
+deployments-download = 配布ファイルをダウンロード
+deployments-revoke-confirm = この配布設定を取り消しますか?インストール済みのアプリはヘルプを依頼できなくなります。
+revoke = 取り消す
+deployments-new-heading = 新しい配布設定
+deployments-name = 名前(アプリ内の会社名にもなります)
+deployments-group = ケースの送り先グループ
+deployments-url = アプリが使うサーバー URL
+deployments-create = 配布設定を作成
+status-active = 有効
+status-revoked = { $at } に取り消し
+deployment-created-title = 配布設定を作成しました
+deployment-created-heading = 配布設定「{ $name }」を作成しました
+deployment-created-key = キーが表示されるのは今回だけです。下の配布ファイルにも含まれており、後でもう一度ダウンロードできます。
+deployment-created-file = 配布ファイル
+deployment-created-ship = 配布する
+deployment-created-ship-how = ファイルを含む独自のインストーラーを作成するか、汎用パッケージをインストールしてファイルをシステム共通の場所に置いてください。システム共通の場所のファイルが同梱のものより優先されます。ファイルは deployment.toml という名前で保存してください。詳細は Lifeline リポジトリの docs/deploying.md にあります。
+deployment-created-back = 配布設定に戻る
+tokens-heading = API トークン
+tokens-intro = トークンを使うと、連携サービスが API を通じてエキスパートとして操作できます。新しいトークンは一度だけ表示されます。
+tokens-col-expert = エキスパート
+tokens-new-heading = 新しいトークン
+tokens-for = 対象のエキスパート
+tokens-create = トークンを作成
+
+## 管理:Webhook
+
+webhooks-heading = Webhook
+webhooks-intro = エンドポイントが購読しているケースの変更は、Standard Webhooks 仕様どおりに署名された JSON として POST されます(ヘッダー webhook-id、webhook-timestamp、webhook-signature)。失敗した配信は同じイベント ID で 1 日間再試行され、1 日失敗し続けたエンドポイントは無効になります。
+webhooks-col-url = URL
+webhooks-col-events = イベント
+webhooks-deliveries = 配信ログ
+webhooks-disable = 無効にする
+webhooks-enable = 有効にする
+webhooks-delete-confirm = このエンドポイントと未配信のイベントを削除しますか?
+webhooks-delete = 削除
+webhooks-new-heading = 新しいエンドポイント
+webhooks-url = URL(http:// または https://)
+webhooks-events = イベント
+webhooks-add = エンドポイントを追加
+webhook-status-disabled = 無効
+webhook-status-failing = { $at } から失敗中
+webhook-status-enabled = 有効
+webhook-created-title = Webhook を追加しました
+webhook-created-heading = エンドポイントを追加しました
+webhook-created-secret = イベントは { $url } に送られます。署名用シークレットが表示されるのは今回だけです。受信側に渡してください。受信側はこれで各リクエストの webhook-signature を検証します。
+webhooks-back = Webhook に戻る
+deliveries-title = Webhook の配信
+deliveries-heading = { $url } への配信
+deliveries-intro = 最新のイベント(新しい順)。
+deliveries-col-event = イベント
+deliveries-col-type = 種類
+deliveries-col-case = ケース
+deliveries-col-when = 日時
+deliveries-col-attempts = 試行回数
+deliveries-col-outcome = 結果
+
+## 管理:監査ログとレポート
+
+audit-heading = 監査ログ
+audit-intro = サインイン(失敗したものも含む)と、エキスパート・グループ・API トークン・配布設定へのすべての変更:誰が、いつ、どこから。新しい順。
+audit-action = 操作
+audit-any = すべて
+show = 表示
+audit-col-when = 日時
+audit-col-action = 操作
+audit-col-who = 実行者
+audit-col-from = 送信元
+audit-col-what = 対象
+audit-col-detail = 詳細
+audit-older = 古いエントリー
+reports-heading = レポート
+reports-intro = { $from } から { $to } までに作成されたケース(UTC の日付、両端を含む):お客様が依頼してから、エキスパートに割り当てられるまで、エキスパートと初めて接続するまで、完了するまでの待ち時間。そこまで進んだケースの中央値と 90 パーセンタイル(最近順位法)。
+reports-from = 開始日
+reports-to = 終了日
+reports-csv = CSV をダウンロード
+reports-empty = この期間のケースはありません。
+reports-col-name = 名前
+reports-col-cases = ケース数
+reports-col-expired = 期限切れ
+reports-col-to-assign = 割り当てまで
+reports-col-to-connect = 初回接続まで
+reports-col-to-close = 完了まで
+reports-col-median = 中央値
+reports-col-p90 = p90
+reports-per-group = グループ別
+reports-per-expert = エキスパート別

@@ -226,3 +226,148 @@ script-screen-waiting-control = Aguardando o cliente permitir o controle…
 script-screen-control = Você controla o mouse e o teclado do cliente. Clique na imagem e digite.
 script-screen-viewing = Vendo a tela do cliente (somente visualização).
 script-screen-ended = O compartilhamento de tela terminou.
+
+## Administração: especialistas
+
+experts-heading = Especialistas
+experts-col-name = Nome
+experts-col-email = E-mail
+experts-col-role = Função
+experts-col-status = Situação
+experts-col-groups = Grupos
+experts-col-change = Alterar
+experts-deactivate = Desativar
+experts-activate = Ativar
+experts-make-expert = Tornar especialista
+experts-make-admin = Tornar administrador
+experts-new-password-for = Nova senha para { $name }
+experts-new-password-placeholder = nova senha
+experts-reset-password = Redefinir senha
+experts-add-heading = Adicionar um especialista
+experts-email = E-mail
+experts-name = Nome exibido aos clientes
+experts-password = Senha (pelo menos { $min } caracteres)
+experts-group = Grupo
+experts-no-group = Nenhum ainda
+experts-admin = Administrador
+experts-add = Adicionar especialista
+role-admin = administrador
+role-expert = especialista
+expert-status-deactivated = desativado
+expert-status-available = disponível
+expert-status-away = ausente
+
+## Administração: grupos
+
+groups-heading = Grupos
+groups-policy = Atribuição automática
+policy-off = Desligada: os especialistas pegam os casos manualmente
+policy-round_robin = Revezamento entre os especialistas disponíveis
+policy-least_busy = O especialista disponível menos ocupado
+groups-save = Salvar
+groups-alert = Alertar quando um cliente esperar mais de (segundos)
+groups-members = Membros:
+groups-no-members = nenhum
+groups-remove = Remover
+groups-add-member = Adicionar membro
+groups-add = Adicionar
+groups-add-heading = Adicionar um grupo
+groups-name = Nome
+groups-add-group = Adicionar grupo
+
+## Administração: implantações e tokens de API
+
+deployments-heading = Implantações
+deployments-intro = Uma implantação é o que a TI distribui com o aplicativo SOS: o endereço do servidor e uma chave que só pode criar casos em um grupo.
+deployments-col-name = Nome
+deployments-col-group = Grupo
+deployments-col-url = URL do servidor
+col-created = Criado
+col-status = Situação
+col-actions = Ações
+deployments-download = Baixar arquivo de implantação
+deployments-revoke-confirm = Revogar esta implantação? Os aplicativos instalados deixarão de poder pedir ajuda.
+revoke = Revogar
+deployments-new-heading = Nova implantação
+deployments-name = Nome (também o nome da empresa no aplicativo)
+deployments-group = Os casos chegam ao grupo
+deployments-url = URL do servidor usada pelos aplicativos
+deployments-create = Criar implantação
+status-active = ativo
+status-revoked = revogado { $at }
+deployment-created-title = Implantação criada
+deployment-created-heading = Implantação “{ $name }” criada
+deployment-created-key = A chave é mostrada só desta vez; ela também está no arquivo de implantação abaixo, que você pode baixar de novo depois.
+deployment-created-file = Arquivo de implantação
+deployment-created-ship = Distribuir
+deployment-created-ship-how = Crie instaladores com a sua marca que levem o arquivo, ou instale o pacote genérico e coloque o arquivo no local de todo o sistema, que tem prioridade sobre um incluído. Salve o arquivo como deployment.toml; docs/deploying.md no repositório do Lifeline traz os detalhes.
+deployment-created-back = Voltar às implantações
+tokens-heading = Tokens de API
+tokens-intro = Os tokens permitem que integrações ajam como um especialista pela API. Um token novo é mostrado uma única vez.
+tokens-col-expert = Especialista
+tokens-new-heading = Novo token
+tokens-for = Para o especialista
+tokens-create = Criar token
+
+## Administração: webhooks
+
+webhooks-heading = Webhooks
+webhooks-intro = Cada mudança de um caso que um endpoint assina é enviada a ele por POST como JSON, assinada como diz a especificação Standard Webhooks (cabeçalhos webhook-id, webhook-timestamp, webhook-signature). Entregas que falham são repetidas por um dia com o mesmo id de evento; um endpoint que falha por um dia é desativado.
+webhooks-col-url = URL
+webhooks-col-events = Eventos
+webhooks-deliveries = Registro de entregas
+webhooks-disable = Desativar
+webhooks-enable = Ativar
+webhooks-delete-confirm = Excluir este endpoint e seus eventos não entregues?
+webhooks-delete = Excluir
+webhooks-new-heading = Novo endpoint
+webhooks-url = URL (http:// ou https://)
+webhooks-events = Eventos
+webhooks-add = Adicionar endpoint
+webhook-status-disabled = desativado
+webhook-status-failing = falhando desde { $at }
+webhook-status-enabled = ativado
+webhook-created-title = Webhook adicionado
+webhook-created-heading = Endpoint adicionado
+webhook-created-secret = Os eventos vão para { $url }. O segredo de assinatura é mostrado só desta vez: entregue-o ao receptor, que verifica com ele a webhook-signature de cada requisição.
+webhooks-back = Voltar aos webhooks
+deliveries-title = Entregas do webhook
+deliveries-heading = Entregas para { $url }
+deliveries-intro = Os eventos mais recentes primeiro.
+deliveries-col-event = Evento
+deliveries-col-type = Tipo
+deliveries-col-case = Caso
+deliveries-col-when = Quando
+deliveries-col-attempts = Tentativas
+deliveries-col-outcome = Resultado
+
+## Administração: registro de auditoria e relatórios
+
+audit-heading = Registro de auditoria
+audit-intro = Entradas (inclusive as que falharam) e cada mudança em especialistas, grupos, tokens de API e implantações: quem, quando e de onde. Os mais recentes primeiro.
+audit-action = Ação
+audit-any = Qualquer
+show = Mostrar
+audit-col-when = Quando
+audit-col-action = Ação
+audit-col-who = Quem
+audit-col-from = De onde
+audit-col-what = O quê
+audit-col-detail = Detalhe
+audit-older = Entradas anteriores
+reports-heading = Relatórios
+reports-intro = Casos criados de { $from } a { $to } (dias UTC, ambos incluídos): quanto tempo os clientes esperaram do pedido até a atribuição a um especialista, até a primeira conexão com um especialista e até o fechamento. Mediana e percentil 90 (posição mais próxima) sobre os casos que chegaram até lá.
+reports-from = De
+reports-to = Até
+reports-csv = Baixar CSV
+reports-empty = Nenhum caso neste período.
+reports-col-name = Nome
+reports-col-cases = Casos
+reports-col-expired = Expirados
+reports-col-to-assign = Até a atribuição
+reports-col-to-connect = Até a primeira conexão
+reports-col-to-close = Até o fechamento
+reports-col-median = Mediana
+reports-col-p90 = p90
+reports-per-group = Por grupo
+reports-per-expert = Por especialista
