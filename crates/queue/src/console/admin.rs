@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole, MAX_ALERT_AFTER_SECONDS};
 
-use super::language::current;
 use super::auth::NoFields;
+use super::language::current;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{SelectOption, select_options, timestamp};
 use crate::admin;

@@ -7,7 +7,9 @@ use lifeline_protocol::{Device, DeviceField, IdempotencyKey};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 
-use crate::console::{PASSWORD, browser, post_sign_in, sign_in, with_password};
+use crate::console::{
+    PASSWORD, browser, give_password, post_sign_in, sign_in, sign_in_as, with_password,
+};
 use crate::helpers::{TestApp, TestResult, sos_request, spawn_app};
 
 /// A console page as a browser asking for `languages` gets it.
@@ -283,6 +285,42 @@ async fn a_language_the_console_does_not_speak_is_refused_and_nothing_changes() 
             Some("it"),
             "{bad} changed nothing"
         );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_admin_pages_speak_the_browser_s_language_too() -> TestResult {
+    let app = spawn_app().await;
+    give_password(&app, "admin@example.com").await?;
+    let (cookie, _) = sign_in_as(&app, "admin@example.com").await?;
+    let pages = [
+        (
+            "/admin/experts",
+            "<h1>Experts</h1>",
+            "<td>administrateur</td>",
+        ),
+        ("/admin/groups", "<h1>Groupes</h1>", "À tour de rôle"),
+        ("/admin/deployments", "<h1>Déploiements</h1>", ">actif<"),
+        ("/admin/tokens", "<h1>Jetons d’API</h1>", "Créer le jeton"),
+        (
+            "/admin/webhooks",
+            "<h1>Webhooks</h1>",
+            "Nouveau point de terminaison",
+        ),
+        (
+            "/admin/audit",
+            "<h1>Journal d’audit</h1>",
+            "<option value=\"\">Toutes</option>",
+        ),
+        ("/reports", "<h1>Rapports</h1>", "Par groupe"),
+    ];
+    for (path, heading, word) in pages {
+        let (status, html) = page(&app, path, Some(&cookie), "fr-CA,fr;q=0.9").await?;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(html_tag(&html), r#" lang="fr" dir="ltr""#, "{path}");
+        assert!(html.contains(heading), "{path} has {heading}: {html}");
+        assert!(html.contains(word), "{path} says {word}: {html}");
     }
     Ok(())
 }
