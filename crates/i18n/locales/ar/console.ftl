@@ -378,3 +378,28 @@ reports-col-median = الوسيط
 reports-col-p90 = المئين 90
 reports-per-group = حسب المجموعة
 reports-per-expert = حسب الخبير
+
+## سجل الحالة
+
+history-created = أُنشئت
+history-assigned = أُسندت
+history-unassigned = أُلغي الإسناد
+history-claimed = تولّاها
+history-edited = عُدّلت
+history-joined = انضم
+history-left = غادر
+history-closed = أُغلقت
+history-expired = انتهت صلاحيتها
+history-screen_requested = طُلبت الشاشة
+history-screen_shared = شوركت الشاشة
+history-screen_declined = رُفضت مشاركة الشاشة
+history-screen_paused = أُوقفت الشاشة مؤقتًا
+history-screen_resumed = استُؤنفت الشاشة
+history-screen_stopped = أُوقفت الشاشة
+history-control_requested = طُلب التحكم
+history-control_granted = مُنح التحكم
+history-control_declined = رُفض التحكم
+history-control_revoked = سُحب التحكم
+history-by = بواسطة { $actor }
+history-to-by = إلى { $assignee } بواسطة { $actor }
+history-by-detail = بواسطة { $actor } — { $detail }

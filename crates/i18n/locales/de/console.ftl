@@ -370,3 +370,28 @@ reports-col-median = Median
 reports-col-p90 = p90
 reports-per-group = Je Gruppe
 reports-per-expert = Je Experte
+
+## Verlauf eines Falls
+
+history-created = angelegt
+history-assigned = zugewiesen
+history-unassigned = Zuweisung aufgehoben
+history-claimed = übernommen
+history-edited = bearbeitet
+history-joined = beigetreten
+history-left = verlassen
+history-closed = geschlossen
+history-expired = abgelaufen
+history-screen_requested = Bildschirm angefragt
+history-screen_shared = Bildschirm geteilt
+history-screen_declined = Bildschirm abgelehnt
+history-screen_paused = Bildschirm pausiert
+history-screen_resumed = Bildschirm fortgesetzt
+history-screen_stopped = Bildschirm beendet
+history-control_requested = Steuerung angefragt
+history-control_granted = Steuerung erlaubt
+history-control_declined = Steuerung abgelehnt
+history-control_revoked = Steuerung entzogen
+history-by = von { $actor }
+history-to-by = an { $assignee } von { $actor }
+history-by-detail = von { $actor } — { $detail }

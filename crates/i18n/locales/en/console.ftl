@@ -385,3 +385,28 @@ reports-col-median = Median
 reports-col-p90 = p90
 reports-per-group = Per group
 reports-per-expert = Per expert
+
+## A case's history
+
+history-created = created
+history-assigned = assigned
+history-unassigned = unassigned
+history-claimed = claimed
+history-edited = edited
+history-joined = joined
+history-left = left
+history-closed = closed
+history-expired = expired
+history-screen_requested = screen_requested
+history-screen_shared = screen_shared
+history-screen_declined = screen_declined
+history-screen_paused = screen_paused
+history-screen_resumed = screen_resumed
+history-screen_stopped = screen_stopped
+history-control_requested = control_requested
+history-control_granted = control_granted
+history-control_declined = control_declined
+history-control_revoked = control_revoked
+history-by = by { $actor }
+history-to-by = to { $assignee } by { $actor }
+history-by-detail = by { $actor } — { $detail }

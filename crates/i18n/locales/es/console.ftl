@@ -370,3 +370,28 @@ reports-col-median = Mediana
 reports-col-p90 = p90
 reports-per-group = Por grupo
 reports-per-expert = Por experto
+
+## Historial de un caso
+
+history-created = creado
+history-assigned = asignado
+history-unassigned = sin asignar
+history-claimed = tomado
+history-edited = editado
+history-joined = se unió
+history-left = salió
+history-closed = cerrado
+history-expired = caducado
+history-screen_requested = pantalla solicitada
+history-screen_shared = pantalla compartida
+history-screen_declined = pantalla rechazada
+history-screen_paused = pantalla en pausa
+history-screen_resumed = pantalla reanudada
+history-screen_stopped = pantalla detenida
+history-control_requested = control solicitado
+history-control_granted = control concedido
+history-control_declined = control rechazado
+history-control_revoked = control retirado
+history-by = por { $actor }
+history-to-by = a { $assignee } por { $actor }
+history-by-detail = por { $actor } — { $detail }

@@ -370,3 +370,28 @@ reports-col-median = Médiane
 reports-col-p90 = p90
 reports-per-group = Par groupe
 reports-per-expert = Par expert
+
+## Historique d’un dossier
+
+history-created = créé
+history-assigned = attribué
+history-unassigned = attribution retirée
+history-claimed = pris
+history-edited = modifié
+history-joined = rejoint
+history-left = quitté
+history-closed = fermé
+history-expired = expiré
+history-screen_requested = écran demandé
+history-screen_shared = écran partagé
+history-screen_declined = écran refusé
+history-screen_paused = écran en pause
+history-screen_resumed = écran repris
+history-screen_stopped = écran arrêté
+history-control_requested = contrôle demandé
+history-control_granted = contrôle accordé
+history-control_declined = contrôle refusé
+history-control_revoked = contrôle retiré
+history-by = par { $actor }
+history-to-by = à { $assignee } par { $actor }
+history-by-detail = par { $actor } — { $detail }

@@ -370,3 +370,28 @@ reports-col-median = Mediana
 reports-col-p90 = p90
 reports-per-group = Per gruppo
 reports-per-expert = Per esperto
+
+## Cronologia di un caso
+
+history-created = creato
+history-assigned = assegnato
+history-unassigned = assegnazione rimossa
+history-claimed = preso in carico
+history-edited = modificato
+history-joined = collegato
+history-left = uscito
+history-closed = chiuso
+history-expired = scaduto
+history-screen_requested = schermo richiesto
+history-screen_shared = schermo condiviso
+history-screen_declined = schermo rifiutato
+history-screen_paused = schermo in pausa
+history-screen_resumed = schermo ripreso
+history-screen_stopped = schermo interrotto
+history-control_requested = controllo richiesto
+history-control_granted = controllo concesso
+history-control_declined = controllo rifiutato
+history-control_revoked = controllo revocato
+history-by = da { $actor }
+history-to-by = a { $assignee } da { $actor }
+history-by-detail = da { $actor } — { $detail }

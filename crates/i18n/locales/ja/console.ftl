@@ -364,3 +364,28 @@ reports-col-median = 中央値
 reports-col-p90 = p90
 reports-per-group = グループ別
 reports-per-expert = エキスパート別
+
+## ケースの履歴
+
+history-created = 作成
+history-assigned = 割り当て
+history-unassigned = 割り当て解除
+history-claimed = 引き受け
+history-edited = 編集
+history-joined = 参加
+history-left = 退出
+history-closed = 完了
+history-expired = 期限切れ
+history-screen_requested = 画面の共有を依頼
+history-screen_shared = 画面を共有
+history-screen_declined = 画面の共有を拒否
+history-screen_paused = 画面の共有を一時停止
+history-screen_resumed = 画面の共有を再開
+history-screen_stopped = 画面の共有を停止
+history-control_requested = 操作を依頼
+history-control_granted = 操作を許可
+history-control_declined = 操作を拒否
+history-control_revoked = 操作の許可を取り消し
+history-by = (実行:{ $actor })
+history-to-by = ({ $assignee } へ、実行:{ $actor })
+history-by-detail = (実行:{ $actor })— { $detail }

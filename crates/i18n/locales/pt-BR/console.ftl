@@ -371,3 +371,28 @@ reports-col-median = Mediana
 reports-col-p90 = p90
 reports-per-group = Por grupo
 reports-per-expert = Por especialista
+
+## Histórico de um caso
+
+history-created = criado
+history-assigned = atribuído
+history-unassigned = atribuição removida
+history-claimed = assumido
+history-edited = editado
+history-joined = entrou
+history-left = saiu
+history-closed = fechado
+history-expired = expirado
+history-screen_requested = tela solicitada
+history-screen_shared = tela compartilhada
+history-screen_declined = tela recusada
+history-screen_paused = tela pausada
+history-screen_resumed = tela retomada
+history-screen_stopped = tela encerrada
+history-control_requested = controle solicitado
+history-control_granted = controle concedido
+history-control_declined = controle recusado
+history-control_revoked = controle revogado
+history-by = por { $actor }
+history-to-by = a { $assignee } por { $actor }
+history-by-detail = por { $actor } — { $detail }

@@ -172,24 +172,58 @@ impl CaseView {
 #[derive(Debug)]
 pub struct HistoryLine {
     pub at: String,
-    pub action: &'static str,
+    pub action: String,
     pub rest: String,
 }
 
 impl HistoryLine {
     pub fn new(entry: &HistoryEntry) -> Self {
+        let tr = current();
+        let actor = entry.actor.to_string();
         let rest = match (entry.action, &entry.detail) {
-            (HistoryAction::Assigned, Some(assignee)) => {
-                format!("to {assignee} by {}", entry.actor)
-            }
-            (_, Some(detail)) => format!("by {} — {detail}", entry.actor),
-            (_, None) => format!("by {}", entry.actor),
+            (HistoryAction::Assigned, Some(assignee)) => tr.t_args(
+                "history-to-by",
+                &[
+                    ("assignee", assignee.into()),
+                    ("actor", actor.as_str().into()),
+                ],
+            ),
+            (_, Some(detail)) => tr.t_args(
+                "history-by-detail",
+                &[("actor", actor.as_str().into()), ("detail", detail.into())],
+            ),
+            (_, None) => tr.t_with("history-by", "actor", &actor),
         };
         Self {
             at: timestamp(entry.at),
-            action: entry.action.as_str(),
+            action: tr.t(history_action(entry.action)),
             rest,
         }
+    }
+}
+
+/// The message id of a history action; in English, the action's own name.
+fn history_action(action: HistoryAction) -> &'static str {
+    match action {
+        HistoryAction::Created => "history-created",
+        HistoryAction::Assigned => "history-assigned",
+        HistoryAction::Unassigned => "history-unassigned",
+        HistoryAction::Claimed => "history-claimed",
+        HistoryAction::Edited => "history-edited",
+        HistoryAction::Joined => "history-joined",
+        HistoryAction::Left => "history-left",
+        HistoryAction::Closed => "history-closed",
+        HistoryAction::Expired => "history-expired",
+        HistoryAction::ScreenRequested => "history-screen_requested",
+        HistoryAction::ScreenShared => "history-screen_shared",
+        HistoryAction::ScreenDeclined => "history-screen_declined",
+        HistoryAction::ScreenPaused => "history-screen_paused",
+        HistoryAction::ScreenResumed => "history-screen_resumed",
+        HistoryAction::ScreenStopped => "history-screen_stopped",
+        HistoryAction::ControlRequested => "history-control_requested",
+        HistoryAction::ControlGranted => "history-control_granted",
+        HistoryAction::ControlDeclined => "history-control_declined",
+        HistoryAction::ControlRevoked => "history-control_revoked",
     }
 }
 
@@ -323,6 +357,34 @@ mod tests {
         assert_eq!(duration_words(Duration::seconds(45)), "45 s");
         assert_eq!(duration_words(Duration::seconds(12 * 60 + 59)), "12 min");
         assert_eq!(duration_words(Duration::minutes(3 * 60 + 5)), "3 h 05 min");
+    }
+
+    #[test]
+    fn english_history_actions_read_as_the_actions_own_names() {
+        use HistoryAction::*;
+        for action in [
+            Created,
+            Assigned,
+            Unassigned,
+            Claimed,
+            Edited,
+            Joined,
+            Left,
+            Closed,
+            Expired,
+            ScreenRequested,
+            ScreenShared,
+            ScreenDeclined,
+            ScreenPaused,
+            ScreenResumed,
+            ScreenStopped,
+            ControlRequested,
+            ControlGranted,
+            ControlDeclined,
+            ControlRevoked,
+        ] {
+            assert_eq!(current().t(history_action(action)), action.as_str());
+        }
     }
 
     #[test]
