@@ -12,7 +12,7 @@
 use std::cell::Cell;
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use lifeline_i18n::{Arg, Language, Messages};
@@ -21,10 +21,20 @@ tokio::task_local! {
     static LANGUAGE: Cell<&'static Language>;
 }
 
-/// Runs the rest of the request in the language its `Accept-Language` asks for.
+/// Runs the rest of the request in the language its `Accept-Language` asks
+/// for, and says in `Content-Language` which one the page speaks.
 pub async fn scope(request: Request, next: Next) -> Response {
     let language = from_accept_language(request.headers());
-    LANGUAGE.scope(Cell::new(language), next.run(request)).await
+    LANGUAGE
+        .scope(Cell::new(language), async move {
+            let mut response = next.run(request).await;
+            let spoken = current().lang();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(spoken));
+            response
+        })
+        .await
 }
 
 /// Speaks `tag` for the rest of this request, when it is a language the
@@ -146,8 +156,6 @@ pub fn locale_words(tr: &Tr, locale: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
-
     use super::*;
 
     fn asked(value: &str) -> &'static str {

@@ -5,7 +5,7 @@
 
 use lifeline_protocol::{Device, DeviceField, IdempotencyKey};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, COOKIE, LOCATION};
 
 use crate::console::{
     PASSWORD, browser, give_password, post_sign_in, sign_in, sign_in_as, with_password,
@@ -63,8 +63,14 @@ fn html_tag(page: &str) -> &str {
 #[tokio::test]
 async fn a_browser_asking_for_german_gets_the_sign_in_page_in_german() -> TestResult {
     let app = spawn_app().await;
-    let (status, german) = page(&app, "/sign-in", None, "de-DE,de;q=0.9").await?;
-    assert_eq!(status, StatusCode::OK);
+    let response = browser()
+        .get(app.url("/sign-in"))
+        .header(ACCEPT_LANGUAGE, "de-DE,de;q=0.9")
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CONTENT_LANGUAGE], "de");
+    let german = response.text().await?;
     assert_eq!(
         html_tag(&german),
         r#" lang="de" dir="ltr""#,
