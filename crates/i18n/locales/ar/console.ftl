@@ -7,7 +7,7 @@ console-title = { $page } · وحدة تحكم Lifeline
 skip-to-main = انتقل إلى المحتوى الرئيسي
 nav-label = القائمة الرئيسية
 nav-queue = قائمة الانتظار
-nav-new-case = حالة جديدة
+nav-new-case = طلب جديد
 nav-settings = البريد الإلكتروني
 nav-experts = الخبراء
 nav-groups = المجموعات
@@ -44,18 +44,18 @@ duration-hours = { $hours } س { $minutes } د
 
 ## حالات الطلبات والقنوات
 
-state-new = جديدة
-state-pending = معلّقة
+state-new = جديد
+state-pending = معلّق
 state-in_progress = قيد المعالجة
-state-closed = مغلقة
-state-expired = منتهية الصلاحية
+state-closed = مغلق
+state-expired = منتهي الصلاحية
 channel-sos = زر الاستغاثة
 channel-app = التطبيق
 channel-manual = يدوي
 channel-api = واجهة البرمجة
 yes = نعم
 no = لا
-unassigned = غير مُسندة
+unassigned = غير مُسند
 
 ## قائمة الانتظار
 
@@ -77,10 +77,10 @@ filter-state-all = الكل
 filter-assignee-any = أي شخص
 filter-assignee-me = أنا
 filter-assignee-none = غير المُسندة
-queue-news-added = حالة جديدة { $code }، { $state }.
-queue-news-changed = الحالة { $code } أصبحت الآن { $state }.
-queue-news-removed = خرجت الحالة { $code } من هذه القائمة.
-queue-caption = الحالات، الأقدم أولًا
+queue-news-added = طلب جديد { $code }، { $state }.
+queue-news-changed = الطلب { $code } أصبح الآن { $state }.
+queue-news-removed = خرج الطلب { $code } من هذه القائمة.
+queue-caption = الطلبات، الأقدم أولًا
 queue-col-code = الرمز
 queue-col-customer = العميل
 queue-col-description = الوصف
@@ -89,13 +89,13 @@ queue-col-state = الحالة
 queue-col-assignee = المسؤول
 queue-col-waiting = الانتظار
 queue-col-time-left = الوقت المتبقي
-queue-empty = لا توجد حالات مطابقة.
+queue-empty = لا توجد طلبات مطابقة.
 
-## حالة
+## طلب
 
-case-title = الحالة { $code }
-case-heading = الحالة
-case-news-changed = تم تحديث الحالة: { $what }
+case-title = الطلب { $code }
+case-heading = الطلب
+case-news-changed = تم تحديث الطلب: { $what }
 case-details = التفاصيل
 case-group = المجموعة
 case-channel = القناة
@@ -134,27 +134,27 @@ case-assign-to-me = أسندها إليّ
 case-assign-to = إسناد إلى
 case-assign = إسناد
 case-unassign = إلغاء الإسناد
-case-close-confirm = هل تريد إغلاق هذه الحالة؟
-case-close = إغلاق الحالة
-case-final = هذه الحالة { $state }؛ لا يمكن فعل أي شيء آخر بها.
+case-close-confirm = هل تريد إغلاق هذا الطلب؟
+case-close = إغلاق الطلب
+case-final = هذا الطلب { $state }؛ لا يمكن فعل أي شيء آخر به.
 case-history = السجل
 
-## حالة جديدة
+## طلب جديد
 
-new-case-title = حالة جديدة
-new-case-heading = حالة يدوية جديدة
-new-case-intro = أنشئ حالة لعميل على الهاتف، ثم اقرأ له الرمز: سيُدخله في التطبيق.
+new-case-title = طلب جديد
+new-case-heading = طلب يدوي جديد
+new-case-intro = أنشئ طلبًا لعميل على الهاتف، ثم اقرأ له الرمز: سيُدخله في التطبيق.
 new-case-group = المجموعة
 new-case-customer-name = اسم العميل (اختياري)
 new-case-customer-email = البريد الإلكتروني للعميل (اختياري)
 new-case-description = الوصف (اختياري)
-new-case-create = إنشاء الحالة
-case-created-title = تم إنشاء الحالة
+new-case-create = إنشاء الطلب
+case-created-title = تم إنشاء الطلب
 case-created-heading = اقرأ هذا الرمز للعميل
 case-created-code-label = رمز الجلسة { $code }
 case-created-how = يفتح العميل التطبيق، ويختار «هل لديك رمز من الخبير؟» ثم يكتبه.
-case-created-lapse = الرمز صالح لمدة { $duration }. إذا لم ينضم أحد قبل ذلك تنتهي صلاحية الحالة؛ أنشئ حالة جديدة.
-case-created-open = فتح الحالة
+case-created-lapse = الرمز صالح لمدة { $duration }. إذا لم ينضم أحد قبل ذلك تنتهي صلاحية الطلب؛ أنشئ طلبًا جديدًا.
+case-created-open = فتح الطلب
 
 ## الإعدادات: البريد الإلكتروني واللغة
 
@@ -163,11 +163,11 @@ settings-heading = البريد الإلكتروني
 settings-email-off = لا يرسل هذا الخادم بريدًا إلكترونيًا بعد: يضبط المسؤول smtp_url في إعداداته. يُحفظ اختيارك إلى ذلك الحين.
 settings-saved = تم الحفظ.
 settings-email-intro = إضافةً إلى تنبيهات وحدة التحكم، أرسل بريدًا إلكترونيًا إلى { $email } عندما:
-settings-email-queued = تنتظر حالة في إحدى مجموعاتي ولا يوجد أحد متاح
-settings-email-assigned = تُسند إليّ حالة
+settings-email-queued = ينتظر طلب في إحدى مجموعاتي ولا يوجد أحد متاح
+settings-email-assigned = يُسند إليّ طلب
 settings-email-overdue = ينتظر عميل في إحدى مجموعاتي أطول من وقت التنبيه الخاص بالمجموعة
 settings-save = حفظ
-settings-email-note = يحتوي كل بريد على رابط للحالة في وحدة التحكم؛ ولا يتضمن أبدًا رمز جلسة العميل.
+settings-email-note = يحتوي كل بريد على رابط للطلب في وحدة التحكم؛ ولا يتضمن أبدًا رمز جلسة العميل.
 settings-language-heading = اللغة
 settings-language-label = لغة وحدة التحكم
 settings-language-browser = حسب طلب المتصفح
@@ -198,8 +198,8 @@ script-yes = { yes }
 script-no = { no }
 script-sound-on = الصوت مفعّل
 script-sound-off = الصوت متوقف
-script-alert-new = حالة جديدة في { $group }
-script-alert-new-body = { $name } ينتظر؛ لم يتولَّ أحد الحالة.
+script-alert-new = طلب جديد في { $group }
+script-alert-new-body = { $name } ينتظر؛ لم يتولَّ أحد الطلب.
 script-alert-overdue = لا يزال ينتظر في { $group }
 script-alert-overdue-seconds = انتظر { $name } أكثر من { $seconds ->
         [zero] { $seconds } ثانية
@@ -217,7 +217,7 @@ script-alert-overdue-minutes = انتظر { $name } أكثر من { $minutes ->
         [many] { $minutes } دقيقة
        *[other] { $minutes } دقيقة
     }.
-script-alert-assigned = أُسندت إليك حالة
+script-alert-assigned = أُسند إليك طلب
 script-alert-assigned-body = { $name } ({ $group })
 script-session-in = في جلسة مع العميل.
 script-session-waiting = متصل؛ في انتظار انضمام العميل.
@@ -268,7 +268,7 @@ expert-status-away = غير متاح
 
 groups-heading = المجموعات
 groups-policy = الإسناد التلقائي
-policy-off = متوقف: يتولى الخبراء الحالات يدويًا
+policy-off = متوقف: يتولى الخبراء الطلبات يدويًا
 policy-round_robin = بالتناوب بين الخبراء المتاحين
 policy-least_busy = الخبير المتاح الأقل انشغالًا
 groups-save = حفظ
@@ -285,7 +285,7 @@ groups-add-group = إضافة المجموعة
 ## الإدارة: عمليات النشر ورموز واجهة البرمجة
 
 deployments-heading = عمليات النشر
-deployments-intro = النشر هو ما يوزّعه قسم تقنية المعلومات مع تطبيق الاستغاثة: عنوان الخادم ومفتاح لا يمكنه إنشاء حالات إلا في مجموعة واحدة.
+deployments-intro = النشر هو ما يوزّعه قسم تقنية المعلومات مع تطبيق الاستغاثة: عنوان الخادم ومفتاح لا يمكنه إنشاء طلبات إلا في مجموعة واحدة.
 deployments-col-name = الاسم
 deployments-col-group = المجموعة
 deployments-col-url = عنوان URL للخادم
@@ -297,7 +297,7 @@ deployments-revoke-confirm = هل تريد إلغاء هذا النشر؟ لن �
 revoke = إلغاء
 deployments-new-heading = نشر جديد
 deployments-name = الاسم (وهو أيضًا اسم الشركة في التطبيق)
-deployments-group = تصل الحالات إلى المجموعة
+deployments-group = تصل الطلبات إلى المجموعة
 deployments-url = عنوان URL للخادم الذي تستخدمه التطبيقات
 deployments-create = إنشاء النشر
 status-active = نشط
@@ -319,7 +319,7 @@ tokens-create = إنشاء الرمز
 ## الإدارة: خطافات الويب
 
 webhooks-heading = خطافات الويب
-webhooks-intro = كل تغيير في حالة تشترك فيها نقطة نهاية يُرسل إليها بطلب POST بصيغة JSON، موقّعًا كما تنص مواصفة Standard Webhooks (الترويسات webhook-id وwebhook-timestamp وwebhook-signature). يُعاد إرسال عمليات التسليم الفاشلة لمدة يوم بمعرّف الحدث نفسه؛ وتُعطَّل نقطة النهاية التي تفشل لمدة يوم.
+webhooks-intro = كل تغيير في طلب تشترك فيه نقطة نهاية يُرسل إليها بطلب POST بصيغة JSON، موقّعًا كما تنص مواصفة Standard Webhooks (الترويسات webhook-id وwebhook-timestamp وwebhook-signature). يُعاد إرسال عمليات التسليم الفاشلة لمدة يوم بمعرّف الحدث نفسه؛ وتُعطَّل نقطة النهاية التي تفشل لمدة يوم.
 webhooks-col-url = عنوان URL
 webhooks-col-events = الأحداث
 webhooks-deliveries = سجل التسليم
@@ -343,7 +343,7 @@ deliveries-heading = عمليات التسليم إلى { $url }
 deliveries-intro = أحدث الأحداث، الأحدث أولًا.
 deliveries-col-event = الحدث
 deliveries-col-type = النوع
-deliveries-col-case = الحالة
+deliveries-col-case = الطلب
 deliveries-col-when = الوقت
 deliveries-col-attempts = المحاولات
 deliveries-col-outcome = النتيجة
@@ -363,13 +363,13 @@ audit-col-what = ماذا
 audit-col-detail = التفاصيل
 audit-older = إدخالات أقدم
 reports-heading = التقارير
-reports-intro = الحالات التي أُنشئت من { $from } إلى { $to } (أيام بتوقيت UTC، شاملة الطرفين): كم انتظر العملاء من طلبهم حتى إسنادهم إلى خبير، وحتى أول اتصال بخبير، وحتى الإغلاق. الوسيط والمئين التسعون (أقرب رتبة) على الحالات التي بلغت تلك المرحلة.
+reports-intro = الطلبات التي أُنشئت من { $from } إلى { $to } (أيام بتوقيت UTC، شاملة الطرفين): كم انتظر العملاء من طلبهم حتى إسنادهم إلى خبير، وحتى أول اتصال بخبير، وحتى الإغلاق. الوسيط والمئين التسعون (أقرب رتبة) على الطلبات التي بلغت تلك المرحلة.
 reports-from = من
 reports-to = إلى
 reports-csv = تنزيل CSV
-reports-empty = لا توجد حالات في هذه الفترة.
+reports-empty = لا توجد طلبات في هذه الفترة.
 reports-col-name = الاسم
-reports-col-cases = الحالات
+reports-col-cases = الطلبات
 reports-col-expired = المنتهية الصلاحية
 reports-col-to-assign = حتى الإسناد
 reports-col-to-connect = حتى أول اتصال
@@ -379,17 +379,17 @@ reports-col-p90 = المئين 90
 reports-per-group = حسب المجموعة
 reports-per-expert = حسب الخبير
 
-## سجل الحالة
+## سجل الطلب
 
-history-created = أُنشئت
-history-assigned = أُسندت
+history-created = أُنشئ
+history-assigned = أُسند
 history-unassigned = أُلغي الإسناد
-history-claimed = تولّاها
-history-edited = عُدّلت
+history-claimed = تولّاه
+history-edited = عُدّل
 history-joined = انضم
 history-left = غادر
-history-closed = أُغلقت
-history-expired = انتهت صلاحيتها
+history-closed = أُغلق
+history-expired = انتهت صلاحيته
 history-screen_requested = طُلبت الشاشة
 history-screen_shared = شوركت الشاشة
 history-screen_declined = رُفضت مشاركة الشاشة
