@@ -5,7 +5,8 @@
 //! language's CLDR rules and placeholders are named (`{ $name }`), so a
 //! translator can reorder a sentence or add plural forms without touching
 //! code. One catalogue serves the desktop app (window, tray, notifications,
-//! shortcut) and, next, the queue server's console and emails.
+//! shortcut, `app.ftl`) and the queue server's expert console (its pages
+//! and script, `console.ftl`).
 //!
 //! - [`negotiate`] maps a locale (`es_ES.UTF-8`, `pt-PT`, an
 //!   `Accept-Language` item) to one of [`LANGUAGES`].
@@ -14,6 +15,8 @@
 //! - [`Messages::window_catalogue`] hands the window's JavaScript the parsed
 //!   messages, which it formats itself with `Intl.PluralRules` (the countdown
 //!   of the offline banner changes every second, without a round trip).
+//! - [`Messages::script_catalogue`] does the same for the console's script:
+//!   the `script-*` messages of `console.ftl`.
 //!
 //! The catalogues are checked by this crate's tests: every language has every
 //! message of English and no other, with the same placeholders, and every
@@ -63,10 +66,16 @@ pub struct Language {
 
 macro_rules! catalogue {
     ($tag:literal) => {
-        &[(
-            "app.ftl",
-            include_str!(concat!("../locales/", $tag, "/app.ftl")),
-        )]
+        &[
+            (
+                "app.ftl",
+                include_str!(concat!("../locales/", $tag, "/app.ftl")),
+            ),
+            (
+                "console.ftl",
+                include_str!(concat!("../locales/", $tag, "/console.ftl")),
+            ),
+        ]
     };
 }
 
@@ -275,9 +284,16 @@ impl Messages {
         Some(text.into_owned())
     }
 
-    /// Every message, parsed, for the window's own formatter.
+    /// Every message of `app.ftl`, parsed, for the window's own formatter.
     pub fn window_catalogue(&self) -> Result<WindowCatalogue, WindowCatalogueError> {
-        window::catalogue(self.language)
+        window::catalogue(self.language, "app.ftl", "")
+    }
+
+    /// The messages of `console.ftl` named `script-*`, parsed the same way,
+    /// for the console's script (which formats them with the same few lines
+    /// as the window).
+    pub fn script_catalogue(&self) -> Result<WindowCatalogue, WindowCatalogueError> {
+        window::catalogue(self.language, "console.ftl", "script-")
     }
 }
 

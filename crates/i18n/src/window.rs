@@ -86,13 +86,17 @@ impl std::fmt::Display for WindowCatalogueError {
 
 impl std::error::Error for WindowCatalogueError {}
 
-/// The messages of `language`, parsed for the window.
+/// The messages of `language`'s catalogue file `file` whose ids start with
+/// `prefix`, parsed for a script. References reach every message of `file`.
 pub(crate) fn catalogue(
     language: &'static Language,
+    file: &str,
+    prefix: &str,
 ) -> Result<WindowCatalogue, WindowCatalogueError> {
     let resources: Vec<ast::Resource<&str>> = language
         .files
         .iter()
+        .filter(|(name, _)| *name == file)
         .map(|(_, source)| fluent_syntax::parser::parse(*source).unwrap_or_else(|(r, _)| r))
         .collect();
     let mut messages = HashMap::new();
@@ -115,7 +119,7 @@ pub(crate) fn catalogue(
         terms: &terms,
     };
     let mut out = BTreeMap::new();
-    for (id, pattern) in &messages {
+    for (id, pattern) in messages.iter().filter(|(id, _)| id.starts_with(prefix)) {
         let parts = flattener
             .pattern(pattern, 0)
             .map_err(|problem| WindowCatalogueError {

@@ -1,7 +1,9 @@
-//! The CI check of the catalogues: every file parses, every language has
-//! exactly English's messages with exactly English's placeholders, every
-//! message formats, the window can take every message, and every message id
-//! the window names exists.
+//! The CI check of the catalogues (`app.ftl` for the desktop app,
+//! `console.ftl` for the expert console): every file parses, every language
+//! has exactly English's messages with exactly English's placeholders, every
+//! message formats, the window and the console's script can take every
+//! message they get, and every message id the window or the console names
+//! exists.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -137,7 +139,17 @@ fn every_language_has_every_message_with_the_same_placeholders_and_nothing_else(
         "English has the app's messages ({} found)",
         english.len()
     );
+    assert!(
+        english.contains_key("window-title") && english.contains_key("sign-in-heading"),
+        "English has both the app's and the console's messages"
+    );
     let mut problems = Vec::new();
+    for language in LANGUAGES {
+        let files: Vec<_> = language.files.iter().map(|(name, _)| *name).collect();
+        if files != ["app.ftl", "console.ftl"] {
+            problems.push(format!("{}: catalogue files {files:?}", language.tag));
+        }
+    }
     for language in &LANGUAGES[1..] {
         match shape(language) {
             Ok(theirs) => problems.extend(differences(&english, language.tag, &theirs)),
@@ -196,6 +208,44 @@ fn the_check_finds_a_missing_message_a_lost_placeholder_and_an_extra_one() {
 }
 
 #[test]
+fn the_check_finds_what_a_console_catalogue_lacks() {
+    // A console.ftl broken on purpose: a message missing, a placeholder lost.
+    let english_console = LANGUAGES[0]
+        .files
+        .iter()
+        .find(|(name, _)| *name == "console.ftl")
+        .map(|(_, source)| *source)
+        .expect("English has console.ftl");
+    let broken_console: &'static str = Box::leak(
+        english_console
+            .replace("queue-empty = No cases match.\n", "")
+            .replace("case-title = Case { $code }", "case-title = Case")
+            .into_boxed_str(),
+    );
+    let files: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
+        LANGUAGES[0].files[0],
+        ("console.ftl", broken_console),
+    ]));
+    let broken = Language {
+        tag: "xx",
+        name: "broken",
+        direction: lifeline_i18n::Direction::Ltr,
+        files,
+    };
+    let english = shape(&LANGUAGES[0]).unwrap_or_default();
+    let theirs = shape(&broken).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let found = differences(&english, "xx", &theirs);
+    assert_eq!(
+        found,
+        [
+            "xx: case-title lacks placeholders [\"code\"], has extra []",
+            "xx: missing queue-empty",
+        ],
+        "exactly the two faults are found"
+    );
+}
+
+#[test]
 fn every_message_formats_without_errors_in_every_language() {
     let english = shape(&LANGUAGES[0]).unwrap_or_else(|problems| panic!("{problems:#?}"));
     let mut problems = Vec::new();
@@ -243,7 +293,91 @@ fn the_window_can_format_every_message_of_every_language() {
             "{}",
             language.tag
         );
+        assert!(
+            json["messages"]["sign-in-heading"].is_null(),
+            "the window gets only app.ftl ({})",
+            language.tag
+        );
     }
+}
+
+#[test]
+fn the_console_script_can_format_every_script_message_of_every_language() {
+    for language in LANGUAGES {
+        let catalogue = lifeline_i18n::messages(language.tag)
+            .script_catalogue()
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(catalogue.dir, language.direction.as_str());
+        let json = serde_json::to_value(&catalogue).expect("serializable");
+        let messages = json["messages"].as_object().expect("an object");
+        assert!(
+            messages.keys().all(|id| id.starts_with("script-")),
+            "{}: only script-* messages",
+            language.tag
+        );
+        // A reference to another message (script-yes = { yes }) is inlined.
+        assert!(
+            json["messages"]["script-yes"][0].is_string(),
+            "{}: {}",
+            language.tag,
+            json["messages"]["script-yes"]
+        );
+        assert!(
+            json["messages"]["script-alert-overdue-minutes"].is_array(),
+            "{}",
+            language.tag
+        );
+    }
+}
+
+/// The message ids the console's templates, handlers and script name
+/// literally: `t("…")` and `t_with("…"` wherever they are.
+fn ids_named_by_the_console() -> BTreeSet<String> {
+    let queue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queue");
+    let mut sources = Vec::new();
+    for folder in ["console/templates", "console/static", "src/console"] {
+        let entries =
+            std::fs::read_dir(queue.join(folder)).unwrap_or_else(|e| panic!("queue/{folder}: {e}"));
+        for entry in entries.flatten() {
+            sources.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for source in &sources {
+        for call in ["t(\"", "t_with(\"", "t_count(\""] {
+            let mut rest = source.as_str();
+            while let Some(at) = rest.find(call) {
+                let whole_word = !rest[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                rest = &rest[at + call.len()..];
+                let id = rest.split('"').next().unwrap_or_default();
+                if whole_word && !id.is_empty() && !id.ends_with('-') {
+                    ids.insert(id.to_owned());
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_message_the_console_names_exists() {
+    let english = shape(&LANGUAGES[0]).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let named = ids_named_by_the_console();
+    assert!(
+        named.len() > 80,
+        "the console names its messages: {named:?}"
+    );
+    let missing: Vec<_> = named
+        .iter()
+        .filter(|id| !english.contains_key(*id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the console names messages the catalogue lacks: {missing:?}"
+    );
 }
 
 /// The message ids the window's HTML and script name literally.

@@ -2,10 +2,53 @@
 // (notifications, chime, title count) and confirmation of destructive forms.
 // Loaded from /static (the CSP allows no inline script). Rows and case parts
 // arrive as HTML rendered and escaped by the server. What a person reads
-// comes from the templates (data-* attributes), not from here.
+// comes from the templates (data-* attributes) or from the page's
+// #console-messages block: the script-* messages of the console's Fluent
+// catalogue (crates/i18n/locales/*/console.ftl) in the page's language,
+// parsed by the server into text, placeholders and plural choices.
 "use strict";
 
 (function () {
+  const catalogue = (() => {
+    const block = document.getElementById("console-messages");
+    try { return JSON.parse(block.textContent); } catch (_) { return { messages: {}, isolate: false }; }
+  })();
+  const plurals = new Intl.PluralRules(catalogue.language || document.documentElement.lang || "en");
+  // Message `id` with its placeholders filled from `values`; the id itself
+  // if the catalogue lacks it (the catalogue's tests say it never does).
+  function t(id, values = {}) {
+    const parts = catalogue.messages && catalogue.messages[id];
+    return parts ? formatParts(parts, values) : id;
+  }
+  // The same formatter as the desktop window's (ui/app.js): placeholders are
+  // isolated where the language runs right to left, as the Rust side does.
+  function formatParts(parts, values) {
+    const isolate = catalogue.isolate && parts.length > 1;
+    const wrap = (text) => (isolate ? `\u2068${text}\u2069` : text);
+    let text = "";
+    for (const part of parts) {
+      if (typeof part === "string") text += part;
+      else if ("var" in part) text += wrap(String(values[part.var] ?? ""));
+      else text += wrap(formatParts(chooseVariant(part, values[part.select]).value, values));
+    }
+    return text;
+  }
+  function chooseVariant(select, value) {
+    const { variants } = select;
+    if (typeof value === "number") {
+      const exact = variants.find((v) => v.number === value);
+      if (exact) return exact;
+      const category = plurals.select(value);
+      const plural = variants.find((v) => v.key === category);
+      if (plural) return plural;
+    } else if (value !== undefined) {
+      const keyed = variants.find((v) => v.key === String(value));
+      if (keyed) return keyed;
+    }
+    return variants[select.default];
+  }
+  const stateName = (state) => t(`script-state-${state}`);
+
   const rows = document.querySelector("[data-live-rows]");
   const livePage = document.querySelector("[data-live-case]");
   const session = document.querySelector("[data-session-url]");
@@ -213,7 +256,7 @@
     if (cell) {
       shownRows = null; // the table no longer matches the last answer
       const was = stateOf(row);
-      cell.textContent = change.state.replace("_", " ");
+      cell.textContent = stateName(change.state);
       cell.className = `state state-${change.state}`;
       if (stateOf(row) !== was) announceRows([["changed", row]]);
     }
@@ -249,7 +292,7 @@
     function soundOn() { return window.localStorage.getItem(SOUND_KEY) !== "off"; }
     function showSoundButton() {
       soundButton.hidden = false;
-      soundButton.textContent = soundOn() ? "Sound on" : "Sound off";
+      soundButton.textContent = soundOn() ? t("script-sound-on") : t("script-sound-off");
       soundButton.setAttribute("aria-pressed", String(soundOn()));
     }
     function showPermissionButton() {
@@ -293,8 +336,9 @@
         // Browsers that show notifications only from a service worker.
       }
     }
-    function minutes(seconds) {
-      return seconds < 120 ? `${seconds} seconds` : `${Math.round(seconds / 60)} minutes`;
+    function overdueBody(name, seconds) {
+      return seconds < 120 ? t("script-alert-overdue-seconds", { name, seconds })
+        : t("script-alert-overdue-minutes", { name, minutes: Math.round(seconds / 60) });
     }
 
     function onAttention(answer) {
@@ -308,11 +352,11 @@
         const fresh = (moment, kase) => !told[moment].includes(kase.id);
         const alerts = [];
         answer.waiting_cases.filter((c) => fresh("waiting", c)).forEach((c) => alerts.push(
-          [`New case in ${c.group}`, `${c.customer} is waiting; nobody has taken the case.`, c.id, "waiting"]));
+          [t("script-alert-new", { group: c.group }), t("script-alert-new-body", { name: c.customer }), c.id, "waiting"]));
         answer.waiting_cases.filter((c) => c.overdue && fresh("overdue", c)).forEach((c) => alerts.push(
-          [`Still waiting in ${c.group}`, `${c.customer} has waited over ${minutes(c.alert_after_seconds)}.`, c.id, "overdue"]));
+          [t("script-alert-overdue", { group: c.group }), overdueBody(c.customer, c.alert_after_seconds), c.id, "overdue"]));
         answer.assigned_cases.filter((c) => fresh("assigned", c)).forEach((c) => alerts.push(
-          ["Case assigned to you", `${c.customer} (${c.group})`, c.id, "assigned"]));
+          [t("script-alert-assigned"), t("script-alert-assigned-body", { name: c.customer, group: c.group }), c.id, "assigned"]));
         alerts.forEach((alert) => notify(...alert));
         if (alerts.length > 0) chime();
       }
@@ -401,13 +445,13 @@
       }
     }
     function onCase(kase) {
-      const yesNo = (v) => (v ? "yes" : "no");
+      const yesNo = (v) => (v ? t("script-yes") : t("script-no"));
       document.getElementById("presence-expert").textContent = yesNo(kase.expert_connected);
       document.getElementById("presence-customer").textContent = yesNo(kase.customer_connected);
       const state = document.getElementById("case-state");
-      state.textContent = kase.state.replace("_", " ");
+      state.textContent = stateName(kase.state);
       state.className = `state state-${kase.state}`;
-      say(kase.customer_connected ? "In session with the customer." : "Connected; waiting for the customer to join.");
+      say(kase.customer_connected ? t("script-session-in") : t("script-session-waiting"));
       if (kase.state === "closed" || kase.state === "expired") {
         // The server ends the session; the page's live update shows the case closed.
         wanted = false;
@@ -444,8 +488,8 @@
       socket.addEventListener("close", () => {
         socket = null;
         screen.reset();
-        if (!wanted) { show(false); say("Not connected."); return; }
-        say(`Connection lost; reconnecting in ${Math.round(retry / 1000)} s…`);
+        if (!wanted) { show(false); say(t("script-session-not-connected")); return; }
+        say(t("script-session-lost", { seconds: Math.round(retry / 1000) }));
         window.setTimeout(() => { if (wanted) open(); }, retry);
         retry = Math.min(retry * 2, 8000);
       });
@@ -453,7 +497,7 @@
     connect.addEventListener("click", () => {
       if (wanted) return; // already connecting
       wanted = true;
-      say("Connecting…");
+      say(t("script-session-connecting"));
       open();
     });
     leave.addEventListener("click", () => {
@@ -503,18 +547,19 @@
       canvas.classList.toggle("paused", state.view === "paused");
       canvas.classList.toggle("controlling", controlling());
       if (!viewing) {
-        say(state.view === "off" ? "The customer's screen is not shared."
-          : `${state.expert || "Another expert"} is working with the customer's screen.`);
+        if (state.view === "off") say(t("script-screen-not-shared"));
+        else if (state.expert) say(t("script-screen-other-expert", { name: state.expert }));
+        else say(t("script-screen-another-expert"));
       } else if (state.view === "requested") {
-        say("Waiting for the customer to share the screen…");
+        say(t("script-screen-waiting-share"));
       } else if (state.view === "paused") {
-        say("The customer paused sharing.");
+        say(t("script-screen-paused"));
       } else if (state.control === "requested") {
-        say("Waiting for the customer to allow control…");
+        say(t("script-screen-waiting-control"));
       } else if (state.control === "granted") {
-        say("You control the customer's mouse and keyboard. Click the picture, then type.");
+        say(t("script-screen-control"));
       } else {
-        say("Viewing the customer's screen (view only).");
+        say(t("script-screen-viewing"));
       }
       // View screen and Stop take each other's place.
       keepFocus(focused, viewing ? stop : view);
@@ -526,7 +571,7 @@
       if (viewing && state.view === "off" && wasViewing) {
         viewing = false;
         render();
-        say("Screen sharing ended.");
+        say(t("script-screen-ended"));
         return;
       }
       render();

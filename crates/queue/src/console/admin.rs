@@ -13,6 +13,7 @@ use uuid::Uuid;
 use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole, MAX_ALERT_AFTER_SECONDS};
 
 use super::auth::NoFields;
+use super::language::current;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{SelectOption, select_options, timestamp};
 use crate::admin;
@@ -29,10 +30,10 @@ struct ExpertRow {
     id: Uuid,
     display_name: String,
     email: String,
-    role: &'static str,
+    role: String,
     admin: bool,
     active: bool,
-    status: &'static str,
+    status: String,
     groups: String,
 }
 
@@ -48,6 +49,7 @@ struct ExpertsPage {
     layout: Layout,
     experts: Vec<ExpertRow>,
     groups: Vec<Choice>,
+    password_label: String,
 }
 
 pub async fn experts_page(
@@ -62,17 +64,17 @@ pub async fn experts_page(
         .into_iter()
         .map(|e| ExpertRow {
             id: e.id,
-            role: match e.role {
-                ExpertRole::Admin => "admin",
-                ExpertRole::Expert => "expert",
-            },
+            role: current().t(match e.role {
+                ExpertRole::Admin => "role-admin",
+                ExpertRole::Expert => "role-expert",
+            }),
             admin: e.role == ExpertRole::Admin,
             active: e.active,
-            status: match (e.active, e.available) {
-                (false, _) => "deactivated",
-                (true, true) => "available",
-                (true, false) => "away",
-            },
+            status: current().t(match (e.active, e.available) {
+                (false, _) => "expert-status-deactivated",
+                (true, true) => "expert-status-available",
+                (true, false) => "expert-status-away",
+            }),
             groups: e
                 .groups
                 .iter()
@@ -87,7 +89,21 @@ pub async fn experts_page(
         layout: signed.layout(&state, "experts").await?,
         experts,
         groups: group_choices(&state).await?,
+        password_label: current().t_count(
+            "experts-password",
+            "min",
+            i64::try_from(admin::PASSWORD_MIN_CHARS).unwrap_or(i64::MAX),
+        ),
     })
+}
+
+/// A deployment's or a token's standing.
+fn credential_status(revoked_at: Option<time::OffsetDateTime>) -> String {
+    let tr = current();
+    revoked_at.map_or_else(
+        || tr.t("status-active"),
+        |at| tr.t_with("status-revoked", "at", &timestamp(at)),
+    )
 }
 
 async fn group_choices(state: &AppState) -> Result<Vec<Choice>, PageError> {
@@ -204,9 +220,9 @@ struct GroupsPage {
 }
 
 const POLICY_OPTIONS: [(&str, &str); 3] = [
-    ("off", "Off: experts take cases by hand"),
-    ("round_robin", "Round-robin over available experts"),
-    ("least_busy", "Least busy available expert"),
+    ("off", "policy-off"),
+    ("round_robin", "policy-round_robin"),
+    ("least_busy", "policy-least_busy"),
 ];
 
 pub async fn groups_page(
@@ -346,10 +362,7 @@ pub async fn deployments_page(
             server_url: d.server_url,
             created_at: timestamp(d.created_at),
             active: d.revoked_at.is_none(),
-            status: d.revoked_at.map_or_else(
-                || "active".into(),
-                |at| format!("revoked {}", timestamp(at)),
-            ),
+            status: credential_status(d.revoked_at),
         })
         .collect();
     // The address this console was reached at is the best first guess.
@@ -487,10 +500,7 @@ async fn tokens_page_with(
             expert: t.expert_name,
             created_at: timestamp(t.created_at),
             active: t.revoked_at.is_none(),
-            status: t.revoked_at.map_or_else(
-                || "active".into(),
-                |at| format!("revoked {}", timestamp(at)),
-            ),
+            status: credential_status(t.revoked_at),
         })
         .collect();
     let experts = state

@@ -45,7 +45,7 @@ pub async fn audit_page_view(
         .iter()
         .map(|a| SelectOption {
             value: a.as_str(),
-            label: a.as_str(),
+            label: a.as_str().to_owned(),
             selected: a.as_str() == current,
         })
         .collect();

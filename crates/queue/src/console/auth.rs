@@ -12,6 +12,7 @@ use time::Duration;
 
 use lifeline_protocol::Email;
 
+use super::language::current;
 use super::page::{Layout, PageError, SignedForm, page, see_other};
 use crate::admin::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, check_password_length};
 use crate::api_error::ApiError;
@@ -104,15 +105,19 @@ pub async fn sign_in(
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Refusal::BadEmail,
-            "Enter the email address you sign in with.".to_string(),
+            current().t("sign-in-bad-email"),
         );
     };
     if check_password_length(&form.password).is_err() {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Refusal::Wrong,
-            format!(
-                "Wrong email or password (passwords have {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters)."
+            current().t_args(
+                "sign-in-wrong-length",
+                &[
+                    ("min", count(PASSWORD_MIN_CHARS)),
+                    ("max", count(PASSWORD_MAX_CHARS)),
+                ],
             ),
         );
     }
@@ -127,10 +132,7 @@ pub async fn sign_in(
             let mut response = refuse(
                 StatusCode::TOO_MANY_REQUESTS,
                 Refusal::Slowed,
-                format!(
-                    "Too many failed sign-ins for this address. Try again in {}.",
-                    wait_words(secs)
-                ),
+                current().t_with("sign-in-slowed", "duration", &wait_words(secs)),
             )?;
             response
                 .headers_mut()
@@ -158,7 +160,7 @@ pub async fn sign_in(
         return refuse(
             StatusCode::UNAUTHORIZED,
             Refusal::Wrong,
-            "Wrong email or password.".to_string(),
+            current().t("sign-in-wrong"),
         );
     };
     let now = state.clock.now();
@@ -233,10 +235,15 @@ fn check_same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), PageEr
     }
 }
 
+fn count(n: usize) -> lifeline_i18n::Arg<'static> {
+    lifeline_i18n::Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 fn wait_words(secs: i64) -> String {
+    let tr = current();
     if secs < 60 {
-        format!("{secs} s")
+        tr.t_count("duration-seconds", "seconds", secs)
     } else {
-        format!("{} min", (secs + 59) / 60)
+        tr.t_count("duration-minutes", "minutes", (secs + 59) / 60)
     }
 }

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use lifeline_protocol::{Channel, Customer, CustomerName, Description, Email, GroupRef};
 
 use super::auth::NoFields;
+use super::language::{Tr, current};
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, duration_words, select_options};
 use crate::api_error::ApiError;
@@ -136,20 +137,38 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     state_options: Vec<SelectOption>,
     assignee_options: Vec<SelectOption>,
+    /// The live region's sentences, `{code}` and `{state}` left for the script.
+    news_added: String,
+    news_changed: String,
+    news_removed: String,
+    /// For the rows' own template.
+    tr: Tr,
 }
 
+/// (value, message id of its label).
 const STATE_OPTIONS: [(&str, &str); 7] = [
-    ("open", "Open"),
-    ("new", "New"),
-    ("pending", "Pending"),
-    ("in_progress", "In progress"),
-    ("closed", "Closed"),
-    ("expired", "Expired"),
-    ("all", "All"),
+    ("open", "filter-state-open"),
+    ("new", "filter-state-new"),
+    ("pending", "filter-state-pending"),
+    ("in_progress", "filter-state-in_progress"),
+    ("closed", "filter-state-closed"),
+    ("expired", "filter-state-expired"),
+    ("all", "filter-state-all"),
 ];
 
-const ASSIGNEE_OPTIONS: [(&str, &str); 3] =
-    [("any", "Anyone"), ("me", "Me"), ("none", "Unassigned")];
+const ASSIGNEE_OPTIONS: [(&str, &str); 3] = [
+    ("any", "filter-assignee-any"),
+    ("me", "filter-assignee-me"),
+    ("none", "filter-assignee-none"),
+];
+
+/// A row's news as the script says it: `{code}` and `{state}` it fills in.
+fn row_news(tr: &Tr, id: &str) -> String {
+    tr.t_args(
+        id,
+        &[("code", "{code}".into()), ("state", "{state}".into())],
+    )
+}
 
 pub async fn queue_page(
     State(state): State<Arc<AppState>>,
@@ -157,8 +176,13 @@ pub async fn queue_page(
     Query(params): Query<QueueParams>,
 ) -> Result<Response, PageError> {
     let filters = params.filters();
+    let tr = current();
     page(&QueuePage {
         layout: signed.layout(&state, "queue").await?,
+        news_added: row_news(&tr, "queue-news-added"),
+        news_changed: row_news(&tr, "queue-news-changed"),
+        news_removed: row_news(&tr, "queue-news-removed"),
+        tr,
         state_options: select_options(&STATE_OPTIONS, &filters.state),
         assignee_options: select_options(&ASSIGNEE_OPTIONS, &filters.assignee),
         filters,
@@ -171,6 +195,7 @@ pub async fn queue_page(
 #[template(path = "queue_rows.html")]
 struct QueueRows {
     rows: Vec<QueueRow>,
+    tr: Tr,
 }
 
 /// The table body alone, for the live refresh.
@@ -181,6 +206,7 @@ pub async fn queue_rows(
 ) -> Result<Response, PageError> {
     page(&QueueRows {
         rows: rows(&state, &signed.expert, &params).await?,
+        tr: current(),
     })
 }
 
@@ -293,6 +319,8 @@ struct CasePage {
     history: Vec<HistoryLine>,
     experts: Vec<lifeline_protocol::Expert>,
     me: Uuid,
+    /// The live region's sentence, `{what}` left for the script.
+    news_changed: String,
 }
 
 pub async fn case_page(
@@ -317,6 +345,7 @@ pub async fn case_page(
         history: history.iter().map(HistoryLine::new).collect(),
         experts,
         me: signed.expert.id,
+        news_changed: current().t_with("case-news-changed", "what", "{what}"),
     })
 }
 

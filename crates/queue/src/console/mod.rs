@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cases;
 mod email;
+mod language;
 mod page;
 mod reports;
 mod views;
@@ -51,6 +52,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/settings/email",
             get(email::email_settings_page).post(email::save_email_settings),
         )
+        .route("/settings/language", post(email::save_language))
         .route(
             "/cases/new",
             get(cases::new_case_page).post(cases::create_case),
@@ -98,6 +100,7 @@ pub fn router() -> Router<Arc<AppState>> {
             get(webhooks::deliveries_page),
         )
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(language::scope))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

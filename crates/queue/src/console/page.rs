@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
+use super::language::{Tr, choose, current};
 use crate::api_error::ApiError;
 use crate::audit::AuditBy;
 use crate::caller::{expert_from_session, session_cookie};
@@ -19,7 +20,8 @@ use crate::credentials::same_secret;
 use crate::state::AppState;
 use crate::store::{ExpertAuth, StoreError};
 
-/// What the page frame shows: who is signed in, the CSRF token for its forms.
+/// What the page frame shows: who is signed in, the CSRF token for its
+/// forms, and the words of the request's language (see `super::language`).
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub signed_in: bool,
@@ -29,6 +31,35 @@ pub struct Layout {
     pub csrf: String,
     /// Which navigation entry is current.
     pub section: &'static str,
+    pub tr: Tr,
+}
+
+/// The words templates place: `{{ layout.t("queue-heading") }}`.
+impl Layout {
+    pub fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+
+    pub fn t_with(&self, id: &str, name: &str, value: &str) -> String {
+        self.tr.t_with(id, name, value)
+    }
+
+    /// The page's `<title>`: `page` in the console's frame.
+    pub fn title(&self, page: &str) -> String {
+        self.tr.t_with("console-title", "page", page)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang()
+    }
+
+    pub fn dir(&self) -> &'static str {
+        self.tr.dir()
+    }
+
+    pub fn script_json(&self) -> String {
+        self.tr.script_json()
+    }
 }
 
 /// A signed-in expert on a console page.
@@ -60,6 +91,7 @@ impl Signed {
             available,
             csrf: self.csrf.clone(),
             section,
+            tr: current(),
         })
     }
 
@@ -70,7 +102,7 @@ impl Signed {
             Ok(AuditBy::expert(&self.expert, self.client))
         } else {
             Err(PageError::from(ApiError::forbidden(
-                "this page is for admins",
+                current().t("page-error-admins-only"),
             )))
         }
     }
@@ -98,11 +130,22 @@ impl FromRequestParts<Arc<AppState>> for Signed {
             return Err(not_signed_in());
         };
         match expert_from_session(state, token).await {
-            Ok(expert) => Ok(Signed {
-                expert,
-                client,
-                csrf: state.secret.csrf_token(token),
-            }),
+            Ok(expert) => {
+                // The expert's own choice of language beats the browser's.
+                let chosen = state
+                    .store
+                    .expert_language(expert.id)
+                    .await
+                    .map_err(|e| PageError::from(e).into_response())?;
+                if let Some(tag) = chosen {
+                    choose(&tag);
+                }
+                Ok(Signed {
+                    expert,
+                    client,
+                    csrf: state.secret.csrf_token(token),
+                })
+            }
             Err(e) if e.status() == StatusCode::UNAUTHORIZED => Err(not_signed_in()),
             Err(e) => Err(PageError::from(e).into_response()),
         }
@@ -137,10 +180,10 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for SignedForm<T> {
             .map(|(_, value)| value.into_owned())
             .unwrap_or_default();
         if !same_secret(&sent, &signed.csrf) {
-            return Err(PageError::from(ApiError::forbidden(
-                "this form is out of date or did not come from the console (CSRF check failed); reload the page and try again",
-            ))
-            .into_response());
+            return Err(
+                PageError::from(ApiError::forbidden(current().t("page-error-csrf")))
+                    .into_response(),
+            );
         }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             PageError::bad_request(format!("the form is not valid: {e}")).into_response()
@@ -197,17 +240,18 @@ struct ErrorPage<'a> {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        let title = match status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::FORBIDDEN => "Not allowed",
-            StatusCode::CONFLICT => "Cannot do that now",
-            StatusCode::TOO_MANY_REQUESTS => "Slow down",
-            s if s.is_server_error() => "Something went wrong",
-            _ => "Cannot do that",
-        };
+        let tr = current();
+        let title = tr.t(match status {
+            StatusCode::NOT_FOUND => "page-error-not-found",
+            StatusCode::FORBIDDEN => "page-error-forbidden",
+            StatusCode::CONFLICT => "page-error-conflict",
+            StatusCode::TOO_MANY_REQUESTS => "page-error-slow-down",
+            s if s.is_server_error() => "page-error-internal",
+            _ => "page-error-refused",
+        });
         let page = ErrorPage {
             layout: Layout::default(),
-            title,
+            title: &title,
             message: self.0.message(),
             back: "/",
         };

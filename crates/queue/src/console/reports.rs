@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::UtcOffset;
 
+use super::language::current;
 use super::page::{Layout, PageError, Signed, page};
 use super::views::ReportRow;
 use crate::reports::{MAX_REPORT_CASES, Period, Report};
@@ -28,6 +29,8 @@ struct ReportsPage {
     layout: Layout,
     from: String,
     to: String,
+    /// What the tables show, for the period.
+    intro: String,
     tables: [ReportTable; 2],
 }
 
@@ -35,7 +38,7 @@ struct ReportsPage {
 #[derive(Debug)]
 struct ReportTable {
     id: &'static str,
-    title: &'static str,
+    title: String,
     rows: Vec<ReportRow>,
 }
 
@@ -67,19 +70,27 @@ pub async fn reports_page(
 ) -> Result<Response, PageError> {
     signed.require_admin()?;
     let report = report(&state, &params).await?;
+    let tr = current();
     page(&ReportsPage {
         layout: signed.layout(&state, "reports").await?,
+        intro: tr.t_args(
+            "reports-intro",
+            &[
+                ("from", report.period.from_text().as_str().into()),
+                ("to", report.period.to_text().as_str().into()),
+            ],
+        ),
         from: report.period.from_text(),
         to: report.period.to_text(),
         tables: [
             ReportTable {
                 id: "groups",
-                title: "Per group",
+                title: tr.t("reports-per-group"),
                 rows: report.groups.iter().map(ReportRow::new).collect(),
             },
             ReportTable {
                 id: "experts",
-                title: "Per expert",
+                title: tr.t("reports-per-expert"),
                 rows: report.experts.iter().map(ReportRow::new).collect(),
             },
         ],

@@ -1,11 +1,13 @@
-//! What the console's templates show, already in words: templates only place
-//! text (askama escapes every value), they compute nothing.
+//! What the console's templates show, already in words (in the request's
+//! language, `super::language`): templates only place text (askama escapes
+//! every value), they compute nothing.
 
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use lifeline_protocol::{Case, CaseState, Channel, HistoryAction, HistoryEntry};
 
+use super::language::{current, locale_words};
 use crate::reports::{Figures, Spread};
 
 /// Shown where a field has no value.
@@ -17,21 +19,20 @@ const EXCERPT_CHARS: usize = 80;
 #[derive(Debug)]
 pub struct SelectOption {
     pub value: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub selected: bool,
 }
 
-/// The options of a select, with `current` selected.
-pub fn select_options(
-    choices: &[(&'static str, &'static str)],
-    current: &str,
-) -> Vec<SelectOption> {
+/// The options of a select, with `chosen` selected: (value, message id of
+/// its label).
+pub fn select_options(choices: &[(&'static str, &'static str)], chosen: &str) -> Vec<SelectOption> {
+    let tr = current();
     choices
         .iter()
         .map(|&(value, label)| SelectOption {
             value,
-            label,
-            selected: value == current,
+            label: tr.t(label),
+            selected: value == chosen,
         })
         .collect()
 }
@@ -43,8 +44,8 @@ pub struct QueueRow {
     pub code: String,
     pub customer: String,
     pub description: String,
-    pub channel: &'static str,
-    pub state: &'static str,
+    pub channel: String,
+    pub state: String,
     pub state_class: &'static str,
     pub assignee: String,
     pub waiting: String,
@@ -80,18 +81,18 @@ impl QueueRow {
 pub struct CaseView {
     pub id: Uuid,
     pub code: String,
-    pub state: &'static str,
+    pub state: String,
     pub state_class: &'static str,
     pub open: bool,
     pub assigned: bool,
     pub group: String,
-    pub channel: &'static str,
+    pub channel: String,
     pub customer: String,
     pub email: String,
     pub description: String,
     pub assignee: String,
-    pub expert_connected: &'static str,
-    pub customer_connected: &'static str,
+    pub expert_connected: String,
+    pub customer_connected: String,
     pub queue_position: String,
     pub created_at: String,
     pub expires_at: String,
@@ -143,7 +144,13 @@ impl CaseView {
             created_at: timestamp(case.created_at),
             expires_at: timestamp(case.expires_at),
             closed: match (case.closed_at, case.closed_by) {
-                (Some(at), Some(by)) => format!("{} by {}", timestamp(at), by.as_str()),
+                (Some(at), Some(by)) => current().t_args(
+                    "case-closed-by",
+                    &[
+                        ("at", timestamp(at).as_str().into()),
+                        ("name", by.as_str().into()),
+                    ],
+                ),
                 (Some(at), None) => timestamp(at),
                 _ => NONE.into(),
             },
@@ -152,7 +159,10 @@ impl CaseView {
                 os: field(&case.device.os),
                 os_version: field(&case.device.os_version),
                 app_version: field(&case.device.app_version),
-                locale: field(&case.device.locale),
+                locale: case.device.locale.as_ref().map_or_else(
+                    || NONE.into(),
+                    |locale| locale_words(&current(), locale.as_str()),
+                ),
             },
         }
     }
@@ -162,24 +172,58 @@ impl CaseView {
 #[derive(Debug)]
 pub struct HistoryLine {
     pub at: String,
-    pub action: &'static str,
+    pub action: String,
     pub rest: String,
 }
 
 impl HistoryLine {
     pub fn new(entry: &HistoryEntry) -> Self {
+        let tr = current();
+        let actor = entry.actor.to_string();
         let rest = match (entry.action, &entry.detail) {
-            (HistoryAction::Assigned, Some(assignee)) => {
-                format!("to {assignee} by {}", entry.actor)
-            }
-            (_, Some(detail)) => format!("by {} — {detail}", entry.actor),
-            (_, None) => format!("by {}", entry.actor),
+            (HistoryAction::Assigned, Some(assignee)) => tr.t_args(
+                "history-to-by",
+                &[
+                    ("assignee", assignee.into()),
+                    ("actor", actor.as_str().into()),
+                ],
+            ),
+            (_, Some(detail)) => tr.t_args(
+                "history-by-detail",
+                &[("actor", actor.as_str().into()), ("detail", detail.into())],
+            ),
+            (_, None) => tr.t_with("history-by", "actor", &actor),
         };
         Self {
             at: timestamp(entry.at),
-            action: entry.action.as_str(),
+            action: tr.t(history_action(entry.action)),
             rest,
         }
+    }
+}
+
+/// The message id of a history action; in English, the action's own name.
+fn history_action(action: HistoryAction) -> &'static str {
+    match action {
+        HistoryAction::Created => "history-created",
+        HistoryAction::Assigned => "history-assigned",
+        HistoryAction::Unassigned => "history-unassigned",
+        HistoryAction::Claimed => "history-claimed",
+        HistoryAction::Edited => "history-edited",
+        HistoryAction::Joined => "history-joined",
+        HistoryAction::Left => "history-left",
+        HistoryAction::Closed => "history-closed",
+        HistoryAction::Expired => "history-expired",
+        HistoryAction::ScreenRequested => "history-screen_requested",
+        HistoryAction::ScreenShared => "history-screen_shared",
+        HistoryAction::ScreenDeclined => "history-screen_declined",
+        HistoryAction::ScreenPaused => "history-screen_paused",
+        HistoryAction::ScreenResumed => "history-screen_resumed",
+        HistoryAction::ScreenStopped => "history-screen_stopped",
+        HistoryAction::ControlRequested => "history-control_requested",
+        HistoryAction::ControlGranted => "history-control_granted",
+        HistoryAction::ControlDeclined => "history-control_declined",
+        HistoryAction::ControlRevoked => "history-control_revoked",
     }
 }
 
@@ -193,7 +237,7 @@ pub fn customer_name(case: &Case) -> String {
 fn assignee(case: &Case) -> String {
     case.assignee
         .as_ref()
-        .map_or_else(|| "unassigned".into(), |a| a.display_name.clone())
+        .map_or_else(|| current().t("unassigned"), |a| a.display_name.clone())
 }
 
 fn excerpt(text: &str) -> String {
@@ -206,27 +250,27 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-fn yes_no(value: bool) -> &'static str {
-    if value { "yes" } else { "no" }
+fn yes_no(value: bool) -> String {
+    current().t(if value { "yes" } else { "no" })
 }
 
-pub fn state_label(state: CaseState) -> &'static str {
-    match state {
-        CaseState::New => "new",
-        CaseState::Pending => "pending",
-        CaseState::InProgress => "in progress",
-        CaseState::Closed => "closed",
-        CaseState::Expired => "expired",
-    }
+pub fn state_label(state: CaseState) -> String {
+    current().t(match state {
+        CaseState::New => "state-new",
+        CaseState::Pending => "state-pending",
+        CaseState::InProgress => "state-in_progress",
+        CaseState::Closed => "state-closed",
+        CaseState::Expired => "state-expired",
+    })
 }
 
-fn channel_label(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Sos => "SOS button",
-        Channel::App => "app",
-        Channel::Manual => "manual",
-        Channel::Api => "API",
-    }
+fn channel_label(channel: Channel) -> String {
+    current().t(match channel {
+        Channel::Sos => "channel-sos",
+        Channel::App => "channel-app",
+        Channel::Manual => "channel-manual",
+        Channel::Api => "channel-api",
+    })
 }
 
 /// `2026-11-27 12:04 UTC`.
@@ -246,10 +290,20 @@ pub fn timestamp(at: OffsetDateTime) -> String {
 /// `45 s`, `12 min`, `3 h 05 min`; negative spans read as `0 s`.
 pub fn duration_words(span: Duration) -> String {
     let secs = span.whole_seconds().max(0);
+    let tr = current();
     match secs {
-        0..60 => format!("{secs} s"),
-        60..3600 => format!("{} min", secs / 60),
-        _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
+        0..60 => tr.t_count("duration-seconds", "seconds", secs),
+        60..3600 => tr.t_count("duration-minutes", "minutes", secs / 60),
+        _ => tr.t_args(
+            "duration-hours",
+            &[
+                ("hours", (secs / 3600).into()),
+                (
+                    "minutes",
+                    format!("{:02}", secs % 3600 / 60).as_str().into(),
+                ),
+            ],
+        ),
     }
 }
 
@@ -303,6 +357,34 @@ mod tests {
         assert_eq!(duration_words(Duration::seconds(45)), "45 s");
         assert_eq!(duration_words(Duration::seconds(12 * 60 + 59)), "12 min");
         assert_eq!(duration_words(Duration::minutes(3 * 60 + 5)), "3 h 05 min");
+    }
+
+    #[test]
+    fn english_history_actions_read_as_the_actions_own_names() {
+        use HistoryAction::*;
+        for action in [
+            Created,
+            Assigned,
+            Unassigned,
+            Claimed,
+            Edited,
+            Joined,
+            Left,
+            Closed,
+            Expired,
+            ScreenRequested,
+            ScreenShared,
+            ScreenDeclined,
+            ScreenPaused,
+            ScreenResumed,
+            ScreenStopped,
+            ControlRequested,
+            ControlGranted,
+            ControlDeclined,
+            ControlRevoked,
+        ] {
+            assert_eq!(current().t(history_action(action)), action.as_str());
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::language::current;
 use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
 use super::views::timestamp;
 use crate::api_error::ApiError;
@@ -56,9 +57,13 @@ pub async fn webhooks_page(
             events: w.events.join(", "),
             enabled: w.enabled,
             status: match (w.enabled, w.disabled_reason, w.failing_since) {
-                (false, reason, _) => reason.unwrap_or_else(|| "disabled".into()),
-                (true, _, Some(since)) => format!("failing since {}", timestamp(since)),
-                (true, _, None) => "enabled".into(),
+                (false, reason, _) => {
+                    reason.unwrap_or_else(|| current().t("webhook-status-disabled"))
+                }
+                (true, _, Some(since)) => {
+                    current().t_with("webhook-status-failing", "at", &timestamp(since))
+                }
+                (true, _, None) => current().t("webhook-status-enabled"),
             },
             created_at: timestamp(w.created_at),
         })

@@ -782,6 +782,25 @@ impl<S: Storage> Store for QueueStore<S> {
         PeopleReads::expert(&self.storage, id).await
     }
 
+    async fn expert_language(&self, expert: Uuid) -> Result<Option<String>, StoreError> {
+        self.storage.expert_language(expert).await
+    }
+
+    async fn set_expert_language(
+        &self,
+        expert: Uuid,
+        language: Option<String>,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            if tx.store.set_expert_language(expert, language.as_deref())? {
+                Ok(())
+            } else {
+                Err(StoreError::NotFound)
+            }
+        })
+        .await
+    }
+
     async fn set_availability(
         &self,
         expert: Uuid,

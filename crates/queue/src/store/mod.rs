@@ -541,6 +541,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn expert_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError>;
     /// An expert by id.
     async fn expert(&self, id: Uuid) -> Result<Option<Expert>, StoreError>;
+    /// The console language an expert chose (a language tag), if any.
+    async fn expert_language(&self, expert: Uuid) -> Result<Option<String>, StoreError>;
+    /// Stores the console language an expert chose (`None`: follow the
+    /// browser); [`StoreError::NotFound`] when there is no such expert.
+    async fn set_expert_language(
+        &self,
+        expert: Uuid,
+        language: Option<String>,
+    ) -> Result<(), StoreError>;
     /// Marks an expert available or away. Becoming available runs automatic
     /// assignment in the expert's groups.
     async fn set_availability(

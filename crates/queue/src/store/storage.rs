@@ -462,6 +462,11 @@ pub trait PeopleReads {
         key_hash: &TokenHash,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<DeploymentAuth>, StoreError>> + Send;
+    /// The console language `expert` chose (a language tag), if any.
+    fn expert_language(
+        &self,
+        expert: Uuid,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     /// The active expert of an unrevoked API token.
     fn expert_by_token(
         &self,
@@ -761,6 +766,13 @@ pub trait PeopleWrites {
     fn set_alert_time(&mut self, group: Uuid, seconds: u32) -> Result<bool, StoreError>;
     /// An expert by id.
     fn expert(&mut self, id: Uuid) -> Result<Option<Expert>, StoreError>;
+    /// Sets the console language `expert` chose (`None`: the browser's);
+    /// `false` when there is no such expert.
+    fn set_expert_language(
+        &mut self,
+        expert: Uuid,
+        language: Option<&str>,
+    ) -> Result<bool, StoreError>;
     /// Inserts an expert ([`StoreError::Taken`] when the address is).
     fn insert_expert(
         &mut self,

@@ -23,6 +23,7 @@ mod expiry;
 mod fuzz;
 mod helpers;
 mod join;
+mod languages;
 mod lifecycle;
 mod live;
 mod migrations;

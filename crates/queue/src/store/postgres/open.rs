@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0009_webhooks.sql"),
     include_str!("../../../migrations/postgres/0010_deployment_keys.sql"),
     include_str!("../../../migrations/postgres/0011_line_changes.sql"),
+    include_str!("../../../migrations/postgres/0012_expert_language.sql"),
 ];
 
 /// The schema version this server brings a database to.

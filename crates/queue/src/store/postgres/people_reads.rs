@@ -125,6 +125,18 @@ async fn load_expert(
 }
 
 impl PeopleReads for PostgresStore {
+    async fn expert_language(&self, expert: Uuid) -> Result<Option<String>, StoreError> {
+        let client = self.client().await?;
+        let language: Option<Option<String>> = one(
+            &client,
+            "SELECT language FROM experts WHERE id = $1",
+            &[&expert],
+            |r| Ok(r.try_get(0)?),
+        )
+        .await?;
+        Ok(language.flatten())
+    }
+
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,

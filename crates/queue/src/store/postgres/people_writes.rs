@@ -80,6 +80,18 @@ impl PeopleWrites for PgTx {
         })
     }
 
+    fn set_expert_language(
+        &mut self,
+        expert: Uuid,
+        language: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let changed = self.run(
+            "UPDATE experts SET language = $1 WHERE id = $2",
+            &[&language, &expert],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn insert_expert(
         &mut self,
         id: Uuid,

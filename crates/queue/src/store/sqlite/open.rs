@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0010_webhooks.sql"),
     include_str!("../../../migrations/sqlite/0011_deployment_keys.sql"),
     include_str!("../../../migrations/sqlite/0012_line_changes.sql"),
+    include_str!("../../../migrations/sqlite/0013_expert_language.sql"),
 ];
 
 /// The schema version this server brings a database to.

@@ -145,6 +145,18 @@ pub(super) fn load_deployment(
 }
 
 impl PeopleReads for SqliteStore {
+    async fn expert_language(&self, expert: Uuid) -> Result<Option<String>, StoreError> {
+        self.reads.with(|conn| {
+            let language: Option<Option<String>> = one(
+                conn,
+                "SELECT language FROM experts WHERE id = ?",
+                [expert],
+                |r| r.get(0),
+            )?;
+            Ok(language.flatten())
+        })
+    }
+
     async fn deployment_by_key(
         &self,
         key_hash: &TokenHash,

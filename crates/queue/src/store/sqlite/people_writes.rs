@@ -70,6 +70,19 @@ impl PeopleWrites for SqliteTx {
         load_expert(&self.conn, id)
     }
 
+    fn set_expert_language(
+        &mut self,
+        expert: Uuid,
+        language: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let changed = run(
+            &self.conn,
+            "UPDATE experts SET language = ? WHERE id = ?",
+            params![language, expert],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn insert_expert(
         &mut self,
         id: Uuid,
