@@ -104,6 +104,42 @@ async fn an_expert_signs_in_sees_a_new_case_live_takes_it_and_closes_it() -> Tes
     browser.close().await
 }
 
+/// The console speaks the browser's language without being asked: Chromium
+/// set to German sends `Accept-Language: de-DE,de`, and the queue is German.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_set_to_german_gets_the_console_in_german() -> TestResult {
+    let Some(browser) =
+        Browser::start_with_or_skip(&["--lang=de-DE", "--accept-lang=de-DE,de"]).await?
+    else {
+        return Ok(());
+    };
+    let server = Server::start(EXPERT_NAME, Some(PASSWORD)).await?;
+    let (_, code) = create_case(&server, "Jonas", "Der Drucker druckt nicht").await?;
+    sign_in(&browser.client, &server, PASSWORD).await?;
+    let lang = browser
+        .client
+        .execute("return document.documentElement.lang;", vec![])
+        .await?;
+    assert_eq!(lang, json!("de"), "the page says it is German");
+    let german = lifeline_i18n::messages("de");
+    let heading = browser
+        .client
+        .find(Locator::Css("main h1"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(heading.trim(), german.text("queue-heading", &[]));
+    assert_ne!(
+        heading.trim(),
+        lifeline_i18n::messages("en").text("queue-heading", &[]),
+        "German differs from English here"
+    );
+    let rows = browser.client.find(Locator::Id("queue-rows")).await?;
+    assert!(rows.text().await?.contains(&code), "the case is listed");
+    browser.screenshot("console-queue-de.png").await?;
+    browser.close().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_a_customer_typed_shows_as_text_and_runs_nothing() -> TestResult {
     let Some(browser) = Browser::start_or_skip().await? else {
