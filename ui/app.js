@@ -11,7 +11,6 @@ const { listen } = window.__TAURI__.event;
 const $ = (id) => document.getElementById(id);
 
 let catalogue = { messages: {}, isolate: false };
-let plurals = new Intl.PluralRules("en");
 let language = null;
 let view = null;
 let offlineUntil = 0;
@@ -20,37 +19,10 @@ let codePainted = false;
 // "Not now" hides the expert's invitation until they ask again.
 let connectDismissed = false;
 
-// Message `id` with its placeholders filled from `values`; the id itself if
-// the catalogue lacks it (the catalogue's tests say it never does).
-function t(id, values = {}) {
-  const parts = catalogue.messages[id];
-  return parts ? formatParts(parts, values) : id;
-}
-
-// The parts are text, { var } and { select, variants, default } (see
-// crates/i18n/src/window.rs). Placeholders are wrapped in Unicode isolation
-// marks where the language runs right to left, as the app's Rust side does.
-function formatParts(parts, values) {
-  const isolate = catalogue.isolate && parts.length > 1;
-  const wrap = (text) => (isolate ? `\u2068${text}\u2069` : text);
-  let text = "";
-  for (const part of parts) {
-    if (typeof part === "string") text += part;
-    else if ("var" in part) text += wrap(String(values[part.var] ?? ""));
-    else text += wrap(formatParts(chooseVariant(part, values[part.select]).value, values));
-  }
-  return text;
-}
-
-// Fluent's rule: a number matches an exact number first, then its plural
-// category in this language; text matches a key; else the default.
-function chooseVariant(select, value) {
-  const { variants } = select;
-  const found = typeof value === "number"
-    ? variants.find((v) => v.number === value) ?? variants.find((v) => v.key === plurals.select(value))
-    : variants.find((v) => v.key === String(value));
-  return found ?? variants[select.default];
-}
+// Formats a message of the window's language: `t(id, values)`. The
+// formatter (crates/i18n/js/messages.js) is injected by the app before this
+// script, the same one the expert console uses.
+let t = lifelineMessages(catalogue);
 
 // Problem codes and offline reasons are snake_case; message ids use dashes.
 const dashed = (code) => String(code).replaceAll("_", "-");
@@ -60,7 +32,7 @@ async function useLanguage(tag) {
   // Should the app fail to give it (its tests say it cannot), the window
   // shows message ids rather than stopping.
   catalogue = await invoke("get_messages", { language: tag }).catch(() => catalogue);
-  plurals = new Intl.PluralRules(catalogue.language);
+  t = lifelineMessages(catalogue);
   language = tag;
   document.documentElement.lang = catalogue.language;
   document.documentElement.dir = catalogue.dir;
@@ -130,7 +102,7 @@ function announce(text) {
 
 function problemText(problem) {
   const id = `error-${dashed(problem.code)}`;
-  return id in catalogue.messages ? t(id) : t("error-other", { message: problem.message });
+  return t.has(id) ? t(id) : t("error-other", { message: problem.message });
 }
 
 function showError(problem) {

@@ -72,6 +72,8 @@ fn main() {
                 .inner_size(460.0, 640.0)
                 .min_inner_size(360.0, 480.0)
                 .visible(!args.autostart)
+                // The message formatter `ui/app.js` uses, shared with the console.
+                .initialization_script(lifeline_i18n::MESSAGES_JS)
                 .on_page_load(|_, payload| {
                     if payload.event() == PageLoadEvent::Finished {
                         timing::mark("page loaded");

@@ -24,6 +24,12 @@
 
 mod window;
 
+/// The browser side's formatter of these catalogues (as
+/// [`Messages::window_catalogue`] and [`Messages::script_catalogue`] export
+/// them): one script, injected into the desktop window and served to the
+/// console. It defines `lifelineMessages(catalogue)`, which answers `t(id, values)`.
+pub const MESSAGES_JS: &str = include_str!("../js/messages.js");
+
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;

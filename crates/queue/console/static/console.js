@@ -13,40 +13,9 @@
     const block = document.getElementById("console-messages");
     try { return JSON.parse(block.textContent); } catch (_) { return { messages: {}, isolate: false }; }
   })();
-  const plurals = new Intl.PluralRules(catalogue.language || document.documentElement.lang || "en");
-  // Message `id` with its placeholders filled from `values`; the id itself
-  // if the catalogue lacks it (the catalogue's tests say it never does).
-  function t(id, values = {}) {
-    const parts = catalogue.messages && catalogue.messages[id];
-    return parts ? formatParts(parts, values) : id;
-  }
-  // The same formatter as the desktop window's (ui/app.js): placeholders are
-  // isolated where the language runs right to left, as the Rust side does.
-  function formatParts(parts, values) {
-    const isolate = catalogue.isolate && parts.length > 1;
-    const wrap = (text) => (isolate ? `\u2068${text}\u2069` : text);
-    let text = "";
-    for (const part of parts) {
-      if (typeof part === "string") text += part;
-      else if ("var" in part) text += wrap(String(values[part.var] ?? ""));
-      else text += wrap(formatParts(chooseVariant(part, values[part.select]).value, values));
-    }
-    return text;
-  }
-  function chooseVariant(select, value) {
-    const { variants } = select;
-    if (typeof value === "number") {
-      const exact = variants.find((v) => v.number === value);
-      if (exact) return exact;
-      const category = plurals.select(value);
-      const plural = variants.find((v) => v.key === category);
-      if (plural) return plural;
-    } else if (value !== undefined) {
-      const keyed = variants.find((v) => v.key === String(value));
-      if (keyed) return keyed;
-    }
-    return variants[select.default];
-  }
+  // The formatter shared with the desktop window (/static/messages.js,
+  // crates/i18n/js/messages.js), loaded before this script.
+  const t = lifelineMessages(catalogue);
   const stateName = (state) => t(`script-state-${state}`);
 
   const rows = document.querySelector("[data-live-rows]");

@@ -1,8 +1,8 @@
 //! The expert console: server-rendered pages (askama, escaped by default) on
 //! the same routes and store as the API. Signed in with a session cookie
 //! (HttpOnly, SameSite=Strict); every form carries the session's CSRF token.
-//! No script runs but `/static/console.js`, which the Content-Security-Policy
-//! enforces.
+//! No script runs but `/static/messages.js` and `/static/console.js`, which
+//! the Content-Security-Policy enforces.
 
 mod admin;
 mod attention;
@@ -137,6 +137,8 @@ async fn static_file(Path(file): Path<String>) -> Response {
             include_str!("../../console/static/console.js"),
             "text/javascript; charset=utf-8",
         ),
+        // The message formatter the desktop window uses too.
+        "messages.js" => (lifeline_i18n::MESSAGES_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
