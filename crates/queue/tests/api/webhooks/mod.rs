@@ -396,7 +396,15 @@ async fn a_failing_endpoint_is_retried_with_backoff_and_the_same_event_id() -> T
     receiver.answer(Answer::Status(204));
     app.advance(Duration::from_secs(4));
     let got = receiver.wait_for(4).await?;
-    let log = deliveries(&app, &id).await?;
+    // The receiver has answered; the server records the outcome just after.
+    let log = poll_until(Duration::from_secs(20), "both delivered", || async {
+        let log = deliveries(&app, &id).await?;
+        Ok(log
+            .iter()
+            .all(|d| d["delivered_at"].is_string())
+            .then_some(log))
+    })
+    .await?;
     assert_eq!(log.len(), 2, "{log:?}");
     assert_eq!(log[1]["attempts"], 3, "{log:?}");
     assert_eq!(log[1]["last_status"], 204);
