@@ -330,12 +330,19 @@ fn the_console_script_can_format_every_script_message_of_every_language() {
     }
 }
 
-/// The message ids the console's templates, handlers and script name
-/// literally: `t("…")` and `t_with("…"` wherever they are.
+/// The message ids the console's templates, handlers and script, and the
+/// server's emails name literally: `t("…")`, `t_with("…"` and `text("…"`
+/// wherever they are.
 fn ids_named_by_the_console() -> BTreeSet<String> {
     let queue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queue");
     let mut sources = Vec::new();
-    for folder in ["console/templates", "console/static", "src/console"] {
+    for folder in [
+        "console/templates",
+        "console/static",
+        "src/console",
+        "src/email",
+        "src/webhooks",
+    ] {
         let entries =
             std::fs::read_dir(queue.join(folder)).unwrap_or_else(|e| panic!("queue/{folder}: {e}"));
         for entry in entries.flatten() {
@@ -344,7 +351,7 @@ fn ids_named_by_the_console() -> BTreeSet<String> {
     }
     let mut ids = BTreeSet::new();
     for source in &sources {
-        for call in ["t(\"", "t_with(\"", "t_count(\""] {
+        for call in ["t(\"", "t_with(\"", "t_count(\"", "text(\""] {
             let mut rest = source.as_str();
             while let Some(at) = rest.find(call) {
                 let whole_word = !rest[..at]

@@ -169,7 +169,7 @@ settings-email-overdue = ينتظر عميل في إحدى مجموعاتي أط
 settings-save = حفظ
 settings-email-note = يحتوي كل بريد على رابط للطلب في وحدة التحكم؛ ولا يتضمن أبدًا رمز جلسة العميل.
 settings-language-heading = اللغة
-settings-language-label = لغة وحدة التحكم
+settings-language-label = لغة وحدة التحكم ورسائلي الإلكترونية
 settings-language-browser = حسب طلب المتصفح
 settings-language-save = حفظ اللغة
 settings-language-saved = تم حفظ اللغة.
@@ -403,3 +403,24 @@ history-control_revoked = سُحب التحكم
 history-by = بواسطة { $actor }
 history-to-by = إلى { $assignee } بواسطة { $actor }
 history-by-detail = بواسطة { $actor } — { $detail }
+
+## الرسائل الإلكترونية: نص عادي، باللغة التي اختارها الخبير لوحدة التحكم
+
+email-customer-unnamed = عميل
+email-queued-subject = { $customer } ينتظر في { $group } ولا يوجد أحد متاح
+email-assigned-subject = أُسند إليك طلب في { $group }: { $customer }
+email-overdue-subject = انتظر { $customer } طويلًا جدًا في { $group }
+email-waited = { $minutes ->
+    [one] ينتظر منذ دقيقة واحدة.
+    [two] ينتظر منذ دقيقتين.
+    [few] ينتظر منذ { $minutes } دقائق.
+   *[other] ينتظر منذ { $minutes } دقيقة.
+}
+email-open = افتح: { $link }
+email-no-link = الطلب { $case } في قائمة انتظار وحدة التحكم (اضبط public_url للحصول على رابط)
+email-why = اخترت هذه الرسالة في وحدة تحكم Lifeline (إعدادات البريد الإلكتروني).
+email-webhook-subject = توقف Lifeline عن إرسال webhooks إلى { $url }
+email-webhook-body = فشل كل تسليم إلى نقطة نهاية webhook { $url } طوال يوم، لذا عطّلها Lifeline ولن يضع لها شيئًا آخر في قائمة الانتظار.
+email-webhook-enable = عندما يعمل المستقبِل من جديد، فعّل نقطة النهاية في { $page } (أو عبر POST /api/v1/webhooks/{ $id }/enable): يُرسل حينها ما كان في قائمة الانتظار قبل تعطيلها، بمعرّفات الأحداث الأصلية؛ ولا تُرسل إليها التغييرات التي تحدث أثناء تعطيلها.
+email-webhook-page = صفحة Webhooks في وحدة التحكم
+email-webhook-why = تصلك هذه الرسالة لأنك مسؤول في خادم Lifeline هذا.

@@ -169,7 +169,7 @@ settings-email-overdue = ein Kunde in einer meiner Gruppen länger als die Hinwe
 settings-save = Speichern
 settings-email-note = Jede E-Mail verweist auf den Fall in der Konsole; sie enthält nie den Sitzungscode des Kunden.
 settings-language-heading = Sprache
-settings-language-label = Sprache der Konsole
+settings-language-label = Sprache der Konsole und meiner E-Mails
 settings-language-browser = Wie mein Browser es wünscht
 settings-language-save = Sprache speichern
 settings-language-saved = Sprache gespeichert.
@@ -395,3 +395,19 @@ history-control_revoked = Steuerung entzogen
 history-by = von { $actor }
 history-to-by = an { $assignee } von { $actor }
 history-by-detail = von { $actor } — { $detail }
+
+## E-Mails: reiner Text, in der Sprache, die der Experte für die Konsole gewählt hat
+
+email-customer-unnamed = Ein Kunde
+email-queued-subject = { $customer } wartet in { $group } und niemand ist verfügbar
+email-assigned-subject = Dir wurde ein Fall in { $group } zugewiesen: { $customer }
+email-overdue-subject = { $customer } wartet in { $group } schon zu lange
+email-waited = Wartet seit { $minutes } Min.
+email-open = Öffnen: { $link }
+email-no-link = Fall { $case } in der Warteschlange der Konsole (public_url setzen für einen Link)
+email-why = Du hast diese E-Mail in der Lifeline-Konsole gewählt (E-Mail-Einstellungen).
+email-webhook-subject = Lifeline sendet keine Webhooks mehr an { $url }
+email-webhook-body = Jede Zustellung an den Webhook-Endpunkt { $url } ist einen Tag lang fehlgeschlagen. Lifeline hat ihn deshalb deaktiviert und stellt nichts mehr für ihn ein.
+email-webhook-enable = Sobald der Empfänger wieder funktioniert, aktiviere den Endpunkt auf { $page } (oder mit POST /api/v1/webhooks/{ $id }/enable): Was vor der Deaktivierung für ihn anstand, wird dann mit den ursprünglichen Ereignis-IDs gesendet; Änderungen während der Deaktivierung werden ihm nicht gesendet.
+email-webhook-page = der Seite Webhooks der Konsole
+email-webhook-why = Du erhältst diese E-Mail, weil du Administrator dieses Lifeline-Servers bist.

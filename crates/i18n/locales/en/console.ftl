@@ -184,7 +184,7 @@ settings-email-overdue = a customer in one of my groups has waited longer than t
 settings-save = Save
 settings-email-note = Each email links to the case in the console; it never carries the customer's session code.
 settings-language-heading = Language
-settings-language-label = Language of the console
+settings-language-label = Language of the console and of my emails
 settings-language-browser = As my browser asks
 settings-language-save = Save language
 settings-language-saved = Language saved.
@@ -410,3 +410,21 @@ history-control_revoked = control_revoked
 history-by = by { $actor }
 history-to-by = to { $assignee } by { $actor }
 history-by-detail = by { $actor } — { $detail }
+
+## Emails: plain text, in the language the expert chose for the console
+# ($customer is a customer's name, $link a web address, $case a case id,
+# $url a webhook endpoint's address, $id its id.)
+
+email-customer-unnamed = A customer
+email-queued-subject = { $customer } is waiting in { $group } and nobody is available
+email-assigned-subject = { $customer }'s case in { $group } is assigned to you
+email-overdue-subject = { $customer } has waited too long in { $group }
+email-waited = Waiting for { $minutes } min.
+email-open = Open: { $link }
+email-no-link = case { $case } in the console's queue (set public_url for a link)
+email-why = You chose this email in the Lifeline console (Email settings).
+email-webhook-subject = Lifeline stopped sending webhooks to { $url }
+email-webhook-body = Every delivery to the webhook endpoint { $url } failed for a day, so Lifeline disabled it and queues nothing more for it.
+email-webhook-enable = Once the receiver works again, enable the endpoint on { $page } (or POST /api/v1/webhooks/{ $id }/enable): what was queued for it before it was disabled is sent then, with the original event ids; changes made while it is disabled are not sent to it.
+email-webhook-page = the console's Webhooks page
+email-webhook-why = You get this email because you are an admin of this Lifeline server.

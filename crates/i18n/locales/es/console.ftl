@@ -169,7 +169,7 @@ settings-email-overdue = un cliente de uno de mis grupos ha esperado más que el
 settings-save = Guardar
 settings-email-note = Cada correo enlaza al caso en la consola; nunca incluye el código de sesión del cliente.
 settings-language-heading = Idioma
-settings-language-label = Idioma de la consola
+settings-language-label = Idioma de la consola y de mis correos
 settings-language-browser = El que pida mi navegador
 settings-language-save = Guardar idioma
 settings-language-saved = Idioma guardado.
@@ -395,3 +395,19 @@ history-control_revoked = control retirado
 history-by = por { $actor }
 history-to-by = a { $assignee } por { $actor }
 history-by-detail = por { $actor } — { $detail }
+
+## Correos: texto plano, en el idioma que el experto eligió para la consola
+
+email-customer-unnamed = Un cliente
+email-queued-subject = { $customer } espera en { $group } y no hay nadie disponible
+email-assigned-subject = Se te ha asignado un caso en { $group }: { $customer }
+email-overdue-subject = { $customer } lleva demasiado tiempo esperando en { $group }
+email-waited = Esperando desde hace { $minutes } min.
+email-open = Abrir: { $link }
+email-no-link = el caso { $case } en la cola de la consola (configura public_url para tener un enlace)
+email-why = Elegiste este correo en la consola de Lifeline (Correo).
+email-webhook-subject = Lifeline dejó de enviar webhooks a { $url }
+email-webhook-body = Todas las entregas al endpoint de webhook { $url } fallaron durante un día, así que Lifeline lo desactivó y no le pone nada más en cola.
+email-webhook-enable = Cuando el receptor vuelva a funcionar, activa el endpoint en { $page } (o con POST /api/v1/webhooks/{ $id }/enable): entonces se envía lo que tenía en cola antes de desactivarse, con los ids de evento originales; los cambios hechos mientras está desactivado no se le envían.
+email-webhook-page = la página Webhooks de la consola
+email-webhook-why = Recibes este correo porque eres administrador de este servidor de Lifeline.

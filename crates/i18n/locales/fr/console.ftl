@@ -169,7 +169,7 @@ settings-email-overdue = un client de l’un de mes groupes attend depuis plus l
 settings-save = Enregistrer
 settings-email-note = Chaque e-mail renvoie au dossier dans la console ; il ne contient jamais le code de session du client.
 settings-language-heading = Langue
-settings-language-label = Langue de la console
+settings-language-label = Langue de la console et de mes e-mails
 settings-language-browser = Celle que demande mon navigateur
 settings-language-save = Enregistrer la langue
 settings-language-saved = Langue enregistrée.
@@ -395,3 +395,19 @@ history-control_revoked = contrôle retiré
 history-by = par { $actor }
 history-to-by = à { $assignee } par { $actor }
 history-by-detail = par { $actor } — { $detail }
+
+## E-mails : texte brut, dans la langue choisie par l'expert pour la console
+
+email-customer-unnamed = Un client
+email-queued-subject = { $customer } attend dans { $group } et personne n'est disponible
+email-assigned-subject = Un dossier dans { $group } vous est attribué : { $customer }
+email-overdue-subject = { $customer } attend depuis trop longtemps dans { $group }
+email-waited = En attente depuis { $minutes } min.
+email-open = Ouvrir : { $link }
+email-no-link = le dossier { $case } dans la file de la console (définissez public_url pour avoir un lien)
+email-why = Vous avez choisi cet e-mail dans la console Lifeline (réglages e-mail).
+email-webhook-subject = Lifeline n'envoie plus de webhooks à { $url }
+email-webhook-body = Toutes les livraisons au point de terminaison { $url } ont échoué pendant une journée : Lifeline l'a donc désactivé et ne lui met plus rien en file.
+email-webhook-enable = Dès que le récepteur fonctionne de nouveau, activez le point de terminaison sur { $page } (ou par POST /api/v1/webhooks/{ $id }/enable) : ce qui était en file pour lui avant la désactivation est alors envoyé, avec les identifiants d'événement d'origine ; les changements faits pendant la désactivation ne lui sont pas envoyés.
+email-webhook-page = la page Webhooks de la console
+email-webhook-why = Vous recevez cet e-mail parce que vous êtes administrateur de ce serveur Lifeline.

@@ -169,7 +169,7 @@ settings-email-overdue = un cliente di uno dei miei gruppi attende da più del t
 settings-save = Salva
 settings-email-note = Ogni e-mail rimanda al caso nella console; non contiene mai il codice di sessione del cliente.
 settings-language-heading = Lingua
-settings-language-label = Lingua della console
+settings-language-label = Lingua della console e delle mie e-mail
 settings-language-browser = Quella richiesta dal mio browser
 settings-language-save = Salva la lingua
 settings-language-saved = Lingua salvata.
@@ -395,3 +395,19 @@ history-control_revoked = controllo revocato
 history-by = da { $actor }
 history-to-by = a { $assignee } da { $actor }
 history-by-detail = da { $actor } — { $detail }
+
+## E-mail: testo semplice, nella lingua che l'esperto ha scelto per la console
+
+email-customer-unnamed = Un cliente
+email-queued-subject = { $customer } è in attesa in { $group } e nessuno è disponibile
+email-assigned-subject = Ti è stato assegnato un caso in { $group }: { $customer }
+email-overdue-subject = { $customer } aspetta da troppo tempo in { $group }
+email-waited = In attesa da { $minutes } min.
+email-open = Apri: { $link }
+email-no-link = il caso { $case } nella coda della console (imposta public_url per avere un link)
+email-why = Hai scelto questa e-mail nella console di Lifeline (impostazioni e-mail).
+email-webhook-subject = Lifeline ha smesso di inviare webhook a { $url }
+email-webhook-body = Tutte le consegne all'endpoint webhook { $url } sono fallite per un giorno, quindi Lifeline lo ha disattivato e non gli accoda più nulla.
+email-webhook-enable = Quando il ricevitore torna a funzionare, attiva l'endpoint in { $page } (oppure con POST /api/v1/webhooks/{ $id }/enable): ciò che era in coda prima della disattivazione viene inviato allora, con gli id evento originali; le modifiche fatte mentre è disattivato non gli vengono inviate.
+email-webhook-page = la pagina Webhook della console
+email-webhook-why = Ricevi questa e-mail perché sei amministratore di questo server Lifeline.

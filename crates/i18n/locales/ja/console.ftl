@@ -169,7 +169,7 @@ settings-email-overdue = 自分のグループのお客様がグループの通�
 settings-save = 保存
 settings-email-note = 各メールにはコンソールのケースへのリンクが含まれます。お客様のセッションコードは含まれません。
 settings-language-heading = 言語
-settings-language-label = コンソールの言語
+settings-language-label = コンソールとメールの言語
 settings-language-browser = ブラウザーの設定に従う
 settings-language-save = 言語を保存
 settings-language-saved = 言語を保存しました。
@@ -389,3 +389,19 @@ history-control_revoked = 操作の許可を取り消し
 history-by = (実行:{ $actor })
 history-to-by = ({ $assignee } へ、実行:{ $actor })
 history-by-detail = (実行:{ $actor })— { $detail }
+
+## メール:プレーンテキスト。エキスパートがコンソール用に選んだ言語で送ります
+
+email-customer-unnamed = お客様
+email-queued-subject = { $customer } が { $group } で待っていますが、対応できる人がいません
+email-assigned-subject = { $group } のケースがあなたに割り当てられました: { $customer }
+email-overdue-subject = { $customer } が { $group } で長く待ちすぎています
+email-waited = { $minutes } 分待っています。
+email-open = 開く: { $link }
+email-no-link = コンソールのキューにあるケース { $case }(リンクを付けるには public_url を設定してください)
+email-why = このメールは Lifeline コンソール(メール設定)で選ばれたものです。
+email-webhook-subject = Lifeline は { $url } への Webhook 送信を停止しました
+email-webhook-body = Webhook エンドポイント { $url } への配信が 1 日間すべて失敗したため、Lifeline はこのエンドポイントを無効にし、これ以上キューに入れません。
+email-webhook-enable = 受信側が復旧したら、{ $page } で(または POST /api/v1/webhooks/{ $id }/enable で)エンドポイントを有効にしてください。無効になる前にキューに入っていたものが、元のイベント ID のまま送られます。無効の間の変更は送られません。
+email-webhook-page = コンソールの Webhook ページ
+email-webhook-why = このメールは、あなたがこの Lifeline サーバーの管理者であるため送られています。

@@ -170,7 +170,7 @@ settings-email-overdue = um cliente de um dos meus grupos espera mais que o temp
 settings-save = Salvar
 settings-email-note = Cada e-mail leva ao caso no console; nunca traz o código de sessão do cliente.
 settings-language-heading = Idioma
-settings-language-label = Idioma do console
+settings-language-label = Idioma do console e dos meus e-mails
 settings-language-browser = O que meu navegador pedir
 settings-language-save = Salvar idioma
 settings-language-saved = Idioma salvo.
@@ -396,3 +396,19 @@ history-control_revoked = controle revogado
 history-by = por { $actor }
 history-to-by = a { $assignee } por { $actor }
 history-by-detail = por { $actor } — { $detail }
+
+## E-mails: texto simples, no idioma que o especialista escolheu para o console
+
+email-customer-unnamed = Um cliente
+email-queued-subject = { $customer } está esperando em { $group } e ninguém está disponível
+email-assigned-subject = Um caso em { $group } foi atribuído a você: { $customer }
+email-overdue-subject = { $customer } está esperando há tempo demais em { $group }
+email-waited = Esperando há { $minutes } min.
+email-open = Abrir: { $link }
+email-no-link = o caso { $case } na fila do console (defina public_url para ter um link)
+email-why = Você escolheu este e-mail no console do Lifeline (configurações de e-mail).
+email-webhook-subject = O Lifeline parou de enviar webhooks para { $url }
+email-webhook-body = Todas as entregas para o endpoint de webhook { $url } falharam durante um dia, então o Lifeline o desativou e não coloca mais nada na fila para ele.
+email-webhook-enable = Quando o receptor voltar a funcionar, ative o endpoint em { $page } (ou com POST /api/v1/webhooks/{ $id }/enable): o que estava na fila para ele antes da desativação é enviado então, com os ids de evento originais; as mudanças feitas enquanto ele está desativado não são enviadas a ele.
+email-webhook-page = a página Webhooks do console
+email-webhook-why = Você recebe este e-mail porque é administrador deste servidor Lifeline.

@@ -11,6 +11,7 @@ use lettre::message::Mailbox;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use lifeline_i18n::Arg;
 use lifeline_protocol::{Case, DEFAULT_ALERT_AFTER_SECONDS, Expert};
 
 use super::smtp::Mailer;
@@ -226,7 +227,8 @@ pub(crate) fn retry_pause(attempt: u32) -> Duration {
     (FIRST_RETRY * factor).min(LONGEST_RETRY)
 }
 
-/// The email for `key`: recipient, subject and body; `None` when it is no
+/// The email for `key`: recipient, subject and body, in the language the
+/// expert chose for the console (English when none); `None` when it is no
 /// longer wanted. Names the case by a link to its console page, never by its
 /// session code or token.
 async fn compose(
@@ -246,31 +248,39 @@ async fn compose(
     let Some(to) = super::mailbox(&expert) else {
         return Ok(None);
     };
-    let customer = case
-        .customer
-        .name
-        .as_ref()
-        .map_or_else(|| "A customer".to_string(), |n| n.as_str().to_string());
-    let group = &case.group.name;
+    let language = state.store.expert_language(expert.id).await?;
+    let words = lifeline_i18n::messages(language.as_deref().unwrap_or_default());
+    let customer = case.customer.name.as_ref().map_or_else(
+        || words.text("email-customer-unnamed", &[]),
+        |n| n.as_str().to_owned(),
+    );
+    let named = [
+        ("customer", Arg::from(&customer)),
+        ("group", Arg::from(&case.group.name)),
+    ];
     let subject = match key.moment {
-        Moment::Queued => format!("{customer} is waiting in {group} and nobody is available"),
-        Moment::Assigned => format!("{customer}'s case in {group} is assigned to you"),
-        Moment::Overdue => format!("{customer} has waited too long in {group}"),
+        Moment::Queued => words.text("email-queued-subject", &named),
+        Moment::Assigned => words.text("email-assigned-subject", &named),
+        Moment::Overdue => words.text("email-overdue-subject", &named),
     };
     let waited = (now - case.created_at).whole_minutes().max(0);
+    let case_id = case.id.to_string();
     let link = match &state.public_url {
         Some(url) => url.link(&format!("/cases/{}", case.id)),
-        None => format!(
-            "the case of {customer} in the console's queue (case {}; set public_url for a link)",
-            case.id
-        ),
+        None => words.text("email-no-link", &[("case", (&case_id).into())]),
     };
-    let mut body = format!("{subject}.\n\nWaiting for {waited} min.\n");
+    let mut body = format!(
+        "{subject}\n\n{}\n",
+        words.text("email-waited", &[("minutes", waited.into())])
+    );
     if let Some(description) = &case.description {
         body.push_str(&format!("\n\"{}\"\n", description.as_str()));
     }
-    body.push_str(&format!("\nOpen: {link}\n"));
-    body.push_str("\nYou chose this email in the Lifeline console\n(Email settings).\n");
+    body.push_str(&format!(
+        "\n{}\n\n{}\n",
+        words.text("email-open", &[("link", (&link).into())]),
+        words.text("email-why", &[])
+    ));
     Ok(Some((to, subject, body)))
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use lifeline_i18n::Arg;
 use lifeline_protocol::ExpertRole;
 
 use super::DisabledEndpoint;
@@ -53,10 +54,9 @@ impl Admins {
 
     async fn email(self: Arc<Self>, disabled: DisabledEndpoint) {
         let Some(mailer) = &self.mailer else { return };
-        let (subject, body) = self.compose(&disabled);
         let mut sent: HashSet<Uuid> = HashSet::new();
         for attempt in 1..=ATTEMPTS {
-            match self.email_once(mailer, &subject, &body, &mut sent).await {
+            match self.email_once(mailer, &disabled, &mut sent).await {
                 Ok(()) => return,
                 Err(error) => tracing::warn!(
                     %error,
@@ -74,13 +74,13 @@ impl Admins {
         }
     }
 
-    /// Emails every active admin not yet in `sent`; the first failure ends
-    /// the round (the next round tries the rest).
+    /// Emails every active admin not yet in `sent`, each in the language
+    /// they chose for the console; the first failure ends the round (the
+    /// next round tries the rest).
     async fn email_once(
         &self,
         mailer: &Mailer,
-        subject: &str,
-        body: &str,
+        disabled: &DisabledEndpoint,
         sent: &mut HashSet<Uuid>,
     ) -> Result<(), String> {
         let experts = self.store.list_experts().await.map_err(|e| e.to_string())?;
@@ -90,8 +90,15 @@ impl Admins {
             .collect::<Vec<_>>();
         for admin in admins {
             if let Some(to) = mailbox(&admin) {
+                let language = self
+                    .store
+                    .expert_language(admin.id)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let (subject, body) =
+                    self.compose(disabled, language.as_deref().unwrap_or_default());
                 mailer
-                    .send(to, subject, body.to_owned())
+                    .send(to, &subject, body)
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -100,22 +107,25 @@ impl Admins {
         Ok(())
     }
 
-    fn compose(&self, disabled: &DisabledEndpoint) -> (String, String) {
-        let subject = format!("Lifeline stopped sending webhooks to {}", disabled.url);
+    /// The email's subject and body in the language tagged `language`
+    /// (English for one the server does not speak).
+    fn compose(&self, disabled: &DisabledEndpoint, language: &str) -> (String, String) {
+        let words = lifeline_i18n::messages(language);
+        let url = ("url", Arg::from(&disabled.url));
+        let subject = words.text("email-webhook-subject", &[url]);
         let page = match &self.public_url {
             Some(url) => url.link("/admin/webhooks"),
-            None => "the console's Webhooks page".to_owned(),
+            None => words.text("email-webhook-page", &[]),
         };
+        let id = disabled.id.to_string();
         let body = format!(
-            "Every delivery to the webhook endpoint {url} failed for a day, so Lifeline \
-             disabled it and queues nothing more for it.\n\n\
-             Once the receiver works again, enable the endpoint on {page} (or POST \
-             /api/v1/webhooks/{id}/enable): what was queued for it before it was disabled \
-             is sent then, with the original event ids; changes made while it is disabled \
-             are not sent to it.\n\n\
-             You get this email because you are an admin of this Lifeline server.\n",
-            url = disabled.url,
-            id = disabled.id,
+            "{}\n\n{}\n\n{}\n",
+            words.text("email-webhook-body", &[url]),
+            words.text(
+                "email-webhook-enable",
+                &[("page", (&page).into()), ("id", (&id).into())]
+            ),
+            words.text("email-webhook-why", &[]),
         );
         (subject, body)
     }

@@ -56,8 +56,8 @@ async fn choose(session: &Session<'_>, moments: &[&str]) -> Fallible<()> {
 
 /// The case an email links to, by the link's case id.
 fn linked_case(mail: &Received) -> Option<Uuid> {
-    let start = mail.data.find(&format!("{PUBLIC_URL}/cases/"))? + PUBLIC_URL.len() + 7;
-    mail.data.get(start..start + 36)?.parse().ok()
+    let start = mail.text.find(&format!("{PUBLIC_URL}/cases/"))? + PUBLIC_URL.len() + 7;
+    mail.text.get(start..start + 36)?.parse().ok()
 }
 
 /// Fails unless every email went to Ana only, from the configured sender,
@@ -136,7 +136,7 @@ async fn each_chosen_moment_is_emailed_once_over_starttls_with_a_login() -> Fall
         queued.subject().contains("is waiting in Front desk"),
         "{queued:?}"
     );
-    assert_eq!(linked_case(queued), Some(case), "{}", queued.data);
+    assert_eq!(linked_case(queued), Some(case), "{}", queued.text);
     assert_eq!(queued.login.as_deref(), Some("lifeline"));
     assert!(queued.tls, "STARTTLS before the email");
     for secret in [
@@ -184,8 +184,9 @@ async fn each_chosen_moment_is_emailed_once_over_starttls_with_a_login() -> Fall
     Ok(())
 }
 
-#[tokio::test]
-async fn smtps_speaks_tls_from_the_first_byte_and_sends_only_what_was_chosen() -> Fallible<()> {
+/// A server that sends its email to a fresh sink over TLS from the first
+/// byte; the sink's certificate goes with it, to be kept while they run.
+async fn app_mailing_over_tls() -> Fallible<(Certificate, SmtpSink, TestApp)> {
     let certificate = Certificate::for_localhost()?;
     let sink = SmtpSink::start(Mode::Tls, &certificate, None, 0)?;
     let app = spawn_app_with(Options {
@@ -193,6 +194,12 @@ async fn smtps_speaks_tls_from_the_first_byte_and_sends_only_what_was_chosen() -
         ..Options::default()
     })
     .await;
+    Ok((certificate, sink, app))
+}
+
+#[tokio::test]
+async fn smtps_speaks_tls_from_the_first_byte_and_sends_only_what_was_chosen() -> Fallible<()> {
+    let (_certificate, sink, app) = app_mailing_over_tls().await?;
     let session = ana_session(&app).await?;
     choose(&session, &["assigned"]).await?;
 
@@ -211,6 +218,43 @@ async fn smtps_speaks_tls_from_the_first_byte_and_sends_only_what_was_chosen() -
         assert!(mail.subject().contains("is assigned to you"), "{mail:?}");
     }
     assert_each_once_to_ana(&mails);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expert_is_emailed_in_the_language_chosen_for_the_console() -> Fallible<()> {
+    let (_certificate, sink, app) = app_mailing_over_tls().await?;
+    let session = ana_session(&app).await?;
+    choose(&session, &["assigned"]).await?;
+    let response = session
+        .post("/settings/language", &[("language", "de")])
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let case = app.create_case().await.case.id;
+    app.client
+        .assign(&app.admin_token, case, Some(app.expert.id))
+        .await?;
+    let mails = sink.wait_for(1).await?;
+    let mail = &mails[0];
+    // Written out here, so the test does not take the catalogue's word for
+    // what German is.
+    assert_eq!(
+        mail.subject(),
+        "Dir wurde ein Fall in Front desk zugewiesen: Ein Kunde",
+        "{mail:?}"
+    );
+    for line in [
+        format!("Öffnen: {PUBLIC_URL}/cases/{case}"),
+        "Du hast diese E-Mail in der Lifeline-Konsole gewählt (E-Mail-Einstellungen).".into(),
+    ] {
+        assert!(mail.text.contains(&line), "{line:?} in {}", mail.text);
+    }
+    assert!(
+        mail.text.contains("Wartet seit ") && mail.text.contains(" Min."),
+        "the wait, in German: {}",
+        mail.text
+    );
     Ok(())
 }
 

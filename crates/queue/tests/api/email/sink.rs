@@ -36,16 +36,17 @@ pub struct Received {
     pub tls: bool,
     /// The message as sent (headers and body).
     pub data: String,
+    /// The `Subject` header, decoded.
+    #[serde(rename = "subject")]
+    decoded_subject: String,
+    /// The body, decoded.
+    pub text: String,
 }
 
 impl Received {
-    /// The `Subject` header's value.
+    /// The `Subject` header's value, decoded.
     pub fn subject(&self) -> String {
-        self.data
-            .lines()
-            .find_map(|line| line.strip_prefix("Subject: "))
-            .unwrap_or_default()
-            .to_string()
+        self.decoded_subject.clone()
     }
 }
 

@@ -2,7 +2,8 @@
 
 Listens on 127.0.0.1 on a free port and prints "port N" once it accepts
 connections. Each message it accepts is written to OUT_DIR as one JSON file
-(envelope sender, recipients, the login that sent it, the message text),
+(envelope sender, recipients, the login that sent it, the message as sent, and
+its subject and text decoded),
 written whole under a temporary name and then renamed, so a reader never sees
 half a message.
 
@@ -15,6 +16,8 @@ byte. With --user, AUTH is required (and only offered over TLS).
 
 import argparse
 import asyncio
+import email
+import email.policy
 import itertools
 import json
 import logging
@@ -32,6 +35,9 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         n = next(self.counter)
+        # Decoded as a mail reader would: a non-ASCII subject comes
+        # RFC 2047-encoded, a non-ASCII body quoted-printable or base64.
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -40,6 +46,8 @@ class Sink:
             "tls": session.ssl is not None
             or server.transport.get_extra_info("ssl_object") is not None,
             "data": envelope.content.decode("utf-8", "replace"),
+            "subject": str(message["subject"] or ""),
+            "text": "" if message.is_multipart() else message.get_content(),
         }
         temporary = os.path.join(self.out_dir, f".{n}.tmp")
         with open(temporary, "w", encoding="utf-8") as f:

@@ -754,15 +754,20 @@ async fn the_admins_are_emailed_when_an_endpoint_is_disabled() -> TestResult {
         let email = Email::parse(format!("{}@example.com", name.to_lowercase()))?;
         admin::create_expert(app.store.as_ref(), email, name, None, true, vec![], now).await?;
     }
-    let dario = app
-        .store
-        .list_experts()
-        .await?
-        .into_iter()
-        .find(|e| e.display_name == "Dario")
-        .ok_or("Dario")?;
+    let experts = app.store.list_experts().await?;
+    let named = |name: &str| {
+        experts
+            .iter()
+            .find(|e| e.display_name == name)
+            .map(|e| e.id)
+            .ok_or(format!("{name} exists"))
+    };
     app.store
-        .change_expert(dario.id, ExpertChange::Active(false), now)
+        .change_expert(named("Dario")?, ExpertChange::Active(false), now)
+        .await?;
+    // Carla reads the console in French: so does her email.
+    app.store
+        .set_expert_language(named("Carla")?, Some("fr".into()))
         .await?;
     let receiver = Receiver::start(Answer::Status(503)).await?;
     let id = register(&app, &receiver, &["case.created"]).await?;
@@ -775,13 +780,18 @@ async fn the_admins_are_emailed_when_an_endpoint_is_disabled() -> TestResult {
     assert_eq!(to, ["admin@example.com", "carla@example.com"], "{mails:#?}");
     for mail in &mails {
         assert_eq!(mail.rcpt_tos.len(), 1, "{mail:?}");
-        // The body is quoted-printable: long lines are broken with `=` CRLF.
-        let text = mail.data.replace("=\r\n", "");
+        let text = &mail.text;
         assert!(text.contains(&receiver.url), "names the endpoint: {text}");
         assert!(
             text.contains(&format!("{PUBLIC_URL}/admin/webhooks")),
             "links to the console's page: {text}"
         );
+        let subject = if mail.rcpt_tos[0] == "carla@example.com" {
+            format!("Lifeline n'envoie plus de webhooks à {}", receiver.url)
+        } else {
+            format!("Lifeline stopped sending webhooks to {}", receiver.url)
+        };
+        assert_eq!(mail.subject(), subject, "in the admin's language");
     }
     // Nothing more: one email per admin, whatever the later passes.
     tokio::time::sleep(Duration::from_secs(1)).await;
