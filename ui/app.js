@@ -14,7 +14,10 @@ let catalogue = { messages: {}, isolate: false };
 let language = null;
 let view = null;
 let offlineUntil = 0;
-let lastAnnounced = "";
+// What each topic of the live region ("status", "screen", …) last said, and
+// what the render under way has to say (null outside a render).
+const lastSaid = new Map();
+let toSay = null;
 let codePainted = false;
 // "Not now" hides the expert's invitation until they ask again.
 let connectDismissed = false;
@@ -46,7 +49,8 @@ async function useLanguage(tag) {
 const spokenCode = (grouped) => grouped.split(" ").map((group) => [...group].join(" ")).join(", ");
 
 // Contrast: pick white or black text for the accent, and darken the accent
-// used as text on white until it reaches 4.5:1.
+// used as text on white (lighten it on the dark theme's page) until it
+// reaches 4.5:1.
 function luminance(hex) {
   const channel = (i) => {
     const c = parseInt(hex.slice(i, i + 2), 16) / 255;
@@ -58,18 +62,27 @@ const contrast = (a, b) => {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 };
-function darken(hex, factor) {
-  const part = (i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * factor).toString(16).padStart(2, "0");
+// Each channel moved `share` of the way to `target` (0 black, 255 white).
+function blend(hex, target, share) {
+  const part = (i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16);
+    return Math.round(c + (target - c) * share).toString(16).padStart(2, "0");
+  };
   return `#${part(1)}${part(3)}${part(5)}`;
 }
+// The dark theme's page (style.css --page).
+const DARK_PAGE = "#1b1b1b";
 function applyBranding(branding) {
   const accent = branding.accent_color;
   const root = document.documentElement.style;
   root.setProperty("--accent", accent);
   root.setProperty("--on-accent", contrast(accent, "#ffffff") >= 4.5 ? "#ffffff" : "#000000");
   let text = accent;
-  for (let i = 0; i < 20 && contrast(text, "#ffffff") < 4.5; i++) text = darken(text, 0.85);
+  for (let i = 0; i < 20 && contrast(text, "#ffffff") < 4.5; i++) text = blend(text, 0, 0.15);
   root.setProperty("--accent-text", text);
+  let textDark = accent;
+  for (let i = 0; i < 20 && contrast(textDark, DARK_PAGE) < 4.5; i++) textDark = blend(textDark, 255, 0.15);
+  root.setProperty("--accent-text-dark", textDark);
   $("heading").textContent = t("app-heading", { company: branding.company_name });
   document.title = t("window-title", { company: branding.company_name });
   const logo = $("logo");
@@ -93,11 +106,19 @@ function statusWords(status) {
   }
 }
 
+// Says the outcome of something the customer did, at once.
 function announce(text) {
-  if (text && text !== lastAnnounced) {
-    lastAnnounced = text;
-    $("announcer").textContent = text;
-  }
+  $("announcer").textContent = text;
+}
+
+// Says a change of `topic` once, however often the view is rendered. Changes
+// of one render are said together at its end, so the status cannot cover up
+// the expert's question that came with it.
+function say(topic, text) {
+  if (!text || lastSaid.get(topic) === text) return;
+  lastSaid.set(topic, text);
+  if (toSay) toSay.push(text);
+  else announce(text);
 }
 
 function problemText(problem) {
@@ -125,7 +146,49 @@ function renderOffline() {
   banner.hidden = false;
 }
 
+// Focus is moved on purpose, never lost. When what had the focus disappears
+// (a button that hid itself, a panel that closed), it goes to the next thing a
+// keyboard user would want, the first of these that is shown.
+const FOCUS_NEXT = [
+  "control-revoke", "screen-pause", "screen-resume", "screen-stop",
+  "chat-text", "start-session", "copy-code", "again", "request-help", "join-toggle",
+];
+// The expert's questions. One that appears takes the focus itself (not one of
+// its buttons, so a stray Enter answers nothing), unless the customer is in
+// the middle of typing something.
+const DIALOGS = ["connect-request", "screen-request", "control-request"];
+const shown = (element) => !!element && element.getClientRects().length > 0;
+let lastFocused = null;
+
+function keepFocus(dialogsBefore) {
+  const active = document.activeElement;
+  const typing = (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement)
+    && active.value.trim() !== "";
+  const appeared = DIALOGS.map($).find((d) => shown(d) && !dialogsBefore.includes(d));
+  if (appeared && !typing) {
+    appeared.focus();
+    return;
+  }
+  const lost = (!active || active === document.body || !shown(active)) && lastFocused && !shown(lastFocused);
+  if (!lost) return;
+  const next = [...DIALOGS, ...FOCUS_NEXT].map($).find(shown);
+  if (next) next.focus();
+}
+
 async function render(next) {
+  const dialogsBefore = DIALOGS.map($).filter(shown);
+  toSay = [];
+  try {
+    await paint(next);
+  } finally {
+    const said = toSay;
+    toSay = null;
+    if (said.length) announce(said.join(" "));
+  }
+  keepFocus(dialogsBefore);
+}
+
+async function paint(next) {
   const previous = view;
   view = next;
   await useLanguage(view.language || "en");
@@ -134,7 +197,7 @@ async function render(next) {
 
   if (view.offline && (!previous || previous.offline !== view.offline)) {
     offlineUntil = Date.now() + view.offline.retry_in_ms;
-    if (!previous || !previous.offline) announce(t(`offline-${dashed(view.offline.reason)}`, {
+    if (!previous || !previous.offline) say("offline", t(`offline-${dashed(view.offline.reason)}`, {
       host: view.server_host ?? "", seconds: Math.ceil(view.offline.retry_in_ms / 1000),
     }));
   }
@@ -145,7 +208,7 @@ async function render(next) {
     $("broken").hidden = false;
     $("broken-detail").textContent = view.broken.message;
     showError(null);
-    announce(t("broken-title"));
+    say("broken", t("broken-title"));
     return;
   }
   $("broken").hidden = true;
@@ -159,7 +222,7 @@ async function render(next) {
   $("idle-intro").textContent = t("idle-intro", { company: view.branding.company_name });
   $("join").hidden = view.requesting || !over;
   $("case").hidden = !kase;
-  if (view.requesting) announce(t("requesting"));
+  if (view.requesting) say("requesting", t("requesting"));
   if (!kase) return;
 
   $("code").textContent = kase.code_grouped;
@@ -178,7 +241,7 @@ async function render(next) {
   const expert = kase.status.expert;
   $("assignee-row").hidden = !expert;
   $("assignee").textContent = expert ?? "";
-  announce(`${title}. ${detail}`);
+  say("status", `${title}. ${detail}`);
 
   $("description-form").hidden = over;
   const description = $("description");
@@ -238,9 +301,11 @@ function renderScreen() {
   $("control-revoke").hidden = !controlled;
   $("screen-pause").hidden = screen.view !== "sharing";
   $("screen-resume").hidden = screen.view !== "paused";
-  if (screen.view === "requested" && screen.available) announce(t("screen-request", { name }));
-  else if (screen.control === "requested") announce(t("screen-control-request", { name }));
-  else if (shared) announce(banner);
+  if (screen.view === "requested" && screen.available) say("screen", t("screen-request", { name }));
+  else if (screen.control === "requested") say("screen", t("screen-control-request", { name }));
+  else if (shared) say("screen", banner);
+  // Nothing to say: the same question asked again later is said again.
+  else lastSaid.delete("screen");
 }
 
 async function call(command, args) {
@@ -254,6 +319,7 @@ async function call(command, args) {
 }
 
 function wire() {
+  document.addEventListener("focusin", (event) => { lastFocused = event.target; });
   $("request-help").addEventListener("click", () => call("request_help").catch(() => {}));
   $("again").addEventListener("click", () => call("request_help").catch(() => {}));
 
