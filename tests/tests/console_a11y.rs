@@ -10,11 +10,9 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::Locator;
-use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use lifeline_protocol::{
     CaseWithToken, Channel, CreateCaseRequest, Customer, CustomerName, Description, IdempotencyKey,
@@ -22,209 +20,15 @@ use lifeline_protocol::{
 use serde_json::json;
 use uuid::Uuid;
 
+use support::a11y::{
+    axe, axe_script, every_tab_stop_shows_focus, focus_is, focused, press, tab_to, type_text,
+    wait_for_focus, wait_for_region, wait_for_text_containing,
+};
 use support::browser::{Browser, fill_sign_in, sign_in};
 use support::{Fallible, Server, TestResult};
 
 const EXPERT_NAME: &str = "Ana García";
 const PASSWORD: &str = "correct horse battery staple";
-
-/// Where `cargo xtask test` puts axe-core, under the target dir.
-const AXE_UNDER_TARGET: &str = "axe-core/node_modules/axe-core/axe.min.js";
-
-/// axe-core's script: `LIFELINE_AXE_JS`, else the target dir's copy.
-fn axe_script() -> Fallible<String> {
-    let path = match std::env::var_os("LIFELINE_AXE_JS") {
-        Some(path) => PathBuf::from(path),
-        // The test runs as <target>/<profile>/deps/<exe>.
-        None => std::env::current_exe()?
-            .ancestors()
-            .nth(3)
-            .ok_or("no target dir above the test executable")?
-            .join(AXE_UNDER_TARGET),
-    };
-    std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "axe-core is missing ({}: {e}); `cargo xtask test` installs it, or run \
-             `npm install --prefix <target>/axe-core axe-core@4` and set LIFELINE_AXE_JS",
-            path.display()
-        )
-        .into()
-    })
-}
-
-/// Runs axe-core on the page; fails listing every violation. Also makes sure
-/// the contrast rule looked at some text, so a page it skipped cannot pass.
-async fn axe(browser: &Browser, axe_js: &str, page: &str) -> TestResult {
-    let version = browser
-        .client
-        .execute(
-            &format!("{axe_js}\n;return window.axe ? window.axe.version : null;"),
-            vec![],
-        )
-        .await?;
-    let version = version.as_str().unwrap_or_default().to_string();
-    assert!(
-        version.starts_with("4."),
-        "axe-core 4 loaded on {page}: {version:?}"
-    );
-    let result = browser
-        .client
-        .execute_async(
-            r#"
-            const done = arguments[arguments.length - 1];
-            window.axe.run(document).then((r) => done({
-              violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary) })),
-              contrast: [...r.passes, ...r.violations, ...r.incomplete]
-                .filter((x) => x.id === "color-contrast")
-                .reduce((n, x) => n + x.nodes.length, 0),
-              incomplete: r.incomplete.map((x) => x.id),
-            }), (e) => done({ error: String(e) }));
-            "#,
-            vec![],
-        )
-        .await?;
-    if let Some(error) = result.get("error") {
-        return Err(format!("axe failed on {page}: {error}").into());
-    }
-    let violations = result["violations"].as_array().cloned().unwrap_or_default();
-    assert!(
-        violations.is_empty(),
-        "axe {version} found violations on {page}: {}",
-        serde_json::to_string_pretty(&violations)?
-    );
-    assert!(
-        result["contrast"].as_u64().is_some_and(|n| n > 0),
-        "the color-contrast rule checked nothing on {page}"
-    );
-    eprintln!(
-        "axe {version}: no violations on {page} (contrast checked on {} elements; needs review: {})",
-        result["contrast"], result["incomplete"]
-    );
-    Ok(())
-}
-
-/// Presses and releases `key` on whatever has focus, as a keyboard does.
-async fn press(browser: &Browser, key: Key) -> TestResult {
-    let key = char::from(key);
-    browser
-        .client
-        .perform_actions(
-            KeyActions::new("keyboard".into())
-                .then(KeyAction::Down { value: key })
-                .then(KeyAction::Up { value: key }),
-        )
-        .await?;
-    Ok(())
-}
-
-/// Types `text` into whatever has focus.
-async fn type_text(browser: &Browser, text: &str) -> TestResult {
-    let mut keys = KeyActions::new("keyboard".into());
-    for c in text.chars() {
-        keys = keys
-            .then(KeyAction::Down { value: c })
-            .then(KeyAction::Up { value: c });
-    }
-    browser.client.perform_actions(keys).await?;
-    Ok(())
-}
-
-/// Whether the focused element matches `css`.
-async fn focus_is(browser: &Browser, css: &str) -> Fallible<bool> {
-    let matches = browser
-        .client
-        .execute(
-            "return document.activeElement !== null && document.activeElement.matches(arguments[0]);",
-            vec![json!(css)],
-        )
-        .await?;
-    Ok(matches == json!(true))
-}
-
-/// The focused element, briefly (for failure messages).
-async fn focused(browser: &Browser) -> Fallible<String> {
-    let what = browser
-        .client
-        .execute(
-            "const e = document.activeElement;\
-             return e === null || e === document.body ? 'the page body' : e.outerHTML.slice(0, 120);",
-            vec![],
-        )
-        .await?;
-    Ok(what.as_str().unwrap_or_default().to_string())
-}
-
-/// Presses Tab until the focused element matches `css` (60 presses at most).
-async fn tab_to(browser: &Browser, css: &str) -> TestResult {
-    for _ in 0..60 {
-        if focus_is(browser, css).await? {
-            return Ok(());
-        }
-        press(browser, Key::Tab).await?;
-    }
-    Err(format!(
-        "Tab never reached {css}; focus is on {}",
-        focused(browser).await?
-    )
-    .into())
-}
-
-/// Polls (5 s at most) until the focused element matches `css`.
-async fn wait_for_focus(browser: &Browser, css: &str) -> TestResult {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !focus_is(browser, css).await? {
-        if Instant::now() > deadline {
-            return Err(format!("focus is on {}, not {css}", focused(browser).await?).into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
-/// Polls `#id` (5 s at most) until its text contains `part` (its
-/// textContent: a live region is visually hidden).
-async fn wait_for_text_containing(browser: &Browser, id: &str, part: &str) -> TestResult {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let text = region_text(browser, id).await?;
-        if text.contains(part) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("#{id} shows {text:?}, without {part:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The text of an element that may be visually hidden (a live region):
-/// WebDriver's text is only what is rendered visibly.
-async fn region_text(browser: &Browser, id: &str) -> Fallible<String> {
-    let text = browser
-        .client
-        .execute(
-            "const e = document.getElementById(arguments[0]); return e ? e.textContent.trim() : null;",
-            vec![json!(id)],
-        )
-        .await?;
-    Ok(text.as_str().unwrap_or_default().to_string())
-}
-
-/// Polls the live region `#id` (5 s at most) until it says `expected`.
-async fn wait_for_region(browser: &Browser, id: &str, expected: &str) -> TestResult {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let text = region_text(browser, id).await?;
-        if text == expected {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("the live region #{id} says {text:?}, not {expected:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// The skip link is the page's first focusable element, and Tab through the
 /// whole page shows a focus outline on every stop.
@@ -242,49 +46,7 @@ async fn check_keyboard(browser: &Browser, page: &str) -> TestResult {
         first.contains("class=\"skip-link\"") && first.contains("href=\"#main\""),
         "the first focusable element on {page} is the skip link, not {first}"
     );
-    // Each Tab stop, focused by the keyboard, must show an outline; the walk
-    // ends when it comes back to an element it saw.
-    let look = r#"
-        window.lifelineSeen = window.lifelineSeen || new WeakSet();
-        const e = document.activeElement;
-        if (e === null || e === document.body) return { body: true };
-        const s = getComputedStyle(e);
-        const again = window.lifelineSeen.has(e);
-        window.lifelineSeen.add(e);
-        return { again, what: e.outerHTML.slice(0, 100),
-                 shown: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2
-                        && e.getClientRects().length > 0 };
-    "#;
-    browser
-        .client
-        .execute("window.lifelineSeen = new WeakSet();", vec![])
-        .await?;
-    let (mut stops, mut bodies) = (0, 0);
-    let mut unshown = Vec::new();
-    for _ in 0..200 {
-        press(browser, Key::Tab).await?;
-        let seen = browser.client.execute(look, vec![]).await?;
-        if seen["body"] == json!(true) {
-            bodies += 1;
-            assert!(bodies < 4, "Tab is stuck outside {page}'s controls");
-            continue;
-        }
-        bodies = 0;
-        if seen["again"] == json!(true) {
-            break;
-        }
-        stops += 1;
-        if seen["shown"] != json!(true) {
-            unshown.push(seen["what"].as_str().unwrap_or_default().to_string());
-        }
-    }
-    assert!(stops > 0, "Tab reached nothing on {page}");
-    assert!(
-        unshown.is_empty(),
-        "on {page} these show no focus outline: {unshown:#?}"
-    );
-    eprintln!("{page}: {stops} Tab stops, each with a visible focus outline");
-    Ok(())
+    every_tab_stop_shows_focus(browser, page).await
 }
 
 /// Both checks on the page as it is now.

@@ -15,7 +15,9 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use support::window::{TauriDriver, Tools, app_binary, app_env, wait_for_text};
+use support::window::{
+    TauriDriver, Tools, app_binary, app_env, save_window_picture, wait_for_text,
+};
 use support::{Server, TestResult, path_text};
 
 const EXPERT_NAME: &str = "Ana García";
@@ -208,20 +210,7 @@ async fn check_language(
     if let Some(dir) = std::env::var_os("LIFELINE_SCREENSHOTS") {
         let dir = std::path::PathBuf::from(dir);
         std::fs::create_dir_all(&dir)?;
-        // WebKit's snapshot waits for the page's next frame, which a still
-        // page (compositing off) never draws: repaint it for a moment.
-        window
-            .execute(
-                "const until = Date.now() + 5000; \
-                 (function tick() { \
-                   document.body.style.outlineColor = \
-                     document.body.style.outlineColor === 'transparent' ? 'rgba(0,0,0,0)' : 'transparent'; \
-                   if (Date.now() < until) requestAnimationFrame(tick); \
-                 })();",
-                vec![],
-            )
-            .await?;
-        std::fs::write(dir.join(expect.screenshot), window.screenshot().await?)?;
+        save_window_picture(&dir.join(expect.screenshot))?;
     }
 
     // Cancel, so the next language's launch makes its own case.

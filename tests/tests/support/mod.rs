@@ -5,6 +5,7 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod a11y;
 pub mod browser;
 pub mod display;
 pub mod window;

@@ -208,3 +208,60 @@ pub async fn wait_for_text(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Saves the app's window, as the X display shows it, to `path` as a PNG.
+///
+/// Read from the display server rather than through WebDriver: WebKit's
+/// snapshot waits for a frame that a still page under Xvfb may never draw
+/// (`window_languages` hung there). The window is the largest one shown: under
+/// Xvfb with no window manager, the app's is the only one.
+pub fn save_window_picture(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, MapState};
+
+    let (connection, screen) = x11rb::connect(None)?;
+    let root = connection.setup().roots[screen].root;
+    let mut largest = None;
+    for window in connection.query_tree(root)?.reply()?.children {
+        if connection.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
+            continue;
+        }
+        let geometry = connection.get_geometry(window)?.reply()?;
+        let area = u32::from(geometry.width) * u32::from(geometry.height);
+        if largest.as_ref().is_none_or(|(most, _, _)| area > *most) {
+            largest = Some((area, window, geometry));
+        }
+    }
+    let (_, window, geometry) = largest.ok_or("no window is shown on the display")?;
+    let (width, height) = (geometry.width, geometry.height);
+    let image = connection
+        .get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0)?
+        .reply()?;
+    // A 24-bit Xvfb screen keeps each pixel in 32 bits, B G R x in memory
+    // (B G R A for a window with an alpha channel).
+    let pixels = usize::from(width) * usize::from(height);
+    if !matches!(image.depth, 24 | 32) || image.data.len() != pixels * 4 {
+        return Err(format!(
+            "the window's pixels are not 8-bit colour in 32 bits (depth {}, {} bytes for {pixels} pixels)",
+            image.depth,
+            image.data.len()
+        )
+        .into());
+    }
+    let rgb: Vec<u8> = image
+        .data
+        .chunks_exact(4)
+        .flat_map(|bgrx| [bgrx[2], bgrx[1], bgrx[0]])
+        .collect();
+    let mut encoder = png::Encoder::new(
+        std::io::BufWriter::new(std::fs::File::create(path)?),
+        u32::from(width),
+        u32::from(height),
+    );
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(())
+}
