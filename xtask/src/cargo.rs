@@ -150,9 +150,9 @@ pub fn build_test(package: &str, test: &str) -> Result<PathBuf> {
     executable.with_context(|| format!("cargo build reported no executable for the test {test}"))
 }
 
-/// Builds every target of the workspace in the debug profile, exactly what
-/// `cargo test --workspace --all-targets` then runs without building again, and
-/// returns the `wanted` executables. One feature resolution for the app and
+/// Builds every target of the workspace in the debug profile, what `cargo
+/// test --workspace` then runs without building again (but the doctests),
+/// and returns the `wanted` executables. One feature resolution for the app and
 /// all the tests: a `-p` or `--test` selection would compile crates a second
 /// time with other features, doubling the target dir (CI's disk ran out on
 /// that), so later runs of single tests run these executables directly.

@@ -31,7 +31,7 @@ struct Cli {
 enum Command {
     /// Run every test: installs missing system packages (Debian/Ubuntu) and
     /// tauri-driver, starts PostgreSQL, builds the desktop app, then runs
-    /// `cargo test --workspace --all-targets` and the doctests under
+    /// `cargo test --workspace` (the doctests with it) under
     /// `xvfb-run … dbus-run-session` (so the real-window test runs).
     Test(test::Args),
     /// Start a local queue server with a demo group, expert, token and

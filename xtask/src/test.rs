@@ -84,21 +84,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         cargo::Executable::Test("server_package"),
     ])?;
 
-    // Every test on SQLite first, with the doctests.
-    for cargo_args in [
-        &["test", "--workspace", "--all-targets"][..],
-        &["test", "--workspace", "--doc"][..],
-    ] {
-        let mut command = cargo_under_display(cargo_args);
-        command
-            .env("LIFELINE_APP", &app)
-            .env("LIFELINE_AXE_JS", &axe_js)
-            .env_remove("TEST_DATABASE_URL");
-        let status = cargo::run_streaming(command, "cargo test")?;
-        if !status.success() {
-            eprintln!("xtask: cargo {} failed ({status})", cargo_args.join(" "));
-            return Ok(exit_code(status));
-        }
+    // Every test on SQLite first, the doctests with them. One invocation:
+    // `cargo test --doc` on its own leaves the dev-dependencies' features out
+    // and compiled dozens of crates a second time (195 s on a warm target).
+    // Without --all-targets cargo test takes the lib, bins, tests and
+    // examples (built, as `cargo build --all-targets` above built them) and
+    // the doctests; the workspace has no benches.
+    let cargo_args = ["test", "--workspace"];
+    let mut command = cargo_under_display(&cargo_args);
+    command
+        .env("LIFELINE_APP", &app)
+        .env("LIFELINE_AXE_JS", &axe_js)
+        .env_remove("TEST_DATABASE_URL");
+    let status = cargo::run_streaming(command, "cargo test")?;
+    if !status.success() {
+        eprintln!("xtask: cargo {} failed ({status})", cargo_args.join(" "));
+        return Ok(exit_code(status));
     }
     // Then the queue server's API suite again on PostgreSQL (each of its
     // servers on a fresh database), and the fuzz pass, which is ignored by
