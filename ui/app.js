@@ -151,7 +151,7 @@ function renderOffline() {
 // keyboard user would want, the first of these that is shown.
 const FOCUS_NEXT = [
   "control-revoke", "screen-pause", "screen-resume", "screen-stop",
-  "chat-text", "start-session", "copy-code", "again", "request-help", "join-toggle",
+  "chat-text", "again", "copy-code", "start-session", "request-help", "join-toggle",
 ];
 // The expert's questions. One that appears takes the focus itself (not one of
 // its buttons, so a stray Enter answers nothing), unless the customer is in
@@ -356,8 +356,9 @@ function wire() {
     $("cancel-confirm").hidden = true;
     $("cancel").focus();
   });
+  // The question stays until the case shows closed: that render hides it and
+  // moves the focus on to "Ask again" (on a failure it stays, with the error).
   $("confirm-cancel").addEventListener("click", async () => {
-    $("cancel-confirm").hidden = true;
     await call("cancel_request").then(() => announce(t("cancel-done"))).catch(() => {});
   });
   document.addEventListener("keydown", (event) => {
@@ -386,7 +387,8 @@ function wire() {
   $("start-session").addEventListener("click", () => call("join_session").then(() => $("chat-text").focus()).catch(() => {}));
   $("not-now").addEventListener("click", () => {
     connectDismissed = true;
-    render(view);
+    // The question is gone: on to the button that starts the session later.
+    render(view).then(() => $("start-session").focus());
   });
   $("leave-session").addEventListener("click", () => call("leave_session").catch(() => {}));
   $("chat-form").addEventListener("submit", async (event) => {

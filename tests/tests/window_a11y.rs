@@ -23,7 +23,7 @@ use support::a11y::{
     type_text, wait_for_focus, wait_for_text_containing,
 };
 use support::browser::{Browser, sign_in};
-use support::window::{TauriDriver, Tools, app_binary, app_env, wait_for_text};
+use support::window::{TauriDriver, Tools, app_binary, app_env, focus_app_window, wait_for_text};
 use support::{Server, TestResult, path_text};
 
 const EXPERT_NAME: &str = "Ana García";
@@ -95,6 +95,15 @@ async fn help_request_by_keyboard(tools: &Tools, axe_js: &str, dark: bool) -> Te
         !t.is_empty()
     })
     .await?;
+    focus_app_window()?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !js_bool(&window, "return document.hasFocus();").await? {
+        assert!(
+            Instant::now() < deadline,
+            "the window has the keyboard focus"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(
         js_bool(
             &window,

@@ -209,17 +209,14 @@ pub async fn wait_for_text(
     }
 }
 
-/// Saves the app's window, as the X display shows it, to `path` as a PNG.
-///
-/// Read from the display server rather than through WebDriver: WebKit's
-/// snapshot waits for a frame that a still page under Xvfb may never draw
-/// (`window_languages` hung there). The window is the largest one shown: under
-/// Xvfb with no window manager, the app's is the only one.
-pub fn save_window_picture(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    use x11rb::connection::Connection as _;
-    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, MapState};
+/// The app's window on the X display: the largest one shown. Under Xvfb with
+/// no window manager the app's is the only one.
+fn app_window(
+    connection: &impl x11rb::connection::Connection,
+    screen: usize,
+) -> Result<(u32, x11rb::protocol::xproto::GetGeometryReply), Box<dyn std::error::Error>> {
+    use x11rb::protocol::xproto::{ConnectionExt as _, MapState};
 
-    let (connection, screen) = x11rb::connect(None)?;
     let root = connection.setup().roots[screen].root;
     let mut largest = None;
     for window in connection.query_tree(root)?.reply()?.children {
@@ -233,6 +230,35 @@ pub fn save_window_picture(path: &Path) -> Result<(), Box<dyn std::error::Error>
         }
     }
     let (_, window, geometry) = largest.ok_or("no window is shown on the display")?;
+    Ok((window, geometry))
+}
+
+/// Gives the app's window the keyboard focus, as a desktop does for the window
+/// in front. Under Xvfb no window manager does it, and WebKit treats a page in
+/// a window without focus as not focused: `:focus` styles stay off however
+/// the focus moves inside the page.
+pub fn focus_app_window() -> Result<(), Box<dyn std::error::Error>> {
+    use x11rb::CURRENT_TIME;
+    use x11rb::protocol::xproto::{ConnectionExt as _, InputFocus};
+
+    let (connection, screen) = x11rb::connect(None)?;
+    let (window, _) = app_window(&connection, screen)?;
+    connection
+        .set_input_focus(InputFocus::PARENT, window, CURRENT_TIME)?
+        .check()?;
+    Ok(())
+}
+
+/// Saves the app's window, as the X display shows it, to `path` as a PNG.
+///
+/// Read from the display server rather than through WebDriver: WebKit's
+/// snapshot waits for a frame that a still page under Xvfb may never draw
+/// (`window_languages` hung there).
+pub fn save_window_picture(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
+
+    let (connection, screen) = x11rb::connect(None)?;
+    let (window, geometry) = app_window(&connection, screen)?;
     let (width, height) = (geometry.width, geometry.height);
     let image = connection
         .get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0)?
