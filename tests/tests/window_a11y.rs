@@ -5,7 +5,9 @@
 //! session and chat, share the screen and stop, leave, cancel); at every step
 //! the focus is where the customer needs it, the change is said in the live
 //! region, and axe-core finds no violation in the window as it is then: in
-//! the light theme, then in the dark one (the desktop's GTK theme dark).
+//! the light theme, then in the dark one (the desktop's GTK theme dark). The
+//! two states where the window cannot help (a broken deployment file, a
+//! server that does not answer) are checked the same way.
 //!
 //! Needs what `live_session` needs and axe-core (`cargo xtask test` installs
 //! it); without them the test fails naming what to install.
@@ -47,8 +49,10 @@ async fn check_window(window: &Client, axe_js: &str, state: &str) -> TestResult 
     Ok(())
 }
 
-// One test, the themes one after the other: two copies of the app at once
-// would meet in the single-instance lock.
+// One app at a time: two copies at once would meet in the single-instance
+// lock (the themes run one after the other for the same reason).
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_keyboard_alone_a_customer_asks_for_help_chats_shares_the_screen_and_cancels()
 -> TestResult {
@@ -56,6 +60,7 @@ async fn with_the_keyboard_alone_a_customer_asks_for_help_chats_shares_the_scree
     let Some(tools) = Tools::find_or_skip()? else {
         return Ok(());
     };
+    let _one_app = ONE_APP.lock().await;
     for dark in [false, true] {
         let theme = if dark { "dark" } else { "light" };
         help_request_by_keyboard(&tools, &axe_js, dark)
@@ -241,6 +246,77 @@ async fn help_request_by_keyboard(tools: &Tools, axe_js: &str, dark: bool) -> Te
     let _ = window.close().await;
     drop(driver);
     browser.close().await
+}
+
+/// The two states where the window cannot help: a deployment file that does
+/// not read, and a server that does not answer. Both are said in the live
+/// region and pass axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_deployment_file_and_an_unreachable_server_are_said_and_pass_axe() -> TestResult {
+    let axe_js = axe_script()?;
+    let Some(tools) = Tools::find_or_skip()? else {
+        return Ok(());
+    };
+    let _one_app = ONE_APP.lock().await;
+    let en = lifeline_i18n::messages("en");
+
+    // A deployment file IT got wrong: the window says so and shows the detail.
+    let home = tempfile::tempdir()?;
+    let broken = home.path().join("deployment.toml");
+    std::fs::write(&broken, "server_url = \"http://127.0.0.1:9\"\n[branding\n")?;
+    let driver = TauriDriver::spawn(&tools.tauri_driver, &app_env(home.path()))?;
+    let window = driver
+        .session(&app_binary()?, &["--deployment", &path_text(&broken)])
+        .await?;
+    wait_for_text(&window, "broken-title", Duration::from_secs(20), |t| {
+        t == en.text("broken-title", &[])
+    })
+    .await?;
+    wait_for_text_containing(&window, "announcer", &en.text("broken-title", &[])).await?;
+    axe(&window, &axe_js, "the window, deployment file broken").await?;
+    let _ = window.close().await;
+    drop(driver);
+
+    // A server that is not there: a port that was free a moment ago.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let home = tempfile::tempdir()?;
+    let deployment_file = home.path().join("deployment.toml");
+    std::fs::write(
+        &deployment_file,
+        format!(
+            "server_url = \"http://127.0.0.1:{port}\"\ndeployment_key = \"dk_unreachable\"\n\n[branding]\ncompany_name = \"Acme IT\"\n"
+        ),
+    )?;
+    let driver = TauriDriver::spawn(&tools.tauri_driver, &app_env(home.path()))?;
+    let window = driver
+        .session(
+            &app_binary()?,
+            &["--deployment", &path_text(&deployment_file)],
+        )
+        .await?;
+    wait_for_text(&window, "request-help", Duration::from_secs(20), |t| {
+        !t.is_empty()
+    })
+    .await?;
+    focus_app_window()?;
+    tab_to(&window, "#request-help").await?;
+    press(&window, Key::Enter).await?;
+    let offline = wait_for_text(&window, "offline", Duration::from_secs(20), |t| {
+        t.contains("127.0.0.1")
+    })
+    .await?;
+    let said = region_text(&window, "announcer").await?;
+    assert!(
+        said.contains(offline.split(" — ").next().unwrap_or_default()),
+        "the live region says the server cannot be reached: {said:?} (the banner: {offline:?})"
+    );
+    // Nothing to press while the request is retried: axe only.
+    axe(&window, &axe_js, "the window, the server unreachable").await?;
+    let _ = window.close().await;
+    drop(driver);
+    Ok(())
 }
 
 async fn js_bool(window: &Client, script: &str) -> Result<bool, Box<dyn std::error::Error>> {
