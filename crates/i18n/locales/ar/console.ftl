@@ -186,6 +186,28 @@ page-error-refused = لا يمكن فعل ذلك
 page-error-back = رجوع
 page-error-csrf = هذا النموذج قديم أو لم يأتِ من وحدة التحكم (فشل التحقق من CSRF)؛ أعد تحميل الصفحة وحاول مرة أخرى.
 page-error-admins-only = هذه الصفحة مخصصة للمسؤولين.
+page-error-wait = محاولات كثيرة جدًا في وقت قصير. يُرجى المحاولة مرة أخرى بعد { $seconds ->
+        [zero] { $seconds } ثانية.
+        [one] ثانية واحدة.
+        [two] ثانيتين.
+        [few] { $seconds } ثوانٍ.
+        [many] { $seconds } ثانية.
+       *[other] { $seconds } ثانية.
+    }
+page-error-gone = لم يعد هذا موجودًا، أو ليس لديك إذن برؤيته.
+page-error-case-final = حالة هذا الطلب: { $state }، ولا يقبل أي تغيير بعد الآن.
+page-error-email-taken = يوجد خبير بعنوان البريد الإلكتروني هذا بالفعل.
+page-error-group-name-taken = توجد مجموعة بهذا الاسم بالفعل.
+page-error-not-saved = لم يُحفظ شيء: تعذّر على الخادم كتابة التغيير الآن. يُرجى المحاولة مرة أخرى بعد قليل.
+page-error-password-length = تتكون كلمة المرور من { $min } إلى { $max } حرفًا.
+page-error-name-length = يتكون الاسم من 1 إلى 100 حرف.
+page-error-field = يُرجى التحقق من «{ $field }»: هذه القيمة غير مقبولة.
+page-error-own-standing = لا يمكنك تعطيل حسابك أو التخلي عن دور المسؤول الخاص بك؛ اطلب ذلك من مسؤول آخر.
+page-error-not-your-group = يمكنك فتح طلبات في مجموعاتك فقط.
+page-error-period-date = «{ $value }» ليس تاريخًا: يُرجى كتابته بالشكل YYYY-MM-DD.
+page-error-period-backwards = تنتهي الفترة قبل أن تبدأ: يُرجى التحقق من التواريخ.
+page-error-period-days = لا تتجاوز الفترة { $days } من الأيام؛ يُرجى اختيار فترة أقصر.
+page-error-period-too-long = تضم الفترة أكثر من { $max } من الطلبات؛ يُرجى اختيار فترة أقصر.
 
 ## النص البرمجي لوحدة التحكم
 

@@ -186,6 +186,24 @@ page-error-refused = Das ist nicht möglich
 page-error-back = Zurück
 page-error-csrf = Dieses Formular ist veraltet oder stammt nicht aus der Konsole (CSRF-Prüfung fehlgeschlagen); laden Sie die Seite neu und versuchen Sie es erneut.
 page-error-admins-only = Diese Seite ist für Administratoren.
+page-error-wait = Zu viele Versuche in kurzer Zeit. Bitte versuche es in { $seconds ->
+        [one] { $seconds } Sekunde noch einmal.
+       *[other] { $seconds } Sekunden noch einmal.
+    }
+page-error-gone = Das gibt es nicht mehr, oder du darfst es nicht sehen.
+page-error-case-final = Dieser Fall ist { $state } und kann nicht mehr geändert werden.
+page-error-email-taken = Es gibt bereits einen Experten mit dieser E-Mail-Adresse.
+page-error-group-name-taken = Es gibt bereits eine Gruppe mit diesem Namen.
+page-error-not-saved = Nichts wurde gespeichert: Der Server konnte die Änderung gerade nicht schreiben. Bitte versuche es gleich noch einmal.
+page-error-password-length = Ein Passwort hat { $min } bis { $max } Zeichen.
+page-error-name-length = Ein Name hat 1 bis 100 Zeichen.
+page-error-field = Bitte prüfe „{ $field }“: Dieser Wert wird nicht angenommen.
+page-error-own-standing = Du kannst dich nicht selbst deaktivieren oder deine eigene Admin-Rolle abgeben; bitte einen anderen Admin darum.
+page-error-not-your-group = Du kannst Fälle nur in deinen eigenen Gruppen anlegen.
+page-error-period-date = „{ $value }“ ist kein Datum: Bitte schreibe es JJJJ-MM-TT.
+page-error-period-backwards = Der Zeitraum endet, bevor er beginnt: Bitte prüfe die Daten.
+page-error-period-days = Ein Zeitraum ist höchstens { $days } Tage lang; bitte wähle einen kürzeren.
+page-error-period-too-long = Der Zeitraum enthält mehr als { $max } Fälle; bitte wähle einen kürzeren.
 
 ## Das Skript der Konsole
 

@@ -201,6 +201,24 @@ page-error-refused = Cannot do that
 page-error-back = Back
 page-error-csrf = This form is out of date or did not come from the console (CSRF check failed); reload the page and try again.
 page-error-admins-only = This page is for admins.
+page-error-wait = Too many attempts in a short time. Please try again in { $seconds ->
+        [one] { $seconds } second.
+       *[other] { $seconds } seconds.
+    }
+page-error-gone = It is not there any more, or you may not see it.
+page-error-case-final = This case is { $state }: it takes no more changes.
+page-error-email-taken = An expert with this email address already exists.
+page-error-group-name-taken = A group with this name already exists.
+page-error-not-saved = Nothing was saved: the server could not write the change just now. Please try again in a moment.
+page-error-password-length = A password has { $min } to { $max } characters.
+page-error-name-length = A name has 1 to 100 characters.
+page-error-field = Please check “{ $field }”: this value is not accepted.
+page-error-own-standing = You cannot deactivate yourself or give up your own admin role; ask another admin.
+page-error-not-your-group = You can only open cases in your own groups.
+page-error-period-date = “{ $value }” is not a date: please write it YYYY-MM-DD.
+page-error-period-backwards = The period ends before it starts: please check the dates.
+page-error-period-days = A period is at most { $days } days long; please choose a shorter one.
+page-error-period-too-long = The period holds more than { $max } cases; please choose a shorter one.
 
 ## The console's script
 

@@ -186,6 +186,24 @@ page-error-refused = No se puede hacer
 page-error-back = Volver
 page-error-csrf = Este formulario está desactualizado o no viene de la consola (falló la comprobación CSRF); recargue la página e inténtelo de nuevo.
 page-error-admins-only = Esta página es para administradores.
+page-error-wait = Demasiados intentos en poco tiempo. Vuelve a intentarlo dentro de { $seconds ->
+        [one] { $seconds } segundo.
+       *[other] { $seconds } segundos.
+    }
+page-error-gone = Ya no existe, o no tienes permiso para verlo.
+page-error-case-final = Este caso está { $state }: ya no admite cambios.
+page-error-email-taken = Ya existe un experto con esta dirección de correo.
+page-error-group-name-taken = Ya existe un grupo con este nombre.
+page-error-not-saved = No se guardó nada: el servidor no pudo escribir el cambio en este momento. Vuelve a intentarlo enseguida.
+page-error-password-length = Una contraseña tiene de { $min } a { $max } caracteres.
+page-error-name-length = Un nombre tiene de 1 a 100 caracteres.
+page-error-field = Revisa «{ $field }»: este valor no se acepta.
+page-error-own-standing = No puedes desactivarte a ti mismo ni renunciar a tu propio rol de administrador; pídeselo a otro administrador.
+page-error-not-your-group = Solo puedes abrir casos en tus propios grupos.
+page-error-period-date = «{ $value }» no es una fecha: escríbela como AAAA-MM-DD.
+page-error-period-backwards = El período termina antes de empezar: revisa las fechas.
+page-error-period-days = Un período dura como máximo { $days } días; elige uno más corto.
+page-error-period-too-long = El período contiene más de { $max } casos; elige uno más corto.
 
 ## El script de la consola
 

@@ -186,6 +186,24 @@ page-error-refused = Impossible
 page-error-back = Retour
 page-error-csrf = Ce formulaire est périmé ou ne vient pas de la console (échec de la vérification CSRF) ; rechargez la page et réessayez.
 page-error-admins-only = Cette page est réservée aux administrateurs.
+page-error-wait = Trop de tentatives en peu de temps. Réessayez dans { $seconds ->
+        [one] { $seconds } seconde.
+       *[other] { $seconds } secondes.
+    }
+page-error-gone = Cet élément n'existe plus, ou vous n'avez pas le droit de le voir.
+page-error-case-final = Ce cas est { $state } : il n'accepte plus de modification.
+page-error-email-taken = Un expert avec cette adresse e-mail existe déjà.
+page-error-group-name-taken = Un groupe portant ce nom existe déjà.
+page-error-not-saved = Rien n'a été enregistré : le serveur n'a pas pu écrire la modification pour l'instant. Réessayez dans un moment.
+page-error-password-length = Un mot de passe compte de { $min } à { $max } caractères.
+page-error-name-length = Un nom compte de 1 à 100 caractères.
+page-error-field = Vérifiez « { $field } » : cette valeur n'est pas acceptée.
+page-error-own-standing = Vous ne pouvez ni vous désactiver vous-même ni renoncer à votre propre rôle d'admin ; demandez à un autre admin.
+page-error-not-your-group = Vous ne pouvez ouvrir des cas que dans vos propres groupes.
+page-error-period-date = « { $value } » n'est pas une date : écrivez-la AAAA-MM-JJ.
+page-error-period-backwards = La période se termine avant de commencer : vérifiez les dates.
+page-error-period-days = Une période dure au plus { $days } jours ; choisissez-en une plus courte.
+page-error-period-too-long = La période contient plus de { $max } cas ; choisissez-en une plus courte.
 
 ## Le script de la console
 

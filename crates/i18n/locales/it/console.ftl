@@ -186,6 +186,24 @@ page-error-refused = Non è possibile
 page-error-back = Indietro
 page-error-csrf = Questo modulo è scaduto o non proviene dalla console (controllo CSRF non riuscito); ricarichi la pagina e riprovi.
 page-error-admins-only = Questa pagina è riservata agli amministratori.
+page-error-wait = Troppi tentativi in poco tempo. Riprova tra { $seconds ->
+        [one] { $seconds } secondo.
+       *[other] { $seconds } secondi.
+    }
+page-error-gone = Non esiste più, oppure non hai il permesso di vederlo.
+page-error-case-final = Questo caso è { $state }: non accetta più modifiche.
+page-error-email-taken = Esiste già un esperto con questo indirizzo e-mail.
+page-error-group-name-taken = Esiste già un gruppo con questo nome.
+page-error-not-saved = Non è stato salvato nulla: il server non è riuscito a scrivere la modifica in questo momento. Riprova tra poco.
+page-error-password-length = Una password ha da { $min } a { $max } caratteri.
+page-error-name-length = Un nome ha da 1 a 100 caratteri.
+page-error-field = Controlla «{ $field }»: questo valore non è accettato.
+page-error-own-standing = Non puoi disattivare te stesso né rinunciare al tuo ruolo di amministratore; chiedi a un altro amministratore.
+page-error-not-your-group = Puoi aprire casi solo nei tuoi gruppi.
+page-error-period-date = «{ $value }» non è una data: scrivila come AAAA-MM-GG.
+page-error-period-backwards = Il periodo finisce prima di cominciare: controlla le date.
+page-error-period-days = Un periodo dura al massimo { $days } giorni; scegline uno più breve.
+page-error-period-too-long = Il periodo contiene più di { $max } casi; scegline uno più breve.
 
 ## Lo script della console
 

@@ -186,6 +186,21 @@ page-error-refused = できません
 page-error-back = 戻る
 page-error-csrf = このフォームは古いか、コンソールから送信されたものではありません(CSRF チェックに失敗しました)。ページを再読み込みして、もう一度お試しください。
 page-error-admins-only = このページは管理者専用です。
+page-error-wait = 短時間に試行が多すぎます。{ $seconds } 秒後にもう一度お試しください。
+page-error-gone = すでに存在しないか、表示する権限がありません。
+page-error-case-final = このケースは{ $state }のため、これ以上変更できません。
+page-error-email-taken = このメールアドレスのエキスパートはすでに登録されています。
+page-error-group-name-taken = この名前のグループはすでにあります。
+page-error-not-saved = 何も保存されていません。サーバーが今は変更を書き込めませんでした。しばらくしてからもう一度お試しください。
+page-error-password-length = パスワードは{ $min }～{ $max }文字です。
+page-error-name-length = 名前は1～100文字です。
+page-error-field = 「{ $field }」を確認してください。この値は受け付けられません。
+page-error-own-standing = 自分自身を無効にしたり、自分の管理者権限を外したりすることはできません。別の管理者に依頼してください。
+page-error-not-your-group = ケースを作成できるのは、自分が所属するグループだけです。
+page-error-period-date = 「{ $value }」は日付ではありません。YYYY-MM-DD の形式で入力してください。
+page-error-period-backwards = 期間の終了日が開始日より前です。日付を確認してください。
+page-error-period-days = 期間は最長 { $days } 日です。もっと短い期間を選んでください。
+page-error-period-too-long = この期間には{ $max }件を超えるケースがあります。もっと短い期間を選んでください。
 
 ## コンソールのスクリプト
 

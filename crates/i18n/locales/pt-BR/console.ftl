@@ -187,6 +187,24 @@ page-error-refused = Não é possível
 page-error-back = Voltar
 page-error-csrf = Este formulário está desatualizado ou não veio do console (a verificação CSRF falhou); recarregue a página e tente novamente.
 page-error-admins-only = Esta página é para administradores.
+page-error-wait = Tentativas demais em pouco tempo. Tente novamente em { $seconds ->
+        [one] { $seconds } segundo.
+       *[other] { $seconds } segundos.
+    }
+page-error-gone = Isso não existe mais, ou você não tem permissão para ver.
+page-error-case-final = Este caso está { $state }: não aceita mais alterações.
+page-error-email-taken = Já existe um especialista com este endereço de e-mail.
+page-error-group-name-taken = Já existe um grupo com este nome.
+page-error-not-saved = Nada foi salvo: o servidor não conseguiu gravar a alteração agora. Tente novamente em instantes.
+page-error-password-length = Uma senha tem de { $min } a { $max } caracteres.
+page-error-name-length = Um nome tem de 1 a 100 caracteres.
+page-error-field = Verifique “{ $field }”: este valor não é aceito.
+page-error-own-standing = Você não pode desativar a si mesmo nem abrir mão do seu próprio papel de administrador; peça a outro administrador.
+page-error-not-your-group = Você só pode abrir casos nos seus próprios grupos.
+page-error-period-date = “{ $value }” não é uma data: escreva-a como AAAA-MM-DD.
+page-error-period-backwards = O período termina antes de começar: verifique as datas.
+page-error-period-days = Um período tem no máximo { $days } dias; escolha um mais curto.
+page-error-period-too-long = O período contém mais de { $max } casos; escolha um mais curto.
 
 ## O script do console
 

@@ -14,7 +14,7 @@ use lifeline_protocol::{AssignmentPolicy, Email, ExpertRole, MAX_ALERT_AFTER_SEC
 
 use super::auth::NoFields;
 use super::language::current;
-use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
+use super::page::{Layout, PageError, Signed, SignedForm, field_refused, page, see_other};
 use super::views::{SelectOption, select_options, timestamp};
 use crate::admin;
 use crate::api_error::ApiError;
@@ -22,7 +22,7 @@ use crate::audit::acting;
 use crate::ids::parse_id;
 use crate::public_url::request_origin;
 use crate::state::AppState;
-use crate::store::ExpertChange;
+use crate::store::{ExpertChange, StoreError};
 
 /// An expert as the experts page lists them.
 #[derive(Debug)]
@@ -135,21 +135,15 @@ pub async fn add_expert(
     SignedForm { signed, form }: SignedForm<NewExpertForm>,
 ) -> Result<Response, PageError> {
     let by = signed.require_admin()?;
-    let email =
-        Email::parse(form.email.trim()).map_err(|e| ApiError::invalid(format!("email: {e}")))?;
+    let email = Email::parse(form.email.trim())
+        .map_err(|e| field_refused(format!("email: {e}"), "experts-email"))?;
     let name = form.display_name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name: 1 to 100 characters").into());
-    }
+    check_name_length(name)?;
     let groups = match form.group.as_str() {
         "" => Vec::new(),
         id => vec![parse_id(id, "group")?],
     };
-    let password_hash = state
-        .passwords
-        .hash(form.password)
-        .await
-        .map_err(ApiError::from)?;
+    let password_hash = state.passwords.hash(form.password).await?;
     let created = admin::create_expert_with_hash(
         state.store.as_ref(),
         email,
@@ -180,21 +174,17 @@ pub async fn change_expert(
     let change = match form.change.as_str() {
         "activate" => ExpertChange::Active(true),
         "deactivate" | "make_expert" if id == signed.expert.id => {
-            return Err(ApiError::conflict(
-                "you cannot deactivate yourself or drop your own admin role; ask another admin",
-            )
-            .into());
+            return Err(PageError::said(
+                ApiError::conflict(
+                    "you cannot deactivate yourself or drop your own admin role; ask another admin",
+                ),
+                current().t("page-error-own-standing"),
+            ));
         }
         "deactivate" => ExpertChange::Active(false),
         "make_admin" => ExpertChange::Admin(true),
         "make_expert" => ExpertChange::Admin(false),
-        "password" => ExpertChange::PasswordHash(
-            state
-                .passwords
-                .hash(form.password)
-                .await
-                .map_err(ApiError::from)?,
-        ),
+        "password" => ExpertChange::PasswordHash(state.passwords.hash(form.password).await?),
         other => return Err(PageError::bad_request(format!("unknown change {other:?}"))),
     };
     acting(by, state.store.change_expert(id, change, state.clock.now())).await?;
@@ -272,9 +262,7 @@ pub async fn add_group(
 ) -> Result<Response, PageError> {
     let by = signed.require_admin()?;
     let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name: 1 to 100 characters").into());
-    }
+    check_name_length(name)?;
     acting(by, state.store.create_group(name, state.clock.now())).await?;
     Ok(see_other("/admin/groups"))
 }
@@ -307,9 +295,12 @@ pub async fn change_group(
         }
         "alert" => {
             let seconds = form.alert_after_seconds.trim().parse().map_err(|_| {
-                ApiError::invalid(format!(
-                    "alert_after_seconds: a whole number of seconds, 1 to {MAX_ALERT_AFTER_SECONDS}"
-                ))
+                field_refused(
+                    format!(
+                        "alert_after_seconds: a whole number of seconds, 1 to {MAX_ALERT_AFTER_SECONDS}"
+                    ),
+                    "groups-alert",
+                )
             })?;
             acting(by, state.store.set_alert_time(group, seconds, now)).await?;
         }
@@ -402,9 +393,7 @@ pub async fn add_deployment(
 ) -> Result<Response, PageError> {
     let by = signed.require_admin()?;
     let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name: 1 to 100 characters").into());
-    }
+    check_name_length(name)?;
     let group = parse_id(&form.group, "group")?;
     let created = admin::create_deployment(
         state.store.as_ref(),
@@ -438,7 +427,7 @@ pub async fn download_deployment_file(
         .deployment(id)
         .await?
         .filter(|d| d.revoked_at.is_none())
-        .ok_or_else(|| ApiError::not_found("deployment"))?;
+        .ok_or(StoreError::NotFound)?;
     let file = admin::deployment_file(
         &deployment,
         &admin::current_deployment_key(&state.secret, &deployment),
@@ -555,4 +544,15 @@ pub async fn revoke_token(
     let id = parse_id(&id, "token id")?;
     acting(by, state.store.revoke_expert_token(id, state.clock.now())).await?;
     Ok(see_other("/admin/tokens"))
+}
+
+/// A group's, expert's or deployment's name: 1 to 100 characters.
+fn check_name_length(name: &str) -> Result<(), PageError> {
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(PageError::invalid(
+            "name: 1 to 100 characters",
+            current().t("page-error-name-length"),
+        ));
+    }
+    Ok(())
 }

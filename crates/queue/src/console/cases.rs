@@ -19,7 +19,7 @@ use lifeline_protocol::{Channel, Customer, CustomerName, Description, Email, Gro
 
 use super::auth::NoFields;
 use super::language::{Tr, current};
-use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
+use super::page::{Layout, PageError, Signed, SignedForm, field_refused, page, see_other};
 use super::views::{CaseView, HistoryLine, QueueRow, SelectOption, duration_words, select_options};
 use crate::api_error::ApiError;
 use crate::caller::{ExpertCredential, expert_actor, session_cookie};
@@ -434,7 +434,10 @@ pub async fn create_case(
 ) -> Result<Response, PageError> {
     let group = parse_id(&form.group, "group")?;
     if !signed.expert.sees_group(group) {
-        return Err(ApiError::invalid("group: not one of your groups").into());
+        return Err(PageError::invalid(
+            "group: not one of your groups",
+            current().t("page-error-not-your-group"),
+        ));
     }
     let optional = |text: &str| {
         Some(text.trim())
@@ -445,16 +448,18 @@ pub async fn create_case(
         name: optional(&form.customer_name)
             .map(CustomerName::parse)
             .transpose()
-            .map_err(|e| ApiError::invalid(format!("customer name: {e}")))?,
+            .map_err(|e| field_refused(format!("customer name: {e}"), "new-case-customer-name"))?,
         email: optional(&form.customer_email)
             .map(Email::parse)
             .transpose()
-            .map_err(|e| ApiError::invalid(format!("customer email: {e}")))?,
+            .map_err(|e| {
+                field_refused(format!("customer email: {e}"), "new-case-customer-email")
+            })?,
     };
     let description = optional(&form.description)
         .map(Description::parse)
         .transpose()
-        .map_err(|e| ApiError::invalid(format!("description: {e}")))?;
+        .map_err(|e| field_refused(format!("description: {e}"), "new-case-description"))?;
     let case = state
         .store
         .create_manual_case(

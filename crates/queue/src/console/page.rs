@@ -200,32 +200,119 @@ pub fn page(template: &impl Template) -> Result<Response, PageError> {
     Ok(Html(html).into_response())
 }
 
-/// A failure shown as a page, with the API's status and message.
+/// A failure shown as a page: the API's status, and what went wrong in the
+/// expert's language wherever the console can say it. The English message
+/// is kept for the log and for failures only a hand-made request meets (an
+/// unknown form field, a malformed id); the API's own answers stay English,
+/// for the integrations that read them.
 #[derive(Debug)]
-pub struct PageError(ApiError);
+pub struct PageError {
+    error: ApiError,
+    said: Option<String>,
+}
 
 impl PageError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self(ApiError::bad_request(message))
+        Self::from(ApiError::bad_request(message))
+    }
+
+    /// A form value that breaks a rule (422): `message` in English for the
+    /// log, `said` for the expert.
+    pub fn invalid(message: impl Into<String>, said: String) -> Self {
+        Self::said(ApiError::invalid(message), said)
+    }
+
+    /// `error`, told the expert as `said`.
+    pub fn said(error: ApiError, said: String) -> Self {
+        Self {
+            error,
+            said: Some(said),
+        }
     }
 }
 
 impl From<ApiError> for PageError {
     fn from(error: ApiError) -> Self {
-        Self(error)
+        // What a person needs to know is the same for every failure of these
+        // kinds; the English message names the resource or the limit.
+        let said = match error.status() {
+            StatusCode::NOT_FOUND => Some(current().t("page-error-gone")),
+            StatusCode::TOO_MANY_REQUESTS => Some(current().t_count(
+                "page-error-wait",
+                "seconds",
+                i64::try_from(error.retry_after_secs().unwrap_or(1)).unwrap_or(i64::MAX),
+            )),
+            _ => None,
+        };
+        Self { error, said }
     }
 }
 
 impl From<StoreError> for PageError {
     fn from(error: StoreError) -> Self {
-        Self(ApiError::from(error))
+        let tr = current();
+        let said = match &error {
+            StoreError::NotFound => Some(tr.t("page-error-gone")),
+            StoreError::CaseFinal(state) => Some(tr.t_with(
+                "page-error-case-final",
+                "state",
+                &super::views::state_label(*state),
+            )),
+            StoreError::Taken("email") => Some(tr.t("page-error-email-taken")),
+            StoreError::Taken("group name") => Some(tr.t("page-error-group-name-taken")),
+            StoreError::Full | StoreError::Commit(_) | StoreError::Unavailable => {
+                Some(tr.t("page-error-not-saved"))
+            }
+            _ => None,
+        };
+        Self {
+            error: ApiError::from(error),
+            said,
+        }
     }
 }
 
 impl From<crate::admin::PasswordError> for PageError {
     fn from(error: crate::admin::PasswordError) -> Self {
-        Self(ApiError::invalid(error.to_string()))
+        let said = password_rule(&current());
+        Self::invalid(error.to_string(), said)
     }
+}
+
+impl From<crate::password_gate::HashError> for PageError {
+    fn from(error: crate::password_gate::HashError) -> Self {
+        match error {
+            crate::password_gate::HashError::Password(e) => Self::from(e),
+            crate::password_gate::HashError::Unavailable(e) => Self::from(e),
+        }
+    }
+}
+
+/// A form field whose value is refused: `message` in English for the log;
+/// the expert is asked to check the field, named by its label `label_id`.
+pub fn field_refused(message: impl Into<String>, label_id: &str) -> PageError {
+    let tr = current();
+    PageError::invalid(
+        message,
+        tr.t_with("page-error-field", "field", &tr.t(label_id)),
+    )
+}
+
+/// The password rule, in the expert's language.
+fn password_rule(tr: &Tr) -> String {
+    tr.t_args(
+        "page-error-password-length",
+        &[
+            (
+                "min",
+                lifeline_i18n::Arg::Number(crate::admin::PASSWORD_MIN_CHARS as i64),
+            ),
+            (
+                "max",
+                lifeline_i18n::Arg::Number(crate::admin::PASSWORD_MAX_CHARS as i64),
+            ),
+        ],
+    )
 }
 
 #[derive(Template)]
@@ -239,7 +326,7 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
+        let status = self.error.status();
         let tr = current();
         let title = tr.t(match status {
             StatusCode::NOT_FOUND => "page-error-not-found",
@@ -249,17 +336,21 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "page-error-internal",
             _ => "page-error-refused",
         });
+        if self.said.is_some() {
+            // The page tells the expert; the wire-level detail is for whoever reads the log.
+            tracing::debug!(%status, detail = self.error.message(), "console page refused");
+        }
         let page = ErrorPage {
             layout: Layout::default(),
             title: &title,
-            message: self.0.message(),
+            message: self.said.as_deref().unwrap_or(self.error.message()),
             back: "/",
         };
         let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, self.0.message().to_string()).into_response(),
+            Err(_) => (status, self.error.message().to_string()).into_response(),
         };
-        if let Some(secs) = self.0.retry_after_secs() {
+        if let Some(secs) = self.error.retry_after_secs() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

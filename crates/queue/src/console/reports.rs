@@ -13,7 +13,8 @@ use time::UtcOffset;
 use super::language::current;
 use super::page::{Layout, PageError, Signed, page};
 use super::views::ReportRow;
-use crate::reports::{MAX_REPORT_CASES, Period, Report};
+use crate::api_error::ApiError;
+use crate::reports::{MAX_REPORT_CASES, MAX_REPORT_DAYS, Period, PeriodError, Report};
 use crate::state::AppState;
 
 /// The period asked for: `YYYY-MM-DD` days, both included.
@@ -50,15 +51,32 @@ async fn report(state: &AppState, params: &PeriodParams) -> Result<Report, PageE
         params.to.as_deref(),
         now.to_offset(UtcOffset::UTC).date(),
     )
-    .map_err(|e| PageError::bad_request(e.to_string()))?;
+    .map_err(|e| {
+        let tr = current();
+        let said = match &e {
+            PeriodError::NotADate { value, .. } => {
+                tr.t_with("page-error-period-date", "value", value)
+            }
+            PeriodError::Backwards { .. } => tr.t("page-error-period-backwards"),
+            PeriodError::TooLong => tr.t_count("page-error-period-days", "days", MAX_REPORT_DAYS),
+        };
+        PageError::said(ApiError::bad_request(e.to_string()), said)
+    })?;
     let cases = state
         .store
         .sla_cases(period.start(), period.end(), MAX_REPORT_CASES + 1)
         .await?;
     if cases.len() > MAX_REPORT_CASES as usize {
-        return Err(PageError::bad_request(format!(
-            "the period holds more than {MAX_REPORT_CASES} cases; choose a shorter one"
-        )));
+        return Err(PageError::said(
+            ApiError::bad_request(format!(
+                "the period holds more than {MAX_REPORT_CASES} cases; choose a shorter one"
+            )),
+            current().t_count(
+                "page-error-period-too-long",
+                "max",
+                i64::from(MAX_REPORT_CASES),
+            ),
+        ));
     }
     Ok(Report::new(period, &cases, now))
 }

@@ -11,12 +11,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::language::current;
-use super::page::{Layout, PageError, Signed, SignedForm, page, see_other};
+use super::page::{Layout, PageError, Signed, SignedForm, field_refused, page, see_other};
 use super::views::timestamp;
-use crate::api_error::ApiError;
 use crate::audit::acting;
 use crate::ids::parse_id;
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::webhooks::{CreateWebhookRequest, EventType, NewWebhook};
 
 /// Deliveries the log page shows.
@@ -130,7 +130,15 @@ pub async fn add_webhook(
     SignedForm { signed, form }: SignedForm<NewWebhookForm>,
 ) -> Result<Response, PageError> {
     let by = signed.require_admin()?;
-    let new = NewWebhook::from_request(&form.request()).map_err(ApiError::invalid)?;
+    // The message names the field first ("url: …", "events: …").
+    let new = NewWebhook::from_request(&form.request()).map_err(|message| {
+        let label = if message.starts_with("events") {
+            "webhooks-events"
+        } else {
+            "webhooks-url"
+        };
+        field_refused(message, label)
+    })?;
     let secret = new.secret.clone();
     let created = acting(by, state.store.create_webhook(new, state.clock.now())).await?;
     page(&WebhookCreatedPage {
@@ -197,7 +205,7 @@ pub async fn deliveries_page(
         .await?
         .into_iter()
         .find(|w| w.id == id)
-        .ok_or_else(|| ApiError::not_found("webhook"))?;
+        .ok_or(StoreError::NotFound)?;
     let deliveries = state
         .store
         .webhook_deliveries(id, LOG_PAGE)

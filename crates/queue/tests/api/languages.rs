@@ -330,3 +330,152 @@ async fn the_admin_pages_speak_the_browser_s_language_too() -> TestResult {
     }
     Ok(())
 }
+
+/// Posts a console form as a browser asking for German; answers the status
+/// and the page.
+async fn post_form_in_german(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
+    let response = browser()
+        .post(app.url(path))
+        .header(COOKIE, cookie)
+        .header(ACCEPT_LANGUAGE, "de-DE,de;q=0.9")
+        .form(fields)
+        .send()
+        .await?;
+    Ok((response.status(), response.text().await?))
+}
+
+#[tokio::test]
+async fn a_refused_form_is_explained_in_the_expert_s_language() -> TestResult {
+    let app = spawn_app().await;
+    give_password(&app, "admin@example.com").await?;
+    let (cookie, csrf) = sign_in_as(&app, "admin@example.com").await?;
+    let experts_before = app.store.list_experts().await?.len();
+
+    // Each refusal: the status, and the German words for it (not the API's
+    // English detail, which names the field by its wire name).
+    let refusals = [
+        (
+            "/admin/experts",
+            vec![
+                ("email", "not an address"),
+                ("display_name", "Bea"),
+                ("password", PASSWORD),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bitte prüfe „E-Mail“: Dieser Wert wird nicht angenommen.",
+            "email:",
+        ),
+        (
+            "/admin/experts",
+            vec![
+                ("email", "admin@example.com"),
+                ("display_name", "Bea"),
+                ("password", PASSWORD),
+            ],
+            StatusCode::CONFLICT,
+            "Es gibt bereits einen Experten mit dieser E-Mail-Adresse.",
+            "already taken",
+        ),
+        (
+            "/admin/experts",
+            vec![
+                ("email", "bea@example.com"),
+                ("display_name", "Bea"),
+                ("password", "short"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ein Passwort hat 12 bis",
+            "password:",
+        ),
+        (
+            "/admin/groups",
+            vec![("name", "   ")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ein Name hat 1 bis 100 Zeichen.",
+            "name:",
+        ),
+        (
+            "/admin/groups",
+            vec![("name", "Front desk")],
+            StatusCode::CONFLICT,
+            "Es gibt bereits eine Gruppe mit diesem Namen.",
+            "already taken",
+        ),
+    ];
+    for (path, mut fields, status, german, english) in refusals {
+        fields.push(("csrf", csrf.as_str()));
+        let (got, html) = post_form_in_german(&app, path, &cookie, &fields).await?;
+        assert_eq!(got, status, "{path} {fields:?}: {html}");
+        assert!(
+            html.contains(german),
+            "{path} {fields:?} says {german:?}: {html}"
+        );
+        assert!(
+            !html.contains(english),
+            "{path} {fields:?}: no English detail: {html}"
+        );
+        assert_eq!(html_tag(&html), r#" lang="de" dir="ltr""#);
+    }
+    assert_eq!(
+        app.store.list_experts().await?.len(),
+        experts_before,
+        "no expert was added by a refused form"
+    );
+
+    // A case closed in the meantime: assigning it is refused, in German.
+    let case = app
+        .client
+        .create_case(
+            &app.deployment_key,
+            &IdempotencyKey::generate(),
+            &sos_request(None),
+        )
+        .await?;
+    let case_path = format!("/cases/{}", case.case.id);
+    let (status, _) = post_form_in_german(
+        &app,
+        &format!("{case_path}/close"),
+        &cookie,
+        &[("csrf", &csrf)],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = post_form_in_german(
+        &app,
+        &format!("{case_path}/assign"),
+        &cookie,
+        &[("csrf", &csrf), ("expert_id", &app.expert.id.to_string())],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(
+        html.contains("Dieser Fall ist geschlossen und kann nicht mehr geändert werden."),
+        "{html}"
+    );
+
+    // Something that is not there, and a report period that does not read.
+    let (status, html) = page(
+        &app,
+        &format!("/cases/{}", uuid::Uuid::now_v7()),
+        Some(&cookie),
+        "de",
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("Das gibt es nicht mehr, oder du darfst es nicht sehen."),
+        "{html}"
+    );
+    let (status, html) = page(&app, "/reports?from=yesterday", Some(&cookie), "de").await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("„yesterday“ ist kein Datum: Bitte schreibe es JJJJ-MM-TT."),
+        "{html}"
+    );
+    Ok(())
+}

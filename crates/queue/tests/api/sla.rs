@@ -297,9 +297,18 @@ async fn reports_are_for_admins_and_bad_periods_are_named() -> TestResult {
     give_password(&app, "admin@example.com").await?;
     let (cookie, _) = sign_in_as(&app, "admin@example.com").await?;
     for (query, names) in [
-        ("from=yesterday", "is not a date written YYYY-MM-DD"),
-        ("from=2026-12-02&to=2026-12-01", "the period ends"),
-        ("from=2020-01-01&to=2026-12-01", "longer than 366 days"),
+        (
+            "from=yesterday",
+            "“yesterday” is not a date: please write it YYYY-MM-DD.",
+        ),
+        (
+            "from=2026-12-02&to=2026-12-01",
+            "The period ends before it starts",
+        ),
+        (
+            "from=2020-01-01&to=2026-12-01",
+            "A period is at most 366 days long",
+        ),
     ] {
         let refused = browser()
             .get(app.url(&format!("/reports.csv?{query}")))
