@@ -84,12 +84,7 @@ async fn an_expert_signs_in_sees_a_new_case_live_takes_it_and_closes_it() -> Tes
     );
     browser.screenshot("console-case.png").await?;
 
-    browser
-        .client
-        .find(Locator::Id("close-case"))
-        .await?
-        .click()
-        .await?;
+    browser.click("close-case").await?;
     // The form asks for confirmation first.
     browser.client.accept_alert().await?;
     browser.wait_for_text("case-state", "closed").await?;
@@ -282,12 +277,7 @@ async fn the_expert_connects_from_the_case_page_and_chats_with_the_customer() ->
         }
     }
 
-    browser
-        .client
-        .find(Locator::Id("leave"))
-        .await?
-        .click()
-        .await?;
+    browser.click("leave").await?;
     browser
         .wait_for_text("session-status", "Not connected.")
         .await?;
@@ -442,12 +432,7 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
     let mut customer = RawCustomer::join(&server, &created.token, case_id).await?;
     browser.wait_for_text("presence-customer", "yes").await?;
 
-    browser
-        .client
-        .find(Locator::Id("view-screen"))
-        .await?
-        .click()
-        .await?;
+    browser.click("view-screen").await?;
     let asked = customer
         .expect("a view request", |f| {
             f["type"] == "screen" && f["view"] == "requested"
@@ -499,12 +484,7 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
 
     // Control: asked for apart, granted by the customer, then a click on the
     // picture arrives in the customer's screen pixels.
-    browser
-        .client
-        .find(Locator::Id("request-control"))
-        .await?
-        .click()
-        .await?;
+    browser.click("request-control").await?;
     customer
         .expect("a control request", |f| {
             f["type"] == "screen" && f["control"] == "requested"
@@ -519,12 +499,7 @@ async fn view_screen_asks_the_customer_draws_the_shared_screen_and_sends_control
             "You control the customer's mouse and keyboard. Click the picture, then type.",
         )
         .await?;
-    browser
-        .client
-        .find(Locator::Id("screen-canvas"))
-        .await?
-        .click()
-        .await?;
+    browser.click("screen-canvas").await?;
     let click = customer
         .expect("a click", |f| {
             f["type"] == "input" && f["event"]["kind"] == "button"
@@ -689,12 +664,7 @@ async fn the_console_notifies_of_waiting_overdue_and_assigned_cases_and_counts_t
     );
 
     // Sound off: the next alert is silent but still shown; the choice holds.
-    browser
-        .client
-        .find(Locator::Id("notify-sound"))
-        .await?
-        .click()
-        .await?;
+    browser.click("notify-sound").await?;
     browser.wait_for_text("notify-sound", "Sound off").await?;
     let before = browser
         .client

@@ -16,8 +16,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use fantoccini::Client;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 use lifeline_protocol::CaseState;
 
 use support::a11y::{
@@ -182,12 +182,7 @@ async fn help_request_by_keyboard(tools: &Tools, axe_js: &str, dark: bool) -> Te
     check_window(&window, axe_js, "in the session, chatting").await?;
 
     // The expert asks to see the screen: asked, focused, shared with the keyboard.
-    browser
-        .client
-        .find(Locator::Id("view-screen"))
-        .await?
-        .click()
-        .await?;
+    browser.click("view-screen").await?;
     wait_for_focus(&window, "#screen-request").await?;
     wait_for_text_containing(&window, "announcer", &named("screen-request")).await?;
     check_window(&window, axe_js, "asked to share the screen").await?;

@@ -149,6 +149,12 @@ impl Browser {
         Ok(element.text().await?.trim().to_string())
     }
 
+    /// Clicks `#id`.
+    pub async fn click(&self, id: &str) -> TestResult {
+        self.client.find(Locator::Id(id)).await?.click().await?;
+        Ok(())
+    }
+
     /// Polls `#id` until its text is `expected`, 5 s at most.
     pub async fn wait_for_text(&self, id: &str, expected: &str) -> TestResult {
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -200,11 +206,7 @@ impl Browser {
         self.client
             .goto(&format!("{}/cases/{case_id}", server.base_url))
             .await?;
-        self.client
-            .find(Locator::Id("connect"))
-            .await?
-            .click()
-            .await?;
+        self.click("connect").await?;
         self.wait_for_text("presence-expert", "yes").await
     }
 
@@ -215,11 +217,7 @@ impl Browser {
             .await?
             .send_keys(text)
             .await?;
-        self.client
-            .find(Locator::Id("chat-send"))
-            .await?
-            .click()
-            .await?;
+        self.click("chat-send").await?;
         Ok(())
     }
 
