@@ -175,7 +175,16 @@ function keepFocus(dialogsBefore) {
   if (next) next.focus();
 }
 
-async function render(next) {
+// One render at a time: a view that arrives while the last one is still being
+// painted (loading a language is asynchronous) waits for it, so what one
+// render says and where it puts the focus never mixes with another's.
+let rendering = Promise.resolve();
+function render(next) {
+  rendering = rendering.catch(() => {}).then(() => renderNow(next));
+  return rendering;
+}
+
+async function renderNow(next) {
   const dialogsBefore = DIALOGS.map($).filter(shown);
   toSay = [];
   try {
