@@ -454,7 +454,10 @@ async fn populated_sqlite() -> Fallible<Populated> {
             &sos_request(Some("Live")),
         )
         .await?;
-    let [(customer, _), (_expert, mut expert_events)] = both_join(&client, &live, &token).await?;
+    // Both event receivers are held until the kill: a session whose
+    // receiver is dropped leaves, and the case would be pending, not live.
+    let [(customer, _customer_events), (_expert, mut expert_events)] =
+        both_join(&client, &live, &token).await?;
     customer.send("Still there?").await?;
     messages(&mut expert_events, 1).await?;
     server.child.kill()?;
