@@ -277,12 +277,10 @@ async fn a_broken_deployment_file_and_an_unreachable_server_are_said_and_pass_ax
         .local_addr()?
         .port();
     let home = tempfile::tempdir()?;
-    let deployment_file = home.path().join("deployment.toml");
-    std::fs::write(
-        &deployment_file,
-        format!(
-            "server_url = \"http://127.0.0.1:{port}\"\ndeployment_key = \"dk_unreachable\"\n\n[branding]\ncompany_name = \"Acme IT\"\n"
-        ),
+    let deployment_file = support::write_deployment_file(
+        home.path(),
+        &format!("http://127.0.0.1:{port}"),
+        "dk_unreachable",
     )?;
     let driver = TauriDriver::spawn(&tools.tauri_driver, &app_env(home.path()))?;
     let window = driver

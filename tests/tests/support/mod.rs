@@ -58,15 +58,7 @@ impl Server {
     /// Writes `dir/deployment.toml` for this server (company "Acme IT") and
     /// returns its path.
     pub fn write_deployment_file(&self, dir: &Path) -> Fallible<PathBuf> {
-        let path = dir.join("deployment.toml");
-        std::fs::write(
-            &path,
-            format!(
-                "server_url = \"{}\"\ndeployment_key = \"{}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n",
-                self.base_url, self.deployment_key
-            ),
-        )?;
-        Ok(path)
+        write_deployment_file(dir, &self.base_url, &self.deployment_key)
     }
 
     /// Starts the server; the expert is called `expert_name` and signs in to
@@ -282,4 +274,21 @@ impl Drop for ProcessGroup {
         kill("-KILL");
         let _ = self.child.wait();
     }
+}
+
+/// `dir/deployment.toml` for "Acme IT" pointing at `server_url`: the tests'
+/// deployment file, also for a server that is not there.
+pub fn write_deployment_file(
+    dir: &Path,
+    server_url: &str,
+    deployment_key: &str,
+) -> Fallible<PathBuf> {
+    let path = dir.join("deployment.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "server_url = \"{server_url}\"\ndeployment_key = \"{deployment_key}\"\n\n[branding]\ncompany_name = \"Acme IT\"\n"
+        ),
+    )?;
+    Ok(path)
 }
