@@ -17,7 +17,7 @@ use crate::audit::acting;
 use crate::ids::parse_id;
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::webhooks::{CreateWebhookRequest, EventType, NewWebhook};
+use crate::webhooks::{CreateWebhookRequest, EventType, NewWebhook, RefusedWebhook};
 
 /// Deliveries the log page shows.
 const LOG_PAGE: u32 = 100;
@@ -130,14 +130,12 @@ pub async fn add_webhook(
     SignedForm { signed, form }: SignedForm<NewWebhookForm>,
 ) -> Result<Response, PageError> {
     let by = signed.require_admin()?;
-    // The message names the field first ("url: …", "events: …").
-    let new = NewWebhook::from_request(&form.request()).map_err(|message| {
-        let label = if message.starts_with("events") {
-            "webhooks-events"
-        } else {
-            "webhooks-url"
+    let new = NewWebhook::from_request(&form.request()).map_err(|refused| {
+        let label = match refused {
+            RefusedWebhook::Url(_) => "webhooks-url",
+            RefusedWebhook::Events(_) => "webhooks-events",
         };
-        field_refused(message, label)
+        field_refused(refused.to_string(), label)
     })?;
     let secret = new.secret.clone();
     let created = acting(by, state.store.create_webhook(new, state.clock.now())).await?;

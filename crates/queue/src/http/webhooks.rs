@@ -36,7 +36,8 @@ pub async fn create_webhook(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
     let request: CreateWebhookRequest = body.parse()?;
-    let new = NewWebhook::from_request(&request).map_err(ApiError::invalid)?;
+    let new = NewWebhook::from_request(&request)
+        .map_err(|refused| ApiError::invalid(refused.to_string()))?;
     let secret = new.secret.clone();
     let created = state.store.create_webhook(new, state.clock.now());
     let webhook = acting(by, created).await?;

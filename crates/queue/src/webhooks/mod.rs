@@ -190,22 +190,33 @@ pub struct NewWebhook {
     pub secret: String,
 }
 
+/// Why a registration was refused, by the field at fault, so the API can
+/// name it ("url: …") and the console can point at its label.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefusedWebhook {
+    #[error("url: {0}")]
+    Url(String),
+    #[error("events: {0}")]
+    Events(String),
+}
+
 impl NewWebhook {
     /// Checks a registration and gives the new endpoint a fresh secret.
-    /// Errors name the field, as the API answers them.
-    pub fn from_request(request: &CreateWebhookRequest) -> Result<Self, String> {
-        check_url(&request.url)?;
+    pub fn from_request(request: &CreateWebhookRequest) -> Result<Self, RefusedWebhook> {
+        check_url(&request.url).map_err(RefusedWebhook::Url)?;
         if request.events.is_empty() {
-            return Err("events: name at least one event type".into());
+            return Err(RefusedWebhook::Events(
+                "name at least one event type".into(),
+            ));
         }
         let mut events = Vec::new();
         for name in &request.events {
             let Some(event) = EventType::parse(name) else {
                 let known: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-                return Err(format!(
-                    "events: unknown event type {name:?}; known: {}",
+                return Err(RefusedWebhook::Events(format!(
+                    "unknown event type {name:?}; known: {}",
                     known.join(", ")
-                ));
+                )));
             };
             if !events.contains(&event) {
                 events.push(event);
@@ -252,33 +263,33 @@ const MAX_URL_LEN: usize = 2000;
 pub fn check_url(url: &str) -> Result<(), String> {
     let url = url.trim();
     if url.len() > MAX_URL_LEN {
-        return Err(format!("url: at most {MAX_URL_LEN} characters"));
+        return Err(format!("at most {MAX_URL_LEN} characters"));
     }
     if !within_documented_shape(url) {
         return Err(
-            "url: must look like https://host[:port][/path][?query], with letters, digits, \
+            "must look like https://host[:port][/path][?query], with letters, digits, \
              '.', '-', '_', '~' and '/' in the path, and also '=', '&', '%' and '+' in the query"
                 .into(),
         );
     }
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("url: not a URL ({e})"))?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
-            "url: must be http:// or https://, not {}://",
+            "must be http:// or https://, not {}://",
             parsed.scheme()
         ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("url: names no host".into());
+        return Err("names no host".into());
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(
-            "url: must not carry a user name or password (the signature authenticates the sender)"
+            "must not carry a user name or password (the signature authenticates the sender)"
                 .into(),
         );
     }
     if parsed.fragment().is_some() {
-        return Err("url: must not have a #fragment".into());
+        return Err("must not have a #fragment".into());
     }
     Ok(())
 }
@@ -469,5 +480,39 @@ mod tests {
         ] {
             assert!(check_url(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn a_refused_registration_names_the_field_at_fault() {
+        let request = |url: &str, events: &[&str]| CreateWebhookRequest {
+            url: url.into(),
+            events: events.iter().map(|e| e.to_string()).collect(),
+        };
+        let refused = NewWebhook::from_request(&request("ftp://example.com/", &["case.created"]))
+            .expect_err("ftp refused");
+        assert!(matches!(refused, RefusedWebhook::Url(_)), "{refused:?}");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("url: must look like https://host"),
+            "{refused}"
+        );
+
+        let refused = NewWebhook::from_request(&request("https://example.com/in", &[]))
+            .expect_err("no events refused");
+        assert_eq!(
+            refused,
+            RefusedWebhook::Events("name at least one event type".into())
+        );
+        assert_eq!(refused.to_string(), "events: name at least one event type");
+
+        let refused = NewWebhook::from_request(&request("https://example.com/in", &["case.lost"]))
+            .expect_err("an unknown type refused");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("events: unknown event type \"case.lost\""),
+            "{refused}"
+        );
     }
 }

@@ -406,6 +406,25 @@ async fn a_refused_form_is_explained_in_the_expert_s_language() -> TestResult {
             "Es gibt bereits eine Gruppe mit diesem Namen.",
             "already taken",
         ),
+        // A webhook refusal points at the field at fault: the URL, then
+        // the events when the URL is good but none is ticked.
+        (
+            "/admin/webhooks",
+            vec![
+                ("url", "ftp://tickets.example.com/in"),
+                ("case.created", "on"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bitte prüfe „URL (http:// oder https://)“",
+            "url:",
+        ),
+        (
+            "/admin/webhooks",
+            vec![("url", "https://tickets.example.com/in")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bitte prüfe „Ereignisse“",
+            "events:",
+        ),
     ];
     for (path, mut fields, status, german, english) in refusals {
         fields.push(("csrf", csrf.as_str()));
