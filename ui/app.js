@@ -19,6 +19,9 @@ let offlineUntil = 0;
 const lastSaid = new Map();
 let toSay = null;
 let codePainted = false;
+// When the page got this far (ms since navigation), for the click-to-code
+// benchmark's milestones: sent with `code_painted`.
+const pageMarks = {};
 // "Not now" hides the expert's invitation until they ask again.
 let connectDismissed = false;
 
@@ -32,9 +35,14 @@ const dashed = (code) => String(code).replaceAll("_", "-");
 
 async function useLanguage(tag) {
   if (tag === language) return;
-  // Should the app fail to give it (its tests say it cannot), the window
-  // shows message ids rather than stopping.
-  catalogue = await invoke("get_messages", { language: tag }).catch(() => catalogue);
+  // The app injects its language's catalogue before this script runs
+  // (src-tauri/src/view.rs, start_script); another is asked for. Should the
+  // app fail to give it (its tests say it cannot), the window shows message
+  // ids rather than stopping.
+  const start = window.__LIFELINE_START__;
+  catalogue = start?.language === tag
+    ? start.catalogue
+    : await invoke("get_messages", { language: tag }).catch(() => catalogue);
   t = lifelineMessages(catalogue);
   language = tag;
   document.documentElement.lang = catalogue.language;
@@ -178,9 +186,14 @@ function keepFocus(dialogsBefore) {
 // One render at a time: a view that arrives while the last one is still being
 // painted (loading a language is asynchronous) waits for it, so what one
 // render says and where it puts the focus never mixes with another's.
+// A view older than the one shown (one asked for can cross one sent) is
+// dropped; the same one again is rendered ("Not now" re-renders it).
 let rendering = Promise.resolve();
 function render(next) {
-  rendering = rendering.catch(() => {}).then(() => renderNow(next));
+  rendering = rendering.catch(() => {}).then(() => {
+    if (view && next.revision < view.revision) return;
+    return renderNow(next);
+  });
   return rendering;
 }
 
@@ -241,7 +254,11 @@ async function paint(next) {
     // For the click-to-code benchmark (a no-op otherwise): the first
     // requestAnimationFrame callback runs before the frame holding the code is
     // painted, the second after it.
-    requestAnimationFrame(() => requestAnimationFrame(() => invoke("code_painted").catch(() => {})));
+    pageMarks.rendered = performance.now();
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      pageMarks.painted = performance.now();
+      invoke("code_painted", { page: pageMarks }).catch(() => {});
+    }));
   }
   const [title, detail] = statusWords(kase.status);
   $("state").textContent = title;
@@ -424,8 +441,17 @@ function wire() {
 }
 
 async function start() {
+  pageMarks.script = performance.now();
   wire();
-  await listen("view", (event) => render(event.payload));
+  // The view is asked for while the listener is being set up, so the code
+  // can be on screen one round trip after the page loads; it is asked for
+  // again once listening, for a change made in between (revisions keep an
+  // older view from replacing a newer one).
+  const listening = listen("view", (event) => render(event.payload));
+  const first = await invoke("get_view");
+  pageMarks.view = performance.now();
+  await render(first);
+  await listening;
   await render(await invoke("get_view"));
   setInterval(renderOffline, 1000);
 }

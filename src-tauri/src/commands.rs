@@ -36,18 +36,11 @@ fn get_view(shell: State<'_, Shell>) -> View {
     shell.view().clone()
 }
 
-/// The window's messages in `language` (the tag its view names; English for
-/// a tag the app does not speak), parsed for the window's formatter.
+/// The window's messages in `language`, for a window whose language is not
+/// the one it started with.
 #[tauri::command]
 fn get_messages(language: String) -> Result<lifeline_i18n::WindowCatalogue, String> {
-    // The catalogue's tests make this unreachable; should it happen, the
-    // window shows message ids rather than nothing.
-    lifeline_i18n::messages(&language)
-        .window_catalogue()
-        .map_err(|error| {
-            tracing::error!(%error, "the window cannot format a message");
-            error.to_string()
-        })
+    crate::view::catalogue(&language)
 }
 
 /// "Request help": asks for help (channel `app`) unless a case is open.
@@ -98,8 +91,9 @@ async fn cancel_request(app: AppHandle, shell: State<'_, Shell>) -> Result<(), P
 /// (`cargo xtask bench app` sets it), first prints one line on stdout, where
 /// the benchmark's click-to-code clock stops, then the start-up milestones.
 #[tauri::command]
-fn code_painted(app: AppHandle) {
+fn code_painted(app: AppHandle, page: std::collections::BTreeMap<String, f64>) {
     crate::timing::mark("code painted");
+    crate::timing::page_marks(page);
     if std::env::var_os("LIFELINE_REPORT_READY").is_some() {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "lifeline: code painted");

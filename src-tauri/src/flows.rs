@@ -144,6 +144,7 @@ pub fn update_view(app: &AppHandle, change: impl FnOnce(&mut View)) {
     let view = {
         let mut view = shell.view();
         change(&mut view);
+        view.revision += 1;
         view.clone()
     };
     if let Err(error) = app.emit(VIEW_EVENT, view) {

@@ -66,6 +66,7 @@ fn main() {
             // WebKit starts; the tray, shortcut and logo wait for the paint.
             flows::begin(app.handle(), &args);
             timing::mark("request started");
+            let start = view::start_script(&app.state::<Shell>().language());
 
             WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                 .title(title)
@@ -74,6 +75,7 @@ fn main() {
                 .visible(!args.autostart)
                 // The message formatter `ui/app.js` uses, shared with the console.
                 .initialization_script(lifeline_i18n::MESSAGES_JS)
+                .initialization_script(start)
                 .on_page_load(|_, payload| {
                     if payload.event() == PageLoadEvent::Finished {
                         timing::mark("page loaded");

@@ -10,6 +10,7 @@ pub const TIMINGS_PREFIX: &str = "lifeline: timings";
 
 static START: OnceLock<Instant> = OnceLock::new();
 static MARKS: Mutex<Vec<(&'static str, Duration)>> = Mutex::new(Vec::new());
+static PAGE_MARKS: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
 
 /// Starts the clock; called first thing in `main`.
 pub fn start() {
@@ -26,8 +27,16 @@ pub fn mark(milestone: &'static str) {
     }
 }
 
-/// `lifeline: timings (ms since main): setup 140, …`: every milestone so far, in the
-/// order reached, in milliseconds since `main` started.
+/// The page's own milestones, in milliseconds since its navigation started
+/// (a clock of the web view's, not `main`'s).
+pub fn page_marks(marks: std::collections::BTreeMap<String, f64>) {
+    let mut sorted: Vec<(String, f64)> = marks.into_iter().collect();
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
+    *PAGE_MARKS.lock().unwrap_or_else(|e| e.into_inner()) = sorted;
+}
+
+/// `lifeline: timings (ms since main): setup 140, …; page (ms since
+/// navigation): script 90, …`: every milestone so far, in the order reached.
 pub fn line() -> String {
     let marks = MARKS.lock().unwrap_or_else(|e| e.into_inner());
     let mut sorted = marks.clone();
@@ -36,5 +45,17 @@ pub fn line() -> String {
         .iter()
         .map(|(name, at)| format!("{name} {}", at.as_millis()))
         .collect();
-    format!("{TIMINGS_PREFIX} (ms since main): {}", parts.join(", "))
+    let page = PAGE_MARKS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut line = format!("{TIMINGS_PREFIX} (ms since main): {}", parts.join(", "));
+    if !page.is_empty() {
+        let parts: Vec<String> = page
+            .iter()
+            .map(|(name, at)| format!("{name} {at:.0}"))
+            .collect();
+        line.push_str(&format!(
+            "; page (ms since navigation): {}",
+            parts.join(", ")
+        ));
+    }
+    line
 }

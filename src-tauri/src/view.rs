@@ -8,6 +8,9 @@ use serde::Serialize;
 /// The whole state of the window.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct View {
+    /// Counts the changes: the window renders no view older than the one it
+    /// shows (a view asked for and one sent can cross on the way).
+    pub revision: u64,
     /// The language the window speaks: a tag of `lifeline_i18n::LANGUAGES`.
     pub language: String,
     /// Company name, accent colour and logo.
@@ -149,6 +152,46 @@ impl Offline {
                 RetryReason::RateLimited => "rate_limited",
                 RetryReason::ServerError => "server_error",
             },
+        }
+    }
+}
+
+/// The window's messages in `language` (English for a tag the app does not
+/// speak), parsed for the window's formatter.
+pub fn catalogue(language: &str) -> Result<lifeline_i18n::WindowCatalogue, String> {
+    // The catalogue's tests make this unreachable; should it happen, the
+    // window shows message ids rather than nothing.
+    lifeline_i18n::messages(language)
+        .window_catalogue()
+        .map_err(|error| {
+            tracing::error!(%error, "the window cannot format a message");
+            error.to_string()
+        })
+}
+
+/// The catalogue of the window's language, as `window.__LIFELINE_START__`
+/// (`{language, catalogue}`) before the page's scripts run, so its first
+/// render waits for nothing but the view. (Not the view itself: until the
+/// saved state is read, it may say "idle" for an app about to resume a case.)
+pub fn start_script(language: &str) -> String {
+    #[derive(Serialize)]
+    struct Start<'a> {
+        language: &'a str,
+        catalogue: lifeline_i18n::WindowCatalogue,
+    }
+    let Ok(catalogue) = catalogue(language) else {
+        // The window asks for it, and shows message ids should that fail too.
+        return String::new();
+    };
+    // JSON is a JavaScript expression.
+    match serde_json::to_string(&Start {
+        language,
+        catalogue,
+    }) {
+        Ok(json) => format!("window.__LIFELINE_START__ = {json};"),
+        Err(error) => {
+            tracing::error!(%error, "cannot write the window's catalogue");
+            String::new()
         }
     }
 }
