@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::cargo::{self, Profile};
 use crate::queue_cli::{self, EXPERT_EMAIL, EXPERT_PASSWORD, GROUP, QueueCli};
+use crate::{dist, system};
 
 const LISTEN: &str = "127.0.0.1:8080";
 const SERVER_URL: &str = "http://127.0.0.1:8080";
@@ -19,9 +20,17 @@ pub struct Args {
     /// Keep the data of the previous demo run (`target/demo/`) instead of starting fresh.
     #[arg(long)]
     keep: bool,
+    /// Do not install the system packages the desktop app's build needs.
+    #[arg(long)]
+    no_install: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
+    // A fresh machine has no WebKitGTK headers: the app's build needs the
+    // same packages as the installers' (the server, only a C toolchain).
+    if !args.no_install {
+        system::ensure_packages(dist::DIST_PACKAGES)?;
+    }
     let binary = cargo::build_binary("lifeline-queue", "lifeline-queue", Profile::Debug)?;
     let app = if has_display() {
         Some(cargo::build_binary("lifeline", "lifeline", Profile::Debug)?)
