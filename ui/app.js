@@ -36,13 +36,10 @@ const dashed = (code) => String(code).replaceAll("_", "-");
 async function useLanguage(tag) {
   if (tag === language) return;
   // The app injects its language's catalogue before this script runs
-  // (src-tauri/src/view.rs, start_script); another is asked for. Should the
-  // app fail to give it (its tests say it cannot), the window shows message
-  // ids rather than stopping.
-  const start = window.__LIFELINE_START__;
-  catalogue = start?.language === tag
-    ? start.catalogue
-    : await invoke("get_messages", { language: tag }).catch(() => catalogue);
+  // (src-tauri/src/view.rs, start_script), and the language does not change
+  // while it runs. Should it be missing (the catalogue's tests say it cannot
+  // be), the window shows message ids rather than stopping.
+  catalogue = window.__LIFELINE_START__?.catalogue ?? catalogue;
   t = lifelineMessages(catalogue);
   language = tag;
   document.documentElement.lang = catalogue.language;

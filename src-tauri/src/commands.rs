@@ -14,7 +14,6 @@ use crate::view::{CaseView, View};
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         get_view,
-        get_messages,
         request_help,
         set_description,
         cancel_request,
@@ -34,13 +33,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 fn get_view(shell: State<'_, Shell>) -> View {
     crate::timing::mark("view asked");
     shell.view().clone()
-}
-
-/// The window's messages in `language`, for a window whose language is not
-/// the one it started with.
-#[tauri::command]
-fn get_messages(language: String) -> Result<lifeline_i18n::WindowCatalogue, String> {
-    crate::view::catalogue(&language)
 }
 
 /// "Request help": asks for help (channel `app`) unless a case is open.
