@@ -14,6 +14,7 @@ mod screen;
 mod timing;
 mod tray;
 mod view;
+mod webkit;
 
 use clap::Parser;
 use tauri::webview::PageLoadEvent;
@@ -68,20 +69,22 @@ fn main() {
             timing::mark("request started");
             let start = view::start_script(&app.state::<Shell>().language());
 
-            WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
-                .title(title)
-                .inner_size(460.0, 640.0)
-                .min_inner_size(360.0, 480.0)
-                .visible(!args.autostart)
-                // The message formatter `ui/app.js` uses, shared with the console.
-                .initialization_script(lifeline_i18n::MESSAGES_JS)
-                .initialization_script(start)
-                .on_page_load(|_, payload| {
-                    if payload.event() == PageLoadEvent::Finished {
-                        timing::mark("page loaded");
-                    }
-                })
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+                    .title(title)
+                    .inner_size(460.0, 640.0)
+                    .min_inner_size(360.0, 480.0)
+                    .visible(!args.autostart)
+                    // The message formatter `ui/app.js` uses, shared with the console.
+                    .initialization_script(lifeline_i18n::MESSAGES_JS)
+                    .initialization_script(start)
+                    .on_page_load(|_, payload| {
+                        if payload.event() == PageLoadEvent::Finished {
+                            timing::mark("page loaded");
+                        }
+                    })
+                    .build()?;
+            webkit::compositing_off(&window);
             timing::mark("window built");
             Ok(())
         });

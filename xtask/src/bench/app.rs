@@ -15,8 +15,12 @@
 //!   measured one tree at a time (PSS splits shared pages between the
 //!   processes mapping them, so two WebKit trees side by side read smaller).
 //! - The `.deb`'s size.
-//! - With `--compare-compositing`, both windows again with WebKit's
-//!   compositing off (`WEBKIT_DISABLE_COMPOSITING_MODE=1`), in the same rounds.
+//! - Compositing: the app turns WebKit's accelerated compositing off itself
+//!   (`src-tauri/src/webkit.rs`), so the hello-world window is measured
+//!   with it off too (`WEBKIT_DISABLE_COMPOSITING_MODE=1`): like for like.
+//!   With `--compare-compositing`, both windows again as WebKit would draw
+//!   them by itself (the app with `LIFELINE_COMPOSITING=webkit`), in the same
+//!   rounds.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -53,8 +57,10 @@ const APP_TIMINGS_PREFIX: &str = "lifeline: timings";
 /// The Tauri CLI builds release bundles with this feature; the hello-world window gets it too.
 const BUNDLE_FEATURES: &[&str] = &["tauri/custom-protocol"];
 
-/// WebKit's switch for compositing off, measured with `--compare-compositing`.
+/// WebKit's switch for compositing off, which the app sets for itself.
 const COMPOSITING_OFF: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+/// The app's switch that leaves compositing to WebKit (`--compare-compositing`).
+const WEBKITS_CHOICE: (&str, &str) = ("LIFELINE_COMPOSITING", "webkit");
 
 const TARGET_CLICK_TO_CODE_P95: Duration = Duration::from_secs(1);
 const TARGET_CLICK_TO_CODE_VS_HELLO: f64 = 1.2;
@@ -81,9 +87,10 @@ pub fn run(options: &Options) -> Result<ExitCode> {
         return rerun_in_session();
     }
     let webkit_env = webkit_env();
-    if options.compare_compositing && webkit_env.iter().any(|(key, _)| key == COMPOSITING_OFF.0) {
+    let compositing_set = webkit_env.iter().any(|(key, _)| key == COMPOSITING_OFF.0);
+    if options.compare_compositing && compositing_set {
         bail!(
-            "--compare-compositing sets {} itself: unset it",
+            "--compare-compositing measures WebKit's own choice: unset {}",
             COMPOSITING_OFF.0
         );
     }
@@ -143,21 +150,37 @@ pub fn run(options: &Options) -> Result<ExitCode> {
         .block_on(server.wait_until_healthy())?;
 
     let deployment = server.deployment_file.as_os_str().to_owned();
-    let mut variants = vec![("default", webkit_env.clone())];
+    let with = |env: &[(String, String)], (key, value): (&str, &str)| {
+        let mut env = env.to_vec();
+        env.push((key.to_owned(), value.to_owned()));
+        env
+    };
+    // (variant, the app's environment, the hello-world window's).
+    let mut variants = vec![(
+        "compositing off",
+        webkit_env.clone(),
+        if compositing_set {
+            webkit_env.clone()
+        } else {
+            with(&webkit_env, COMPOSITING_OFF)
+        },
+    )];
     if options.compare_compositing {
-        let mut off = webkit_env.clone();
-        off.push((COMPOSITING_OFF.0.to_owned(), COMPOSITING_OFF.1.to_owned()));
-        variants.push(("compositing off", off));
+        variants.push((
+            "WebKit's choice",
+            with(&webkit_env, WEBKITS_CHOICE),
+            webkit_env.clone(),
+        ));
     }
     let mut subjects = Vec::new();
-    for &(variant, ref env) in &variants {
+    for (variant, app_env, hello_env) in variants {
         subjects.push(Subject {
             name: "lifeline",
             variant,
             binary: app.clone(),
             args: vec!["--sos".into(), "--deployment".into(), deployment.clone()],
             ready_line: APP_READY_LINE,
-            env: env.clone(),
+            env: app_env,
         });
         subjects.push(Subject {
             name: "hello-window",
@@ -165,7 +188,7 @@ pub fn run(options: &Options) -> Result<ExitCode> {
             binary: hello.clone(),
             args: Vec::new(),
             ready_line: HELLO_READY_LINE,
-            env: env.clone(),
+            env: hello_env,
         });
     }
 
@@ -645,7 +668,7 @@ struct Report {
     what: String,
     /// The hello-world window's profile.
     profile: AppProfile,
-    /// App then hello-world window, for each variant (`default` first).
+    /// App then hello-world window, for each variant (compositing off first).
     measured: Vec<Measured>,
     deb: Option<Deb>,
 }
@@ -677,6 +700,10 @@ impl Report {
                 .collect();
             println!("WebKit environment (both windows): {}", env.join(" "));
         }
+        println!(
+            "Compositing off in both: the app turns it off itself, the hello-world window gets {}={}",
+            COMPOSITING_OFF.0, COMPOSITING_OFF.1
+        );
         println!(
             "{} cold launches each (fresh HOME), alternating, after one warm-up each",
             app.paint.count()
@@ -744,8 +771,8 @@ impl Report {
         if self.measured.len() > 2 {
             println!();
             println!(
-                "WebKit compositing, the same rounds ({}={} for \"compositing off\"):",
-                COMPOSITING_OFF.0, COMPOSITING_OFF.1
+                "WebKit compositing, the same rounds (\"WebKit's choice\": the app with {}={}, the hello-world window without {}):",
+                WEBKITS_CHOICE.0, WEBKITS_CHOICE.1, COMPOSITING_OFF.0
             );
             println!();
             let rows: Vec<[String; 5]> = self
@@ -788,11 +815,7 @@ impl Report {
         println!();
         let mut memory = Vec::new();
         for measured in &self.measured {
-            let label = if measured.variant == "default" {
-                measured.name.to_owned()
-            } else {
-                format!("{} ({})", measured.name, measured.variant)
-            };
+            let label = format!("{} ({})", measured.name, measured.variant);
             for process in &measured.tree.processes {
                 memory.push([
                     format!("{label} / {}", process.name),
