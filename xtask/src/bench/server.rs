@@ -332,10 +332,16 @@ async fn measure_reads(binary: &Path, scripts: &Scripts) -> Result<(Vec<ReadsAtD
             duration: MEASURE,
             workload: Workload::Reads { case_list },
         };
+        let wal = local.data_dir().join("lifeline.db-wal");
+        let wal_before = wal_size(&wal);
         let measured = warm_and_measure(wrk, scripts, pid)
             .await
             .with_context(|| format!("reads at depth {depth}"))?;
-        eprintln!("xtask:   {}", brief(&measured));
+        eprintln!(
+            "xtask:   {} (WAL {wal_before} before the reads, {} after)",
+            brief(&measured),
+            wal_size(&wal)
+        );
         if index == 0 {
             eprintln!("xtask: the same reads from the in-process generator (a check of it)");
             let run = read_load(&[addr], cases).run().await?;
@@ -347,6 +353,12 @@ async fn measure_reads(binary: &Path, scripts: &Scripts) -> Result<(Vec<ReadsAtD
     }
     let generator_check = generator_check.context("no reads were measured")?;
     Ok((results, generator_check))
+}
+
+/// The size of the WAL file: a WAL that checkpoints never rewind slows
+/// every read, which looks up each page in it first.
+fn wal_size(wal: &Path) -> String {
+    std::fs::metadata(wal).map_or_else(|_| "missing".to_owned(), |m| mib(m.len()))
 }
 
 /// wrk's `--duration` for a fill: only a cap, the fill stops at its count.

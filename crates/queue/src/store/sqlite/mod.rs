@@ -35,6 +35,7 @@ mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, Params, Row};
 use tokio::sync::mpsc;
@@ -43,7 +44,7 @@ use crate::store::StoreError;
 use crate::store::storage::{Storage, WriteJob};
 use read_pool::ReadPool;
 use wal_sync::WalSync;
-use writer::{MAX_BATCH, SqliteTx};
+use writer::{MAX_BATCH, REWIND_AFTER_FRAMES, RewindWanted, SqliteTx};
 
 /// Free space under the database below which it counts as full. SQLite
 /// writes a commit's pages to the WAL first and copies them into the database
@@ -66,13 +67,21 @@ impl SqliteStore {
     /// Opens (creating if missing) the database file at `path`, runs the
     /// migrations and starts the writer and checkpoint threads.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_rewinding_after(path, REWIND_AFTER_FRAMES)
+    }
+
+    /// [`Self::open`], the WAL started over once it holds more than
+    /// `frames` (a small figure in tests).
+    fn open_rewinding_after(path: &Path, frames: i64) -> Result<Self, StoreError> {
         open::make_private(path)?;
         let writer = open::open_writer(path)?;
         let checkpoints = open::open_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel::<()>();
+        let rewind = Arc::new(RewindWanted::after(frames));
+        let asks = Arc::clone(&rewind);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || writer::run_checkpoints(checkpoints, stopped))
+            .spawn(move || writer::run_checkpoints(checkpoints, stopped, asks))
             .map_err(|source| StoreError::ThreadStart {
                 thread: "checkpoint",
                 source,
@@ -86,7 +95,9 @@ impl SqliteStore {
         let (writes, write_queue) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("sqlite-write".into())
-            .spawn(move || writer::run_writer(SqliteTx { conn: writer }, write_queue, sync))
+            .spawn(move || {
+                writer::run_writer(SqliteTx { conn: writer }, write_queue, sync, rewind);
+            })
             .map_err(|source| StoreError::ThreadStart {
                 thread: "writer",
                 source,

@@ -30,6 +30,9 @@ pub(crate) fn schema_version() -> usize {
     MIGRATIONS.len()
 }
 
+/// The WAL file's size once it starts over: 64 MiB.
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
 const STATEMENT_CACHE: usize = 128;
@@ -88,6 +91,9 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     // Checkpoints (copying the WAL back into the database, with an fsync of
     // its own) run on their own thread, so commits never wait for one.
     writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // When the WAL starts over (`writer::RewindWanted`), its file is cut back
+    // to this size, so a burst of writes does not keep its disk space.
+    writer.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     migrate(&mut writer)?;
     Ok(writer)
 }

@@ -6,6 +6,8 @@
 //! [`WalSync`], which tells them how the commit went, in commit order, once
 //! an fsync has made it durable — while the writer runs the next batch.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -21,6 +23,53 @@ pub(super) const MAX_BATCH: usize = 512;
 /// How often the WAL is copied back into the database.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
 
+/// WAL frames (pages) past which the writer makes the WAL start over: 64 MiB
+/// at SQLite's 4 KiB pages.
+pub(super) const REWIND_AFTER_FRAMES: i64 = 16_384;
+
+/// Set by the checkpoint thread when the WAL has grown past
+/// [`REWIND_AFTER_FRAMES`]; the writer clears it when it acts on it.
+///
+/// SQLite starts the WAL over from its beginning only when a write begins
+/// with every frame copied back into the database. Under a steady stream of
+/// writes that moment never comes by itself (each checkpoint ends behind the
+/// commits made meanwhile), so the WAL grows without end: a gigabyte after
+/// 100,000 creates, and every read looks each page up in its index first,
+/// at a cost that grows with it. The writer, between two batches, copies
+/// back the few commits since the checkpoint thread's last pass: then its
+/// next write starts the WAL over.
+#[derive(Debug)]
+pub(super) struct RewindWanted {
+    asked: AtomicBool,
+    after_frames: i64,
+}
+
+impl RewindWanted {
+    /// Asked for once the WAL holds more than `frames`.
+    pub(super) fn after(frames: i64) -> Self {
+        Self {
+            asked: AtomicBool::new(false),
+            after_frames: frames,
+        }
+    }
+
+    fn ask_if_long(&self, frames: i64) {
+        if frames > self.after_frames {
+            self.asked.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn take(&self) -> bool {
+        self.asked.swap(false, Ordering::Relaxed)
+    }
+}
+
+/// A PASSIVE checkpoint (it never waits for a reader or the writer): copies
+/// back what it can and returns the frames in the WAL.
+fn checkpoint(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+}
+
 /// The writer's connection: the transaction every job runs in.
 pub(super) struct SqliteTx {
     pub(super) conn: Connection,
@@ -29,9 +78,19 @@ pub(super) struct SqliteTx {
 /// The callers of one transaction and how it ended.
 type Ended = (Result<(), NotCommitted>, Vec<Completion>);
 
-pub(super) fn run_writer(mut tx: SqliteTx, mut queue: mpsc::Receiver<WriteJob>, sync: WalSync) {
+pub(super) fn run_writer(
+    mut tx: SqliteTx,
+    mut queue: mpsc::Receiver<WriteJob>,
+    sync: WalSync,
+    rewind: Arc<RewindWanted>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
+        if rewind.take()
+            && let Err(e) = checkpoint(&tx.conn)
+        {
+            tracing::warn!(error = %e, "cannot copy the WAL back before starting it over");
+        }
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -136,13 +195,19 @@ fn run_job(tx: &mut SqliteTx, job: WriteJob) -> Option<Completion> {
 }
 
 /// Checkpoints the WAL every second without blocking the writer (PASSIVE),
-/// until the store is dropped (its end of `stop` closes).
-pub(super) fn run_checkpoints(conn: Connection, stop: std::sync::mpsc::Receiver<()>) {
+/// and asks the writer to start it over once it is long, until the store is
+/// dropped (its end of `stop` closes).
+pub(super) fn run_checkpoints(
+    conn: Connection,
+    stop: std::sync::mpsc::Receiver<()>,
+    rewind: Arc<RewindWanted>,
+) {
     while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
         stop.recv_timeout(CHECKPOINT_INTERVAL)
     {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL checkpoint failed; retrying in a second");
+        match checkpoint(&conn) {
+            Ok(frames) => rewind.ask_if_long(frames),
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying in a second"),
         }
     }
 }
@@ -157,7 +222,7 @@ mod tests {
 
     use super::*;
     use crate::store::sqlite::open::open_writer;
-    use crate::store::storage::WriteTx;
+    use crate::store::storage::{Storage as _, WriteTx};
 
     type Told = Arc<Mutex<Vec<(&'static str, bool)>>>;
 
@@ -237,6 +302,88 @@ mod tests {
             "committed in a transaction of its own"
         );
         assert!(tx.conn.is_autocommit(), "no transaction left open");
+        Ok(())
+    }
+
+    /// A write of `name` as a new group's, answered once it is durable.
+    async fn write_group(
+        store: &crate::store::sqlite::SqliteStore,
+        name: String,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let (done, committed) = tokio::sync::oneshot::channel();
+        store
+            .transact(Box::new(move |tx: &mut dyn WriteTx| {
+                let written = tx.insert_group(Uuid::now_v7(), &name, OffsetDateTime::now_utc());
+                JobDone {
+                    succeeded: written.is_ok(),
+                    then: Box::new(move |commit| {
+                        let _ = done.send(written.is_ok() && commit.is_ok());
+                    }),
+                }
+            }))
+            .await?;
+        if !committed.await? {
+            return Err("a write did not commit".into());
+        }
+        Ok(())
+    }
+
+    /// How often the WAL at `wal` has started over: the checkpoint sequence
+    /// number in its header (bytes 12..16, big-endian), which SQLite
+    /// increments each time.
+    fn wal_restarts(wal: &std::path::Path) -> std::io::Result<u32> {
+        use std::io::Read as _;
+        let mut header = [0_u8; 16];
+        std::fs::File::open(wal)?.read_exact(&mut header)?;
+        Ok(u32::from_be_bytes([
+            header[12], header[13], header[14], header[15],
+        ]))
+    }
+
+    /// Writes for `run` with 128 always waiting, so the writer is never
+    /// idle (idle, with everything copied back, SQLite would start the WAL
+    /// over by itself); returns how often the WAL started over.
+    async fn steady_writes(
+        rewind_after_frames: i64,
+        run: Duration,
+    ) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.db");
+        let store = Arc::new(crate::store::sqlite::SqliteStore::open_rewinding_after(
+            &path,
+            rewind_after_frames,
+        )?);
+        // Group names are unique: each write's own number, then 1 KiB.
+        let padding = "x".repeat(1024);
+        let mut sent = 0_u64;
+        let until = std::time::Instant::now() + run;
+        let mut in_flight = tokio::task::JoinSet::new();
+        while std::time::Instant::now() < until {
+            while in_flight.len() < 128 {
+                sent += 1;
+                let (store, name) = (Arc::clone(&store), format!("{sent} {padding}"));
+                in_flight.spawn(async move { write_group(&store, name).await });
+            }
+            if let Some(done) = in_flight.join_next().await {
+                done??;
+            }
+        }
+        let restarts = wal_restarts(&dir.path().join("x.db-wal"))?;
+        while let Some(done) = in_flight.join_next().await {
+            done??;
+        }
+        Ok(restarts)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_steady_stream_of_writes_does_not_grow_the_wal_without_end()
+    -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        // Started over past 64 frames (256 KiB): every checkpoint asks for it.
+        let restarts = steady_writes(64, Duration::from_millis(3_500)).await?;
+        assert!(
+            restarts >= 2,
+            "the WAL starts over while writes keep coming (each second): {restarts} times in 3.5 s"
+        );
         Ok(())
     }
 }
