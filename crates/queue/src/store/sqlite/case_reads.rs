@@ -38,31 +38,61 @@ static CASE_BY_TOKEN: LazyLock<String> = LazyLock::new(|| {
     format!("SELECT {CASE_COLUMNS}, {CASE_LINE} FROM cases c WHERE c.token_hash = ?")
 });
 
-/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_LINE`].
+/// The columns [`case_row`] reads, in the order [`CASE_COLUMNS`] and
+/// [`CASE_LINE`] select them.
+#[cfg(test)]
+const CASE_ROW_COLUMNS: [&str; 22] = [
+    "id",
+    "code",
+    "state",
+    "channel",
+    "group_id",
+    "group_name",
+    "assignee_id",
+    "assignee_name",
+    "customer_name",
+    "customer_email",
+    "description",
+    "device",
+    "expert_connected",
+    "customer_connected",
+    "ever_joined",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "closed_at",
+    "closed_by",
+    "last_event_seq",
+    "line_version",
+];
+
+/// Reads a row selected with [`CASE_COLUMNS`] and [`CASE_LINE`], by
+/// position: looking the 22 columns up by name (a case-insensitive search
+/// of the names for each) took a fifth of a case read's instructions.
 fn case_row(row: &Row<'_>) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
-        id: row.get("id")?,
-        code: row.get("code")?,
-        state: row.get("state")?,
-        channel: row.get("channel")?,
-        group_id: row.get("group_id")?,
-        group_name: row.get("group_name")?,
-        assignee_id: row.get("assignee_id")?,
-        assignee_name: row.get("assignee_name")?,
-        customer_name: row.get("customer_name")?,
-        customer_email: row.get("customer_email")?,
-        description: row.get("description")?,
-        device: row.get("device")?,
-        expert_connected: row.get("expert_connected")?,
-        customer_connected: row.get("customer_connected")?,
-        ever_joined: row.get("ever_joined")?,
-        created_at: row.get("created_at")?,
-        updated_at: row.get("updated_at")?,
-        expires_at: row.get("expires_at")?,
-        closed_at: row.get("closed_at")?,
-        closed_by: row.get("closed_by")?,
-        last_event_seq: row.get("last_event_seq")?,
-        line_version: row.get("line_version")?,
+        id: row.get(0)?,
+        code: row.get(1)?,
+        state: row.get(2)?,
+        channel: row.get(3)?,
+        group_id: row.get(4)?,
+        group_name: row.get(5)?,
+        assignee_id: row.get(6)?,
+        assignee_name: row.get(7)?,
+        customer_name: row.get(8)?,
+        customer_email: row.get(9)?,
+        description: row.get(10)?,
+        device: row.get(11)?,
+        expert_connected: row.get(12)?,
+        customer_connected: row.get(13)?,
+        ever_joined: row.get(14)?,
+        created_at: row.get(15)?,
+        updated_at: row.get(16)?,
+        expires_at: row.get(17)?,
+        closed_at: row.get(18)?,
+        closed_by: row.get(19)?,
+        last_event_seq: row.get(20)?,
+        line_version: row.get(21)?,
     })
 }
 
@@ -328,3 +358,36 @@ static SLA_CASES: LazyLock<String> = LazyLock::new(|| {
          ORDER BY c.created_at, c.id LIMIT ?"
     )
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::open::open_writer;
+
+    #[test]
+    fn every_case_query_selects_the_columns_case_row_reads_in_its_order()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let conn = open_writer(&dir.path().join("x.db"))?;
+        let every_case = CaseQuery {
+            state: StateFilter::All,
+            group: None,
+            assignee: AssigneeFilter::Anyone,
+            visible_groups: None,
+            code: None,
+            after: None,
+            limit: 10,
+        };
+        let (list, _) = list_statement(&every_case, OffsetDateTime::now_utc())
+            .ok_or("a list of every case matches cases")?;
+        for sql in [CASE_BY_ID.as_str(), CASE_BY_TOKEN.as_str(), list.as_str()] {
+            let statement = conn.prepare(sql)?;
+            let selected: Vec<&str> = statement
+                .column_names()
+                .take(CASE_ROW_COLUMNS.len())
+                .collect();
+            assert_eq!(selected, CASE_ROW_COLUMNS, "{sql}");
+        }
+        Ok(())
+    }
+}
