@@ -30,8 +30,9 @@ pub(crate) fn schema_version() -> usize {
     MIGRATIONS.len()
 }
 
-/// The WAL file's size once it starts over: 64 MiB.
-const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+/// The WAL file's size once it starts over: what `writer::REWIND_AFTER_FRAMES`
+/// lets it reach, so a busy server does not cut and regrow it each time.
+const WAL_SIZE_LIMIT: i64 = 256 * 1024 * 1024;
 
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).

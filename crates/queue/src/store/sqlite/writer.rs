@@ -23,9 +23,12 @@ pub(super) const MAX_BATCH: usize = 512;
 /// How often the WAL is copied back into the database.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
 
-/// WAL frames (pages) past which the writer makes the WAL start over: 64 MiB
-/// at SQLite's 4 KiB pages.
-pub(super) const REWIND_AFTER_FRAMES: i64 = 16_384;
+/// WAL frames (pages) past which the writer makes the WAL start over: 256 MiB
+/// at SQLite's 4 KiB pages. Starting it over stalls the writer for a
+/// checkpoint with two fsyncs (tens of milliseconds on a slow disk), so not
+/// every second: at 64 MiB the creates' p99 in `bench server` grew several
+/// times over.
+pub(super) const REWIND_AFTER_FRAMES: i64 = 65_536;
 
 /// Set by the checkpoint thread when the WAL has grown past
 /// [`REWIND_AFTER_FRAMES`]; the writer clears it when it acts on it.
