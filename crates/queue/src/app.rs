@@ -16,7 +16,7 @@ use axum::response::{IntoResponse as _, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
-use tower::ServiceExt as _;
+use tower::{ServiceBuilder, ServiceExt as _};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -450,21 +450,30 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(console::router())
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async { ApiError::not_found("route") })
-        .route_layer(middleware::from_fn_with_state(
-            Arc::clone(&state.request_limits),
-            limit_request,
-        ))
-        // Around the limits, so refusals and timeouts are counted too.
-        .route_layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
-            record_request,
-        ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        // Outermost, so the span and everything inside see the client.
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state.trusted_proxies),
-            resolve_client,
-        ))
+        // Each `layer` call wraps every route in a box of its own, cloned and
+        // dropped per request: the middleware goes in two stacks, not four
+        // boxes (a stack lists its layers outermost first).
+        .route_layer(
+            ServiceBuilder::new()
+                // Around the limits, so refusals and timeouts are counted too.
+                .layer(middleware::from_fn_with_state(
+                    Arc::clone(&state),
+                    record_request,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    Arc::clone(&state.request_limits),
+                    limit_request,
+                )),
+        )
+        .layer(
+            ServiceBuilder::new()
+                // Outermost, so the span and everything inside see the client.
+                .layer(middleware::from_fn_with_state(
+                    Arc::clone(&state.trusted_proxies),
+                    resolve_client,
+                ))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span)),
+        )
         .with_state(state)
 }
 

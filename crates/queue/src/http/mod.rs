@@ -24,11 +24,23 @@ use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 
 use lifeline_protocol::limits::{BODY_MAX_BYTES, CREATE_BODY_MAX_BYTES};
+use tower::ServiceBuilder;
+use tower::layer::util::{Identity, Stack};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use extract::BodyLimit;
 
 use crate::state::AppState;
+
+/// A body size limit, and the same limit for the body extractor's message,
+/// as one layer.
+fn body_limit(
+    bytes: usize,
+) -> ServiceBuilder<Stack<DefaultBodyLimit, Stack<Extension<BodyLimit>, Identity>>> {
+    ServiceBuilder::new()
+        .layer(Extension(BodyLimit(bytes)))
+        .layer(DefaultBodyLimit::max(bytes))
+}
 
 /// The API's routes, and health and metrics.
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
@@ -37,8 +49,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             "/api/v1/cases",
             post(cases::create_case).get(cases::list_cases),
         )
-        .layer(DefaultBodyLimit::max(CREATE_BODY_MAX_BYTES))
-        .layer(Extension(BodyLimit(CREATE_BODY_MAX_BYTES)));
+        .layer(body_limit(CREATE_BODY_MAX_BYTES));
     let api = Router::new()
         .route("/api/v1/cases/join", post(cases::join_case))
         .route(
@@ -107,21 +118,24 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/api/v1/openapi.json", get(ops::openapi))
         .route("/api/v1/version", get(ops::version))
-        .layer(DefaultBodyLimit::max(BODY_MAX_BYTES))
-        .layer(Extension(BodyLimit(BODY_MAX_BYTES)));
+        .layer(body_limit(BODY_MAX_BYTES));
     create
         .merge(api)
-        .layer(middleware::from_fn_with_state(
-            state,
-            csrf::require_csrf_with_cookie,
-        ))
-        // Answers carry case tokens, deployment keys and expert tokens, and
-        // the rest is private too: no cache, browser or proxy, keeps any.
-        // (Event streams keep the `no-cache` they set themselves.)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        // One stack, not two boxes per route (see `app::router`).
+        .layer(
+            ServiceBuilder::new()
+                // Answers carry case tokens, deployment keys and expert tokens,
+                // and the rest is private too: no cache, browser or proxy, keeps
+                // any. (Event streams keep the `no-cache` they set themselves.)
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state,
+                    csrf::require_csrf_with_cookie,
+                )),
+        )
         // Expert tokens only, never the cookie: outside the CSRF lock.
         .merge(teamviewer::router())
         .route("/healthz", get(ops::healthz))
