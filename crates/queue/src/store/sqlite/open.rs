@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::wal_sync::SyncWal;
+use super::writer::REWIND_AFTER_FRAMES;
 use crate::store::StoreError;
 
 /// The schema, in order; `PRAGMA user_version` records how many are applied.
@@ -30,9 +31,10 @@ pub(crate) fn schema_version() -> usize {
     MIGRATIONS.len()
 }
 
-/// The WAL file's size once it starts over: what `writer::REWIND_AFTER_FRAMES`
-/// lets it reach, so a busy server does not cut and regrow it each time.
-const WAL_SIZE_LIMIT: i64 = 256 * 1024 * 1024;
+/// The WAL file's size once it starts over: what `REWIND_AFTER_FRAMES` lets
+/// it reach (frames of SQLite's default 4 KiB page), so a busy server does
+/// not cut and regrow it each time.
+const WAL_SIZE_LIMIT: i64 = REWIND_AFTER_FRAMES * 4096;
 
 /// Statements kept prepared per connection (the case list's filter
 /// combinations among them).
