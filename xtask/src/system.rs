@@ -89,6 +89,11 @@ pub fn ensure_tauri_driver() -> Result<()> {
         &format!("={TAURI_DRIVER_VERSION}"),
         "--locked",
     ]);
+    // Our lint settings (CI builds with clippy-driver and -D warnings) are
+    // for our code: a tool's own warnings must not fail its install.
+    install
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("RUSTFLAGS");
     run_checked(install, "cargo install tauri-driver")
 }
 
