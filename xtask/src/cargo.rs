@@ -79,10 +79,27 @@ pub fn build_binaries<const N: usize>(
     profile: Profile,
     features: &[&str],
 ) -> Result<[PathBuf; N]> {
+    build_binaries_alongside(binaries, profile, features, &[])
+}
+
+/// [`build_binaries`], with the dependencies' features resolved as if the
+/// `alongside` packages were built too (none of their targets is). Cargo
+/// unifies features over the packages a build names: two builds that name
+/// the same packages with the same features share every dependency they
+/// have in common, where each alone would compile them with its own set.
+pub fn build_binaries_alongside<const N: usize>(
+    binaries: [(&str, &str); N],
+    profile: Profile,
+    features: &[&str],
+    alongside: &[&str],
+) -> Result<[PathBuf; N]> {
     let mut cargo = command();
     cargo.arg("build");
     for (package, binary) in binaries {
         cargo.args(["--package", package, "--bin", binary]);
+    }
+    for package in alongside {
+        cargo.args(["--package", package]);
     }
     if !features.is_empty() {
         cargo.arg("--features").arg(features.join(","));

@@ -51,6 +51,46 @@ pub const PROFILE: &str = "dist";
 /// The Tauri CLI, from npm (prebuilt; `cargo install tauri-cli` takes ~7 min).
 const TAURI_CLI: &str = "@tauri-apps/cli@2";
 
+/// The desktop app's package (`src-tauri`).
+const APP_PACKAGE: &str = "lifeline";
+
+/// The features the Tauri CLI adds to its `cargo build` of the app
+/// (tauri-cli's build options: the web assets served from the binary, and
+/// its default TLS when the app does not pick rustls).
+const TAURI_CLI_FEATURES: &[&str] = &["tauri/custom-protocol", "tauri/native-tls"];
+
+/// On Linux the app's and the server's `dist` builds name both packages and
+/// the Tauri CLI's features, so cargo resolves the same features for the
+/// dependencies they share and compiles those once. Built apart, the app's
+/// extra features (proc-macro2's span locations, serde's `rc`…) recompiled
+/// 140 of the server's crates, tokio, hyper, rustls and ring among them, in
+/// the fresh-clone CI run of 2026-12-03. If a later Tauri CLI adds other
+/// features, the two builds only stop sharing: each binary is still built
+/// as before.
+const SHARE_SERVER_BUILD: bool = cfg!(target_os = "linux");
+
+/// Builds the queue server's binary with the `dist` profile, its
+/// dependencies resolved as in the app's build (see [`SHARE_SERVER_BUILD`]).
+pub fn build_server_binary() -> Result<PathBuf> {
+    let alongside: &[&str] = if SHARE_SERVER_BUILD {
+        &[APP_PACKAGE]
+    } else {
+        &[]
+    };
+    let features = if SHARE_SERVER_BUILD {
+        TAURI_CLI_FEATURES
+    } else {
+        &[]
+    };
+    let [binary] = cargo::build_binaries_alongside(
+        [(server_package::NAME, server_package::NAME)],
+        cargo::Profile::Dist,
+        features,
+        alongside,
+    )?;
+    Ok(binary)
+}
+
 /// The budget for the `.deb`, in bytes.
 pub const DEB_BUDGET_BYTES: u64 = 6 * 1000 * 1000;
 
@@ -177,6 +217,11 @@ pub fn build(deployment: Option<&Path>, bundles: &[String]) -> Result<Vec<Bundle
     // Everything after `--` goes to cargo; with `--profile` the CLI leaves out
     // `--release` and looks for the binary in target/<profile>.
     tauri.args(["--", "--profile", PROFILE]);
+    if SHARE_SERVER_BUILD {
+        // The CLI adds `--bins` and its features: the server's binary is built
+        // (or found built) in the same run, on the same dependencies.
+        tauri.args(["--package", APP_PACKAGE, "--package", server_package::NAME]);
+    }
 
     // Only this run's installers in the output folders, so what is listed is
     // what was built (a branded package has another file name).

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cargo::{self, Profile};
+use crate::cargo;
 use crate::system;
 
 /// The package, its binary, its service and its user all have this name.
@@ -70,7 +70,7 @@ pub fn build() -> Result<ServerPackages> {
         }
     }
     let started = Instant::now();
-    let binary = cargo::build_binary(NAME, NAME, Profile::Dist)?;
+    let binary = crate::dist::build_server_binary()?;
     eprintln!(
         "xtask: {NAME} built ({} profile) in {:.0} s",
         crate::dist::PROFILE,
