@@ -267,6 +267,12 @@ pub struct LineChange {
     pub expires_at: i64,
 }
 
+/// The id a line query reads the waiting cases after: ids are UUID v7, all
+/// above the nil id (`Uuid`'s default), so "after nothing" is after nil.
+pub(crate) fn after_id(after: Option<Uuid>) -> Uuid {
+    after.unwrap_or_default()
+}
+
 /// A group's line as one statement saw it: its version then, and its
 /// waiting cases after a given id (id, deadline in milliseconds).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,12 +10,7 @@ use super::writer::SqliteTx;
 use super::{SqliteStore, all, one, run};
 use crate::clock::to_millis;
 use crate::store::StoreError;
-use crate::store::storage::{LineChange, LineReads, LineSnapshot, LineWrites};
-
-/// Ids are UUID v7, all above the nil id: "after nothing" is after nil.
-fn after_id(after: Option<Uuid>) -> Uuid {
-    after.unwrap_or(Uuid::nil())
-}
+use crate::store::storage::{LineChange, LineReads, LineSnapshot, LineWrites, after_id};
 
 /// One statement, so one snapshot: the version row first (no id), then the
 /// waiting cases, through the covering partial index `cases_waiting`.
