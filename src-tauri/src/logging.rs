@@ -23,6 +23,9 @@ pub fn init(app: &AppHandle) -> LogGuard {
         .app_log_dir()
         .map_err(|e| e.to_string())
         .and_then(|dir| {
+            // The appender prunes old files before it creates the folder, and
+            // on a first run printed "Error reading the log directory/files".
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             tracing_appender::rolling::Builder::new()
                 .rotation(tracing_appender::rolling::Rotation::DAILY)
                 .filename_prefix("lifeline")
