@@ -8,7 +8,8 @@
 //!   cases behind those (behind: they change no read case's position);
 //! - reads: 64 clients each reading one of the read cases for 10 s;
 //! - joins: an expert session socket opened on each session case (10,000
-//!   presence writes of waiting cases: each computes the case's position);
+//!   presence writes of waiting cases: each computes the case's position),
+//!   timed until the database holds every join;
 //! - departures: all those sockets dropped at once, timed until the
 //!   database holds no case with the expert marked connected (read straight
 //!   from the server's SQLite file, read-only, every 10 ms).
@@ -38,8 +39,10 @@ const FILL_CONNECTIONS: usize = 16;
 const READ_CASES: usize = 64;
 /// Session cases: as many joins and departures.
 const SESSION_CASES: usize = 10_000;
-const DEPARTURE_LIMIT: Duration = Duration::from_secs(120);
-const DEPARTURE_POLL: Duration = Duration::from_millis(10);
+/// How long the joins or the departures may take to be written, and how
+/// often the database is read meanwhile.
+const PRESENCE_LIMIT: Duration = Duration::from_secs(120);
+const PRESENCE_POLL: Duration = Duration::from_millis(10);
 
 const TARGET_READS_PER_S: f64 = 40_000.0;
 const TARGET_DEPARTURES: Duration = Duration::from_secs(2);
@@ -110,10 +113,14 @@ async fn at_depth(local: &mut LocalServer, depth: usize) -> Result<AtDepth> {
         .into_iter()
         .map(|case| (case.id, expert.clone()))
         .collect();
+    let opening = Instant::now();
     let held = session::hold(addr, sockets).await?;
-    let (joins, joins_open) = (held.elapsed, held.open);
+    let joins_open = held.open;
+    // A socket's join is written on its own task once the handshake is
+    // over, so the last ones may still be on their way.
+    let joins = until_connected(&database, joins_open, opening).await?;
     eprintln!(
-        "xtask:   {joins_open} expert sockets opened (joined) in {:.2} s ({} failed{})",
+        "xtask:   {joins_open} expert sockets opened and joined in {:.2} s ({} failed{})",
         joins.as_secs_f64(),
         held.failures,
         held.first_problem
@@ -121,12 +128,9 @@ async fn at_depth(local: &mut LocalServer, depth: usize) -> Result<AtDepth> {
             .map(|p| format!(", e.g. {p}"))
             .unwrap_or_default()
     );
-    if connected(&database)? != joins_open {
-        bail!("the database does not hold every join");
-    }
     let dropped = Instant::now();
     drop(held);
-    let departures = until_nobody_connected(&database, dropped).await?;
+    let departures = until_connected(&database, 0, dropped).await?;
     eprintln!(
         "xtask:   {joins_open} departures recorded in {:.2} s",
         departures.as_secs_f64()
@@ -177,16 +181,18 @@ fn connected(database: &Path) -> Result<usize> {
     Ok(usize::try_from(count)?)
 }
 
-/// Polls until no case is marked connected; the time since `since`.
-async fn until_nobody_connected(database: &Path, since: Instant) -> Result<Duration> {
+/// Polls until exactly `cases` cases are marked connected; the time since
+/// `since`.
+async fn until_connected(database: &Path, cases: usize, since: Instant) -> Result<Duration> {
     loop {
-        if connected(database)? == 0 {
+        let now = connected(database)?;
+        if now == cases {
             return Ok(since.elapsed());
         }
-        if since.elapsed() > DEPARTURE_LIMIT {
-            bail!("sessions still marked connected {DEPARTURE_LIMIT:?} after their sockets closed");
+        if since.elapsed() > PRESENCE_LIMIT {
+            bail!("{now} cases marked connected {PRESENCE_LIMIT:?} on, not {cases}");
         }
-        tokio::time::sleep(DEPARTURE_POLL).await;
+        tokio::time::sleep(PRESENCE_POLL).await;
     }
 }
 
