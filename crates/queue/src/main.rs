@@ -2,6 +2,13 @@ use clap::Parser as _;
 use lifeline_queue::cli::{Cli, Command, run_admin, run_init, run_migrate_db};
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc rather than glibc's malloc: case reads a fifth faster, and no
+/// slower behind 100,000 waiting cases, where glibc's heap lost a fifth
+/// (`cargo xtask bench server` and `bench depth`, docs/performance.md).
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
