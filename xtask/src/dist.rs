@@ -72,15 +72,10 @@ const SHARE_SERVER_BUILD: bool = cfg!(target_os = "linux");
 /// Builds the queue server's binary with the `dist` profile, its
 /// dependencies resolved as in the app's build (see [`SHARE_SERVER_BUILD`]).
 pub fn build_server_binary() -> Result<PathBuf> {
-    let alongside: &[&str] = if SHARE_SERVER_BUILD {
-        &[APP_PACKAGE]
+    let (alongside, features): (&[&str], &[&str]) = if SHARE_SERVER_BUILD {
+        (&[APP_PACKAGE], TAURI_CLI_FEATURES)
     } else {
-        &[]
-    };
-    let features = if SHARE_SERVER_BUILD {
-        TAURI_CLI_FEATURES
-    } else {
-        &[]
+        (&[], &[])
     };
     let [binary] = cargo::build_binaries_alongside(
         [(server_package::NAME, server_package::NAME)],

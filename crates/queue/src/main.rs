@@ -2,9 +2,10 @@ use clap::Parser as _;
 use lifeline_queue::cli::{Cli, Command, run_admin, run_init, run_migrate_db};
 use tracing_subscriber::EnvFilter;
 
-/// jemalloc rather than glibc's malloc: case reads a fifth faster, and no
-/// slower behind 100,000 waiting cases, where glibc's heap lost a fifth
-/// (`cargo xtask bench server` and `bench depth`, docs/performance.md).
+/// jemalloc rather than glibc's malloc: case reads 10–30 % faster, and no
+/// slower behind 100,000 waiting cases, where they lost up to a quarter
+/// with glibc (`cargo xtask bench server` and `bench depth`,
+/// docs/performance.md, which also says what it costs).
 #[cfg(unix)]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
